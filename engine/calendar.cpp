@@ -1,0 +1,182 @@
+#include "engine/calendar.hpp"
+
+#include <iconv.h>
+
+#include <cerrno>
+#include <charconv>
+
+#include "engine/embedded.hpp"
+
+namespace petitiond {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+bool IsValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
+      extra = 1;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    if (i + static_cast<std::size_t>(extra) >= s.size()) return false;  // truncated sequence
+    for (int k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80) return false;
+    }
+    i += static_cast<std::size_t>(extra) + 1;
+  }
+  return true;
+}
+
+Result<std::string> Big5ToUtf8(std::string_view bytes) {
+  iconv_t cd = iconv_open("UTF-8", "CP950");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return Error{ErrorKind::kInternal, "iconv has no CP950 converter", {}};
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in_ptr = const_cast<char*>(bytes.data());
+  std::size_t in_left = bytes.size();
+  char* out_ptr = out.data();
+  std::size_t out_left = out.size();
+  const std::size_t rc = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
+  const int err = errno;
+  iconv_close(cd);
+  if (rc == static_cast<std::size_t>(-1)) {
+    return Error{ErrorKind::kInvalid,
+                 "bytes at offset " + std::to_string(bytes.size() - in_left) + " are neither UTF-8 nor Big5" +
+                     (err == E2BIG ? " (output overflow)" : ""),
+                 {}};
+  }
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+namespace {
+
+std::vector<std::string_view> SplitCsvLine(std::string_view line) {
+  // DGPA files are plain comma-separated with no quoted fields.
+  std::vector<std::string_view> fields;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    fields.push_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return fields;
+}
+
+}  // namespace
+
+Result<int> BusinessCalendar::LoadDgpaCsv(std::string_view bytes, std::string_view source) {
+  std::string text;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  if (IsValidUtf8(bytes)) {
+    text = std::string(bytes);
+  } else {
+    auto converted = Big5ToUtf8(bytes);
+    if (!converted) {
+      return Error{ErrorKind::kInvalid, std::string(source) + ": " + converted.error().message, {}};
+    }
+    text = std::move(converted.value());
+  }
+
+  std::map<sys_days, Day> read;
+  std::string_view rest = text;
+  int line_no = 0;
+  auto fail = [&](const std::string& why) {
+    return Error{ErrorKind::kInvalid, std::string(source) + ":" + std::to_string(line_no) + ": " + why, {}};
+  };
+  while (!rest.empty()) {
+    const std::size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    const auto fields = SplitCsvLine(line);
+    if (line_no == 1) {
+      if (fields.size() < 3 || fields[0] != "西元日期") {
+        return fail("expected the DGPA header 西元日期,星期,是否放假,備註");
+      }
+      continue;
+    }
+    if (fields.size() < 3) return fail("expected 4 columns (西元日期,星期,是否放假,備註)");
+    const std::string_view date = fields[0];
+    int ymd = 0;
+    auto [ptr, ec] = std::from_chars(date.data(), date.data() + date.size(), ymd);
+    const std::chrono::year_month_day parsed{std::chrono::year(ymd / 10000),
+                                             std::chrono::month(static_cast<unsigned>(ymd / 100 % 100)),
+                                             std::chrono::day(static_cast<unsigned>(ymd % 100))};
+    if (date.size() != 8 || ec != std::errc() || ptr != date.data() + date.size() || !parsed.ok()) {
+      return fail("'" + std::string(date) + "' is not a date in YYYYMMDD form");
+    }
+    Day day;
+    if (fields[2] == "0") {
+      day.workday = true;
+    } else if (fields[2] == "2") {
+      day.workday = false;
+    } else {
+      return fail("是否放假 must be 0 (work) or 2 (day off), not '" + std::string(fields[2]) + "'");
+    }
+    if (fields.size() > 3) day.note = std::string(fields[3]);
+    read[sys_days(parsed)] = std::move(day);
+  }
+  if (read.empty()) return Error{ErrorKind::kInvalid, std::string(source) + ": no days in file", {}};
+  const int count = static_cast<int>(read.size());
+  for (auto& [d, day] : read) days_[d] = std::move(day);
+  return count;
+}
+
+BusinessCalendar BusinessCalendar::Shipped() {
+  BusinessCalendar calendar;
+  for (const auto& file : EmbeddedCalendars()) {
+    auto loaded = calendar.LoadDgpaCsv(file.bytes, file.name);
+    if (!loaded) throw DomainError(loaded.error());  // shipped data is checked by tests
+  }
+  return calendar;
+}
+
+const BusinessCalendar::Day* BusinessCalendar::Find(sys_days date) const {
+  auto it = days_.find(date);
+  return it == days_.end() ? nullptr : &it->second;
+}
+
+bool BusinessCalendar::Covers(sys_days date) const { return days_.count(date) != 0; }
+
+bool BusinessCalendar::IsWorkday(sys_days date) const {
+  if (const Day* day = Find(date)) return day->workday;
+  const std::chrono::weekday wd(date);
+  return wd != std::chrono::Saturday && wd != std::chrono::Sunday;
+}
+
+sys_days BusinessCalendar::NthWorkdayAfter(sys_days date, int n) const {
+  sys_days d = date;
+  for (int counted = 0; counted < n;) {
+    d += days(1);
+    if (IsWorkday(d)) ++counted;
+  }
+  return d;
+}
+
+int BusinessCalendar::WorkdaysBetween(sys_days after, sys_days upto) const {
+  int count = 0;
+  for (sys_days d = after + days(1); d <= upto; d += days(1)) {
+    if (IsWorkday(d)) ++count;
+  }
+  return count;
+}
+
+Timestamp BusinessCalendar::WorkdayDeadline(Timestamp received, int n) const {
+  const sys_days receipt_day = TaipeiDate(received);
+  return TaipeiEndOfDay(n <= 0 ? receipt_day : NthWorkdayAfter(receipt_day, n));
+}
+
+}  // namespace petitiond

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/time.hpp"
+
+namespace petitiond {
+
+// The government office calendar: which Taipei civil dates are working days.
+//
+// Days come from DGPA open-data CSV files (columns 西元日期,星期,是否放假,備註; 0 = work,
+// 2 = day off). A date no file covers falls back to Monday-Friday; Covers() tells the
+// caller so it can flag the deadline instead of trusting a guess.
+//
+// Thread safety: const methods may be called concurrently; loading is not thread-safe.
+class BusinessCalendar {
+ public:
+  struct Day {
+    bool workday = true;
+    std::string note;  // 備註, e.g. "春節", "補行上班"
+  };
+
+  // Adds (or replaces) the days of one DGPA CSV file. The bytes may be UTF-8 (with or
+  // without BOM) or Big5, as older DGPA files are; the encoding is detected.
+  // Returns the number of days read, or kInvalid naming "source:line: problem" for the
+  // first bad row; on error nothing is added.
+  Result<int> LoadDgpaCsv(std::string_view bytes, std::string_view source);
+
+  // The national calendars shipped in workflows/calendar/ (2024-2026).
+  static BusinessCalendar Shipped();
+
+  bool IsWorkday(std::chrono::sys_days date) const;
+  // True when a loaded file states this date; false means the Monday-Friday fallback.
+  bool Covers(std::chrono::sys_days date) const;
+  const Day* Find(std::chrono::sys_days date) const;
+
+  // The n-th working day strictly after `date`. REQUIRES: n >= 1.
+  std::chrono::sys_days NthWorkdayAfter(std::chrono::sys_days date, int n) const;
+  // Working days d with after < d <= upto (0 when upto <= after).
+  int WorkdaysBetween(std::chrono::sys_days after, std::chrono::sys_days upto) const;
+
+  // Deadline of "n workdays" from `received`: counting starts on the next working day
+  // after the Taipei date of receipt and ends at 23:59:59 of the n-th one (Taipei
+  // practice, DOMAIN.md). n = 0 means the end of the receipt day itself.
+  Timestamp WorkdayDeadline(Timestamp received, int n) const;
+
+ private:
+  std::map<std::chrono::sys_days, Day> days_;
+};
+
+// Converts Big5 (CP950) bytes to UTF-8. Returns kInvalid if the bytes are not Big5.
+Result<std::string> Big5ToUtf8(std::string_view bytes);
+bool IsValidUtf8(std::string_view bytes);
+
+}  // namespace petitiond

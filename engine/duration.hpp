@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/error.hpp"
+
+namespace petitiond {
+
+// A span of time as a workflow states it. Workdays count on the office calendar;
+// days, hours and minutes are plain elapsed time.
+struct Duration {
+  enum class Unit { kWorkdays, kDays, kHours, kMinutes };
+  Unit unit = Unit::kWorkdays;
+  int amount = 0;
+
+  friend bool operator==(const Duration&, const Duration&) = default;
+};
+
+// Parses "6 workdays", "1 workday", "2 days", "4 hours", "30 minutes".
+// Returns kInvalid with a sentence naming the accepted forms.
+Result<Duration> ParseDuration(std::string_view text);
+std::string ToString(const Duration& d);
+
+// When an escalation fires, relative to its clock: a share of the clock's span
+// ("75%"), the due instant ("due"), or after it ("due + 2 workdays").
+struct EscalationPoint {
+  enum class Kind { kPercent, kDue };
+  Kind kind = Kind::kDue;
+  int percent = 0;         // kPercent: 1..100
+  Duration after_due{};    // kDue: amount 0 means exactly at due
+};
+
+Result<EscalationPoint> ParseEscalationPoint(std::string_view text);
+
+}  // namespace petitiond

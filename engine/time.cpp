@@ -1,0 +1,86 @@
+#include "engine/time.hpp"
+
+#include <cstdio>
+
+namespace petitiond {
+
+using std::chrono::days;
+using std::chrono::floor;
+using std::chrono::sys_days;
+
+sys_days TaipeiDate(Timestamp t) { return floor<days>(t + kTaipeiOffset); }
+
+Timestamp TaipeiStartOfDay(sys_days date) {
+  return Timestamp(date.time_since_epoch()) - kTaipeiOffset;
+}
+
+Timestamp TaipeiEndOfDay(sys_days date) {
+  return TaipeiStartOfDay(date + days(1)) - std::chrono::seconds(1);
+}
+
+std::string FormatTimestamp(Timestamp t) {
+  const Timestamp local = t + kTaipeiOffset;
+  const sys_days date = floor<days>(local);
+  const std::chrono::year_month_day ymd(date);
+  const std::chrono::hh_mm_ss hms(local - Timestamp(date.time_since_epoch()));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld+08:00", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()));
+  return buf;
+}
+
+namespace {
+
+bool ReadInt(std::string_view s, std::size_t pos, std::size_t len, int& out) {
+  if (pos + len > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + len; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Timestamp> ParseTimestamp(std::string_view s) {
+  int y, mo, d, h, mi, sec;
+  if (!ReadInt(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !ReadInt(s, 5, 2, mo) || s[7] != '-' ||
+      !ReadInt(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !ReadInt(s, 11, 2, h) || s[13] != ':' ||
+      !ReadInt(s, 14, 2, mi) || s[16] != ':' || !ReadInt(s, 17, 2, sec)) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+  }
+  int offset_minutes = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int oh, om;
+    if (!ReadInt(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !ReadInt(s, pos + 4, 2, om)) {
+      return std::nullopt;
+    }
+    offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return std::nullopt;  // an instant without an offset is ambiguous
+  }
+  if (pos != s.size()) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+                                        std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  return Timestamp(sys_days(ymd).time_since_epoch()) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+         std::chrono::seconds(sec) - std::chrono::minutes(offset_minutes);
+}
+
+Timestamp SystemClock::Now() const {
+  return floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+}  // namespace petitiond

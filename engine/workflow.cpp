@@ -1,0 +1,433 @@
+#include "engine/workflow.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <deque>
+#include <map>
+#include <set>
+
+namespace petitiond {
+
+const StateDef* Workflow::FindState(std::string_view n) const {
+  for (const auto& s : states) {
+    if (s.name == n) return &s;
+  }
+  return nullptr;
+}
+
+const ClockDef* Workflow::FindClock(std::string_view n) const {
+  for (const auto& c : clocks) {
+    if (c.name == n) return &c;
+  }
+  return nullptr;
+}
+
+const StateDef& Workflow::InitialState() const {
+  for (const auto& s : states) {
+    if (s.initial) return s;
+  }
+  return states.front();
+}
+
+namespace {
+
+const std::set<std::string> kRoles = {"admin", "intake", "handler", "supervisor", "director"};
+const std::set<std::string> kNotifyTargets = {"assignee", "supervisor", "director", "petitioner"};
+
+// Collects every problem of one file, each with its position, before failing.
+class Loader {
+ public:
+  explicit Loader(std::string_view file) : file_(file) {}
+
+  Result<Workflow> Load(std::string_view text) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text));
+    } catch (const YAML::ParserException& e) {
+      Report(e.mark, "YAML syntax error: " + e.msg);
+      return Finish();
+    }
+    if (!root.IsMap()) {
+      Report(root.Mark(), "a workflow file must be a mapping with workflow, version, clocks, states and transitions");
+      return Finish();
+    }
+    CheckKeys(root, {"workflow", "version", "calendar", "channels", "clocks", "states", "transitions", "escalations"},
+              "workflow");
+    wf_.name = RequiredString(root, "workflow");
+    if (auto v = Required(root, "version")) {
+      wf_.version = Int(v, "version", 1);
+    }
+    if (root["calendar"]) wf_.calendar = String(root["calendar"], "calendar");
+    if (root["channels"]) {
+      wf_.channels = Strings(root["channels"], "channels");
+      for (std::size_t i = 0; i < wf_.channels.size(); ++i) {
+        static const std::set<std::string> kChannels = {"hotline", "mailbox", "news", "counter"};
+        if (!kChannels.count(wf_.channels[i])) {
+          Report(root["channels"].IsSequence() ? root["channels"][i].Mark() : root["channels"].Mark(),
+                 "unknown channel '" + wf_.channels[i] + "'; channels are hotline, mailbox, news and counter");
+        }
+      }
+    }
+    LoadClocks(root["clocks"]);
+    if (auto states = Required(root, "states")) LoadStates(states);
+    if (auto transitions = Required(root, "transitions")) LoadTransitions(transitions);
+    if (root["escalations"]) LoadEscalations(root["escalations"]);
+    CheckGraph(root);
+    return Finish();
+  }
+
+ private:
+  Result<Workflow> Finish() {
+    if (errors_.empty()) return wf_;
+    std::sort(errors_.begin(), errors_.end());
+    Error e{ErrorKind::kInvalid, std::string(file_) + ": " + std::to_string(errors_.size()) + " error(s)", {}};
+    for (auto& [pos, msg] : errors_) e.details.push_back(msg);
+    return e;
+  }
+
+  void Report(const YAML::Mark& mark, const std::string& sentence) {
+    const int line = mark.line < 0 ? 1 : mark.line + 1;
+    const int col = mark.column < 0 ? 1 : mark.column + 1;
+    errors_.push_back({{line, col}, std::string(file_) + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                                        ": " + sentence});
+  }
+
+  void CheckKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, const std::string& where) {
+    if (!map.IsMap()) return;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        Report(it->first.Mark(), "unknown key '" + key + "' in " + where + "; allowed keys are " + list);
+      }
+    }
+  }
+
+  YAML::Node Required(const YAML::Node& map, const std::string& key) {
+    YAML::Node n = map[key];
+    if (!n) {
+      Report(map.Mark(), "missing required key '" + key + "'");
+      return YAML::Node(YAML::NodeType::Undefined);
+    }
+    return n;
+  }
+
+  std::string String(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) {
+      Report(n.Mark(), what + " must be a single value");
+      return {};
+    }
+    return n.Scalar();
+  }
+
+  std::string RequiredString(const YAML::Node& map, const std::string& key) {
+    YAML::Node n = Required(map, key);
+    if (!n) return {};
+    std::string s = String(n, key);
+    if (s.empty() && n.IsScalar()) Report(n.Mark(), key + " must not be empty");
+    return s;
+  }
+
+  int Int(const YAML::Node& n, const std::string& what, int min) {
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      int v = 0;
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec == std::errc() && ptr == s.data() + s.size() && v >= min) return v;
+    }
+    Report(n.Mark(), what + " must be a whole number of at least " + std::to_string(min));
+    return min;
+  }
+
+  bool Bool(const YAML::Node& n, const std::string& what) {
+    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
+    Report(n.Mark(), what + " must be true or false");
+    return false;
+  }
+
+  // A scalar or a sequence of scalars.
+  std::vector<std::string> Strings(const YAML::Node& n, const std::string& what) {
+    std::vector<std::string> out;
+    if (n.IsScalar()) {
+      out.push_back(n.Scalar());
+    } else if (n.IsSequence()) {
+      for (const auto& item : n) {
+        if (item.IsScalar()) {
+          out.push_back(item.Scalar());
+        } else {
+          Report(item.Mark(), what + " must list names");
+        }
+      }
+    } else {
+      Report(n.Mark(), what + " must be a name or a list of names");
+    }
+    return out;
+  }
+
+  Duration ParseDurationAt(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) {
+      Report(n.Mark(), what + " must be a duration such as '6 workdays'");
+      return {};
+    }
+    auto d = ParseDuration(n.Scalar());
+    if (!d) {
+      Report(n.Mark(), d.error().message);
+      return {};
+    }
+    return d.value();
+  }
+
+  void LoadClocks(const YAML::Node& clocks) {
+    if (!clocks) return;  // a workflow without deadlines is allowed
+    if (!clocks.IsMap()) {
+      Report(clocks.Mark(), "clocks must map clock names to { within: ... }");
+      return;
+    }
+    for (auto it = clocks.begin(); it != clocks.end(); ++it) {
+      ClockDef c;
+      c.name = it->first.Scalar();
+      const YAML::Node body = it->second;
+      clock_marks_[c.name] = it->first.Mark();
+      if (!body.IsMap()) {
+        Report(body.Mark(), "clock '" + c.name + "' must be a mapping with 'within'");
+        continue;
+      }
+      CheckKeys(body, {"within", "extend"}, "clock '" + c.name + "'");
+      if (auto w = Required(body, "within")) c.within = ParseDurationAt(w, "within");
+      if (auto ext = body["extend"]) {
+        if (!ext.IsMap()) {
+          Report(ext.Mark(), "extend must be a mapping with max, by and needs_role");
+        } else {
+          CheckKeys(ext, {"max", "by", "needs_role", "notify"}, "extend of clock '" + c.name + "'");
+          ExtendRule r;
+          if (ext["max"]) r.max = Int(ext["max"], "extend.max", 1);
+          if (auto by = Required(ext, "by")) r.by = ParseDurationAt(by, "extend.by");
+          if (ext["needs_role"]) {
+            r.needs_role = String(ext["needs_role"], "needs_role");
+            if (!kRoles.count(r.needs_role)) Report(ext["needs_role"].Mark(), UnknownRole(r.needs_role));
+          }
+          if (ext["notify"]) r.notify = NotifyTargets(ext["notify"]);
+          c.extend = r;
+        }
+      }
+      if (wf_.FindClock(c.name)) Report(it->first.Mark(), "clock '" + c.name + "' is defined twice");
+      wf_.clocks.push_back(std::move(c));
+    }
+  }
+
+  static std::string UnknownRole(const std::string& r) {
+    return "unknown role '" + r + "'; roles are admin, intake, handler, supervisor and director";
+  }
+
+  std::vector<std::string> NotifyTargets(const YAML::Node& n) {
+    auto targets = Strings(n, "notify");
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      if (!kNotifyTargets.count(targets[i])) {
+        Report(n.IsSequence() ? n[i].Mark() : n.Mark(),
+               "unknown notify target '" + targets[i] + "'; targets are assignee, supervisor, director and petitioner");
+      }
+    }
+    return targets;
+  }
+
+  void CheckClockRefs(const YAML::Node& n, const std::vector<std::string>& names, const std::string& state) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (!wf_.FindClock(names[i])) {
+        Report(n.IsSequence() ? n[i].Mark() : n.Mark(),
+               "state '" + state + "' names unknown clock '" + names[i] + "'");
+      }
+    }
+  }
+
+  void LoadStates(const YAML::Node& states) {
+    if (!states.IsMap() || states.size() == 0) {
+      Report(states.Mark(), "states must map state names to their properties");
+      return;
+    }
+    for (auto it = states.begin(); it != states.end(); ++it) {
+      StateDef s;
+      s.name = it->first.Scalar();
+      state_marks_[s.name] = it->first.Mark();
+      const YAML::Node body = it->second;
+      if (body.IsMap()) {
+        CheckKeys(body, {"initial", "final", "starts", "stops", "pauses"}, "state '" + s.name + "'");
+        if (body["initial"]) s.initial = Bool(body["initial"], "initial");
+        if (body["final"]) s.final = Bool(body["final"], "final");
+        for (auto [key, list] : {std::pair{"starts", &s.starts}, {"stops", &s.stops}, {"pauses", &s.pauses}}) {
+          if (body[key]) {
+            *list = Strings(body[key], key);
+            CheckClockRefs(body[key], *list, s.name);
+          }
+        }
+        if (s.initial && s.final) Report(it->first.Mark(), "state '" + s.name + "' cannot be both initial and final");
+      } else if (!body.IsNull()) {
+        Report(body.Mark(), "state '" + s.name + "' must be a mapping, e.g. { final: true }");
+      }
+      if (wf_.FindState(s.name)) Report(it->first.Mark(), "state '" + s.name + "' is defined twice");
+      wf_.states.push_back(std::move(s));
+    }
+    std::vector<const StateDef*> initial;
+    for (const auto& s : wf_.states) {
+      if (s.initial) initial.push_back(&s);
+    }
+    if (initial.empty()) Report(states.Mark(), "no initial state; mark exactly one state with 'initial: true'");
+    for (std::size_t i = 1; i < initial.size(); ++i) {
+      Report(state_marks_[initial[i]->name], "state '" + initial[i]->name + "' is a second initial state ('" +
+                                                 initial[0]->name + "' is already initial)");
+    }
+  }
+
+  void LoadTransitions(const YAML::Node& transitions) {
+    if (!transitions.IsSequence()) {
+      Report(transitions.Mark(), "transitions must be a list of { on, from, to }");
+      return;
+    }
+    std::map<std::pair<std::string, std::string>, YAML::Mark> seen;
+    for (const auto& t : transitions) {
+      if (!t.IsMap()) {
+        Report(t.Mark(), "a transition must be a mapping { on, from, to }");
+        continue;
+      }
+      CheckKeys(t, {"on", "from", "to", "roles", "require"}, "transition");
+      TransitionDef d;
+      d.on = RequiredString(t, "on");
+      if (auto from = Required(t, "from")) {
+        d.from = Strings(from, "from");
+        for (std::size_t i = 0; i < d.from.size(); ++i) {
+          const YAML::Mark mark = from.IsSequence() ? from[i].Mark() : from.Mark();
+          const StateDef* s = wf_.FindState(d.from[i]);
+          if (!s) {
+            Report(mark, "transition '" + d.on + "' starts from unknown state '" + d.from[i] + "'");
+          } else if (s->final) {
+            Report(mark, "transition '" + d.on + "' leaves final state '" + d.from[i] + "'; final states allow nothing");
+          }
+          auto [it, inserted] = seen.emplace(std::pair{d.on, d.from[i]}, mark);
+          if (!inserted) {
+            Report(mark, "event '" + d.on + "' from state '" + d.from[i] + "' is defined twice (first at line " +
+                             std::to_string(it->second.line + 1) + ")");
+          }
+        }
+      }
+      if (auto to = Required(t, "to")) {
+        d.to = String(to, "to");
+        if (!d.to.empty() && !wf_.FindState(d.to)) {
+          Report(to.Mark(), "transition '" + d.on + "' goes to unknown state '" + d.to + "'");
+        }
+      }
+      if (t["roles"]) {
+        d.roles = Strings(t["roles"], "roles");
+        for (std::size_t i = 0; i < d.roles.size(); ++i) {
+          if (!kRoles.count(d.roles[i])) {
+            Report(t["roles"].IsSequence() ? t["roles"][i].Mark() : t["roles"].Mark(), UnknownRole(d.roles[i]));
+          }
+        }
+      }
+      if (t["require"]) d.require = Strings(t["require"], "require");
+      wf_.transitions.push_back(std::move(d));
+    }
+  }
+
+  void LoadEscalations(const YAML::Node& escalations) {
+    if (!escalations.IsSequence()) {
+      Report(escalations.Mark(), "escalations must be a list of { clock, at, notify }");
+      return;
+    }
+    for (const auto& e : escalations) {
+      if (!e.IsMap()) {
+        Report(e.Mark(), "an escalation must be a mapping { clock, at, notify }");
+        continue;
+      }
+      CheckKeys(e, {"clock", "at", "notify", "mark", "raise"}, "escalation");
+      EscalationDef d;
+      d.clock = RequiredString(e, "clock");
+      if (!d.clock.empty() && !wf_.FindClock(d.clock)) {
+        Report(e["clock"].Mark(), "escalation names unknown clock '" + d.clock + "'");
+      }
+      if (auto at = Required(e, "at")) {
+        d.at_text = String(at, "at");
+        auto p = ParseEscalationPoint(d.at_text);
+        if (!p) {
+          Report(at.Mark(), p.error().message);
+        } else {
+          d.at = p.value();
+        }
+      }
+      if (e["notify"]) d.notify = NotifyTargets(e["notify"]);
+      if (e["mark"]) {
+        d.mark = String(e["mark"], "mark");
+        if (*d.mark != "overdue") Report(e["mark"].Mark(), "mark can only be 'overdue'");
+      }
+      if (e["raise"]) {
+        d.raise = String(e["raise"], "raise");
+        if (*d.raise != "priority") Report(e["raise"].Mark(), "raise can only be 'priority'");
+      }
+      if (d.notify.empty() && !d.mark && !d.raise) {
+        Report(e.Mark(), "an escalation must notify someone, mark the case or raise its priority");
+      }
+      wf_.escalations.push_back(std::move(d));
+    }
+  }
+
+  // Reachability from the initial state, and a way out of every non-final state.
+  void CheckGraph(const YAML::Node& root) {
+    const StateDef* initial = nullptr;
+    for (const auto& s : wf_.states) {
+      if (s.initial) {
+        initial = &s;
+        break;
+      }
+    }
+    if (!initial) return;  // already reported
+    std::set<std::string> reached{initial->name};
+    std::deque<std::string> queue{initial->name};
+    while (!queue.empty()) {
+      const std::string at = queue.front();
+      queue.pop_front();
+      for (const auto& t : wf_.transitions) {
+        if (std::find(t.from.begin(), t.from.end(), at) != t.from.end() && wf_.FindState(t.to) &&
+            reached.insert(t.to).second) {
+          queue.push_back(t.to);
+        }
+      }
+    }
+    for (const auto& s : wf_.states) {
+      const YAML::Mark mark = state_marks_.count(s.name) ? state_marks_[s.name] : root.Mark();
+      if (!reached.count(s.name)) {
+        Report(mark, "state '" + s.name + "' cannot be reached from initial state '" + initial->name + "'");
+      }
+      if (!s.final) {
+        bool has_exit = false;
+        for (const auto& t : wf_.transitions) {
+          if (std::find(t.from.begin(), t.from.end(), s.name) != t.from.end()) has_exit = true;
+        }
+        if (!has_exit) {
+          Report(mark, "state '" + s.name + "' is a dead end: it has no transitions out and is not final");
+        }
+      }
+    }
+    for (const auto& c : wf_.clocks) {
+      bool started = false;
+      for (const auto& s : wf_.states) {
+        if (std::find(s.starts.begin(), s.starts.end(), c.name) != s.starts.end()) started = true;
+      }
+      if (!started) Report(clock_marks_[c.name], "clock '" + c.name + "' is never started by any state");
+    }
+  }
+
+  std::string_view file_;
+  Workflow wf_;
+  std::vector<std::pair<std::pair<int, int>, std::string>> errors_;
+  std::map<std::string, YAML::Mark> state_marks_;
+  std::map<std::string, YAML::Mark> clock_marks_;
+};
+
+}  // namespace
+
+Result<Workflow> LoadWorkflow(std::string_view yaml_text, std::string_view file_name) {
+  return Loader(file_name).Load(yaml_text);
+}
+
+}  // namespace petitiond

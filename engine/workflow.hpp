@@ -1,0 +1,75 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/duration.hpp"
+#include "engine/error.hpp"
+
+namespace petitiond {
+
+// A workflow as its YAML file states it (format: docs/decisions.md, DESIGN.md).
+// Plain data; a loaded Workflow has passed validation, so every name it holds refers
+// to a state or clock that exists.
+
+struct ExtendRule {
+  int max = 1;
+  Duration by{};
+  std::string needs_role;
+  std::vector<std::string> notify;
+};
+
+struct ClockDef {
+  std::string name;
+  Duration within{};
+  std::optional<ExtendRule> extend;
+};
+
+struct StateDef {
+  std::string name;
+  bool initial = false;
+  bool final = false;
+  std::vector<std::string> starts;  // clocks started on entry (if they never ran)
+  std::vector<std::string> stops;   // clocks stopped on entry
+  std::vector<std::string> pauses;  // clocks paused while the case is in this state
+};
+
+struct TransitionDef {
+  std::string on;
+  std::vector<std::string> from;
+  std::string to;
+  std::vector<std::string> roles;    // empty: any signed-in staff member
+  std::vector<std::string> require;  // keys that must be present and non-empty in the event data
+};
+
+struct EscalationDef {
+  std::string clock;
+  EscalationPoint at{};
+  std::string at_text;               // as written, for the audit trail
+  std::vector<std::string> notify;   // assignee, supervisor, director, petitioner
+  std::optional<std::string> mark;   // "overdue"
+  std::optional<std::string> raise;  // "priority"
+};
+
+struct Workflow {
+  std::string name;
+  int version = 0;
+  std::string calendar = "tw-gov";
+  std::vector<std::string> channels;  // channels whose new cases default to this workflow
+  std::vector<ClockDef> clocks;
+  std::vector<StateDef> states;
+  std::vector<TransitionDef> transitions;
+  std::vector<EscalationDef> escalations;
+
+  const StateDef* FindState(std::string_view name) const;
+  const ClockDef* FindClock(std::string_view name) const;
+  const StateDef& InitialState() const;  // REQUIRES: validated
+};
+
+// Parses and validates one workflow file. On failure the Error is kInvalid and its
+// details hold every problem found, each "FILE:LINE:COL: sentence" (1-based).
+Result<Workflow> LoadWorkflow(std::string_view yaml_text, std::string_view file_name);
+
+}  // namespace petitiond

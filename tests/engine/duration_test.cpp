@@ -1,0 +1,69 @@
+#include "engine/duration.hpp"
+
+#include <gtest/gtest.h>
+
+#include "engine/time.hpp"
+
+namespace petitiond {
+namespace {
+
+struct DurationCase {
+  const char* text;
+  Duration::Unit unit;
+  int amount;
+};
+
+class ParseDurationTest : public testing::TestWithParam<DurationCase> {};
+
+TEST_P(ParseDurationTest, ReadsAmountAndUnit) {
+  auto d = ParseDuration(GetParam().text);
+  ASSERT_TRUE(d.ok()) << GetParam().text << ": " << d.error().message;
+  EXPECT_EQ(d->unit, GetParam().unit);
+  EXPECT_EQ(d->amount, GetParam().amount);
+}
+
+INSTANTIATE_TEST_SUITE_P(Forms, ParseDurationTest,
+                         testing::Values(DurationCase{"6 workdays", Duration::Unit::kWorkdays, 6},
+                                         DurationCase{"1 workday", Duration::Unit::kWorkdays, 1},
+                                         DurationCase{" 30 days ", Duration::Unit::kDays, 30},
+                                         DurationCase{"4 hours", Duration::Unit::kHours, 4},
+                                         DurationCase{"1 minute", Duration::Unit::kMinutes, 1}));
+
+TEST(ParseDurationTest, RejectsMalformedDurations) {
+  for (const char* bad : {"", "six workdays", "6", "6workdays", "6 weeks", "-1 days", "1.5 days", "workdays 6"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << "'" << bad << "' was accepted";
+  }
+}
+
+TEST(ParseEscalationPointTest, ReadsPercentDueAndDuePlus) {
+  auto p = ParseEscalationPoint("75%");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->kind, EscalationPoint::Kind::kPercent);
+  EXPECT_EQ(p->percent, 75);
+  p = ParseEscalationPoint("due");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->kind, EscalationPoint::Kind::kDue);
+  EXPECT_EQ(p->after_due.amount, 0);
+  p = ParseEscalationPoint("due + 2 workdays");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->after_due, (Duration{Duration::Unit::kWorkdays, 2}));
+}
+
+TEST(ParseEscalationPointTest, RejectsMalformedPoints) {
+  for (const char* bad : {"0%", "101%", "soon", "due - 1 workday", "due + later", "75 %x"}) {
+    EXPECT_FALSE(ParseEscalationPoint(bad).ok()) << "'" << bad << "' was accepted";
+  }
+}
+
+TEST(TimestampTest, FormatsInTaipeiAndParsesOffsets) {
+  auto t = ParseTimestamp("2026-11-26T01:30:00Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatTimestamp(*t), "2026-11-26T09:30:00+08:00");
+  EXPECT_EQ(ParseTimestamp("2026-11-26T09:30:00+08:00"), t);
+  EXPECT_EQ(ParseTimestamp("2026-11-26T09:30:00.250+08:00"), t);
+  EXPECT_FALSE(ParseTimestamp("2026-11-26T09:30:00"));  // no offset: ambiguous
+  EXPECT_FALSE(ParseTimestamp("2026-02-30T09:30:00Z"));
+}
+
+}  // namespace
+}  // namespace petitiond
