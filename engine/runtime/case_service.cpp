@@ -1,0 +1,151 @@
+#include "engine/runtime/case_service.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "engine/runtime/auth.hpp"
+#include "engine/store/database.hpp"
+
+namespace petitiond::runtime {
+namespace {
+
+bool SeesAllOffices(const Actor& a) { return a.HasRole("director") || a.HasRole("admin"); }
+
+DomainError NotFound(std::int64_t id) {
+  return DomainError(ErrorKind::kNotFound, "case " + std::to_string(id) + " does not exist");
+}
+
+}  // namespace
+
+bool CaseService::CanSee(const Actor& actor, const store::CaseRecord& c) const {
+  return SeesAllOffices(actor) || actor.office == c.office;
+}
+
+std::shared_ptr<const Workflow> CaseService::WorkflowOf(const store::CaseRecord& c) {
+  auto wf = workflows_.Find(c.workflow_name, c.workflow_version);
+  if (!wf) {
+    throw DomainError(ErrorKind::kInternal, "case " + std::to_string(c.id) + " uses workflow " + c.workflow_name +
+                                                " v" + std::to_string(c.workflow_version) + ", which is not deployed");
+  }
+  return wf;
+}
+
+CaseView CaseService::View(const Actor& actor, store::CaseRecord record) {
+  CaseView v;
+  v.allowed_events = machine_.AllowedEvents(*WorkflowOf(record), record.state, actor);
+  v.record = std::move(record);
+  v.now = clock_.Now();
+  return v;
+}
+
+CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
+  static const std::vector<std::string> kChannels = {"hotline", "mailbox", "news", "counter"};
+  Error invalid{ErrorKind::kInvalid, "the case is incomplete", {}};
+  if (std::find(kChannels.begin(), kChannels.end(), in.channel) == kChannels.end()) {
+    invalid.details.push_back("channel must be one of hotline, mailbox, news, counter");
+  }
+  if (in.office.empty()) invalid.details.push_back("office is required");
+  if (in.subject.empty()) invalid.details.push_back("subject is required");
+  if (in.body.empty()) invalid.details.push_back("body is required");
+  if (!invalid.details.empty()) throw DomainError(invalid);
+
+  std::shared_ptr<const Workflow> wf =
+      in.workflow ? workflows_.Latest(*in.workflow) : workflows_.DefaultFor(in.channel);
+  if (!wf) {
+    throw DomainError(ErrorKind::kUnprocessable, in.workflow ? "workflow '" + *in.workflow + "' is not deployed"
+                                                             : "no workflow serves channel '" + in.channel + "'");
+  }
+  const Timestamp now = clock_.Now();
+  const Timestamp received = in.received_at.value_or(now);
+  if (received > now + std::chrono::minutes(5)) {
+    throw DomainError(ErrorKind::kInvalid, "received_at lies in the future");
+  }
+  const std::string access_code = NewAccessCode();
+  store::NewCase row{in.channel,   wf->name, wf->version,         in.office,   in.category,
+                     in.subject,   in.body,  in.petitioner_json,  in.external_ref, received,
+                     HashAccessCode(access_code)};
+  std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
+  Outcome out = machine_.Start(*wf, actor, received, data);
+  store::CaseRecord rec;
+  db_.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    rec = store::InsertCase(sql, row, out);
+    tx.commit();
+  });
+  return CreatedCase{View(actor, std::move(rec)), access_code};
+}
+
+CaseView CaseService::Get(const Actor& actor, std::int64_t id) {
+  std::optional<store::CaseRecord> rec;
+  db_.Run([&](soci::session& sql) { rec = store::LoadCase(sql, id, false); });
+  if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+  return View(actor, std::move(*rec));
+}
+
+CaseView CaseService::Apply(const Actor& actor, std::int64_t id, std::int64_t expected_version,
+                            const Command& command) {
+  store::CaseRecord result;
+  db_.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    auto rec = store::LoadCase(sql, id, /*lock=*/true);
+    if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+    if (rec->row_version != expected_version) {
+      throw DomainError(ErrorKind::kPreconditionFailed,
+                        "case " + std::to_string(id) + " changed since you read it (now version " +
+                            std::to_string(rec->row_version) + "); reload it and try again");
+    }
+    const Timestamp now = clock_.Now();
+    Outcome out = machine_.Apply(*WorkflowOf(*rec), rec->state, command, actor, now).ValueOrThrow();
+    store::SaveOutcome(sql, id, rec->row_version, out);
+    tx.commit();
+    rec->state = std::move(out.next);
+    rec->row_version += 1;
+    rec->updated_at = now;
+    result = std::move(*rec);
+  });
+  return View(actor, std::move(result));
+}
+
+std::vector<store::EventRow> CaseService::Events(const Actor& actor, std::int64_t id) {
+  std::vector<store::EventRow> events;
+  db_.Run([&](soci::session& sql) {
+    auto rec = store::LoadCase(sql, id, false);
+    if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+    events = store::LoadEvents(sql, id);
+  });
+  return events;
+}
+
+std::vector<CaseView> CaseService::List(const Actor& actor, store::CaseFilter filter) {
+  if (!SeesAllOffices(actor)) {
+    if (filter.office && *filter.office != actor.office) return {};
+    filter.office = actor.office;
+  }
+  std::vector<store::CaseRecord> rows;
+  db_.Run([&](soci::session& sql) { rows = store::ListCases(sql, filter); });
+  std::vector<CaseView> views;
+  views.reserve(rows.size());
+  for (auto& r : rows) views.push_back(View(actor, std::move(r)));
+  return views;
+}
+
+bool CaseService::FireTimer(const store::ClaimedTimer& timer, const std::string& node) {
+  bool fired = false;
+  db_.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    // Case row first, as every writer does, so firing never deadlocks with an API change.
+    if (!store::LockCase(sql, timer.case_id)) return;
+    const Timestamp now = clock_.Now();
+    if (!store::MarkTimerFired(sql, timer.id, node, now)) return;  // rolled back by tx's destructor
+    auto rec = store::LoadCase(sql, timer.case_id, false);
+    if (auto out = machine_.Escalate(*WorkflowOf(*rec), rec->state, timer.rule, now)) {
+      store::SaveOutcome(sql, rec->id, rec->row_version, *out);
+    }
+    tx.commit();
+    fired = true;
+  });
+  return fired;
+}
+
+}  // namespace petitiond::runtime

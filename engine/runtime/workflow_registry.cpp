@@ -1,0 +1,138 @@
+#include "engine/runtime/workflow_registry.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "engine/store/database.hpp"
+#include "engine/store/migrator.hpp"
+#include "engine/store/workflow_store.hpp"
+
+namespace petitiond::runtime {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DomainError(ErrorKind::kInvalid, path + ": cannot be read");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+std::vector<std::string> ValidateWorkflowFiles(const std::vector<std::string>& paths) {
+  std::vector<std::string> errors;
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      errors.push_back(path + ":1:1: cannot be read");
+      continue;
+    }
+    std::stringstream s;
+    s << in.rdbuf();
+    auto wf = LoadWorkflow(s.str(), path);
+    if (!wf) errors.insert(errors.end(), wf.error().details.begin(), wf.error().details.end());
+  }
+  return errors;
+}
+
+std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& dir) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") paths.push_back(entry.path().string());
+  }
+  if (ec) throw DomainError(ErrorKind::kInvalid, "workflows directory " + dir + ": " + ec.message());
+  std::sort(paths.begin(), paths.end());
+  if (paths.empty()) throw DomainError(ErrorKind::kInvalid, "workflows directory " + dir + " has no *.yaml files");
+
+  Error invalid{ErrorKind::kInvalid, "workflows in " + dir + " are invalid", {}};
+  std::vector<std::pair<Workflow, store::WorkflowRow>> loaded;
+  std::map<std::string, std::string> channel_owner;
+  for (const auto& path : paths) {
+    const std::string text = ReadAll(path);
+    auto wf = LoadWorkflow(text, path);
+    if (!wf) {
+      invalid.details.insert(invalid.details.end(), wf.error().details.begin(), wf.error().details.end());
+      continue;
+    }
+    for (const auto& ch : wf->channels) {
+      auto [it, inserted] = channel_owner.emplace(ch, wf->name);
+      if (!inserted && it->second != wf->name) {
+        invalid.details.push_back(path + ":1:1: channel '" + ch + "' is already the default of workflow '" +
+                                  it->second + "'; a channel has one default workflow");
+      }
+    }
+    loaded.emplace_back(wf.value(), store::WorkflowRow{wf->name, wf->version, text, store::Sha256Hex(text)});
+  }
+  if (!invalid.details.empty()) throw DomainError(invalid);
+
+  std::vector<std::string> deployed;
+  db_.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    for (const auto& [wf, row] : loaded) {
+      store::DeployWorkflowRow(sql, row);
+      deployed.push_back(wf.name + " v" + std::to_string(wf.version));
+    }
+    tx.commit();
+  });
+  Reload();
+  return deployed;
+}
+
+void WorkflowRegistry::Reload() {
+  std::vector<store::WorkflowRow> rows;
+  db_.Run([&](soci::session& sql) { rows = store::LoadWorkflowRows(sql); });
+  std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> parsed;
+  for (const auto& row : rows) {
+    auto wf = LoadWorkflow(row.yaml, row.name + " v" + std::to_string(row.version));
+    if (!wf) {
+      // Rows are validated before they are stored; one that fails now means the
+      // validator changed. Refuse to guess how its running cases should move.
+      throw DomainError(ErrorKind::kInternal, "deployed workflow " + row.name + " v" + std::to_string(row.version) +
+                                                  " no longer validates: " + wf.error().details.front());
+    }
+    parsed[{row.name, row.version}] = std::make_shared<const Workflow>(std::move(wf.value()));
+  }
+  std::unique_lock lock(mu_);
+  by_version_ = std::move(parsed);
+}
+
+std::shared_ptr<const Workflow> WorkflowRegistry::Find(const std::string& name, int version) {
+  {
+    std::shared_lock lock(mu_);
+    auto it = by_version_.find({name, version});
+    if (it != by_version_.end()) return it->second;
+  }
+  Reload();
+  std::shared_lock lock(mu_);
+  auto it = by_version_.find({name, version});
+  return it == by_version_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const Workflow> WorkflowRegistry::Latest(const std::string& name) {
+  std::shared_lock lock(mu_);
+  std::shared_ptr<const Workflow> latest;
+  for (const auto& [key, wf] : by_version_) {
+    if (key.first == name) latest = wf;  // map order: versions ascending
+  }
+  return latest;
+}
+
+std::shared_ptr<const Workflow> WorkflowRegistry::DefaultFor(const std::string& channel) {
+  std::shared_lock lock(mu_);
+  // Only each workflow's latest version speaks for it: a channel dropped in v2 is dropped.
+  std::map<std::string, std::shared_ptr<const Workflow>> latest;
+  for (const auto& [key, wf] : by_version_) latest[key.first] = wf;
+  for (const auto& [name, wf] : latest) {
+    if (std::find(wf->channels.begin(), wf->channels.end(), channel) != wf->channels.end()) return wf;
+  }
+  return nullptr;
+}
+
+}  // namespace petitiond::runtime

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/workflow.hpp"
+
+namespace petitiond::store {
+class Database;
+}
+
+namespace petitiond::runtime {
+
+// Every deployed workflow version, parsed once. Cases keep the version they started
+// with; new cases take the latest version.
+//
+// Thread safety: lookups are safe from any thread; Reload takes a writer lock.
+class WorkflowRegistry {
+ public:
+  explicit WorkflowRegistry(store::Database& db) : db_(db) {}
+
+  // Validates every *.yaml file in `dir` (all errors of all files at once, thrown as
+  // DomainError(kInvalid) with details) and deploys the versions the database lacks,
+  // in one transaction. A version already deployed with other content is kConflict.
+  // Returns "name vN" for each file.
+  std::vector<std::string> DeployDirectory(const std::string& dir);
+
+  // Reads every deployed version from the database.
+  void Reload();
+
+  // nullptr if unknown even after a reload (another node may have deployed it).
+  std::shared_ptr<const Workflow> Find(const std::string& name, int version);
+  std::shared_ptr<const Workflow> Latest(const std::string& name);
+  // The latest version of the workflow whose `channels:` lists `channel`.
+  std::shared_ptr<const Workflow> DefaultFor(const std::string& channel);
+
+ private:
+  store::Database& db_;
+  std::shared_mutex mu_;
+  std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> by_version_;  // guarded by mu_
+};
+
+// Reads and validates workflow files without a database (petitiond validate).
+// Returns every error line ("FILE:LINE:COL: sentence"); empty means all valid.
+std::vector<std::string> ValidateWorkflowFiles(const std::vector<std::string>& paths);
+
+}  // namespace petitiond::runtime

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/machine.hpp"
+#include "engine/time.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace petitiond::store {
+
+// A case row with its clocks. `state` carries what the machine reads and writes.
+struct CaseRecord {
+  std::int64_t id = 0;
+  std::string public_no;
+  std::string channel;
+  std::string workflow_name;
+  int workflow_version = 0;
+  std::string office;
+  std::optional<std::string> category;
+  std::string subject;
+  std::string body;
+  std::string petitioner_json = "{}";  // {name, phone, email, address}
+  bool confidential = false;
+  std::int64_t row_version = 0;
+  std::optional<std::string> external_ref;
+  Timestamp received_at{};
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  CaseState state;
+};
+
+struct NewCase {
+  std::string channel;
+  std::string workflow_name;
+  int workflow_version = 0;
+  std::string office;
+  std::optional<std::string> category;
+  std::string subject;
+  std::string body;
+  std::string petitioner_json = "{}";
+  std::optional<std::string> external_ref;
+  Timestamp received_at{};
+  std::string access_code_hash;
+};
+
+struct EventRow {
+  int seq = 0;
+  std::string event;
+  std::optional<std::string> from;
+  std::string to;
+  std::string actor;
+  Timestamp at{};
+  std::string data_json;
+  std::optional<std::string> comment;
+};
+
+struct CaseFilter {
+  std::optional<std::string> state;
+  std::optional<std::string> channel;
+  std::optional<std::string> office;
+  std::optional<std::string> assignee;
+  std::optional<bool> overdue;
+  std::optional<std::int64_t> before_id;  // cursor: newest first, ids below this one
+  int limit = 50;
+};
+
+// Every function runs on the caller's session and inside the caller's transaction:
+// the caller decides what is atomic (DESIGN.md: one transaction per state change).
+
+// Inserts the case, the Outcome's events, clocks and timers. Returns the stored record
+// (id, public_no and row_version 1 filled in).
+CaseRecord InsertCase(soci::session& sql, const NewCase& c, const Outcome& out);
+
+// Loads a case and its clocks; `lock` takes the row lock (SELECT ... FOR UPDATE).
+std::optional<CaseRecord> LoadCase(soci::session& sql, std::int64_t id, bool lock);
+
+// Persists an Outcome for case `id` if its row_version is still `expected_version`,
+// then bumps it. Throws DomainError(kPreconditionFailed) if another change came first.
+void SaveOutcome(soci::session& sql, std::int64_t id, std::int64_t expected_version, const Outcome& out);
+
+std::vector<EventRow> LoadEvents(soci::session& sql, std::int64_t id);
+
+// Newest first; at most filter.limit rows (clocks included).
+std::vector<CaseRecord> ListCases(soci::session& sql, const CaseFilter& filter);
+
+// The stored access code hash of a case (for the public status page).
+std::optional<std::string> AccessCodeHash(soci::session& sql, const std::string& public_no);
+
+}  // namespace petitiond::store

@@ -1,0 +1,75 @@
+#include "engine/store/user_store.hpp"
+
+#include <soci/soci.h>
+
+#include <sstream>
+
+#include "engine/store/database.hpp"
+
+namespace petitiond::store {
+namespace {
+
+constexpr const char* kInsertUser =
+    "INSERT INTO users (login, password_hash, roles, office) "
+    "VALUES (:login, :hash, CAST(:roles AS text[]), :office) RETURNING id";
+constexpr const char* kUserColumns =
+    "SELECT u.id, u.login, array_to_string(u.roles, ','), u.office, u.disabled::int, u.password_hash FROM users u";
+constexpr const char* kAnyWithRole = "SELECT count(*) FROM users WHERE :role = ANY(roles) AND NOT disabled";
+constexpr const char* kInsertSession =
+    "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (:hash, :user_id, to_timestamp(:expires))";
+
+UserRecord ReadUser(const soci::row& r) {
+  UserRecord u;
+  u.id = r.get<long long>(0);
+  u.login = r.get<std::string>(1);
+  std::stringstream roles(r.get<std::string>(2));
+  for (std::string role; std::getline(roles, role, ',');) u.roles.push_back(role);
+  u.office = r.get<std::string>(3);
+  u.disabled = r.get<int>(4) != 0;
+  u.password_hash = r.get<std::string>(5);
+  return u;
+}
+
+}  // namespace
+
+std::int64_t InsertUser(soci::session& sql, const std::string& login, const std::string& password_hash,
+                        const std::vector<std::string>& roles, const std::string& office) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < roles.size(); ++i) array += (i ? "," : "") + roles[i];
+  array += "}";
+  long long id = 0;
+  sql << kInsertUser, soci::use(login, "login"), soci::use(password_hash, "hash"), soci::use(array, "roles"),
+      soci::use(office, "office"), soci::into(id);
+  return id;
+}
+
+std::optional<UserRecord> FindUser(soci::session& sql, const std::string& login) {
+  const std::string query = std::string(kUserColumns) + " WHERE u.login = :login";
+  soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(login, "login"));
+  for (const auto& r : rows) return ReadUser(r);
+  return std::nullopt;
+}
+
+bool AnyUserWithRole(soci::session& sql, const std::string& role) {
+  long long n = 0;
+  sql << kAnyWithRole, soci::use(role, "role"), soci::into(n);
+  return n > 0;
+}
+
+void InsertSession(soci::session& sql, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at) {
+  const long long expires = Epoch(expires_at);
+  const long long uid = user_id;
+  sql << kInsertSession, soci::use(token_hash, "hash"), soci::use(uid, "user_id"), soci::use(expires, "expires");
+}
+
+std::optional<UserRecord> UserForSession(soci::session& sql, const std::string& token_hash, Timestamp now) {
+  const std::string query = std::string(kUserColumns) +
+                            " JOIN sessions s ON s.user_id = u.id"
+                            " WHERE s.token_hash = :hash AND s.expires_at > to_timestamp(:now) AND NOT u.disabled";
+  const long long at = Epoch(now);
+  soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(token_hash, "hash"), soci::use(at, "now"));
+  for (const auto& r : rows) return ReadUser(r);
+  return std::nullopt;
+}
+
+}  // namespace petitiond::store

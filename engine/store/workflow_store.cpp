@@ -1,0 +1,40 @@
+#include "engine/store/workflow_store.hpp"
+
+#include <soci/soci.h>
+
+#include "engine/error.hpp"
+
+namespace petitiond::store {
+namespace {
+
+constexpr const char* kAll = "SELECT name, version, yaml, checksum FROM workflows ORDER BY name, version";
+constexpr const char* kChecksum = "SELECT checksum FROM workflows WHERE name = :name AND version = :version";
+constexpr const char* kInsert =
+    "INSERT INTO workflows (name, version, yaml, checksum) VALUES (:name, :version, :yaml, :checksum)";
+
+}  // namespace
+
+std::vector<WorkflowRow> LoadWorkflowRows(soci::session& sql) {
+  std::vector<WorkflowRow> out;
+  soci::rowset<soci::row> rows = (sql.prepare << kAll);
+  for (const auto& r : rows) {
+    out.push_back(WorkflowRow{r.get<std::string>(0), r.get<int>(1), r.get<std::string>(2), r.get<std::string>(3)});
+  }
+  return out;
+}
+
+void DeployWorkflowRow(soci::session& sql, const WorkflowRow& row) {
+  std::string existing;
+  soci::indicator ind = soci::i_null;
+  sql << kChecksum, soci::use(row.name, "name"), soci::use(row.version, "version"), soci::into(existing, ind);
+  if (sql.got_data()) {
+    if (existing == row.checksum) return;
+    throw DomainError(ErrorKind::kConflict, "workflow " + row.name + " version " + std::to_string(row.version) +
+                                                " is already deployed with different content; a deployed version "
+                                                "is immutable, so give the change a new version number");
+  }
+  sql << kInsert, soci::use(row.name, "name"), soci::use(row.version, "version"), soci::use(row.yaml, "yaml"),
+      soci::use(row.checksum, "checksum");
+}
+
+}  // namespace petitiond::store

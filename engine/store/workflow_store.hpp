@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace soci {
+class session;
+}
+
+namespace petitiond::store {
+
+struct WorkflowRow {
+  std::string name;
+  int version = 0;
+  std::string yaml;
+  std::string checksum;
+};
+
+std::vector<WorkflowRow> LoadWorkflowRows(soci::session& sql);
+// Inserts the version, or does nothing if the same (name, version, checksum) exists.
+// Throws DomainError(kConflict) if that version exists with different content:
+// a deployed workflow is immutable.
+void DeployWorkflowRow(soci::session& sql, const WorkflowRow& row);
+
+}  // namespace petitiond::store
