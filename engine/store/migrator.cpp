@@ -80,6 +80,7 @@ MigrationStatus Migrate(soci::session& sql, const std::vector<EmbeddedFile>& fil
       }
     }
   } unlock{sql};
+  sql << "SET client_min_messages = warning";  // no NOTICE for the table that already exists
   sql << kCreateTable;
   MigrationStatus status = Compare(Applied(sql), files);
   for (const auto& name : status.pending) {

@@ -1,0 +1,376 @@
+#include "api/handlers.hpp"
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "api/problem.hpp"
+#include "engine/embedded.hpp"
+#include "engine/runtime/auth.hpp"
+#include "engine/runtime/case_service.hpp"
+#include "engine/store/database.hpp"
+#include "engine/store/migrator.hpp"
+
+namespace petitiond::api {
+namespace json = boost::json;
+namespace {
+
+constexpr int kMaxPageSize = 200;
+
+Response Json(int status, const json::value& v) {
+  Response r;
+  r.status = status;
+  r.body = json::serialize(v);
+  return r;
+}
+
+[[noreturn]] void Invalid(const std::string& message, std::vector<std::string> details = {}) {
+  throw DomainError(Error{ErrorKind::kInvalid, message, std::move(details)});
+}
+
+json::object ParseObject(const std::string& body) {
+  json::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec) Invalid("the body is not valid JSON: " + ec.message());
+  if (!v.is_object()) Invalid("the body must be a JSON object");
+  return std::move(v.as_object());
+}
+
+// Optional string field; kInvalid if present with another type.
+std::optional<std::string> OptString(const json::object& o, const char* key, std::vector<std::string>& errors) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return std::nullopt;
+  if (!it->value().is_string()) {
+    errors.push_back(std::string(key) + " must be a string");
+    return std::nullopt;
+  }
+  return std::string(it->value().as_string());
+}
+
+std::string ReqString(const json::object& o, const char* key, std::vector<std::string>& errors) {
+  auto v = OptString(o, key, errors);
+  if (!v || v->empty()) {
+    if (o.find(key) == o.end() || o.at(key).is_null() || (v && v->empty())) {
+      errors.push_back(std::string(key) + " is required");
+    }
+    return {};
+  }
+  return *v;
+}
+
+std::optional<std::int64_t> ParseId(std::string_view s) {
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || ptr != s.data() + s.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::string ETag(const store::CaseRecord& c) { return "\"" + std::to_string(c.row_version) + "\""; }
+
+json::value OptJson(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  return json::value(*s);
+}
+
+json::object CaseJson(const runtime::CaseView& v) {
+  const store::CaseRecord& c = v.record;
+  json::object o;
+  o["id"] = c.id;
+  o["public_no"] = c.public_no;
+  o["channel"] = c.channel;
+  o["workflow"] = json::object{{"name", c.workflow_name}, {"version", c.workflow_version}};
+  o["state"] = c.state.state;
+  o["office"] = c.office;
+  o["category"] = OptJson(c.category);
+  o["subject"] = c.subject;
+  o["body"] = c.body;
+  json::error_code ec;
+  json::value petitioner = json::parse(c.petitioner_json, ec);
+  o["petitioner"] = ec ? json::value(json::object{}) : petitioner;
+  o["assignee"] = OptJson(c.state.assignee);
+  o["overdue"] = c.state.overdue;
+  o["priority"] = c.state.priority;
+  o["external_ref"] = OptJson(c.external_ref);
+  o["received_at"] = FormatTimestamp(c.received_at);
+  o["created_at"] = FormatTimestamp(c.created_at);
+  o["updated_at"] = FormatTimestamp(c.updated_at);
+  o["version"] = c.row_version;
+  json::array clocks;
+  for (const auto& k : c.state.clocks) {
+    json::object clock{{"name", k.name},
+                       {"started_at", FormatTimestamp(k.started_at)},
+                       {"due_at", FormatTimestamp(k.due_at)},
+                       {"paused", k.Paused()},
+                       {"stopped", !k.Running()},
+                       {"overdue", k.Overdue(v.now)}};
+    clock["paused_at"] = k.paused_at ? json::value(FormatTimestamp(*k.paused_at)) : json::value(nullptr);
+    clock["stopped_at"] = k.stopped_at ? json::value(FormatTimestamp(*k.stopped_at)) : json::value(nullptr);
+    clocks.push_back(std::move(clock));
+  }
+  o["clocks"] = std::move(clocks);
+  json::array allowed;
+  for (const auto& e : v.allowed_events) allowed.emplace_back(e);
+  o["allowed_events"] = std::move(allowed);
+  return o;
+}
+
+Response CaseResponse(int status, const runtime::CaseView& v) {
+  Response r = Json(status, CaseJson(v));
+  r.headers.emplace_back("ETag", ETag(v.record));
+  return r;
+}
+
+// Splits "/api/v1/cases/7/events" into {"api","v1","cases","7","events"}.
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    const std::size_t end = path.find('/', i);
+    out.push_back(path.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+    if (end == std::string_view::npos) break;
+    i = end;
+  }
+  return out;
+}
+
+Response MethodNotAllowed(const std::string& allow) {
+  Response r = Problem(405, "method-not-allowed", "Method not allowed", "allowed here: " + allow);
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
+}  // namespace
+
+Response Api::Handle(const Request& request) {
+  try {
+    return Route(request);
+  } catch (const DomainError& e) {
+    if (e.error().kind == ErrorKind::kInternal || e.error().kind == ErrorKind::kUnavailable) {
+      spdlog::error("{} {}: {}", request.method, request.path, e.what());
+    }
+    return ProblemResponse(e.error());
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: unexpected: {}", request.method, request.path, e.what());
+    return ProblemResponse(Error{ErrorKind::kInternal, e.what(), {}});
+  }
+}
+
+Response Api::Route(const Request& req) {
+  const auto seg = Segments(req.path);
+  if (seg.size() == 1 && seg[0] == "healthz") {
+    if (req.method != "GET") return MethodNotAllowed("GET");
+    return Json(200, json::object{{"status", "ok"}});
+  }
+  if (seg.size() == 1 && seg[0] == "readyz") {
+    if (req.method != "GET") return MethodNotAllowed("GET");
+    return Ready();
+  }
+  if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v1") {
+    if (seg.size() == 3 && seg[2] == "sessions") {
+      if (req.method != "POST") return MethodNotAllowed("POST");
+      return Login(req);
+    }
+    if (seg[2] == "cases") {
+      if (seg.size() == 3) {
+        if (req.method == "POST") return CreateCase(req);
+        if (req.method == "GET") return ListCases(req);
+        return MethodNotAllowed("GET, POST");
+      }
+      auto id = ParseId(seg[3]);
+      if (!id) throw DomainError(ErrorKind::kNotFound, "'" + std::string(seg[3]) + "' is not a case id");
+      if (seg.size() == 4) {
+        if (req.method != "GET") return MethodNotAllowed("GET");
+        return GetCase(req, *id);
+      }
+      if (seg.size() == 5 && seg[4] == "events") {
+        if (req.method == "POST") return PostEvent(req, *id);
+        if (req.method == "GET") return ListEvents(req, *id);
+        return MethodNotAllowed("GET, POST");
+      }
+    }
+  }
+  throw DomainError(ErrorKind::kNotFound, "no resource at " + req.path);
+}
+
+Actor Api::Authenticate(const Request& req) {
+  const std::string header = req.Header("authorization").value_or("");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
+    throw DomainError(ErrorKind::kUnauthorized, "sign in first: send Authorization: Bearer <token>");
+  }
+  return auth_.Authenticate(std::string_view(header).substr(kBearer.size()));
+}
+
+Response Api::Ready() {
+  store::MigrationStatus status;
+  try {
+    db_.Run([&](soci::session& sql) { status = store::CheckMigrations(sql, EmbeddedMigrations()); });
+  } catch (const DomainError& e) {
+    return Json(503, json::object{{"status", "unavailable"}, {"detail", e.what()}});
+  }
+  if (!status.pending.empty()) {
+    json::array pending;
+    for (const auto& p : status.pending) pending.emplace_back(p);
+    return Json(503, json::object{{"status", "migrations pending"}, {"pending", std::move(pending)}});
+  }
+  return Json(200, json::object{{"status", "ready"}});
+}
+
+Response Api::Login(const Request& req) {
+  const json::object o = ParseObject(req.body);
+  std::vector<std::string> errors;
+  const std::string login = ReqString(o, "login", errors);
+  const std::string password = ReqString(o, "password", errors);
+  if (!errors.empty()) Invalid("login and password are required", errors);
+  return Json(201, json::object{{"token", auth_.Login(login, password)}, {"expires_in", 12 * 3600}});
+}
+
+Response Api::CreateCase(const Request& req) {
+  const Actor actor = Authenticate(req);
+  const json::object o = ParseObject(req.body);
+  std::vector<std::string> errors;
+  runtime::CreateCaseInput in;
+  in.workflow = OptString(o, "workflow", errors);
+  in.channel = ReqString(o, "channel", errors);
+  in.office = ReqString(o, "office", errors);
+  in.category = OptString(o, "category", errors);
+  in.subject = ReqString(o, "subject", errors);
+  in.body = ReqString(o, "body", errors);
+  in.external_ref = OptString(o, "external_ref", errors);
+  if (auto received = OptString(o, "received_at", errors)) {
+    in.received_at = ParseTimestamp(*received);
+    if (!in.received_at) errors.push_back("received_at must be RFC 3339 with an offset, e.g. 2026-11-26T09:30:00+08:00");
+  }
+  json::object petitioner;
+  if (auto it = o.find("petitioner"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_object()) {
+      errors.push_back("petitioner must be an object {name, phone, email, address}");
+    } else {
+      for (const char* key : {"name", "phone", "email", "address"}) {
+        if (auto v = OptString(it->value().as_object(), key, errors)) petitioner[key] = *v;
+      }
+      for (const auto& kv : it->value().as_object()) {
+        const std::string k(kv.key());
+        if (k != "name" && k != "phone" && k != "email" && k != "address") {
+          errors.push_back("petitioner." + k + " is not a known field (name, phone, email, address)");
+        }
+      }
+    }
+  }
+  in.petitioner_json = json::serialize(petitioner);
+  if (!errors.empty()) Invalid("the case has invalid fields", errors);
+  runtime::CreatedCase created = cases_.Create(actor, in);
+  json::object body = CaseJson(created.view);
+  body["access_code"] = created.access_code;
+  Response r = Json(201, body);
+  r.headers.emplace_back("ETag", ETag(created.view.record));
+  r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(created.view.record.id));
+  return r;
+}
+
+Response Api::GetCase(const Request& req, std::int64_t id) {
+  const Actor actor = Authenticate(req);
+  return CaseResponse(200, cases_.Get(actor, id));
+}
+
+Response Api::ListCases(const Request& req) {
+  const Actor actor = Authenticate(req);
+  store::CaseFilter f;
+  auto param = [&](const char* key) -> std::optional<std::string> {
+    auto it = req.query.find(key);
+    if (it == req.query.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
+  f.state = param("state");
+  f.channel = param("channel");
+  f.office = param("office");
+  f.assignee = param("assignee");
+  if (auto overdue = param("overdue")) {
+    if (*overdue != "true" && *overdue != "false") Invalid("overdue must be true or false");
+    f.overdue = *overdue == "true";
+  }
+  if (auto cursor = param("cursor")) {
+    f.before_id = ParseId(*cursor);
+    if (!f.before_id) Invalid("cursor is not one this server gave out");
+  }
+  if (auto limit = param("limit")) {
+    auto n = ParseId(*limit);
+    if (!n || *n > kMaxPageSize) Invalid("limit must be between 1 and " + std::to_string(kMaxPageSize));
+    f.limit = static_cast<int>(*n);
+  }
+  auto views = cases_.List(actor, f);
+  json::array items;
+  for (const auto& v : views) items.push_back(CaseJson(v));
+  json::object body{{"items", std::move(items)}};
+  // A full page may have more behind it; the cursor is the last id shown.
+  body["next"] = static_cast<int>(views.size()) == f.limit ? json::value(std::to_string(views.back().record.id))
+                                                           : json::value(nullptr);
+  return Json(200, body);
+}
+
+Response Api::PostEvent(const Request& req, std::int64_t id) {
+  const Actor actor = Authenticate(req);
+  auto if_match = req.Header("if-match");
+  if (!if_match) {
+    return Problem(428, "precondition-required", "If-Match required",
+                   "send If-Match with the case's ETag so a concurrent change is not overwritten");
+  }
+  std::string tag = *if_match;
+  if (tag.rfind("W/", 0) == 0) tag = tag.substr(2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+  auto expected = ParseId(tag);
+  if (!expected) {
+    throw DomainError(ErrorKind::kPreconditionFailed, "If-Match " + *if_match + " is not an ETag of this case");
+  }
+
+  const json::object o = ParseObject(req.body);
+  std::vector<std::string> errors;
+  Command cmd;
+  cmd.event = ReqString(o, "event", errors);
+  cmd.comment = OptString(o, "comment", errors).value_or("");
+  if (auto it = o.find("data"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_object()) {
+      errors.push_back("data must be an object");
+    } else {
+      for (const auto& kv : it->value().as_object()) {
+        const json::value& v = kv.value();
+        const std::string key(kv.key());
+        if (v.is_string()) {
+          cmd.data[key] = std::string(v.as_string());
+        } else if (v.is_bool() || v.is_number()) {
+          cmd.data[key] = json::serialize(v);
+        } else if (!v.is_null()) {
+          errors.push_back("data." + key + " must be a string, number or boolean");
+        }
+      }
+    }
+  }
+  if (!errors.empty()) Invalid("the event has invalid fields", errors);
+  return CaseResponse(200, cases_.Apply(actor, id, *expected, cmd));
+}
+
+Response Api::ListEvents(const Request& req, std::int64_t id) {
+  const Actor actor = Authenticate(req);
+  json::array items;
+  for (const auto& e : cases_.Events(actor, id)) {
+    json::error_code ec;
+    json::value data = json::parse(e.data_json, ec);
+    items.push_back(json::object{{"seq", e.seq},
+                                 {"event", e.event},
+                                 {"from", OptJson(e.from)},
+                                 {"to", e.to},
+                                 {"actor", e.actor},
+                                 {"at", FormatTimestamp(e.at)},
+                                 {"data", ec ? json::value(json::object{}) : data},
+                                 {"comment", OptJson(e.comment)}});
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+}  // namespace petitiond::api
