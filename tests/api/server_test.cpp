@@ -1,0 +1,133 @@
+#include "api/server.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <future>
+#include <string>
+#include <thread>
+
+namespace petitiond {
+namespace {
+
+using api::HttpServer;
+using api::Request;
+using api::Response;
+
+// Sends raw bytes to 127.0.0.1:port and returns everything the server wrote until it
+// closed the connection (requests say Connection: close unless they say otherwise).
+std::string Exchange(unsigned short port, const std::string& bytes) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "connect failed";
+  }
+  for (std::size_t sent = 0; sent < bytes.size();) {
+    const ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  close(fd);
+  return out;
+}
+
+std::string Get(const std::string& path, bool keep_alive = false) {
+  return "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
+}
+
+HttpServer::Options SmallServer() {
+  HttpServer::Options o;
+  o.port = 0;
+  o.io_threads = 1;
+  o.workers = 1;
+  o.max_pending = 1;
+  o.body_limit = 64;
+  o.timeout = std::chrono::seconds(5);
+  return o;
+}
+
+TEST(HttpServerTest, PassesDecodedPathAndQueryToTheHandler) {
+  HttpServer server(SmallServer(), [](const Request& r) {
+    Response resp;
+    resp.body = r.method + "|" + r.path + "|" + (r.query.count("office") ? r.query.at("office") : "-");
+    return resp;
+  });
+  const auto port = server.Start();
+  const std::string out = Exchange(port, Get("/api/v1/cases?office=%E8%98%AD%E5%B6%BC"));
+  EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("GET|/api/v1/cases|蘭嶼"), std::string::npos) << out;
+}
+
+TEST(HttpServerTest, AnswersTwoRequestsOnOneKeptAliveConnection) {
+  HttpServer server(SmallServer(), [](const Request& r) {
+    Response resp;
+    resp.body = r.path;
+    return resp;
+  });
+  const auto port = server.Start();
+  const std::string out = Exchange(port, Get("/first", true) + Get("/second"));
+  EXPECT_NE(out.find("/first"), std::string::npos) << out;
+  EXPECT_NE(out.find("/second"), std::string::npos) << out;
+}
+
+TEST(HttpServerTest, RefusesABodyOverTheLimitWith413) {
+  HttpServer server(SmallServer(), [](const Request&) { return Response{}; });
+  const auto port = server.Start();
+  const std::string body(1000, 'x');
+  const std::string out = Exchange(port, "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n"
+                                         "Connection: close\r\n\r\n" + body);
+  EXPECT_NE(out.find("HTTP/1.1 413"), std::string::npos) << out;
+  EXPECT_NE(out.find("application/problem+json"), std::string::npos) << out;
+}
+
+TEST(HttpServerTest, AnswersBusyWith503InsteadOfQueueingWithoutBound) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<bool> first{true};
+  HttpServer server(SmallServer(), [&](const Request&) {
+    if (first.exchange(false)) {
+      entered.set_value();
+      released.wait();  // holds the only pending slot
+    }
+    return Response{};
+  });
+  const auto port = server.Start();
+  auto slow = std::async(std::launch::async, [&] { return Exchange(port, Get("/slow")); });
+  entered.get_future().wait();
+  const std::string busy = Exchange(port, Get("/fast"));
+  release.set_value();
+  EXPECT_NE(busy.find("HTTP/1.1 503"), std::string::npos) << busy;
+  EXPECT_NE(busy.find("Retry-After: 1"), std::string::npos) << busy;
+  EXPECT_NE(slow.get().find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST(HttpServerTest, StopLetsARunningRequestFinish) {
+  std::promise<void> entered;
+  HttpServer server(SmallServer(), [&](const Request&) {
+    entered.set_value();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    Response r;
+    r.body = "done";
+    return r;
+  });
+  const auto port = server.Start();
+  auto pending = std::async(std::launch::async, [&] { return Exchange(port, Get("/work")); });
+  entered.get_future().wait();
+  server.Stop();
+  EXPECT_NE(pending.get().find("done"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace petitiond
