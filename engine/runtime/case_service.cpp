@@ -62,9 +62,18 @@ CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
     throw DomainError(ErrorKind::kInvalid, "received_at lies in the future");
   }
   const std::string access_code = NewAccessCode();
-  store::NewCase row{in.channel,   wf->name, wf->version,         in.office,   in.category,
-                     in.subject,   in.body,  in.petitioner_json,  in.external_ref, received,
-                     HashAccessCode(access_code)};
+  store::NewCase row;
+  row.channel = in.channel;
+  row.workflow_name = wf->name;
+  row.workflow_version = wf->version;
+  row.office = in.office;
+  row.category = in.category;
+  row.subject = in.subject;
+  row.body = in.body;
+  row.petitioner_json = in.petitioner_json;
+  row.external_ref = in.external_ref;
+  row.received_at = received;
+  row.access_code_hash = HashAccessCode(access_code);
   std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
   Outcome out = machine_.Start(*wf, actor, received, data);
   store::CaseRecord rec;

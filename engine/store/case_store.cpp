@@ -201,17 +201,8 @@ CaseRecord InsertCase(soci::session& sql, const NewCase& c, const Outcome& out) 
   std::snprintf(public_no, sizeof public_no, "%d-%06lld", roc_year, seq);
 
   CaseRecord rec;
+  static_cast<CaseFields&>(rec) = c;
   rec.public_no = public_no;
-  rec.channel = c.channel;
-  rec.workflow_name = c.workflow_name;
-  rec.workflow_version = c.workflow_version;
-  rec.office = c.office;
-  rec.category = c.category;
-  rec.subject = c.subject;
-  rec.body = c.body;
-  rec.petitioner_json = c.petitioner_json;
-  rec.external_ref = c.external_ref;
-  rec.received_at = c.received_at;
   rec.row_version = 1;
   rec.state = out.next;
 

@@ -14,10 +14,8 @@ class session;
 
 namespace petitiond::store {
 
-// A case row with its clocks. `state` carries what the machine reads and writes.
-struct CaseRecord {
-  std::int64_t id = 0;
-  std::string public_no;
+// What a case is about, as given at intake.
+struct CaseFields {
   std::string channel;
   std::string workflow_name;
   int workflow_version = 0;
@@ -26,27 +24,23 @@ struct CaseRecord {
   std::string subject;
   std::string body;
   std::string petitioner_json = "{}";  // {name, phone, email, address}
-  bool confidential = false;
-  std::int64_t row_version = 0;
   std::optional<std::string> external_ref;
   Timestamp received_at{};
+};
+
+struct NewCase : CaseFields {
+  std::string access_code_hash;
+};
+
+// A case row with its clocks. `state` carries what the machine reads and writes.
+struct CaseRecord : CaseFields {
+  std::int64_t id = 0;
+  std::string public_no;
+  bool confidential = false;
+  std::int64_t row_version = 0;
   Timestamp created_at{};
   Timestamp updated_at{};
   CaseState state;
-};
-
-struct NewCase {
-  std::string channel;
-  std::string workflow_name;
-  int workflow_version = 0;
-  std::string office;
-  std::optional<std::string> category;
-  std::string subject;
-  std::string body;
-  std::string petitioner_json = "{}";
-  std::optional<std::string> external_ref;
-  Timestamp received_at{};
-  std::string access_code_hash;
 };
 
 struct EventRow {
