@@ -151,32 +151,53 @@ const BusinessCalendar::Day* BusinessCalendar::Find(sys_days date) const {
 
 bool BusinessCalendar::Covers(sys_days date) const { return days_.count(date) != 0; }
 
-bool BusinessCalendar::IsWorkday(sys_days date) const {
+bool BusinessCalendar::AddClosure(const std::string& office, sys_days date, std::string reason) {
+  return closures_.emplace(std::pair{office, date}, std::move(reason)).second;
+}
+
+const std::string* BusinessCalendar::Closure(std::string_view office, sys_days date) const {
+  auto it = closures_.find(std::pair{std::string(office), date});
+  return it == closures_.end() ? nullptr : &it->second;
+}
+
+bool BusinessCalendar::IsWorkday(sys_days date, std::string_view office) const {
+  if (!office.empty() && Closure(office, date)) return false;
   if (const Day* day = Find(date)) return day->workday;
   const std::chrono::weekday wd(date);
   return wd != std::chrono::Saturday && wd != std::chrono::Sunday;
 }
 
-sys_days BusinessCalendar::NthWorkdayAfter(sys_days date, int n) const {
+bool BusinessCalendar::Check(sys_days date, std::string_view office, bool* incomplete) const {
+  if (incomplete && !Covers(date)) *incomplete = true;
+  return IsWorkday(date, office);
+}
+
+sys_days BusinessCalendar::NthWorkdayAfter(sys_days date, int n, std::string_view office, bool* incomplete) const {
   sys_days d = date;
   for (int counted = 0; counted < n;) {
     d += days(1);
-    if (IsWorkday(d)) ++counted;
+    if (Check(d, office, incomplete)) ++counted;
   }
   return d;
 }
 
-int BusinessCalendar::WorkdaysBetween(sys_days after, sys_days upto) const {
+int BusinessCalendar::WorkdaysBetween(sys_days after, sys_days upto, std::string_view office,
+                                      bool* incomplete) const {
   int count = 0;
   for (sys_days d = after + days(1); d <= upto; d += days(1)) {
-    if (IsWorkday(d)) ++count;
+    if (Check(d, office, incomplete)) ++count;
   }
   return count;
 }
 
-Timestamp BusinessCalendar::WorkdayDeadline(Timestamp received, int n) const {
+Timestamp BusinessCalendar::WorkdayDeadline(Timestamp received, int n, std::string_view office,
+                                            bool* incomplete) const {
   const sys_days receipt_day = TaipeiDate(received);
-  return TaipeiEndOfDay(n <= 0 ? receipt_day : NthWorkdayAfter(receipt_day, n));
+  if (n <= 0) {
+    if (incomplete && !Covers(receipt_day)) *incomplete = true;
+    return TaipeiEndOfDay(receipt_day);
+  }
+  return TaipeiEndOfDay(NthWorkdayAfter(receipt_day, n, office, incomplete));
 }
 
 }  // namespace petitiond

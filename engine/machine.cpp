@@ -54,9 +54,9 @@ void MarkRescheduled(Outcome& out, const std::string& clock) {
 
 }  // namespace
 
-Timestamp Machine::Add(Timestamp start, const Duration& d) const {
+Timestamp Machine::Add(Timestamp start, const Duration& d, std::string_view office, bool* incomplete) const {
   switch (d.unit) {
-    case Duration::Unit::kWorkdays: return calendar_.WorkdayDeadline(start, d.amount);
+    case Duration::Unit::kWorkdays: return calendar_.WorkdayDeadline(start, d.amount, office, incomplete);
     case Duration::Unit::kDays: return start + std::chrono::days(d.amount);
     case Duration::Unit::kHours: return start + std::chrono::hours(d.amount);
     case Duration::Unit::kMinutes: return start + std::chrono::minutes(d.amount);
@@ -64,7 +64,16 @@ Timestamp Machine::Add(Timestamp start, const Duration& d) const {
   return start;
 }
 
-Timestamp Machine::EscalationTime(const EscalationDef& rule, const ClockState& clock) const {
+int Machine::WorkdaysLeft(const ClockState& clock, std::string_view office, Timestamp now) const {
+  const auto today = TaipeiDate(now);
+  const auto due_day = TaipeiDate(clock.due_at);
+  if (now <= clock.due_at) {
+    return calendar_.WorkdaysBetween(today, due_day, office) + (calendar_.IsWorkday(today, office) ? 1 : 0);
+  }
+  return -calendar_.WorkdaysBetween(due_day, today, office);
+}
+
+Timestamp Machine::EscalationTime(const EscalationDef& rule, const ClockState& clock, std::string_view office) const {
   if (rule.at.kind == EscalationPoint::Kind::kPercent) {
     // A share of the clock's running span; time spent paused does not count.
     const Timestamp effective_start = clock.started_at + seconds(clock.paused_seconds);
@@ -74,21 +83,25 @@ Timestamp Machine::EscalationTime(const EscalationDef& rule, const ClockState& c
   if (rule.at.after_due.amount == 0) return clock.due_at;
   if (rule.at.after_due.unit == Duration::Unit::kWorkdays) {
     // "due + N workdays": the end of the N-th working day after the due date.
-    return TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), rule.at.after_due.amount));
+    return TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), rule.at.after_due.amount, office));
   }
-  return Add(clock.due_at, rule.at.after_due);
+  return Add(clock.due_at, rule.at.after_due, office);
 }
 
-void Machine::ArmTimers(const Workflow& wf, const ClockState& clock, Outcome& out) const {
+void Machine::ArmTimers(const Workflow& wf, const ClockState& clock, Timestamp now, Outcome& out) const {
   MarkRescheduled(out, clock.name);
   if (!clock.Running() || clock.Paused()) return;
   for (std::size_t i = 0; i < wf.escalations.size(); ++i) {
     const auto& rule = wf.escalations[i];
     const int index = static_cast<int>(i);
-    if (rule.clock != clock.name || std::find(clock.fired.begin(), clock.fired.end(), index) != clock.fired.end()) {
-      continue;
+    if (rule.clock != clock.name) continue;
+    const bool fired = std::find(clock.fired.begin(), clock.fired.end(), index) != clock.fired.end();
+    if (!fired) {
+      out.timers.push_back(TimerSpec{clock.name, index, EscalationTime(rule, clock, out.next.office)});
+    } else if (rule.every) {
+      // A reminder that already went off: the next one comes one period from now.
+      out.timers.push_back(TimerSpec{clock.name, index, Add(now, *rule.every, out.next.office)});
     }
-    out.timers.push_back(TimerSpec{clock.name, index, EscalationTime(rule, clock)});
   }
 }
 
@@ -104,14 +117,19 @@ void Machine::EnterState(const Workflow& wf, const StateDef& to, Timestamp now, 
     const Timestamp paused_at = *clock.paused_at;
     const ClockDef* def = wf.FindClock(clock.name);
     if (def && def->within.unit == Duration::Unit::kWorkdays) {
-      const int lost = calendar_.WorkdaysBetween(TaipeiDate(paused_at), TaipeiDate(now));
-      if (lost > 0) clock.due_at = TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), lost));
+      bool incomplete = false;
+      const int lost = calendar_.WorkdaysBetween(TaipeiDate(paused_at), TaipeiDate(now), out.next.office, &incomplete);
+      if (lost > 0) {
+        clock.due_at =
+            TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), lost, out.next.office, &incomplete));
+      }
+      clock.calendar_incomplete = clock.calendar_incomplete || incomplete;
     } else {
       clock.due_at += now - paused_at;
     }
     clock.paused_seconds += (now - paused_at).count();
     clock.paused_at.reset();
-    if (!Contains(to.stops, clock.name)) ArmTimers(wf, clock, out);
+    if (!Contains(to.stops, clock.name)) ArmTimers(wf, clock, now, out);
   }
   for (const auto& name : to.stops) {
     ClockState* clock = out.next.FindClock(name);
@@ -129,9 +147,9 @@ void Machine::EnterState(const Workflow& wf, const StateDef& to, Timestamp now, 
     ClockState clock;
     clock.name = name;
     clock.started_at = now;
-    clock.due_at = Add(now, def->within);
+    clock.due_at = Add(now, def->within, out.next.office, &clock.calendar_incomplete);
     out.next.clocks.push_back(clock);
-    ArmTimers(wf, clock, out);
+    ArmTimers(wf, clock, now, out);
   }
   for (const auto& name : to.pauses) {
     ClockState* clock = out.next.FindClock(name);
@@ -141,10 +159,12 @@ void Machine::EnterState(const Workflow& wf, const StateDef& to, Timestamp now, 
   }
 }
 
-Outcome Machine::Start(const Workflow& wf, const Actor& actor, Timestamp received_at,
+Outcome Machine::Start(const Workflow& wf, const Actor& actor, const std::string& office, Timestamp received_at,
                        const std::map<std::string, std::string>& data) const {
   Outcome out;
   const StateDef& initial = wf.InitialState();
+  out.next.office = office;
+  out.next.received_at = received_at;
   out.next.state = initial.name;
   out.events.push_back(AuditEvent{"created", "", initial.name, actor.login, received_at, data, ""});
   EnterState(wf, initial, received_at, out);
@@ -153,6 +173,9 @@ Outcome Machine::Start(const Workflow& wf, const Actor& actor, Timestamp receive
 
 Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, const Command& cmd, const Actor& actor,
                                Timestamp now) const {
+  if (cmd.event == kRequestExtension || cmd.event == kApproveExtension || cmd.event == kDenyExtension) {
+    return ApplyExtension(wf, current, cmd, actor, now);
+  }
   const TransitionDef* t = FindTransition(wf, current.state, cmd.event);
   if (!t) {
     const StateDef* state = wf.FindState(current.state);
@@ -197,10 +220,8 @@ std::optional<Outcome> Machine::Escalate(const Workflow& wf, const CaseState& cu
   if (rule < 0 || static_cast<std::size_t>(rule) >= wf.escalations.size()) return std::nullopt;
   const EscalationDef& def = wf.escalations[static_cast<std::size_t>(rule)];
   const ClockState* clock = current.FindClock(def.clock);
-  if (!clock || !clock->Running() || clock->Paused() ||
-      std::find(clock->fired.begin(), clock->fired.end(), rule) != clock->fired.end()) {
-    return std::nullopt;
-  }
+  const bool fired_before = clock && std::find(clock->fired.begin(), clock->fired.end(), rule) != clock->fired.end();
+  if (!clock || !clock->Running() || clock->Paused() || (fired_before && !def.every)) return std::nullopt;
   Outcome out;
   out.next = current;
   ClockState* next_clock = out.next.FindClock(def.clock);
@@ -213,7 +234,148 @@ std::optional<Outcome> Machine::Escalate(const Workflow& wf, const CaseState& cu
   if (!notify.empty()) data["notify"] = notify;
   if (def.mark) data["mark"] = *def.mark;
   if (def.raise) data["raise"] = *def.raise;
+  if (def.every) {
+    data["repeat"] = std::to_string(std::count(next_clock->fired.begin(), next_clock->fired.end(), rule));
+    // The next reminder; pausing or stopping the clock drops it with the others.
+    out.timers.push_back(TimerSpec{def.clock, rule, Add(now, *def.every, current.office)});
+  }
+  if (!def.notify.empty()) {
+    out.notifications.push_back(Notification{
+        def.notify, "escalation",
+        {{"clock", def.clock}, {"at", def.at_text}, {"due_at", FormatTimestamp(clock->due_at)}, {"rule", data["rule"]}}});
+  }
   out.events.push_back(AuditEvent{"escalated", current.state, current.state, "system", now, std::move(data), ""});
+  return out;
+}
+
+Result<Outcome> Machine::ApplyExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                        const Actor& actor, Timestamp now) const {
+  const StateDef* state = wf.FindState(current.state);
+  if (state && state->final) {
+    return Error{ErrorKind::kConflict, "'" + current.state + "' is a final state; it allows no events", {}};
+  }
+  const bool request = cmd.event == kRequestExtension;
+  Error missing{ErrorKind::kUnprocessable, "event '" + cmd.event + "' is missing required data", {}};
+  auto get = [&](const char* key) {
+    auto it = cmd.data.find(key);
+    if (it == cmd.data.end() || it->second.empty()) {
+      missing.details.push_back(key);
+      return std::string();
+    }
+    return it->second;
+  };
+  const std::string clock_name = get("clock");
+  const std::string reason = request ? get("reason") : "";
+  if (!missing.details.empty()) return missing;
+
+  const ClockDef* def = wf.FindClock(clock_name);
+  const ClockState* clock = current.FindClock(clock_name);
+  if (!def || !def->extend) {
+    return Error{ErrorKind::kConflict, "clock '" + clock_name + "' cannot be extended in this workflow", {}};
+  }
+  if (!clock || !clock->Running()) {
+    return Error{ErrorKind::kConflict, "clock '" + clock_name + "' is not running", {}};
+  }
+  const ExtendRule& rule = *def->extend;
+  const bool may_decide = rule.needs_role.empty() || actor.HasRole(rule.needs_role);
+
+  Outcome out;
+  out.next = current;
+  ClockState& next = *out.next.FindClock(clock_name);
+  if (request) {
+    if (clock->pending_extension) {
+      return Error{ErrorKind::kConflict, "an extension of '" + clock_name + "' is already waiting for a decision", {}};
+    }
+    if (clock->extensions >= rule.max) {
+      return Error{ErrorKind::kConflict, "clock '" + clock_name + "' was already extended " +
+                                             std::to_string(clock->extensions) + " time(s), the most allowed",
+                   {}};
+    }
+    next.pending_extension = ExtensionRequest{actor.login, now, reason};
+    if (!may_decide) {
+      out.events.push_back(AuditEvent{cmd.event, current.state, current.state, actor.login, now,
+                                      {{"clock", clock_name}, {"reason", reason}}, cmd.comment});
+      return out;
+    }
+    // The requester may approve: request and approval are one step.
+  } else {
+    if (!clock->pending_extension) {
+      return Error{ErrorKind::kConflict, "no extension of '" + clock_name + "' is waiting for a decision", {}};
+    }
+    if (!may_decide) {
+      return Error{ErrorKind::kForbidden, "deciding an extension of '" + clock_name + "' needs the role " +
+                                              rule.needs_role,
+                   {}};
+    }
+  }
+  const ExtensionRequest asked = *next.pending_extension;
+  next.pending_extension.reset();
+  std::map<std::string, std::string> data{{"clock", clock_name},
+                                          {"reason", asked.reason},
+                                          {"requested_by", asked.requested_by},
+                                          {"requested_at", FormatTimestamp(asked.requested_at)}};
+  if (cmd.event == kDenyExtension) {
+    data["denied_by"] = actor.login;
+    out.events.push_back(AuditEvent{cmd.event, current.state, current.state, actor.login, now, data, cmd.comment});
+    return out;
+  }
+  // Extend from the current due date; never past the case-wide limit.
+  Timestamp new_due = rule.by.unit == Duration::Unit::kWorkdays
+                          ? TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(clock->due_at), rule.by.amount,
+                                                                     current.office, &next.calendar_incomplete))
+                          : Add(clock->due_at, rule.by, current.office);
+  const Timestamp limit = TaipeiEndOfDay(TaipeiDate(current.received_at) + std::chrono::days(wf.case_limit.amount));
+  if (limit <= clock->due_at) {
+    return Error{ErrorKind::kConflict, "the case must close within " + ToString(wf.case_limit) +
+                                           " of receipt (" + FormatTimestamp(limit) + "); no extension is possible",
+                 {}};
+  }
+  if (new_due > limit) {
+    new_due = limit;
+    data["capped"] = "true";
+  }
+  data["approved_by"] = actor.login;
+  data["old_due"] = FormatTimestamp(clock->due_at);
+  data["new_due"] = FormatTimestamp(new_due);
+  next.due_at = new_due;
+  next.extensions += 1;
+  // Reminders and escalations apply afresh to the new deadline.
+  std::erase_if(next.fired, [&](int r) { return wf.escalations[static_cast<std::size_t>(r)].clock == clock_name; });
+  ArmTimers(wf, next, now, out);
+  if (!rule.notify.empty()) {
+    out.notifications.push_back(
+        Notification{rule.notify, "extension", {{"clock", clock_name}, {"reason", asked.reason}, {"new_due", data["new_due"]}}});
+  }
+  out.events.push_back(AuditEvent{kApproveExtension, current.state, current.state, actor.login, now, data,
+                                  cmd.comment});
+  return out;
+}
+
+std::optional<Outcome> Machine::ApplyClosure(const Workflow& wf, const CaseState& current, std::chrono::sys_days date,
+                                             const std::string& reason, const Actor& actor, Timestamp now) const {
+  Outcome out;
+  out.next = current;
+  for (auto& clock : out.next.clocks) {
+    const ClockDef* def = wf.FindClock(clock.name);
+    if (!def || def->within.unit != Duration::Unit::kWorkdays || !clock.Running()) continue;
+    if (date <= TaipeiDate(clock.started_at) || date > TaipeiDate(clock.due_at)) continue;
+    const Timestamp old_due = clock.due_at;
+    clock.due_at = TaipeiEndOfDay(
+        calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), 1, current.office, &clock.calendar_incomplete));
+    out.events.push_back(AuditEvent{"deadline_recomputed",
+                                    current.state,
+                                    current.state,
+                                    actor.login,
+                                    now,
+                                    {{"clock", clock.name},
+                                     {"closed_date", FormatTimestamp(TaipeiStartOfDay(date)).substr(0, 10)},
+                                     {"reason", reason},
+                                     {"old_due", FormatTimestamp(old_due)},
+                                     {"new_due", FormatTimestamp(clock.due_at)}},
+                                    ""});
+    ArmTimers(wf, clock, now, out);
+  }
+  if (out.events.empty()) return std::nullopt;
   return out;
 }
 
@@ -222,6 +384,24 @@ std::vector<std::string> Machine::AllowedEvents(const Workflow& wf, const CaseSt
   std::vector<std::string> events;
   for (const auto& t : wf.transitions) {
     if (Contains(t.from, current.state) && RoleAllows(t, actor) && !Contains(events, t.on)) events.push_back(t.on);
+  }
+  const StateDef* state = wf.FindState(current.state);
+  if (state && state->final) return events;
+  bool can_request = false, can_decide = false;
+  for (const auto& clock : current.clocks) {
+    const ClockDef* def = wf.FindClock(clock.name);
+    if (!def || !def->extend || !clock.Running()) continue;
+    const bool decides = def->extend->needs_role.empty() || actor.HasRole(def->extend->needs_role);
+    if (clock.pending_extension) {
+      can_decide = can_decide || decides;
+    } else if (clock.extensions < def->extend->max) {
+      can_request = true;
+    }
+  }
+  if (can_request) events.push_back(kRequestExtension);
+  if (can_decide) {
+    events.push_back(kApproveExtension);
+    events.push_back(kDenyExtension);
   }
   return events;
 }

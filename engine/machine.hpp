@@ -23,6 +23,13 @@ struct Actor {
   static Actor System();
 };
 
+// An extension asked for and not yet decided.
+struct ExtensionRequest {
+  std::string requested_by;
+  Timestamp requested_at{};
+  std::string reason;
+};
+
 // One deadline clock of a case. All instants UTC; see DESIGN.md "Clock semantics".
 struct ClockState {
   std::string name;
@@ -32,7 +39,9 @@ struct ClockState {
   std::int64_t paused_seconds = 0;      // elapsed seconds spent paused, summed over resumes
   std::optional<Timestamp> stopped_at;  // set once a state stops it; a stopped clock never restarts
   int extensions = 0;
-  std::vector<int> fired;               // indices into Workflow::escalations already fired
+  std::vector<int> fired;               // indices into Workflow::escalations, once per firing
+  bool calendar_incomplete = false;     // the due date was counted through days no calendar covers
+  std::optional<ExtensionRequest> pending_extension;
 
   bool Running() const { return !stopped_at.has_value(); }
   bool Paused() const { return paused_at.has_value(); }
@@ -42,6 +51,8 @@ struct ClockState {
 
 // The parts of a case the state machine reads and writes.
 struct CaseState {
+  std::string office;       // whose closures apply to its deadlines
+  Timestamp received_at{};  // start of the case-wide limit (Workflow::case_limit)
   std::string state;
   std::optional<std::string> assignee;
   bool overdue = false;
@@ -69,6 +80,14 @@ struct AuditEvent {
   std::string comment;
 };
 
+// A notice to send. The runtime resolves targets (assignee, supervisor, director,
+// petitioner) to addresses and renders the workflow's template with `vars`.
+struct Notification {
+  std::vector<std::string> targets;
+  std::string template_name;
+  std::map<std::string, std::string> vars;
+};
+
 // A durable timer to arm: fire escalation `rule` of `clock` at `due_at`.
 struct TimerSpec {
   std::string clock;
@@ -84,7 +103,16 @@ struct Outcome {
   // same clock in `timers` (none, if the clock stopped or paused).
   std::vector<std::string> rescheduled_clocks;
   std::vector<TimerSpec> timers;
+  std::vector<Notification> notifications;
 };
+
+// Built-in events every workflow understands, on top of its own transitions. They
+// change clocks, not the state. Data: {clock, reason} for a request, {clock} for the
+// decision (needs the clock's extend.needs_role). A request by someone holding that
+// role is approved at once, as one audited step.
+inline constexpr const char* kRequestExtension = "request_extension";
+inline constexpr const char* kApproveExtension = "approve_extension";
+inline constexpr const char* kDenyExtension = "deny_extension";
 
 // The pure state machine: same input, same Outcome. No I/O; time comes in as `now`.
 //
@@ -94,34 +122,50 @@ class Machine {
   // REQUIRES: `calendar` outlives the Machine.
   explicit Machine(const BusinessCalendar& calendar) : calendar_(calendar) {}
 
-  // A new case in the workflow's initial state. Clocks the initial state starts run
-  // from `received_at` (deadlines count from receipt, not from data entry).
-  Outcome Start(const Workflow& wf, const Actor& actor, Timestamp received_at,
+  // A new case of `office` in the workflow's initial state. Clocks the initial state
+  // starts run from `received_at` (deadlines count from receipt, not data entry).
+  Outcome Start(const Workflow& wf, const Actor& actor, const std::string& office, Timestamp received_at,
                 const std::map<std::string, std::string>& data) const;
 
-  // Applies `cmd`. Rejections: kConflict (no such event from this state; final states
-  // allow nothing), kForbidden (actor lacks every role the transition names),
+  // Applies `cmd` (a workflow transition or a built-in extension event). Rejections:
+  // kConflict (no such event from this state; final states allow nothing; extension
+  // limits), kForbidden (actor lacks every role the transition names),
   // kUnprocessable (required data missing; details name each key).
   Result<Outcome> Apply(const Workflow& wf, const CaseState& current, const Command& cmd, const Actor& actor,
                         Timestamp now) const;
 
   // Fires escalation `rule`. Returns nullopt when it no longer applies: the clock was
-  // stopped, is paused, or the rule already fired.
+  // stopped, is paused, or the rule already fired (unless it repeats with `every`).
   std::optional<Outcome> Escalate(const Workflow& wf, const CaseState& current, int rule, Timestamp now) const;
+
+  // The case's office was closed on `date` (already in the calendar this machine
+  // reads). Running workday clocks whose span (start date, due date] held that day,
+  // as a working day, move their due date one working day later; each move is an
+  // audited "deadline_recomputed" event. Returns nullopt if no clock moved.
+  // REQUIRES: `date` was a working day for the office before the closure.
+  std::optional<Outcome> ApplyClosure(const Workflow& wf, const CaseState& current, std::chrono::sys_days date,
+                                      const std::string& reason, const Actor& actor, Timestamp now) const;
 
   // Events the actor may send now (role permitting), in workflow order.
   std::vector<std::string> AllowedEvents(const Workflow& wf, const CaseState& current, const Actor& actor) const;
 
-  // `start` plus `d`: workdays on the calendar (end of the n-th workday after the
-  // Taipei date of `start`), other units as elapsed time.
-  Timestamp Add(Timestamp start, const Duration& d) const;
+  // `start` plus `d`: workdays on the office's calendar (end of the n-th workday after
+  // the Taipei date of `start`), other units as elapsed time. Sets *incomplete if the
+  // count went through days no calendar file covers.
+  Timestamp Add(Timestamp start, const Duration& d, std::string_view office = {}, bool* incomplete = nullptr) const;
 
-  // When escalation `rule` fires for `clock`.
-  Timestamp EscalationTime(const EscalationDef& rule, const ClockState& clock) const;
+  // When escalation `rule` fires for `clock` of a case of `office`.
+  Timestamp EscalationTime(const EscalationDef& rule, const ClockState& clock, std::string_view office = {}) const;
+
+  // Working days from today to the due date: today counts if it is a working day and
+  // the clock is not yet due; negative once overdue (working days past the due date).
+  int WorkdaysLeft(const ClockState& clock, std::string_view office, Timestamp now) const;
 
  private:
   void EnterState(const Workflow& wf, const StateDef& to, Timestamp now, Outcome& out) const;
-  void ArmTimers(const Workflow& wf, const ClockState& clock, Outcome& out) const;
+  void ArmTimers(const Workflow& wf, const ClockState& clock, Timestamp now, Outcome& out) const;
+  Result<Outcome> ApplyExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                 const Actor& actor, Timestamp now) const;
 
   const BusinessCalendar& calendar_;
 };

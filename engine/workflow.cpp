@@ -24,6 +24,44 @@ const ClockDef* Workflow::FindClock(std::string_view n) const {
   return nullptr;
 }
 
+const Template& DefaultTemplate(const std::string& name) {
+  static const std::map<std::string, Template> defaults = {
+      {"escalation",
+       {"【案件提醒】{{public_no}} {{subject}}",
+        "案件 {{public_no}}「{{subject}}」的{{clock}}期限為 {{due_at}}，目前狀態：{{state}}。\n"
+        "觸發條件：{{at}}。請儘速處理。\n"}},
+      {"extension",
+       {"【展延通知】{{public_no}} 案件處理期限展延",
+        "您好：您陳情的案件 {{public_no}}「{{subject}}」因故需延長處理期限至 {{new_due}}。\n"
+        "展延原因：{{reason}}\n造成不便，敬請見諒。\n"}},
+      {"generic", {"【案件通知】{{public_no}}", "案件 {{public_no}}「{{subject}}」有新的進度：{{event}}。\n"}},
+  };
+  auto it = defaults.find(name);
+  return it == defaults.end() ? defaults.at("generic") : it->second;
+}
+
+std::string RenderTemplate(const std::string& text, const std::map<std::string, std::string>& vars) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t open = text.find("{{", i);
+    if (open == std::string::npos) break;
+    const std::size_t close = text.find("}}", open + 2);
+    if (close == std::string::npos) break;
+    out.append(text, i, open - i);
+    auto it = vars.find(text.substr(open + 2, close - open - 2));
+    out += it == vars.end() ? text.substr(open, close + 2 - open) : it->second;
+    i = close + 2;
+  }
+  out.append(text, i, std::string::npos);
+  return out;
+}
+
+const Template& Workflow::TemplateFor(const std::string& template_name) const {
+  auto it = templates.find(template_name);
+  return it == templates.end() ? DefaultTemplate(template_name) : it->second;
+}
+
 const StateDef& Workflow::InitialState() const {
   for (const auto& s : states) {
     if (s.initial) return s;
@@ -53,7 +91,9 @@ class Loader {
       Report(root.Mark(), "a workflow file must be a mapping with workflow, version, clocks, states and transitions");
       return Finish();
     }
-    CheckKeys(root, {"workflow", "version", "calendar", "channels", "clocks", "states", "transitions", "escalations"},
+    CheckKeys(root,
+              {"workflow", "version", "calendar", "channels", "case_limit", "clocks", "states", "transitions",
+               "escalations", "templates"},
               "workflow");
     wf_.name = RequiredString(root, "workflow");
     if (auto v = Required(root, "version")) {
@@ -70,6 +110,13 @@ class Loader {
         }
       }
     }
+    if (root["case_limit"]) {
+      wf_.case_limit = ParseDurationAt(root["case_limit"], "case_limit");
+      if (wf_.case_limit.unit != Duration::Unit::kDays) {
+        Report(root["case_limit"].Mark(), "case_limit counts calendar days, e.g. '30 days'");
+      }
+    }
+    if (root["templates"]) LoadTemplates(root["templates"]);
     LoadClocks(root["clocks"]);
     if (auto states = Required(root, "states")) LoadStates(states);
     if (auto transitions = Required(root, "transitions")) LoadTransitions(transitions);
@@ -178,6 +225,25 @@ class Loader {
       return {};
     }
     return d.value();
+  }
+
+  void LoadTemplates(const YAML::Node& templates) {
+    if (!templates.IsMap()) {
+      Report(templates.Mark(), "templates must map names (escalation, extension) to { subject, body }");
+      return;
+    }
+    for (auto it = templates.begin(); it != templates.end(); ++it) {
+      const std::string name = it->first.Scalar();
+      if (!it->second.IsMap()) {
+        Report(it->second.Mark(), "template '" + name + "' must be a mapping { subject, body }");
+        continue;
+      }
+      CheckKeys(it->second, {"subject", "body"}, "template '" + name + "'");
+      Template t;
+      t.subject = RequiredString(it->second, "subject");
+      t.body = RequiredString(it->second, "body");
+      wf_.templates[name] = std::move(t);
+    }
   }
 
   void LoadClocks(const YAML::Node& clocks) {
@@ -340,7 +406,7 @@ class Loader {
         Report(e.Mark(), "an escalation must be a mapping { clock, at, notify }");
         continue;
       }
-      CheckKeys(e, {"clock", "at", "notify", "mark", "raise"}, "escalation");
+      CheckKeys(e, {"clock", "at", "notify", "mark", "raise", "every"}, "escalation");
       EscalationDef d;
       d.clock = RequiredString(e, "clock");
       if (!d.clock.empty() && !wf_.FindClock(d.clock)) {
@@ -363,6 +429,10 @@ class Loader {
       if (e["raise"]) {
         d.raise = String(e["raise"], "raise");
         if (*d.raise != "priority") Report(e["raise"].Mark(), "raise can only be 'priority'");
+      }
+      if (e["every"]) {
+        d.every = ParseDurationAt(e["every"], "every");
+        if (d.every->amount == 0) Report(e["every"].Mark(), "every must be longer than zero");
       }
       if (d.notify.empty() && !d.mark && !d.raise) {
         Report(e.Mark(), "an escalation must notify someone, mark the case or raise its priority");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,13 @@ struct EscalationDef {
   std::vector<std::string> notify;   // assignee, supervisor, director, petitioner
   std::optional<std::string> mark;   // "overdue"
   std::optional<std::string> raise;  // "priority"
+  std::optional<Duration> every;     // repeat while the clock runs (a reminder), e.g. 1 workday
+};
+
+// A notice's text; {{name}} placeholders are filled from the notification's variables.
+struct Template {
+  std::string subject;
+  std::string body;
 };
 
 struct Workflow {
@@ -62,11 +70,25 @@ struct Workflow {
   std::vector<StateDef> states;
   std::vector<TransitionDef> transitions;
   std::vector<EscalationDef> escalations;
+  // The whole case closes within this many calendar days of receipt; extensions are
+  // capped by it (DOMAIN.md: 30 calendar days).
+  Duration case_limit{Duration::Unit::kDays, 30};
+  // Notice templates by name ("escalation", "extension"); missing names use the
+  // built-in Traditional Chinese texts (DefaultTemplate).
+  std::map<std::string, Template> templates;
+
+  const Template& TemplateFor(const std::string& name) const;
 
   const StateDef* FindState(std::string_view name) const;
   const ClockDef* FindClock(std::string_view name) const;
   const StateDef& InitialState() const;  // REQUIRES: validated
 };
+
+// The built-in text of a notice ("escalation", "extension", or a generic fallback).
+const Template& DefaultTemplate(const std::string& name);
+
+// Fills {{name}} placeholders; unknown names are left as written.
+std::string RenderTemplate(const std::string& text, const std::map<std::string, std::string>& vars);
 
 // Parses and validates one workflow file. On failure the Error is kInvalid and its
 // details hold every problem found, each "FILE:LINE:COL: sentence" (1-based).

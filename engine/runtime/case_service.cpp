@@ -75,7 +75,7 @@ CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
   row.received_at = received;
   row.access_code_hash = HashAccessCode(access_code);
   std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
-  Outcome out = machine_.Start(*wf, actor, received, data);
+  Outcome out = machine_.Start(*wf, actor, in.office, received, data);
   store::CaseRecord rec;
   db_.Run([&](soci::session& sql) {
     soci::transaction tx(sql);

@@ -33,7 +33,7 @@ class MachineTest : public testing::Test {
 
   // A case received Monday 2026-11-23 10:00 and assigned the same day at 14:00.
   CaseState Assigned() const {
-    CaseState c = machine().Start(*workflow_, intake_, Taipei(2026, 11, 23, 10), {}).next;
+    CaseState c = machine().Start(*workflow_, intake_, "main", Taipei(2026, 11, 23, 10), {}).next;
     auto out = machine().Apply(*workflow_, c, Command{"assign", {{"assignee", "wang"}}, ""}, supervisor_,
                                Taipei(2026, 11, 23, 14));
     EXPECT_TRUE(out.ok()) << out.error().message;
@@ -51,7 +51,7 @@ Workflow* MachineTest::workflow_ = nullptr;
 BusinessCalendar* MachineTest::calendar_ = nullptr;
 
 TEST_F(MachineTest, StartEntersTheInitialStateAndStartsItsClocksAtReceipt) {
-  Outcome out = machine().Start(*workflow_, intake_, Taipei(2026, 11, 23, 10), {{"channel", "hotline"}});
+  Outcome out = machine().Start(*workflow_, intake_, "main", Taipei(2026, 11, 23, 10), {{"channel", "hotline"}});
   EXPECT_EQ(out.next.state, "received");
   ASSERT_EQ(out.next.clocks.size(), 1u);
   EXPECT_EQ(out.next.clocks[0].name, "assign");
@@ -76,7 +76,7 @@ TEST_F(MachineTest, AssignStopsTheAssignClockAndStartsTheResponseClock) {
 }
 
 TEST_F(MachineTest, AssignArmsEveryEscalationOfTheResponseClock) {
-  CaseState c = machine().Start(*workflow_, intake_, Taipei(2026, 11, 23, 10), {}).next;
+  CaseState c = machine().Start(*workflow_, intake_, "main", Taipei(2026, 11, 23, 10), {}).next;
   auto out = machine().Apply(*workflow_, c, Command{"assign", {{"assignee", "wang"}}, ""}, supervisor_,
                              Taipei(2026, 11, 23, 14));
   ASSERT_TRUE(out.ok());
@@ -90,7 +90,7 @@ TEST_F(MachineTest, AssignArmsEveryEscalationOfTheResponseClock) {
 }
 
 TEST_F(MachineTest, RejectsAnEventWithMissingDataNamingEveryKey) {
-  CaseState c = machine().Start(*workflow_, intake_, Taipei(2026, 11, 23, 10), {}).next;
+  CaseState c = machine().Start(*workflow_, intake_, "main", Taipei(2026, 11, 23, 10), {}).next;
   auto out = machine().Apply(*workflow_, c, Command{"assign", {{"assignee", ""}}, ""}, supervisor_,
                              Taipei(2026, 11, 23, 14));
   ASSERT_FALSE(out.ok());
@@ -99,7 +99,7 @@ TEST_F(MachineTest, RejectsAnEventWithMissingDataNamingEveryKey) {
 }
 
 TEST_F(MachineTest, RejectsAnActorWithoutTheRole) {
-  CaseState c = machine().Start(*workflow_, intake_, Taipei(2026, 11, 23, 10), {}).next;
+  CaseState c = machine().Start(*workflow_, intake_, "main", Taipei(2026, 11, 23, 10), {}).next;
   auto out = machine().Apply(*workflow_, c, Command{"assign", {{"assignee", "wang"}}, ""}, handler_,
                              Taipei(2026, 11, 23, 14));
   ASSERT_FALSE(out.ok());
@@ -107,7 +107,7 @@ TEST_F(MachineTest, RejectsAnActorWithoutTheRole) {
 }
 
 TEST_F(MachineTest, RejectsAnEventNotAllowedInTheCurrentState) {
-  CaseState c = machine().Start(*workflow_, intake_, Taipei(2026, 11, 23, 10), {}).next;
+  CaseState c = machine().Start(*workflow_, intake_, "main", Taipei(2026, 11, 23, 10), {}).next;
   auto out = machine().Apply(*workflow_, c, Command{"reply", {{"reply", "done"}}, ""}, handler_,
                              Taipei(2026, 11, 23, 14));
   ASSERT_FALSE(out.ok());
@@ -177,7 +177,7 @@ TEST_F(MachineTest, EscalationOfAStoppedClockNoLongerApplies) {
 }
 
 TEST_F(MachineTest, AllowedEventsFollowTheActorsRoles) {
-  CaseState c = machine().Start(*workflow_, intake_, Taipei(2026, 11, 23, 10), {}).next;
+  CaseState c = machine().Start(*workflow_, intake_, "main", Taipei(2026, 11, 23, 10), {}).next;
   EXPECT_EQ(machine().AllowedEvents(*workflow_, c, supervisor_), std::vector<std::string>{"assign"});
   EXPECT_TRUE(machine().AllowedEvents(*workflow_, c, handler_).empty());
 }
@@ -189,6 +189,170 @@ TEST_F(MachineTest, SameInputGivesTheSameOutcome) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->next.FindClock("response")->paused_at, b->next.FindClock("response")->paused_at);
   EXPECT_EQ(a->events[0].at, b->events[0].at);
+}
+
+}  // namespace
+}  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+using namespace std::chrono;
+
+sys_days Day(int y, unsigned m, unsigned d) { return sys_days(year(y) / month(m) / day(d)); }
+Timestamp At(int y, unsigned m, unsigned d, int h) { return TaipeiStartOfDay(Day(y, m, d)) + hours(h); }
+
+// A small workflow exercising extensions and reminders.
+const char* kExtendYaml = R"(
+workflow: extend-test
+version: 1
+case_limit: 30 days
+clocks:
+  response: { within: 6 workdays, extend: { max: 1, by: 6 workdays, needs_role: supervisor, notify: petitioner } }
+states:
+  open:   { initial: true, starts: [response] }
+  done:   { final: true, stops: [response] }
+transitions:
+  - { on: finish, from: open, to: done }
+escalations:
+  - { clock: response, at: due, notify: [supervisor], mark: overdue, every: 1 workday }
+)";
+
+class DeadlineRulesTest : public testing::Test {
+ protected:
+  DeadlineRulesTest() : calendar_(BusinessCalendar::Shipped()) {
+    auto wf = LoadWorkflow(kExtendYaml, "extend-test.yaml");
+    EXPECT_TRUE(wf.ok()) << (wf.ok() ? "" : wf.error().details.front());
+    wf_ = wf.value();
+  }
+  Machine machine() const { return Machine(calendar_); }
+  CaseState Opened(const std::string& office, Timestamp at) const {
+    return machine().Start(wf_, handler_, office, at, {}).next;
+  }
+
+  BusinessCalendar calendar_;
+  Workflow wf_;
+  Actor handler_{"wang", {"handler"}, "main"};
+  Actor supervisor_{"chen", {"supervisor"}, "main"};
+};
+
+TEST_F(DeadlineRulesTest, AnOfficeClosureMovesOnlyThatOfficesDeadlines) {
+  // Typhoon closes Lanyu on Wednesday 2026-11-25; the main office works.
+  ASSERT_TRUE(calendar_.AddClosure("lanyu", Day(2026, 11, 25), "颱風停班"));
+  EXPECT_FALSE(calendar_.IsWorkday(Day(2026, 11, 25), "lanyu"));
+  EXPECT_TRUE(calendar_.IsWorkday(Day(2026, 11, 25), "main"));
+  // Received Monday 11/23, 6 workdays: main ends 12/1, Lanyu one day later.
+  EXPECT_EQ(Opened("main", At(2026, 11, 23, 10)).clocks[0].due_at, TaipeiEndOfDay(Day(2026, 12, 1)));
+  EXPECT_EQ(Opened("lanyu", At(2026, 11, 23, 10)).clocks[0].due_at, TaipeiEndOfDay(Day(2026, 12, 2)));
+}
+
+TEST_F(DeadlineRulesTest, AClosureAfterTheCaseStartedIsRecomputedAndAudited) {
+  CaseState c = Opened("lanyu", At(2026, 11, 23, 10));
+  ASSERT_EQ(c.clocks[0].due_at, TaipeiEndOfDay(Day(2026, 12, 1)));
+  calendar_.AddClosure("lanyu", Day(2026, 11, 25), "颱風停班");
+  auto out = machine().ApplyClosure(wf_, c, Day(2026, 11, 25), "颱風停班", Actor::System(), At(2026, 11, 24, 20));
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->next.clocks[0].due_at, TaipeiEndOfDay(Day(2026, 12, 2)));
+  ASSERT_EQ(out->events.size(), 1u);
+  EXPECT_EQ(out->events[0].event, "deadline_recomputed");
+  EXPECT_EQ(out->events[0].data.at("closed_date"), "2026-11-25");
+  EXPECT_EQ(out->events[0].data.at("new_due"), "2026-12-02T23:59:59+08:00");
+  EXPECT_EQ(out->timers.size(), 1u) << "the escalation is re-armed for the new due date";
+  // A closure outside the clock's span changes nothing.
+  EXPECT_FALSE(machine().ApplyClosure(wf_, c, Day(2026, 12, 9), "颱風停班", Actor::System(), At(2026, 11, 24, 20)));
+}
+
+TEST_F(DeadlineRulesTest, ADeadlineIntoAYearWithoutDataIsFlaggedIncomplete) {
+  EXPECT_FALSE(Opened("main", At(2026, 11, 23, 10)).clocks[0].calendar_incomplete);
+  // Received 2026-12-28: six workdays reach into January 2027, which no file covers.
+  const CaseState c = Opened("main", At(2026, 12, 28, 10));
+  EXPECT_TRUE(c.clocks[0].calendar_incomplete);
+  EXPECT_EQ(c.clocks[0].due_at, TaipeiEndOfDay(Day(2027, 1, 5)));  // Monday-Friday fallback
+}
+
+TEST_F(DeadlineRulesTest, AHandlersExtensionWaitsForTheSupervisorThenMovesTheDueDate) {
+  CaseState c = Opened("main", At(2026, 11, 23, 10));
+  auto asked = machine().Apply(wf_, c, Command{kRequestExtension, {{"clock", "response"}, {"reason", "需會同地政事務所"}}, ""},
+                               handler_, At(2026, 11, 27, 9));
+  ASSERT_TRUE(asked.ok()) << asked.error().message;
+  EXPECT_EQ(asked->next.clocks[0].due_at, TaipeiEndOfDay(Day(2026, 12, 1))) << "not moved before approval";
+  ASSERT_TRUE(asked->next.clocks[0].pending_extension);
+  EXPECT_TRUE(asked->notifications.empty());
+  auto denied_role = machine().Apply(wf_, asked->next, Command{kApproveExtension, {{"clock", "response"}}, ""},
+                                     handler_, At(2026, 11, 27, 10));
+  ASSERT_FALSE(denied_role.ok());
+  EXPECT_EQ(denied_role.error().kind, ErrorKind::kForbidden);
+  auto approved = machine().Apply(wf_, asked->next, Command{kApproveExtension, {{"clock", "response"}}, ""},
+                                  supervisor_, At(2026, 11, 27, 10));
+  ASSERT_TRUE(approved.ok()) << approved.error().message;
+  const ClockState& k = approved->next.clocks[0];
+  EXPECT_EQ(k.due_at, TaipeiEndOfDay(Day(2026, 12, 9)));  // 12/1 + 6 workdays
+  EXPECT_EQ(k.extensions, 1);
+  EXPECT_FALSE(k.pending_extension);
+  // One audited step: request, approval and the new due date together.
+  ASSERT_EQ(approved->events.size(), 1u);
+  const auto& data = approved->events[0].data;
+  EXPECT_EQ(data.at("requested_by"), "wang");
+  EXPECT_EQ(data.at("approved_by"), "chen");
+  EXPECT_EQ(data.at("reason"), "需會同地政事務所");
+  EXPECT_EQ(data.at("new_due"), "2026-12-09T23:59:59+08:00");
+  ASSERT_EQ(approved->notifications.size(), 1u);
+  EXPECT_EQ(approved->notifications[0].targets, std::vector<std::string>{"petitioner"});
+  EXPECT_EQ(approved->notifications[0].vars.at("reason"), "需會同地政事務所");
+  // Limited to max: 1.
+  auto again = machine().Apply(wf_, approved->next, Command{kRequestExtension, {{"clock", "response"}, {"reason", "x"}}, ""},
+                               supervisor_, At(2026, 11, 30, 10));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::kConflict);
+}
+
+TEST_F(DeadlineRulesTest, ASupervisorsRequestIsApprovedAtOnce) {
+  CaseState c = Opened("main", At(2026, 11, 23, 10));
+  auto out = machine().Apply(wf_, c, Command{kRequestExtension, {{"clock", "response"}, {"reason", "r"}}, ""},
+                             supervisor_, At(2026, 11, 27, 9));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->events[0].event, kApproveExtension);
+  EXPECT_EQ(out->next.clocks[0].extensions, 1);
+}
+
+TEST_F(DeadlineRulesTest, AnExtensionIsCappedAtTheCaseLimit) {
+  Workflow wf = wf_;
+  wf.case_limit = Duration{Duration::Unit::kDays, 10};  // received 11/23: limit end of 12/3
+  CaseState c = Machine(calendar_).Start(wf, handler_, "main", At(2026, 11, 23, 10), {}).next;
+  auto out = machine().Apply(wf, c, Command{kRequestExtension, {{"clock", "response"}, {"reason", "r"}}, ""},
+                             supervisor_, At(2026, 11, 27, 9));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->next.clocks[0].due_at, TaipeiEndOfDay(Day(2026, 12, 3)));
+  EXPECT_EQ(out->events[0].data.at("capped"), "true");
+}
+
+TEST_F(DeadlineRulesTest, AnOverdueReminderRepeatsEveryWorkdayUntilTheClockStops) {
+  CaseState c = Opened("main", At(2026, 11, 23, 10));
+  auto first = machine().Escalate(wf_, c, 0, TaipeiEndOfDay(Day(2026, 12, 1)));
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->timers.size(), 1u);
+  EXPECT_EQ(first->timers[0].due_at, TaipeiEndOfDay(Day(2026, 12, 2)));
+  ASSERT_EQ(first->notifications.size(), 1u);
+  EXPECT_EQ(first->notifications[0].targets, std::vector<std::string>{"supervisor"});
+  auto second = machine().Escalate(wf_, first->next, 0, TaipeiEndOfDay(Day(2026, 12, 2)));
+  ASSERT_TRUE(second) << "a repeating reminder fires again";
+  EXPECT_EQ(second->events[0].data.at("repeat"), "2");
+  auto done = machine().Apply(wf_, second->next, Command{"finish", {}, ""}, handler_, At(2026, 12, 3, 9));
+  ASSERT_TRUE(done.ok());
+  EXPECT_TRUE(done->timers.empty());
+  EXPECT_FALSE(machine().Escalate(wf_, done->next, 0, TaipeiEndOfDay(Day(2026, 12, 3))));
+}
+
+TEST_F(DeadlineRulesTest, WorkdaysLeftCountsTodayAndGoesNegativeWhenOverdue) {
+  CaseState c = Opened("main", At(2026, 11, 23, 10));  // due end of 12/1
+  EXPECT_EQ(machine().WorkdaysLeft(c.clocks[0], "main", At(2026, 11, 30, 9)), 2);  // 11/30 and 12/1
+  EXPECT_EQ(machine().WorkdaysLeft(c.clocks[0], "main", At(2026, 12, 1, 9)), 1);
+  EXPECT_EQ(machine().WorkdaysLeft(c.clocks[0], "main", At(2026, 12, 3, 9)), -2);  // 12/2 and 12/3 past
+}
+
+TEST(TemplateTest, FillsPlaceholdersAndLeavesUnknownOnes) {
+  EXPECT_EQ(RenderTemplate("案件 {{public_no}} 期限 {{due_at}} {{x}}", {{"public_no", "115-000001"}, {"due_at", "12/1"}}),
+            "案件 115-000001 期限 12/1 {{x}}");
 }
 
 }  // namespace
