@@ -10,6 +10,8 @@
 #include "engine/embedded.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/case_service.hpp"
+#include "engine/runtime/metrics.hpp"
+#include "engine/store/outbox_store.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
 
@@ -98,15 +100,28 @@ json::object CaseJson(const runtime::CaseView& v) {
   o["updated_at"] = FormatTimestamp(c.updated_at);
   o["version"] = c.row_version;
   json::array clocks;
-  for (const auto& k : c.state.clocks) {
+  for (std::size_t i = 0; i < c.state.clocks.size(); ++i) {
+    const ClockState& k = c.state.clocks[i];
     json::object clock{{"name", k.name},
                        {"started_at", FormatTimestamp(k.started_at)},
                        {"due_at", FormatTimestamp(k.due_at)},
                        {"paused", k.Paused()},
                        {"stopped", !k.Running()},
-                       {"overdue", k.Overdue(v.now)}};
-    clock["paused_at"] = k.paused_at ? json::value(FormatTimestamp(*k.paused_at)) : json::value(nullptr);
+                       {"overdue", k.Overdue(v.now)},
+                       {"extensions_used", k.extensions},
+                       {"calendar_incomplete", k.calendar_incomplete}};
+    // Working days left (today included); negative once overdue; null once stopped.
+    clock["workdays_left"] = k.Running() && i < v.workdays_left.size() ? json::value(v.workdays_left[i])
+                                                                        : json::value(nullptr);
+    clock["paused_since"] = k.paused_at ? json::value(FormatTimestamp(*k.paused_at)) : json::value(nullptr);
     clock["stopped_at"] = k.stopped_at ? json::value(FormatTimestamp(*k.stopped_at)) : json::value(nullptr);
+    if (k.pending_extension) {
+      clock["pending_extension"] = json::object{{"requested_by", k.pending_extension->requested_by},
+                                                {"requested_at", FormatTimestamp(k.pending_extension->requested_at)},
+                                                {"reason", k.pending_extension->reason}};
+    } else {
+      clock["pending_extension"] = nullptr;
+    }
     clocks.push_back(std::move(clock));
   }
   o["clocks"] = std::move(clocks);
@@ -171,10 +186,25 @@ Response Api::Route(const Request& req) {
     if (req.method != "GET") return MethodNotAllowed("GET");
     return Ready();
   }
+  if (seg.size() == 1 && seg[0] == "metrics") {
+    if (req.method != "GET") return MethodNotAllowed("GET");
+    Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = runtime::GlobalMetrics().PrometheusText();
+    return r;
+  }
   if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v1") {
     if (seg.size() == 3 && seg[2] == "sessions") {
       if (req.method != "POST") return MethodNotAllowed("POST");
       return Login(req);
+    }
+    if (seg.size() == 4 && seg[2] == "calendar" && seg[3] == "closures") {
+      if (req.method != "POST") return MethodNotAllowed("POST");
+      return CloseOffice(req);
+    }
+    if (seg.size() == 3 && seg[2] == "outbox") {
+      if (req.method != "GET") return MethodNotAllowed("GET");
+      return ListOutbox(req);
     }
     if (seg[2] == "cases") {
       if (seg.size() == 3) {
@@ -371,6 +401,71 @@ Response Api::ListEvents(const Request& req, std::int64_t id) {
                                  {"comment", OptJson(e.comment)}});
   }
   return Json(200, json::object{{"items", std::move(items)}});
+}
+
+Response Api::CloseOffice(const Request& req) {
+  const Actor actor = Authenticate(req);
+  const json::object o = ParseObject(req.body);
+  std::vector<std::string> errors;
+  const std::string office = ReqString(o, "office", errors);
+  const std::string date = ReqString(o, "date", errors);
+  const std::string reason = ReqString(o, "reason", errors);
+  auto day = ParseTimestamp(date + "T00:00:00+08:00");
+  if (!date.empty() && (date.size() != 10 || !day)) errors.push_back("date must be YYYY-MM-DD");
+  if (!errors.empty()) Invalid("the closure has invalid fields", errors);
+  const int moved = cases_.CloseOffice(actor, office, TaipeiDate(*day), reason);
+  return Json(201, json::object{{"office", office}, {"date", date}, {"reason", reason}, {"cases_recomputed", moved}});
+}
+
+Response Api::ListOutbox(const Request& req) {
+  const Actor actor = Authenticate(req);
+  if (!actor.HasRole("supervisor") && !actor.HasRole("director") && !actor.HasRole("admin")) {
+    throw DomainError(ErrorKind::kForbidden, "the outbox is for supervisors, directors and admins");
+  }
+  std::vector<std::string> statuses;
+  if (auto it = req.query.find("status"); it != req.query.end() && !it->second.empty()) {
+    const std::string& s = it->second;
+    if (s == "failed") {
+      statuses = {"dead", "undeliverable"};
+    } else if (s == "pending" || s == "sent" || s == "dead" || s == "undeliverable") {
+      statuses = {s};
+    } else {
+      Invalid("status must be pending, sent, failed, dead or undeliverable");
+    }
+  }
+  std::optional<std::int64_t> before;
+  if (auto it = req.query.find("cursor"); it != req.query.end() && !it->second.empty()) {
+    before = ParseId(it->second);
+    if (!before) Invalid("cursor is not one this server gave out");
+  }
+  int limit = 50;
+  if (auto it = req.query.find("limit"); it != req.query.end() && !it->second.empty()) {
+    auto n = ParseId(it->second);
+    if (!n || *n > kMaxPageSize) Invalid("limit must be between 1 and " + std::to_string(kMaxPageSize));
+    limit = static_cast<int>(*n);
+  }
+  std::vector<store::OutboxMessage> rows;
+  db_.Run([&](soci::session& sql) { rows = store::ListOutbox(sql, statuses, before, limit); });
+  json::array items;
+  for (const auto& m : rows) {
+    json::object o{{"id", m.id},
+                   {"channel", m.channel},
+                   {"recipient", m.recipient},
+                   {"subject", m.subject},
+                   {"status", m.status},
+                   {"attempts", m.attempts},
+                   {"idempotency_key", m.idempotency_key},
+                   {"created_at", FormatTimestamp(m.created_at)},
+                   {"next_attempt_at", FormatTimestamp(m.next_attempt_at)}};
+    o["case_id"] = m.case_id ? json::value(*m.case_id) : json::value(nullptr);
+    o["last_error"] = OptJson(m.last_error);
+    o["sent_at"] = m.sent_at ? json::value(FormatTimestamp(*m.sent_at)) : json::value(nullptr);
+    items.push_back(std::move(o));
+  }
+  json::object body{{"items", std::move(items)}};
+  body["next"] = static_cast<int>(rows.size()) == limit ? json::value(std::to_string(rows.back().id))
+                                                        : json::value(nullptr);
+  return Json(200, body);
 }
 
 }  // namespace petitiond::api

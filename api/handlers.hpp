@@ -25,6 +25,7 @@ namespace petitiond::api {
 //   POST /api/v1/sessions
 //   POST /api/v1/cases, GET /api/v1/cases, GET /api/v1/cases/{id}
 //   POST /api/v1/cases/{id}/events (If-Match), GET /api/v1/cases/{id}/events
+//   POST /api/v1/calendar/closures (admin), GET /api/v1/outbox, GET /metrics
 //
 // Thread safety: Handle may be called concurrently.
 class Api {
@@ -44,6 +45,8 @@ class Api {
   Response ListCases(const Request& request);
   Response PostEvent(const Request& request, std::int64_t id);
   Response ListEvents(const Request& request, std::int64_t id);
+  Response CloseOffice(const Request& request);
+  Response ListOutbox(const Request& request);
 
   store::Database& db_;
   runtime::AuthService& auth_;

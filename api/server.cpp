@@ -30,7 +30,8 @@ struct HttpServer::Impl {
   net::thread_pool workers;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
-  std::atomic<int> pending{0};
+  std::atomic<int> pending{0};  // handlers queued or running (the 503 bound)
+  std::atomic<int> busy{0};     // requests read and not yet answered (graceful stop waits for these)
   std::mutex mu;
   std::condition_variable stopped_cv;
   bool stopped = false;
@@ -100,6 +101,11 @@ struct HttpServer::Impl {
         break;
       }
       if (ec) break;  // timeout or a broken peer: nothing to answer
+      struct Busy {
+        std::atomic<int>& n;
+        explicit Busy(std::atomic<int>& c) : n(c) { n.fetch_add(1); }
+        ~Busy() { n.fetch_sub(1); }
+      } busy_guard{busy};
       const auto& raw = parser.get();
       const Request request = Convert(raw);
       const auto started = std::chrono::steady_clock::now();
@@ -165,7 +171,8 @@ void HttpServer::Stop() {
     beast::error_code ignored;
     s.acceptor.close(ignored);
   });
-  for (int i = 0; i < 100 && s.pending.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Requests already read get their answers written before the threads stop.
+  for (int i = 0; i < 100 && s.busy.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.workers.join();

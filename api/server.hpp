@@ -38,7 +38,8 @@ class HttpServer {
   // Binds and starts serving in background threads. Returns the bound port.
   // Throws DomainError(kUnavailable) if the address cannot be bound.
   unsigned short Start();
-  // Stops accepting, lets running handlers finish (up to 10 s), then stops.
+  // Stops accepting, lets requests in progress finish and their responses be written
+  // (up to 10 s), then stops.
   void Stop();
   // Blocks until Stop() has completed.
   void Wait();

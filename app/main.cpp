@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -15,11 +16,15 @@
 #include "engine/calendar.hpp"
 #include "engine/embedded.hpp"
 #include "engine/runtime/auth.hpp"
+#include "engine/runtime/calendar_holder.hpp"
 #include "engine/runtime/case_service.hpp"
+#include "engine/runtime/config.hpp"
+#include "engine/runtime/dispatcher.hpp"
 #include "engine/runtime/scheduler.hpp"
 #include "engine/runtime/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
+#include "engine/store/user_store.hpp"
 
 namespace petitiond {
 namespace {
@@ -56,10 +61,49 @@ int Migrate() {
   db.Run([&](soci::session& sql) { status = store::Migrate(sql, EmbeddedMigrations()); });
   if (status.applied_now.empty()) std::cout << "migrations: up to date\n";
   for (const auto& name : status.applied_now) std::cout << "applied " << name << "\n";
+  const int days = runtime::ImportShippedCalendars(db);
+  std::cout << "calendar: " << days << " days from the shipped DGPA files\n";
   return 0;
 }
 
-int UserAdd(const std::string& login, const std::string& roles, const std::string& office, bool password_stdin) {
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DomainError(ErrorKind::kInvalid, path + ": cannot be read");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int CalendarImport(const std::string& file) {
+  store::Database db(DatabaseUrl(), 1);
+  const int days = runtime::ImportCalendar(db, ReadFile(file), file);
+  std::cout << file << ": " << days << " days imported\n";
+  return 0;
+}
+
+// The command line acts as an admin: whoever runs it already holds the database.
+Actor CliActor() {
+  const char* user = std::getenv("USER");
+  return Actor{std::string("cli:") + (user ? user : "unknown"), {"admin"}, ""};
+}
+
+int CalendarClose(const std::string& office, const std::string& date, const std::string& reason) {
+  auto day = ParseTimestamp(date + "T00:00:00+08:00");
+  if (date.size() != 10 || !day) throw DomainError(ErrorKind::kInvalid, "--date must be YYYY-MM-DD, not " + date);
+  store::Database db(DatabaseUrl(), 1);
+  SystemClock clock;
+  runtime::WorkflowRegistry registry(db);
+  registry.Reload();
+  runtime::CalendarHolder calendar(BusinessCalendar{});
+  calendar.Reload(db);
+  runtime::CaseService cases(db, registry, calendar, clock);
+  const int moved = cases.CloseOffice(CliActor(), office, TaipeiDate(*day), reason);
+  std::cout << office << " closed on " << date << ": " << moved << " case(s) had their deadlines recomputed\n";
+  return 0;
+}
+
+int UserAdd(const std::string& login, const std::string& roles, const std::string& office, bool password_stdin,
+            const std::string& email, const std::string& phone) {
   if (!password_stdin) {
     throw DomainError(ErrorKind::kInvalid, "give the password on standard input with --password-stdin");
   }
@@ -68,6 +112,12 @@ int UserAdd(const std::string& login, const std::string& roles, const std::strin
   store::Database db(DatabaseUrl(), 1);
   SystemClock clock;
   runtime::AuthService(db, clock).AddUser(login, password, Split(roles, ','), office);
+  if (!email.empty() || !phone.empty()) {
+    db.Run([&](soci::session& sql) {
+      store::SetContact(sql, login, email.empty() ? std::nullopt : std::optional(email),
+                        phone.empty() ? std::nullopt : std::optional(phone));
+    });
+  }
   std::cout << "user " << login << " added\n";
   return 0;
 }
@@ -82,7 +132,9 @@ int BootstrapAdmin() {
   return 0;
 }
 
-int Serve(const std::string& listen, const std::string& workflows_dir, int pool_size) {
+int Serve(const std::string& listen, const std::string& workflows_dir, int pool_size, const std::string& config_file) {
+  runtime::Config config;
+  if (!config_file.empty()) config = runtime::LoadConfig(ReadFile(config_file), config_file).ValueOrThrow();
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw DomainError(ErrorKind::kInvalid, "--listen must be HOST:PORT");
   api::HttpServer::Options http;
@@ -102,27 +154,39 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // One extra session for the scheduler's claims beside the request workers.
-  store::Database db(DatabaseUrl(), static_cast<std::size_t>(pool_size) + 1);
+  // Extra sessions for the scheduler and the dispatcher beside the request workers.
+  store::Database db(DatabaseUrl(), static_cast<std::size_t>(pool_size) + 2);
   store::MigrationStatus status;
   db.Run([&](soci::session& sql) { status = store::CheckMigrations(sql, EmbeddedMigrations()); });
   if (!status.pending.empty()) {
     throw DomainError(ErrorKind::kUnavailable, "the database lacks migration " + status.pending.front() +
                                                    "; run `petitiond migrate` first");
   }
-  const BusinessCalendar calendar = BusinessCalendar::Shipped();
+  runtime::CalendarHolder calendar(BusinessCalendar{});
+  calendar.Reload(db);
+  if (calendar.Get()->AllDays().empty()) {
+    throw DomainError(ErrorKind::kUnavailable, "the database holds no calendar; run `petitiond migrate` first");
+  }
   SystemClock clock;
   runtime::WorkflowRegistry registry(db);
   for (const auto& w : registry.DeployDirectory(workflows_dir)) spdlog::info("workflow {} deployed", w);
-  runtime::CaseService cases(db, registry, calendar, clock);
+  runtime::CaseService cases(db, registry, calendar, clock, config.notify);
   runtime::AuthService auth(db, clock);
   api::Api api(db, auth, cases);
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);
-  runtime::Scheduler scheduler(db, cases, clock,
-                               runtime::Scheduler::Options{std::string(host) + ":" + std::to_string(getpid())});
+  const std::string node = std::string(host) + ":" + std::to_string(getpid());
+  runtime::Scheduler scheduler(db, cases, clock, runtime::Scheduler::Options{node}, &calendar);
   scheduler.Start();
+  runtime::CurlTransport transport(config.smtp, config.sms, config.notify.webhooks);
+  runtime::Dispatcher::Options dispatch;
+  dispatch.node = node;
+  dispatch.max_attempts = config.max_attempts;
+  dispatch.first_retry = config.first_retry;
+  dispatch.max_retry = config.max_retry;
+  runtime::Dispatcher dispatcher(db, transport, clock, dispatch);
+  dispatcher.Start();
   api::HttpServer server(http, [&api](const api::Request& r) { return api.Handle(r); });
   const unsigned short port = server.Start();
   spdlog::info("petitiond serving on http://{}:{}", http.host, port);
@@ -132,6 +196,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   spdlog::info("signal {}: shutting down", signal_number);
   server.Stop();
   scheduler.Stop();
+  dispatcher.Stop();
   return 0;
 }
 
@@ -152,7 +217,9 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080";
   std::string workflows = "workflows";
   int pool = 4;
+  std::string config_file;
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API and run the deadline timers");
+  serve->add_option("--config", config_file, "YAML file: smtp, sms, webhooks, dispatcher sections");
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--workflows", workflows, "directory of workflow YAML files to deploy")->capture_default_str();
   serve->add_option("--db-pool", pool, "database sessions for request handling")
@@ -168,14 +235,29 @@ int main(int argc, char** argv) {
   add->add_option("--role", roles, "ROLE[,ROLE]: admin, intake, handler, supervisor, director")->required();
   add->add_option("--office", office, "office, e.g. main, beinan, lanyu, green-island")->required();
   add->add_flag("--password-stdin", password_stdin, "read the password from standard input");
+  std::string email, phone;
+  add->add_option("--email", email, "where notices reach this person");
+  add->add_option("--phone", phone, "for SMS notices when there is no e-mail address");
   auto* bootstrap = user->add_subcommand("bootstrap-admin", "Create 'admin' if no admin exists; prints its password");
+
+  auto* calendar = app.add_subcommand("calendar", "The government office calendar and office closures");
+  calendar->require_subcommand(1);
+  std::string calendar_file, close_office, close_date, close_reason;
+  auto* import = calendar->add_subcommand("import", "Load a DGPA calendar CSV (UTF-8 or Big5); safe to repeat");
+  import->add_option("file", calendar_file, "DGPA CSV file")->required();
+  auto* close = calendar->add_subcommand("close", "Close an office for a day (typhoon) and recompute its deadlines");
+  close->add_option("--office", close_office, "office, e.g. lanyu")->required();
+  close->add_option("--date", close_date, "YYYY-MM-DD")->required();
+  close->add_option("--reason", close_reason, "why, e.g. 颱風停班")->required();
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (*validate) return Validate(files);
     if (*migrate) return Migrate();
-    if (*serve) return Serve(listen, workflows, pool);
-    if (*add) return UserAdd(login, roles, office, password_stdin);
+    if (*serve) return Serve(listen, workflows, pool, config_file);
+    if (*add) return UserAdd(login, roles, office, password_stdin, email, phone);
+    if (*import) return CalendarImport(calendar_file);
+    if (*close) return CalendarClose(close_office, close_date, close_reason);
     if (*bootstrap) return BootstrapAdmin();
   } catch (const DomainError& e) {
     std::cerr << "petitiond: " << e.what() << "\n";

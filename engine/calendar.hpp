@@ -35,6 +35,10 @@ class BusinessCalendar {
   // first bad row; on error nothing is added.
   Result<int> LoadDgpaCsv(std::string_view bytes, std::string_view source);
 
+  // Sets one national day (from the database).
+  void SetDay(std::chrono::sys_days date, Day day) { days_[date] = std::move(day); }
+  const std::map<std::chrono::sys_days, Day>& AllDays() const { return days_; }
+
   // The national calendars shipped in workflows/calendar/ (2024-2026).
   static BusinessCalendar Shipped();
 

@@ -4,8 +4,14 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "engine/runtime/auth.hpp"
+#include "engine/runtime/metrics.hpp"
+#include "engine/store/calendar_store.hpp"
 #include "engine/store/database.hpp"
+#include "engine/store/outbox_store.hpp"
+#include "engine/store/timer_store.hpp"
 
 namespace petitiond::runtime {
 namespace {
@@ -32,11 +38,38 @@ std::shared_ptr<const Workflow> CaseService::WorkflowOf(const store::CaseRecord&
 }
 
 CaseView CaseService::View(const Actor& actor, store::CaseRecord record) {
+  const auto calendar = calendar_.Get();
+  const Machine machine(*calendar);
   CaseView v;
-  v.allowed_events = machine_.AllowedEvents(*WorkflowOf(record), record.state, actor);
-  v.record = std::move(record);
   v.now = clock_.Now();
+  v.allowed_events = machine.AllowedEvents(*WorkflowOf(record), record.state, actor);
+  for (const auto& k : record.state.clocks) v.workdays_left.push_back(machine.WorkdaysLeft(k, record.office, v.now));
+  v.record = std::move(record);
   return v;
+}
+
+void CaseService::Persist(soci::session& sql, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
+                          bool inserted_already) {
+  if (!inserted_already) {
+    store::SaveOutcome(sql, rec.id, rec.row_version, out);
+    rec.row_version += 1;
+  }
+  rec.state = out.next;
+  auto messages = PlanNotifications(sql, wf, rec, out, notify_);
+  if (!messages.empty()) {
+    store::InsertOutbox(sql, messages);
+    store::NotifyOutbox(sql);
+  }
+  // Every (re)computed due date that ran past the calendar data is logged and counted.
+  for (const auto& k : out.next.clocks) {
+    const bool recomputed = std::find(out.rescheduled_clocks.begin(), out.rescheduled_clocks.end(), k.name) !=
+                            out.rescheduled_clocks.end();
+    if (recomputed && k.calendar_incomplete && k.Running()) {
+      GlobalMetrics().calendar_incomplete_deadlines += 1;
+      spdlog::warn("case {} clock {}: due {} was counted through days with no calendar data (Monday-Friday assumed)",
+                   rec.public_no, k.name, FormatTimestamp(k.due_at));
+    }
+  }
 }
 
 CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
@@ -75,11 +108,13 @@ CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
   row.received_at = received;
   row.access_code_hash = HashAccessCode(access_code);
   std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
-  Outcome out = machine_.Start(*wf, actor, in.office, received, data);
+  const auto calendar = calendar_.Get();
+  Outcome out = Machine(*calendar).Start(*wf, actor, in.office, received, data);
   store::CaseRecord rec;
   db_.Run([&](soci::session& sql) {
     soci::transaction tx(sql);
     rec = store::InsertCase(sql, row, out);
+    Persist(sql, *wf, rec, out, /*inserted_already=*/true);
     tx.commit();
   });
   return CreatedCase{View(actor, std::move(rec)), access_code};
@@ -105,11 +140,11 @@ CaseView CaseService::Apply(const Actor& actor, std::int64_t id, std::int64_t ex
                             std::to_string(rec->row_version) + "); reload it and try again");
     }
     const Timestamp now = clock_.Now();
-    Outcome out = machine_.Apply(*WorkflowOf(*rec), rec->state, command, actor, now).ValueOrThrow();
-    store::SaveOutcome(sql, id, rec->row_version, out);
+    const auto calendar = calendar_.Get();
+    const auto wf = WorkflowOf(*rec);
+    Outcome out = Machine(*calendar).Apply(*wf, rec->state, command, actor, now).ValueOrThrow();
+    Persist(sql, *wf, *rec, out, /*inserted_already=*/false);
     tx.commit();
-    rec->state = std::move(out.next);
-    rec->row_version += 1;
     rec->updated_at = now;
     result = std::move(*rec);
   });
@@ -148,13 +183,50 @@ bool CaseService::FireTimer(const store::ClaimedTimer& timer, const std::string&
     const Timestamp now = clock_.Now();
     if (!store::MarkTimerFired(sql, timer.id, node, now)) return;  // rolled back by tx's destructor
     auto rec = store::LoadCase(sql, timer.case_id, false);
-    if (auto out = machine_.Escalate(*WorkflowOf(*rec), rec->state, timer.rule, now)) {
-      store::SaveOutcome(sql, rec->id, rec->row_version, *out);
+    const auto calendar = calendar_.Get();
+    const auto wf = WorkflowOf(*rec);
+    if (auto out = Machine(*calendar).Escalate(*wf, rec->state, timer.rule, now)) {
+      Persist(sql, *wf, *rec, *out, /*inserted_already=*/false);
     }
     tx.commit();
     fired = true;
+    GlobalMetrics().timers_fired += 1;
   });
   return fired;
+}
+
+int CaseService::CloseOffice(const Actor& actor, const std::string& office, std::chrono::sys_days date,
+                             const std::string& reason) {
+  if (!actor.HasRole("admin")) throw DomainError(ErrorKind::kForbidden, "closing an office needs the admin role");
+  if (office.empty() || reason.empty()) throw DomainError(ErrorKind::kInvalid, "office and reason are required");
+  int moved = 0;
+  db_.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    // Read the calendar inside the transaction: the closure must apply to what is stored.
+    BusinessCalendar calendar = store::LoadCalendar(sql);
+    if (!calendar.IsWorkday(date, office)) {
+      throw DomainError(ErrorKind::kConflict, office + " does not work on " + store::IsoDate(date) +
+                                                  " already; there is nothing to close");
+    }
+    store::InsertClosure(sql, office, date, reason, actor.login);
+    calendar.AddClosure(office, date, reason);
+    const Machine machine(calendar);
+    const Timestamp now = clock_.Now();
+    for (const auto id : store::CasesWithClocksSpanning(sql, office, date)) {
+      auto rec = store::LoadCase(sql, id, /*lock=*/true);
+      const auto wf = WorkflowOf(*rec);
+      if (auto out = machine.ApplyClosure(*wf, rec->state, date, reason, actor, now)) {
+        Persist(sql, *wf, *rec, *out, /*inserted_already=*/false);
+        ++moved;
+      }
+    }
+    store::NotifyCalendarChanged(sql);
+    tx.commit();
+    calendar_.Set(std::move(calendar));
+  });
+  spdlog::info("{} closed {} on {} ({}): {} case(s) recomputed", actor.login, office, store::IsoDate(date), reason,
+               moved);
+  return moved;
 }
 
 }  // namespace petitiond::runtime

@@ -11,10 +11,15 @@
 #include "engine/store/case_store.hpp"
 #include "engine/store/timer_store.hpp"
 #include "engine/time.hpp"
+#include "engine/runtime/calendar_holder.hpp"
+#include "engine/runtime/notifications.hpp"
 #include "engine/runtime/workflow_registry.hpp"
 
 namespace petitiond::store {
 class Database;
+}
+namespace soci {
+class session;
 }
 
 namespace petitiond::runtime {
@@ -35,6 +40,7 @@ struct CreateCaseInput {
 struct CaseView {
   store::CaseRecord record;
   std::vector<std::string> allowed_events;  // for the caller, in the current state
+  std::vector<int> workdays_left;           // per clock of record.state.clocks (Machine::WorkdaysLeft)
   Timestamp now{};
 };
 
@@ -51,9 +57,9 @@ struct CreatedCase {
 class CaseService {
  public:
   // REQUIRES: all arguments outlive the service.
-  CaseService(store::Database& db, WorkflowRegistry& workflows, const BusinessCalendar& calendar,
-              const Clock& clock)
-      : db_(db), workflows_(workflows), machine_(calendar), clock_(clock) {}
+  CaseService(store::Database& db, WorkflowRegistry& workflows, CalendarHolder& calendar, const Clock& clock,
+              NotifyConfig notify = {})
+      : db_(db), workflows_(workflows), calendar_(calendar), clock_(clock), notify_(std::move(notify)) {}
 
   // kInvalid for a bad channel or missing subject/body/office; kUnprocessable if no
   // workflow serves the channel; kConflict if (channel, external_ref) already exists.
@@ -75,17 +81,27 @@ class CaseService {
   // fired it; false if another node did or its lease moved on.
   bool FireTimer(const store::ClaimedTimer& timer, const std::string& node);
 
-  const Machine& machine() const { return machine_; }
+  // Closes `office` on `date` (typhoon day): records the closure, moves the due dates
+  // of the office's running clocks that counted that day, audits each move on its
+  // case, and tells every node to reload the calendar; all in one transaction.
+  // kForbidden unless admin; kConflict if already closed or not a working day there.
+  // Returns the number of cases whose deadlines moved.
+  int CloseOffice(const Actor& actor, const std::string& office, std::chrono::sys_days date,
+                  const std::string& reason);
 
  private:
+  // Saves an Outcome with the outbox messages it causes (same transaction).
+  void Persist(soci::session& sql, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
+               bool inserted_already);
   bool CanSee(const Actor& actor, const store::CaseRecord& c) const;
   CaseView View(const Actor& actor, store::CaseRecord record);
   std::shared_ptr<const Workflow> WorkflowOf(const store::CaseRecord& c);
 
   store::Database& db_;
   WorkflowRegistry& workflows_;
-  Machine machine_;
+  CalendarHolder& calendar_;
   const Clock& clock_;
+  NotifyConfig notify_;
 };
 
 }  // namespace petitiond::runtime

@@ -30,7 +30,8 @@ constexpr const char* kCaseColumns =
 constexpr const char* kClockColumns =
     "SELECT case_id, name, extract(epoch FROM started_at)::bigint, extract(epoch FROM due_at)::bigint, "
     "extract(epoch FROM paused_at)::bigint, paused_seconds, extract(epoch FROM stopped_at)::bigint, extensions, "
-    "array_to_string(fired, ',') FROM clocks";
+    "array_to_string(fired, ','), calendar_incomplete::int, pending_extension->>'requested_by', "
+    "(pending_extension->>'requested_at')::bigint, pending_extension->>'reason' FROM clocks";
 
 constexpr const char* kUpdateCase =
     "UPDATE cases SET state = :state, assignee = :assignee, overdue = (:overdue <> 0), priority = :priority, "
@@ -45,11 +46,13 @@ constexpr const char* kInsertEvent =
 
 constexpr const char* kUpsertClock =
     "INSERT INTO clocks (case_id, name, started_at, due_at, paused_at, paused_seconds, stopped_at, extensions, "
-    "fired) VALUES (:case_id, :name, to_timestamp(:started_at), to_timestamp(:due_at), to_timestamp(:paused_at), "
-    ":paused_seconds, to_timestamp(:stopped_at), :extensions, CAST(:fired AS integer[])) "
+    "fired, calendar_incomplete, pending_extension) VALUES (:case_id, :name, to_timestamp(:started_at), "
+    "to_timestamp(:due_at), to_timestamp(:paused_at), :paused_seconds, to_timestamp(:stopped_at), :extensions, "
+    "CAST(:fired AS integer[]), (:incomplete <> 0), CAST(:pending AS jsonb)) "
     "ON CONFLICT (case_id, name) DO UPDATE SET due_at = EXCLUDED.due_at, paused_at = EXCLUDED.paused_at, "
     "paused_seconds = EXCLUDED.paused_seconds, stopped_at = EXCLUDED.stopped_at, "
-    "extensions = EXCLUDED.extensions, fired = EXCLUDED.fired";
+    "extensions = EXCLUDED.extensions, fired = EXCLUDED.fired, calendar_incomplete = EXCLUDED.calendar_incomplete, "
+    "pending_extension = EXCLUDED.pending_extension";
 
 constexpr const char* kDropPendingTimers =
     "DELETE FROM timers WHERE case_id = :case_id AND clock = :clock AND fired_at IS NULL";
@@ -100,6 +103,8 @@ CaseRecord ReadCase(const soci::row& r) {
   c.received_at = FromEpoch(r.get<long long>(17));
   c.created_at = FromEpoch(r.get<long long>(18));
   c.updated_at = FromEpoch(r.get<long long>(19));
+  c.state.office = c.office;
+  c.state.received_at = c.received_at;
   return c;
 }
 
@@ -115,6 +120,11 @@ ClockState ReadClock(const soci::row& r) {
   std::stringstream fired(r.get<std::string>(8));
   for (std::string item; std::getline(fired, item, ',');) {
     if (!item.empty()) k.fired.push_back(std::stoi(item));
+  }
+  k.calendar_incomplete = r.get<int>(9) != 0;
+  if (r.get_indicator(10) != soci::i_null) {
+    k.pending_extension = ExtensionRequest{r.get<std::string>(10), FromEpoch(r.get<long long>(11)),
+                                           r.get<std::string>(12)};
   }
   return k;
 }
@@ -173,10 +183,20 @@ void WriteOutcomeRows(soci::session& sql, std::int64_t case_id, const Outcome& o
     soci::indicator stopped_ind = k.stopped_at ? soci::i_ok : soci::i_null;
     const long long paused_seconds = k.paused_seconds;
     const std::string fired = IntArray(k.fired);
+    const int incomplete = k.calendar_incomplete ? 1 : 0;
+    std::string pending;
+    soci::indicator pending_ind = soci::i_null;
+    if (k.pending_extension) {
+      pending = ToJson({{"requested_by", k.pending_extension->requested_by},
+                        {"requested_at", std::to_string(Epoch(k.pending_extension->requested_at))},
+                        {"reason", k.pending_extension->reason}});
+      pending_ind = soci::i_ok;
+    }
     sql << kUpsertClock, soci::use(case_id, "case_id"), soci::use(k.name, "name"), soci::use(started, "started_at"),
         soci::use(due, "due_at"), soci::use(paused, paused_ind, "paused_at"),
         soci::use(paused_seconds, "paused_seconds"), soci::use(stopped, stopped_ind, "stopped_at"),
-        soci::use(k.extensions, "extensions"), soci::use(fired, "fired");
+        soci::use(k.extensions, "extensions"), soci::use(fired, "fired"), soci::use(incomplete, "incomplete"),
+        soci::use(pending, pending_ind, "pending");
   }
   for (const auto& clock : out.rescheduled_clocks) {
     sql << kDropPendingTimers, soci::use(case_id, "case_id"), soci::use(clock, "clock");

@@ -56,6 +56,45 @@ bool AnyUserWithRole(soci::session& sql, const std::string& role) {
   return n > 0;
 }
 
+namespace {
+
+constexpr const char* kContactColumns = "SELECT login, email, phone FROM users";
+
+Contact ReadContact(const soci::row& r) {
+  Contact c;
+  c.login = r.get<std::string>(0);
+  if (r.get_indicator(1) != soci::i_null) c.email = r.get<std::string>(1);
+  if (r.get_indicator(2) != soci::i_null) c.phone = r.get<std::string>(2);
+  return c;
+}
+
+}  // namespace
+
+std::optional<Contact> ContactOf(soci::session& sql, const std::string& login) {
+  const std::string query = std::string(kContactColumns) + " WHERE login = :login AND NOT disabled";
+  soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(login, "login"));
+  for (const auto& r : rows) return ReadContact(r);
+  return std::nullopt;
+}
+
+std::vector<Contact> ContactsWithRole(soci::session& sql, const std::string& role, const std::string& office) {
+  const std::string query = std::string(kContactColumns) +
+                            " WHERE :role = ANY(roles) AND NOT disabled AND (:o1 = '' OR office = :o2) ORDER BY login";
+  std::vector<Contact> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << query, soci::use(role, "role"), soci::use(office, "o1"), soci::use(office, "o2"));
+  for (const auto& r : rows) out.push_back(ReadContact(r));
+  return out;
+}
+
+void SetContact(soci::session& sql, const std::string& login, const std::optional<std::string>& email,
+                const std::optional<std::string>& phone) {
+  std::string e = email.value_or(""), p = phone.value_or("");
+  soci::indicator e_ind = email ? soci::i_ok : soci::i_null, p_ind = phone ? soci::i_ok : soci::i_null;
+  sql << "UPDATE users SET email = :email, phone = :phone WHERE login = :login", soci::use(e, e_ind, "email"),
+      soci::use(p, p_ind, "phone"), soci::use(login, "login");
+}
+
 void InsertSession(soci::session& sql, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at) {
   const long long expires = Epoch(expires_at);
   const long long uid = user_id;

@@ -84,7 +84,7 @@ class ApiTest : public testing::Test {
   }
 
   TestDatabase t_;
-  BusinessCalendar calendar_ = BusinessCalendar::Shipped();
+  runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
   FakeClock clock_;
   runtime::WorkflowRegistry registry_;
   runtime::CaseService cases_;

@@ -22,6 +22,8 @@ using api::Response;
 // closed the connection (requests say Connection: close unless they say otherwise).
 std::string Exchange(unsigned short port, const std::string& bytes) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  timeval timeout{10, 0};  // a server that never answers fails the test instead of hanging it
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "engine/embedded.hpp"
+#include "engine/store/calendar_store.hpp"
 #include "engine/store/migrator.hpp"
 
 namespace petitiond::testing_support {
@@ -27,7 +28,10 @@ TestDatabase::TestDatabase() {
   }
   url_ = server_ + " dbname='" + name_ + "'";  // a repeated keyword: libpq takes the last
   db_ = std::make_unique<store::Database>(url_, 4);
-  db_->Run([](soci::session& sql) { store::Migrate(sql, EmbeddedMigrations()); });
+  db_->Run([](soci::session& sql) {
+    store::Migrate(sql, EmbeddedMigrations());
+    store::UpsertCalendarDays(sql, BusinessCalendar::Shipped(), "shipped");  // as `petitiond migrate` does
+  });
 }
 
 TestDatabase::~TestDatabase() {

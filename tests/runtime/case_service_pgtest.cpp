@@ -40,7 +40,7 @@ class CaseServiceTest : public testing::Test {
   }
 
   TestDatabase t_;
-  BusinessCalendar calendar_ = BusinessCalendar::Shipped();
+  runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
   FakeClock clock_;
   runtime::WorkflowRegistry registry_;
   CaseService service_;

@@ -26,7 +26,7 @@ Timestamp Taipei(int y, unsigned m, unsigned d, int h) {
 // One petitiond "process": its own pool, registry, service and scheduler on the shared
 // database. Destroying it and building another is a restart.
 struct Node {
-  Node(const std::string& url, const std::string& name, const Clock& clock, const BusinessCalendar& calendar)
+  Node(const std::string& url, const std::string& name, const Clock& clock, runtime::CalendarHolder& calendar)
       : db(url, 2), registry(db), service(db, registry, calendar, clock),
         scheduler(db, service, clock, runtime::Scheduler::Options{name, 7, 60, milliseconds(200)}) {
     registry.Reload();
@@ -59,7 +59,7 @@ class SchedulerTest : public testing::Test {
   }
 
   TestDatabase t_;
-  BusinessCalendar calendar_ = BusinessCalendar::Shipped();
+  runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
   FakeClock clock_;
   Actor intake_{"lin", {"intake"}, "main"};
 };

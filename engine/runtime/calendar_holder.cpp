@@ -1,0 +1,35 @@
+#include "engine/runtime/calendar_holder.hpp"
+
+#include <soci/soci.h>
+
+#include "engine/embedded.hpp"
+#include "engine/store/calendar_store.hpp"
+#include "engine/store/database.hpp"
+
+namespace petitiond::runtime {
+
+void CalendarHolder::Reload(store::Database& db) {
+  BusinessCalendar loaded;
+  db.Run([&](soci::session& sql) { loaded = store::LoadCalendar(sql); });
+  Set(std::move(loaded));
+}
+
+int ImportCalendar(store::Database& db, std::string_view bytes, const std::string& source) {
+  BusinessCalendar parsed;
+  const int count = parsed.LoadDgpaCsv(bytes, source).ValueOrThrow();
+  db.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    store::UpsertCalendarDays(sql, parsed, source);
+    store::NotifyCalendarChanged(sql);
+    tx.commit();
+  });
+  return count;
+}
+
+int ImportShippedCalendars(store::Database& db) {
+  int total = 0;
+  for (const auto& file : EmbeddedCalendars()) total += ImportCalendar(db, file.bytes, std::string(file.name));
+  return total;
+}
+
+}  // namespace petitiond::runtime

@@ -1,0 +1,217 @@
+#include "engine/runtime/dispatcher.hpp"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+
+#include "engine/runtime/metrics.hpp"
+#include "engine/store/database.hpp"
+
+namespace petitiond::runtime {
+namespace {
+
+std::string Base64(std::string_view bytes) {
+  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+// RFC 2047 encoded word, so a Chinese subject survives every mail hop.
+std::string EncodedWord(const std::string& text) { return "=?UTF-8?B?" + Base64(text) + "?="; }
+
+std::string Rfc5322Date(Timestamp t) {
+  const std::time_t tt = t.time_since_epoch().count();
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
+struct Upload {
+  std::string data;
+  std::size_t pos = 0;
+};
+
+std::size_t ReadUpload(char* dest, std::size_t size, std::size_t n, void* user) {
+  auto* u = static_cast<Upload*>(user);
+  const std::size_t len = std::min(size * n, u->data.size() - u->pos);
+  std::memcpy(dest, u->data.data() + u->pos, len);
+  u->pos += len;
+  return len;
+}
+
+std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
+
+std::string HexHmacSha256(const std::string& key, const std::string& message) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  char hex[sizeof mac * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  return hex;
+}
+
+struct CurlHandle {
+  CURL* c = curl_easy_init();
+  curl_slist* list = nullptr;
+  ~CurlHandle() {
+    curl_slist_free_all(list);
+    curl_easy_cleanup(c);
+  }
+};
+
+void CommonOptions(CURL* c) {
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+}
+
+}  // namespace
+
+CurlTransport::CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<WebhookTarget> webhooks)
+    : smtp_(std::move(smtp)), sms_(std::move(sms)), webhooks_(std::move(webhooks)) {
+  static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
+  (void)init;
+}
+
+std::optional<std::string> CurlTransport::Send(const store::OutboxMessage& m) {
+  if (m.channel == "email") return SendMail(m);
+  if (m.channel == "sms") {
+    if (sms_.url.empty()) return "no SMS gateway is configured (sms.url)";
+    std::string body = "{\"to\":\"" + m.recipient + "\",\"text\":";
+    body += "\"";
+    for (char ch : m.body) {
+      if (ch == '"' || ch == '\\') body += '\\';
+      if (ch == '\n') {
+        body += "\\n";
+        continue;
+      }
+      body += ch;
+    }
+    body += "\",\"idempotency_key\":\"" + m.idempotency_key + "\"}";
+    return Post(sms_.url, body, {"X-Idempotency-Key: " + m.idempotency_key});
+  }
+  if (m.channel == "webhook") {
+    auto hook = std::find_if(webhooks_.begin(), webhooks_.end(), [&](const auto& w) { return w.url == m.recipient; });
+    if (hook == webhooks_.end()) return "webhook " + m.recipient + " is no longer configured";
+    const std::string ts = std::to_string(std::time(nullptr));
+    return Post(m.recipient, m.body,
+                {"X-Idempotency-Key: " + m.idempotency_key, "X-Timestamp: " + ts,
+                 "X-Signature: sha256=" + HexHmacSha256(hook->secret, ts + "." + m.body)});
+  }
+  return "unknown channel " + m.channel;
+}
+
+std::optional<std::string> CurlTransport::SendMail(const store::OutboxMessage& m) {
+  if (smtp_.url.empty()) return "no SMTP server is configured (smtp.url)";
+  Upload upload;
+  std::string b64 = Base64(m.body);
+  std::string wrapped;
+  for (std::size_t i = 0; i < b64.size(); i += 76) wrapped += b64.substr(i, 76) + "\r\n";
+  upload.data = "From: " + smtp_.from + "\r\nTo: " + m.recipient + "\r\nSubject: " + EncodedWord(m.subject) +
+                "\r\nDate: " + Rfc5322Date(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())) +
+                "\r\nMessage-ID: <" + m.idempotency_key + "@petitiond>\r\nMIME-Version: 1.0\r\n"
+                "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + wrapped;
+  CurlHandle h;
+  if (!h.c) return "curl_easy_init failed";
+  CommonOptions(h.c);
+  curl_easy_setopt(h.c, CURLOPT_URL, smtp_.url.c_str());
+  if (!smtp_.username.empty()) {
+    curl_easy_setopt(h.c, CURLOPT_USERNAME, smtp_.username.c_str());
+    curl_easy_setopt(h.c, CURLOPT_PASSWORD, smtp_.password.c_str());
+  }
+  const std::string from = "<" + smtp_.from + ">";
+  curl_easy_setopt(h.c, CURLOPT_MAIL_FROM, from.c_str());
+  h.list = curl_slist_append(h.list, ("<" + m.recipient + ">").c_str());
+  curl_easy_setopt(h.c, CURLOPT_MAIL_RCPT, h.list);
+  curl_easy_setopt(h.c, CURLOPT_READFUNCTION, ReadUpload);
+  curl_easy_setopt(h.c, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(h.c, CURLOPT_UPLOAD, 1L);
+  const CURLcode rc = curl_easy_perform(h.c);
+  if (rc != CURLE_OK) return std::string("SMTP: ") + curl_easy_strerror(rc);
+  return std::nullopt;
+}
+
+std::optional<std::string> CurlTransport::Post(const std::string& url, const std::string& body,
+                                               const std::vector<std::string>& headers) {
+  CurlHandle h;
+  if (!h.c) return "curl_easy_init failed";
+  CommonOptions(h.c);
+  curl_easy_setopt(h.c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h.c, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(h.c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  curl_easy_setopt(h.c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h.c, CURLOPT_WRITEFUNCTION, Discard);
+  h.list = curl_slist_append(h.list, "Content-Type: application/json");
+  for (const auto& header : headers) h.list = curl_slist_append(h.list, header.c_str());
+  curl_easy_setopt(h.c, CURLOPT_HTTPHEADER, h.list);
+  const CURLcode rc = curl_easy_perform(h.c);
+  if (rc != CURLE_OK) return std::string("HTTP: ") + curl_easy_strerror(rc);
+  long status = 0;
+  curl_easy_getinfo(h.c, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status > 299) return "HTTP status " + std::to_string(status) + " from " + url;
+  return std::nullopt;
+}
+
+Dispatcher::Dispatcher(store::Database& db, Transport& transport, const Clock& clock, Options options)
+    : db_(db),
+      transport_(transport),
+      clock_(clock),
+      options_(std::move(options)),
+      loop_("dispatcher " + options_.node, db, clock, {"petitiond_outbox"}, options_.max_sleep,
+            [this](soci::session& listen, const std::set<std::string>&) {
+              RunOnce();
+              return store::NextOutboxDue(listen);
+            }) {}
+
+std::chrono::seconds Dispatcher::RetryDelay(int attempts) const {
+  const int exponent = std::clamp(attempts - 1, 0, 20);
+  const auto base = std::min<long long>(options_.first_retry.count() << exponent, options_.max_retry.count());
+  // Jitter spreads retries of many messages that failed together (a mail server down).
+  const double factor = 0.5 + randombytes_uniform(1001) / 1000.0;
+  return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(base * factor)));
+}
+
+int Dispatcher::RunOnce() {
+  int sent = 0;
+  while (!loop_.stopping()) {
+    std::vector<store::OutboxMessage> batch;
+    db_.Run([&](soci::session& sql) {
+      batch = store::ClaimOutbox(sql, options_.node, clock_.Now(), options_.batch, options_.lease_seconds);
+    });
+    if (batch.empty()) break;
+    for (const auto& m : batch) {
+      const auto error = transport_.Send(m);
+      db_.Run([&](soci::session& sql) {
+        if (!error) {
+          if (store::MarkSent(sql, m.id, options_.node, clock_.Now())) {
+            ++sent;
+            GlobalMetrics().outbox_sent += 1;
+          }
+          return;
+        }
+        const bool last = m.attempts >= options_.max_attempts;  // attempts counts this one (set at claim)
+        std::optional<Timestamp> retry;
+        if (!last) retry = clock_.Now() + RetryDelay(m.attempts);
+        if (store::MarkFailed(sql, m.id, options_.node, *error, retry)) {
+          (last ? GlobalMetrics().outbox_dead : GlobalMetrics().outbox_retried) += 1;
+          spdlog::warn("outbox {} to {} failed (attempt {}): {}{}", m.id, m.recipient, m.attempts, *error,
+                       last ? "; dead-lettered" : "");
+        }
+      });
+    }
+  }
+  return sent;
+}
+
+}  // namespace petitiond::runtime

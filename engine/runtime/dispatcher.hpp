@@ -1,0 +1,91 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/runtime/listen_loop.hpp"
+#include "engine/runtime/notifications.hpp"
+#include "engine/store/outbox_store.hpp"
+#include "engine/time.hpp"
+
+namespace petitiond::store {
+class Database;
+}
+
+namespace petitiond::runtime {
+
+// Delivers one message. Returns nullopt when delivered, else why not.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual std::optional<std::string> Send(const store::OutboxMessage& message) = 0;
+};
+
+struct SmtpConfig {
+  std::string url;   // smtp://host:port (smtps:// for TLS)
+  std::string from;  // envelope and From: address
+  std::string username;
+  std::string password;
+};
+
+struct SmsConfig {
+  std::string url;  // the gateway takes POST {to, text, idempotency_key} as JSON
+};
+
+// libcurl: e-mail over SMTP (UTF-8, base64, Message-ID from the idempotency key), SMS
+// through an HTTP gateway, webhooks as JSON with X-Timestamp and
+// X-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">. Every call has a
+// connect timeout of 5 s and a total timeout of 20 s.
+class CurlTransport final : public Transport {
+ public:
+  CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<WebhookTarget> webhooks);
+  std::optional<std::string> Send(const store::OutboxMessage& message) override;
+
+ private:
+  std::optional<std::string> SendMail(const store::OutboxMessage& m);
+  std::optional<std::string> Post(const std::string& url, const std::string& body,
+                                  const std::vector<std::string>& headers);
+
+  SmtpConfig smtp_;
+  SmsConfig sms_;
+  std::vector<WebhookTarget> webhooks_;
+};
+
+// Sends what the outbox holds: claims due messages in batches with a lease, sends each,
+// marks it sent, or schedules a retry with exponential backoff and jitter, and
+// dead-letters it after max_attempts. Delivery is at least once; each message carries
+// its idempotency key so receivers can drop a repeat after a crash mid-send.
+class Dispatcher {
+ public:
+  struct Options {
+    std::string node;
+    int batch = 50;
+    int lease_seconds = 120;
+    int max_attempts = 8;
+    std::chrono::seconds first_retry{30};
+    std::chrono::seconds max_retry{3600};
+    std::chrono::milliseconds max_sleep{5000};
+  };
+
+  // REQUIRES: all references outlive the dispatcher.
+  Dispatcher(store::Database& db, Transport& transport, const Clock& clock, Options options);
+
+  // Sends every message due now. Returns how many were delivered.
+  int RunOnce();
+  // The wait before attempt number `attempts` + 1, jitter included (0.5x to 1.5x).
+  std::chrono::seconds RetryDelay(int attempts) const;
+
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
+
+ private:
+  store::Database& db_;
+  Transport& transport_;
+  const Clock& clock_;
+  Options options_;
+  ListenLoop loop_;
+};
+
+}  // namespace petitiond::runtime

@@ -1,0 +1,114 @@
+#include "engine/runtime/notifications.hpp"
+
+#include <boost/json.hpp>
+
+#include "engine/store/user_store.hpp"
+
+namespace petitiond::runtime {
+namespace {
+
+struct Recipient {
+  std::string who;  // login or "petitioner"
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+};
+
+std::vector<Recipient> Resolve(soci::session& sql, const std::string& target, const store::CaseRecord& c) {
+  std::vector<Recipient> out;
+  auto add = [&](const store::Contact& k) { out.push_back(Recipient{k.login, k.email, k.phone}); };
+  if (target == "assignee") {
+    if (!c.state.assignee) return out;
+    if (auto k = store::ContactOf(sql, *c.state.assignee)) {
+      add(*k);
+    } else {
+      out.push_back(Recipient{*c.state.assignee, std::nullopt, std::nullopt});
+    }
+  } else if (target == "supervisor") {
+    for (const auto& k : store::ContactsWithRole(sql, "supervisor", c.office)) add(k);
+  } else if (target == "director") {
+    for (const auto& k : store::ContactsWithRole(sql, "director", "")) add(k);
+  } else if (target == "petitioner") {
+    boost::json::error_code ec;
+    auto v = boost::json::parse(c.petitioner_json, ec);
+    Recipient r{"petitioner", std::nullopt, std::nullopt};
+    if (!ec && v.is_object()) {
+      const auto& o = v.as_object();
+      if (auto* e = o.if_contains("email"); e && e->is_string() && !e->as_string().empty()) {
+        r.email = std::string(e->as_string());
+      }
+      if (auto* p = o.if_contains("phone"); p && p->is_string() && !p->as_string().empty()) {
+        r.phone = std::string(p->as_string());
+      }
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Workflow& wf,
+                                                    const store::CaseRecord& after, const Outcome& out,
+                                                    const NotifyConfig& config) {
+  std::vector<store::OutboxMessage> messages;
+  const std::string change = std::to_string(after.id) + ":" + std::to_string(after.row_version);
+  for (std::size_t n = 0; n < out.notifications.size(); ++n) {
+    const Notification& note = out.notifications[n];
+    auto vars = note.vars;
+    vars["public_no"] = after.public_no;
+    vars["subject"] = after.subject;
+    vars["state"] = after.state.state;
+    vars["office"] = after.office;
+    const Template& tmpl = wf.TemplateFor(note.template_name);
+    const std::string subject = RenderTemplate(tmpl.subject, vars);
+    const std::string body = RenderTemplate(tmpl.body, vars);
+    const std::string prefix = "petitiond:" + change + ":" + std::to_string(n) + ":";
+
+    for (const auto& target : note.targets) {
+      for (const auto& r : Resolve(sql, target, after)) {
+        store::OutboxMessage m;
+        m.case_id = after.id;
+        m.subject = subject;
+        m.body = body;
+        if (r.email) {
+          m.channel = "email";
+          m.recipient = *r.email;
+        } else if (r.phone) {
+          m.channel = "sms";
+          m.recipient = *r.phone;
+          m.body = subject + "\n" + body;
+        } else {
+          m.channel = "email";
+          m.status = "undeliverable";
+          m.last_error = target + " " + r.who + " has no e-mail address or phone number";
+        }
+        m.idempotency_key = prefix + target + ":" + r.who + ":" + m.channel;
+        messages.push_back(std::move(m));
+      }
+    }
+    for (const auto& hook : config.webhooks) {
+      boost::json::object payload{{"case_id", after.id},
+                                  {"public_no", after.public_no},
+                                  {"office", after.office},
+                                  {"state", after.state.state},
+                                  {"template", note.template_name},
+                                  {"subject", subject},
+                                  {"body", body}};
+      boost::json::object v;
+      for (const auto& [k, val] : note.vars) v[k] = val;
+      payload["vars"] = std::move(v);
+      store::OutboxMessage m;
+      m.case_id = after.id;
+      m.channel = "webhook";
+      m.recipient = hook.url;
+      m.subject = subject;
+      m.idempotency_key = prefix + "webhook:" + hook.url;
+      payload["idempotency_key"] = m.idempotency_key;
+      m.body = boost::json::serialize(payload);
+      messages.push_back(std::move(m));
+    }
+  }
+  return messages;
+}
+
+}  // namespace petitiond::runtime

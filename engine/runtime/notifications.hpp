@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/machine.hpp"
+#include "engine/store/case_store.hpp"
+#include "engine/store/outbox_store.hpp"
+#include "engine/workflow.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace petitiond::runtime {
+
+struct WebhookTarget {
+  std::string url;
+  std::string secret;  // HMAC-SHA256 key for X-Signature
+};
+
+struct NotifyConfig {
+  std::vector<WebhookTarget> webhooks;  // every notice is also posted to each of these
+};
+
+// Turns an Outcome's notifications into outbox messages, in the caller's transaction:
+// targets resolve to addresses (assignee and the case office's supervisors through
+// their user contacts, directors of every office, the petitioner through the case),
+// e-mail when an address is known, else SMS, else an "undeliverable" message that
+// stays visible. `after` is the case as saved; `change` (its row_version) makes the
+// idempotency keys unique per change.
+std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Workflow& wf,
+                                                    const store::CaseRecord& after, const Outcome& out,
+                                                    const NotifyConfig& config);
+
+}  // namespace petitiond::runtime

@@ -1,0 +1,106 @@
+#include "engine/store/calendar_store.hpp"
+
+#include <soci/soci.h>
+
+#include <cstdio>
+
+#include "engine/store/database.hpp"
+
+namespace petitiond::store {
+namespace {
+
+constexpr const char* kUpsertDays =
+    "INSERT INTO calendar_days (day, workday, note, source) "
+    "SELECT d, w, n, :source FROM unnest(CAST(:days AS date[]), CAST(:work AS boolean[]), CAST(:notes AS text[])) "
+    "AS t(d, w, n) "
+    "ON CONFLICT (day) DO UPDATE SET workday = EXCLUDED.workday, note = EXCLUDED.note, source = EXCLUDED.source, "
+    "loaded_at = now()";
+constexpr const char* kDays = "SELECT to_char(day, 'YYYYMMDD'), workday::int, note FROM calendar_days";
+constexpr const char* kClosures = "SELECT office, to_char(day, 'YYYYMMDD'), reason FROM office_closures";
+constexpr const char* kInsertClosure =
+    "INSERT INTO office_closures (office, day, reason, created_by) VALUES (:office, CAST(:day AS date), :reason, :by) "
+    "ON CONFLICT DO NOTHING";
+constexpr const char* kSpanning =
+    "SELECT DISTINCT c.id FROM cases c JOIN clocks k ON k.case_id = c.id "
+    "WHERE c.office = :office AND k.stopped_at IS NULL "
+    "AND (k.started_at AT TIME ZONE 'Asia/Taipei')::date < CAST(:d1 AS date) "
+    "AND (k.due_at AT TIME ZONE 'Asia/Taipei')::date >= CAST(:d2 AS date) ORDER BY c.id";
+
+// A PostgreSQL array literal of quoted elements.
+std::string TextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::chrono::sys_days ParseYmd(const std::string& ymd) {
+  const int v = std::stoi(ymd);
+  return std::chrono::sys_days(std::chrono::year(v / 10000) / std::chrono::month(static_cast<unsigned>(v / 100 % 100)) /
+                               std::chrono::day(static_cast<unsigned>(v % 100)));
+}
+
+}  // namespace
+
+std::string IsoDate(std::chrono::sys_days day) {
+  const std::chrono::year_month_day ymd(day);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+int UpsertCalendarDays(soci::session& sql, const BusinessCalendar& calendar, const std::string& source) {
+  std::vector<std::string> days, work, notes;
+  for (const auto& [d, day] : calendar.AllDays()) {
+    days.push_back(IsoDate(d));
+    work.push_back(day.workday ? "true" : "false");
+    notes.push_back(day.note);
+  }
+  const std::string days_arr = TextArray(days), work_arr = TextArray(work), notes_arr = TextArray(notes);
+  sql << kUpsertDays, soci::use(source, "source"), soci::use(days_arr, "days"), soci::use(work_arr, "work"),
+      soci::use(notes_arr, "notes");
+  return static_cast<int>(days.size());
+}
+
+BusinessCalendar LoadCalendar(soci::session& sql) {
+  BusinessCalendar calendar;
+  soci::rowset<soci::row> days = (sql.prepare << kDays);
+  for (const auto& r : days) {
+    calendar.SetDay(ParseYmd(r.get<std::string>(0)), BusinessCalendar::Day{r.get<int>(1) != 0, r.get<std::string>(2)});
+  }
+  soci::rowset<soci::row> closures = (sql.prepare << kClosures);
+  for (const auto& r : closures) {
+    calendar.AddClosure(r.get<std::string>(0), ParseYmd(r.get<std::string>(1)), r.get<std::string>(2));
+  }
+  return calendar;
+}
+
+bool InsertClosure(soci::session& sql, const std::string& office, std::chrono::sys_days day, const std::string& reason,
+                   const std::string& created_by) {
+  const std::string d = IsoDate(day);
+  soci::statement st = (sql.prepare << kInsertClosure, soci::use(office, "office"), soci::use(d, "day"),
+                        soci::use(reason, "reason"), soci::use(created_by, "by"));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+std::vector<std::int64_t> CasesWithClocksSpanning(soci::session& sql, const std::string& office,
+                                                  std::chrono::sys_days day) {
+  const std::string d = IsoDate(day);
+  std::vector<std::int64_t> ids;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << kSpanning, soci::use(office, "office"), soci::use(d, "d1"), soci::use(d, "d2"));
+  for (const auto& r : rows) ids.push_back(r.get<long long>(0));
+  return ids;
+}
+
+void NotifyCalendarChanged(soci::session& sql) { sql << "SELECT pg_notify('petitiond_calendar', '')"; }
+
+}  // namespace petitiond::store

@@ -1,0 +1,141 @@
+#include "engine/store/outbox_store.hpp"
+
+#include <soci/soci.h>
+
+#include "engine/store/database.hpp"
+
+namespace petitiond::store {
+namespace {
+
+constexpr const char* kInsert =
+    "INSERT INTO outbox (case_id, channel, recipient, subject, body, idempotency_key, status, last_error) "
+    "VALUES (:case_id, :channel, :recipient, :subject, :body, :key, :status, :error) "
+    "ON CONFLICT (idempotency_key) DO NOTHING";
+
+constexpr const char* kColumns =
+    "SELECT id, case_id, channel, recipient, subject, body, idempotency_key, status, attempts, last_error, "
+    "extract(epoch FROM created_at)::bigint, extract(epoch FROM sent_at)::bigint, "
+    "extract(epoch FROM next_attempt_at)::bigint FROM outbox";
+
+constexpr const char* kClaim =
+    "UPDATE outbox SET claimed_by = :node, claimed_until = now() + make_interval(secs => :lease), "
+    "attempts = attempts + 1 "
+    "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= to_timestamp(:now) "
+    "  AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_attempt_at LIMIT :limit "
+    "  FOR UPDATE SKIP LOCKED) "
+    "RETURNING id";
+
+constexpr const char* kSent =
+    "UPDATE outbox SET status = 'sent', sent_at = to_timestamp(:now), last_error = NULL, claimed_until = NULL "
+    "WHERE id = :id AND status = 'pending' AND claimed_by = :node";
+
+constexpr const char* kFailed =
+    "UPDATE outbox SET last_error = :error, claimed_until = NULL, "
+    "status = CASE WHEN CAST(:retry1 AS bigint) IS NULL THEN 'dead' ELSE 'pending' END, "
+    "next_attempt_at = coalesce(to_timestamp(CAST(:retry2 AS bigint)), next_attempt_at) "
+    "WHERE id = :id AND status = 'pending' AND claimed_by = :node";
+
+constexpr const char* kNextDue =
+    "SELECT extract(epoch FROM min(next_attempt_at))::bigint FROM outbox WHERE status = 'pending'";
+
+OutboxMessage Read(const soci::row& r) {
+  OutboxMessage m;
+  m.id = r.get<long long>(0);
+  if (r.get_indicator(1) != soci::i_null) m.case_id = r.get<long long>(1);
+  m.channel = r.get<std::string>(2);
+  m.recipient = r.get<std::string>(3);
+  m.subject = r.get<std::string>(4);
+  m.body = r.get<std::string>(5);
+  m.idempotency_key = r.get<std::string>(6);
+  m.status = r.get<std::string>(7);
+  m.attempts = r.get<int>(8);
+  if (r.get_indicator(9) != soci::i_null) m.last_error = r.get<std::string>(9);
+  m.created_at = FromEpoch(r.get<long long>(10));
+  if (r.get_indicator(11) != soci::i_null) m.sent_at = FromEpoch(r.get<long long>(11));
+  m.next_attempt_at = FromEpoch(r.get<long long>(12));
+  return m;
+}
+
+}  // namespace
+
+void InsertOutbox(soci::session& sql, const std::vector<OutboxMessage>& messages) {
+  for (const auto& m : messages) {
+    long long case_id = m.case_id.value_or(0);
+    soci::indicator case_ind = m.case_id ? soci::i_ok : soci::i_null;
+    std::string error = m.last_error.value_or("");
+    soci::indicator error_ind = m.last_error ? soci::i_ok : soci::i_null;
+    sql << kInsert, soci::use(case_id, case_ind, "case_id"), soci::use(m.channel, "channel"),
+        soci::use(m.recipient, "recipient"), soci::use(m.subject, "subject"), soci::use(m.body, "body"),
+        soci::use(m.idempotency_key, "key"), soci::use(m.status, "status"), soci::use(error, error_ind, "error");
+  }
+}
+
+void NotifyOutbox(soci::session& sql) { sql << "SELECT pg_notify('petitiond_outbox', '')"; }
+
+std::vector<OutboxMessage> ClaimOutbox(soci::session& sql, const std::string& node, Timestamp now, int limit,
+                                       int lease_seconds) {
+  const long long at = Epoch(now);
+  std::string ids;
+  soci::transaction tx(sql);
+  {
+    soci::rowset<soci::row> rows = (sql.prepare << kClaim, soci::use(node, "node"), soci::use(lease_seconds, "lease"),
+                                    soci::use(at, "now"), soci::use(limit, "limit"));
+    for (const auto& r : rows) ids += (ids.empty() ? "" : ",") + std::to_string(r.get<long long>(0));
+  }
+  std::vector<OutboxMessage> claimed;
+  if (!ids.empty()) {
+    const std::string array = "{" + ids + "}";
+    const std::string query = std::string(kColumns) + " WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id";
+    soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(array, "ids"));
+    for (const auto& r : rows) claimed.push_back(Read(r));
+  }
+  tx.commit();
+  return claimed;
+}
+
+bool MarkSent(soci::session& sql, std::int64_t id, const std::string& node, Timestamp now) {
+  const long long at = Epoch(now), mid = id;
+  soci::statement st = (sql.prepare << kSent, soci::use(at, "now"), soci::use(mid, "id"), soci::use(node, "node"));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+bool MarkFailed(soci::session& sql, std::int64_t id, const std::string& node, const std::string& error,
+                std::optional<Timestamp> retry_at) {
+  const long long mid = id;
+  long long retry = retry_at ? Epoch(*retry_at) : 0;
+  soci::indicator ind1 = retry_at ? soci::i_ok : soci::i_null, ind2 = ind1;
+  soci::statement st = (sql.prepare << kFailed, soci::use(error, "error"), soci::use(retry, ind1, "retry1"),
+                        soci::use(retry, ind2, "retry2"), soci::use(mid, "id"), soci::use(node, "node"));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+std::optional<Timestamp> NextOutboxDue(soci::session& sql) {
+  long long due = 0;
+  soci::indicator ind = soci::i_null;
+  sql << kNextDue, soci::into(due, ind);
+  if (ind == soci::i_null) return std::nullopt;
+  return FromEpoch(due);
+}
+
+std::vector<OutboxMessage> ListOutbox(soci::session& sql, const std::vector<std::string>& statuses,
+                                      std::optional<std::int64_t> before_id, int limit) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < statuses.size(); ++i) array += (i ? "," : "") + statuses[i];
+  array += "}";
+  soci::indicator s_ind = statuses.empty() ? soci::i_null : soci::i_ok, s_ind2 = s_ind;
+  long long before = before_id.value_or(0);
+  soci::indicator b_ind = before_id ? soci::i_ok : soci::i_null, b_ind2 = b_ind;
+  const std::string query = std::string(kColumns) +
+                            " WHERE (CAST(:s1 AS text[]) IS NULL OR status = ANY(CAST(:s2 AS text[])))"
+                            " AND (CAST(:b1 AS bigint) IS NULL OR id < :b2) ORDER BY id DESC LIMIT :limit";
+  soci::rowset<soci::row> rows =
+      (sql.prepare << query, soci::use(array, s_ind, "s1"), soci::use(array, s_ind2, "s2"),
+       soci::use(before, b_ind, "b1"), soci::use(before, b_ind2, "b2"), soci::use(limit, "limit"));
+  std::vector<OutboxMessage> out;
+  for (const auto& r : rows) out.push_back(Read(r));
+  return out;
+}
+
+}  // namespace petitiond::store
