@@ -55,7 +55,7 @@ void CaseService::Persist(soci::session& sql, const Workflow& wf, store::CaseRec
     rec.row_version += 1;
   }
   rec.state = out.next;
-  auto messages = PlanNotifications(sql, wf, rec, out, notify_);
+  auto messages = PlanNotifications(sql, wf, rec, out, notify_, clock_.Now());
   if (!messages.empty()) {
     store::InsertOutbox(sql, messages);
     store::NotifyOutbox(sql);

@@ -49,7 +49,7 @@ std::vector<Recipient> Resolve(soci::session& sql, const std::string& target, co
 
 std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
-                                                    const NotifyConfig& config) {
+                                                    const NotifyConfig& config, Timestamp now) {
   std::vector<store::OutboxMessage> messages;
   const std::string change = std::to_string(after.id) + ":" + std::to_string(after.row_version);
   for (std::size_t n = 0; n < out.notifications.size(); ++n) {
@@ -68,6 +68,7 @@ std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Wo
       for (const auto& r : Resolve(sql, target, after)) {
         store::OutboxMessage m;
         m.case_id = after.id;
+        m.next_attempt_at = now;
         m.subject = subject;
         m.body = body;
         if (r.email) {
@@ -99,6 +100,7 @@ std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Wo
       payload["vars"] = std::move(v);
       store::OutboxMessage m;
       m.case_id = after.id;
+      m.next_attempt_at = now;
       m.channel = "webhook";
       m.recipient = hook.url;
       m.subject = subject;

@@ -31,6 +31,6 @@ struct NotifyConfig {
 // idempotency keys unique per change.
 std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
-                                                    const NotifyConfig& config);
+                                                    const NotifyConfig& config, Timestamp now);
 
 }  // namespace petitiond::runtime

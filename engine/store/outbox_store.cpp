@@ -8,8 +8,9 @@ namespace petitiond::store {
 namespace {
 
 constexpr const char* kInsert =
-    "INSERT INTO outbox (case_id, channel, recipient, subject, body, idempotency_key, status, last_error) "
-    "VALUES (:case_id, :channel, :recipient, :subject, :body, :key, :status, :error) "
+    "INSERT INTO outbox (case_id, channel, recipient, subject, body, idempotency_key, status, last_error, "
+    "next_attempt_at) VALUES (:case_id, :channel, :recipient, :subject, :body, :key, :status, :error, "
+    "to_timestamp(:next)) "
     "ON CONFLICT (idempotency_key) DO NOTHING";
 
 constexpr const char* kColumns =
@@ -64,7 +65,8 @@ void InsertOutbox(soci::session& sql, const std::vector<OutboxMessage>& messages
     soci::indicator case_ind = m.case_id ? soci::i_ok : soci::i_null;
     std::string error = m.last_error.value_or("");
     soci::indicator error_ind = m.last_error ? soci::i_ok : soci::i_null;
-    sql << kInsert, soci::use(case_id, case_ind, "case_id"), soci::use(m.channel, "channel"),
+    const long long next = Epoch(m.next_attempt_at);
+    sql << kInsert, soci::use(next, "next"), soci::use(case_id, case_ind, "case_id"), soci::use(m.channel, "channel"),
         soci::use(m.recipient, "recipient"), soci::use(m.subject, "subject"), soci::use(m.body, "body"),
         soci::use(m.idempotency_key, "key"), soci::use(m.status, "status"), soci::use(error, error_ind, "error");
   }

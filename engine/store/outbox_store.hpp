@@ -26,7 +26,7 @@ struct OutboxMessage {
   std::optional<std::string> last_error;
   Timestamp created_at{};
   std::optional<Timestamp> sent_at;
-  Timestamp next_attempt_at{};
+  Timestamp next_attempt_at{};  // when first due: the time of the event that caused it
 };
 
 // In the caller's transaction. A message with status "undeliverable" (no address

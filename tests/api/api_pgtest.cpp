@@ -31,9 +31,11 @@ class ApiTest : public testing::Test {
     auth_.AddUser("lin", "intake-pass", {"intake"}, "main");
     auth_.AddUser("chen", "supervisor-pass", {"supervisor"}, "main");
     auth_.AddUser("wang", "handler-pass", {"handler"}, "main");
+    auth_.AddUser("root", "admin-password", {"admin"}, "main");
     intake_ = Token("lin", "intake-pass");
     supervisor_ = Token("chen", "supervisor-pass");
     handler_ = Token("wang", "handler-pass");
+    admin_ = Token("root", "admin-password");
   }
 
   Response Call(const std::string& method, const std::string& path, const std::string& token = "",
@@ -90,7 +92,7 @@ class ApiTest : public testing::Test {
   runtime::CaseService cases_;
   runtime::AuthService auth_;
   api::Api api_;
-  std::string intake_, supervisor_, handler_;
+  std::string intake_, supervisor_, handler_, admin_;
 };
 
 std::string HeaderOf(const Response& r, const std::string& name) {
@@ -220,6 +222,63 @@ TEST_F(ApiTest, UnknownRoutesAndMethodsAreProblems) {
   Response r = Call("DELETE", "/api/v1/cases", supervisor_);
   ExpectProblem(r, 405);
   EXPECT_EQ(HeaderOf(r, "Allow"), "GET, POST");
+}
+
+TEST_F(ApiTest, ClocksShowWorkdaysLeftExtensionsAndPause) {
+  const auto id = CreateCase();  // received Thursday 11/26 10:00: assign due end of Friday 11/27
+  auto clock = Body(Call("GET", "/api/v1/cases/" + std::to_string(id), supervisor_)).at("clocks").as_array()[0];
+  EXPECT_EQ(clock.at("workdays_left").as_int64(), 2);  // today and Friday
+  EXPECT_EQ(clock.at("extensions_used").as_int64(), 0);
+  EXPECT_TRUE(clock.at("paused_since").is_null());
+  EXPECT_FALSE(clock.at("calendar_incomplete").as_bool());
+  ASSERT_EQ(Event(id, supervisor_, "\"1\"", R"({"event":"assign","data":{"assignee":"wang"}})").status, 200);
+  Response asked = Event(id, handler_, "\"2\"", R"({"event":"ask","comment":"請補附戶口名簿影本"})");
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  auto response_clock = Body(asked).at("clocks").as_array()[1];
+  EXPECT_EQ(response_clock.at("name").as_string(), "response");
+  EXPECT_TRUE(response_clock.at("paused").as_bool());
+  EXPECT_EQ(response_clock.at("paused_since").as_string(), "2026-11-26T10:00:00+08:00");
+}
+
+TEST_F(ApiTest, AnExtensionIsRequestedAndApprovedThroughEvents) {
+  const auto id = CreateCase();
+  ASSERT_EQ(Event(id, supervisor_, "\"1\"", R"({"event":"assign","data":{"assignee":"wang"}})").status, 200);
+  Response r = Event(id, handler_, "\"2\"", R"({"event":"request_extension","data":{"clock":"response","reason":"需跨機關查證"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r).at("clocks").as_array()[1].at("pending_extension").at("reason").as_string(), "需跨機關查證");
+  ExpectProblem(Event(id, handler_, "\"3\"", R"({"event":"approve_extension","data":{"clock":"response"}})"), 403);
+  r = Event(id, supervisor_, "\"3\"", R"({"event":"approve_extension","data":{"clock":"response"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto clock = Body(r).at("clocks").as_array()[1];
+  EXPECT_EQ(clock.at("extensions_used").as_int64(), 1);
+  // Due 12/4 (6 workdays from Thursday 11/26); 6 more: 12/7-12/11 and Monday 12/14.
+  EXPECT_EQ(clock.at("due_at").as_string(), "2026-12-14T23:59:59+08:00");
+}
+
+TEST_F(ApiTest, AnAdminClosesAnOfficeAndTheOutboxShowsNotices) {
+  Response r = Call("POST", "/api/v1/calendar/closures", supervisor_,
+                    R"({"office":"lanyu","date":"2026-11-27","reason":"颱風停班"})");
+  ExpectProblem(r, 403);
+  r = Call("POST", "/api/v1/calendar/closures", admin_, R"({"office":"lanyu","date":"2026-11-27","reason":"颱風停班"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Body(r).at("cases_recomputed").as_int64(), 0);
+  ExpectProblem(Call("POST", "/api/v1/calendar/closures", admin_, R"({"office":"lanyu","date":"27/11","reason":"x"})"),
+                400);
+  ExpectProblem(Call("POST", "/api/v1/calendar/closures", admin_,
+                     R"({"office":"lanyu","date":"2026-11-27","reason":"again"})"),
+                409);
+  Response outbox = Call("GET", "/api/v1/outbox?status=pending", supervisor_);
+  ASSERT_EQ(outbox.status, 200) << outbox.body;
+  EXPECT_TRUE(Body(outbox).at("items").is_array());
+  ExpectProblem(Call("GET", "/api/v1/outbox", handler_), 403);
+  ExpectProblem(Call("GET", "/api/v1/outbox?status=lost", supervisor_), 400);
+}
+
+TEST_F(ApiTest, MetricsArePrometheusText) {
+  Response r = Call("GET", "/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4");
+  EXPECT_NE(r.body.find("petitiond_calendar_incomplete_deadlines_total"), std::string::npos);
 }
 
 TEST_F(ApiTest, HealthAndReadiness) {

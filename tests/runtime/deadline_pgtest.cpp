@@ -1,0 +1,147 @@
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include "engine/runtime/auth.hpp"
+#include "engine/runtime/case_service.hpp"
+#include "engine/runtime/workflow_registry.hpp"
+#include "engine/store/database.hpp"
+#include "engine/store/outbox_store.hpp"
+#include "engine/store/timer_store.hpp"
+#include "engine/store/user_store.hpp"
+#include "tests/common/pg_fixture.hpp"
+
+namespace petitiond {
+namespace {
+
+using namespace std::chrono;
+using testing_support::FakeClock;
+using testing_support::TestDatabase;
+
+sys_days Day(int y, unsigned m, unsigned d) { return sys_days(year(y) / month(m) / day(d)); }
+Timestamp At(int y, unsigned m, unsigned d, int h) { return TaipeiStartOfDay(Day(y, m, d)) + hours(h); }
+
+// Deadlines and notices through the case service against PostgreSQL.
+class DeadlinePgTest : public testing::Test {
+ protected:
+  DeadlinePgTest()
+      : clock_(At(2026, 11, 23, 10)),
+        registry_(t_.db()),
+        service_(t_.db(), registry_, calendar_, clock_, runtime::NotifyConfig{{{"http://127.0.0.1:9/hook", "k"}}}) {
+    registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
+    runtime::AuthService auth(t_.db(), clock_);
+    auth.AddUser("chen", "supervisor-pass", {"supervisor"}, "lanyu");
+    auth.AddUser("boss", "director-pass", {"director"}, "main");
+    t_.db().Run([](soci::session& sql) { store::SetContact(sql, "chen", "chen@lanyu.example.tw", std::nullopt); });
+  }
+
+  // A Lanyu case assigned Monday 11/23 14:00: its response clock is due end of 12/1.
+  std::int64_t AssignedCase(const std::string& office) {
+    runtime::CreateCaseInput in;
+    in.channel = "hotline";
+    in.office = office;
+    in.subject = "門牌證明";
+    in.body = "申請門牌證明";
+    in.petitioner_json = R"({"name":"林小姐","email":"lin@example.tw"})";
+    const Actor local_supervisor{"chen", {"supervisor"}, office};
+    const auto id = service_.Create(local_supervisor, in).view.record.id;
+    clock_.Set(At(2026, 11, 23, 14));
+    service_.Apply(local_supervisor, id, 1, Command{"assign", {{"assignee", "wang"}}, ""});
+    return id;
+  }
+
+  std::vector<store::OutboxMessage> Outbox() {
+    std::vector<store::OutboxMessage> rows;
+    t_.db().Run([&](soci::session& sql) { rows = store::ListOutbox(sql, {}, std::nullopt, 100); });
+    return rows;
+  }
+
+  TestDatabase t_;
+  runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
+  FakeClock clock_;
+  runtime::WorkflowRegistry registry_;
+  runtime::CaseService service_;
+  Actor admin_{"admin", {"admin"}, "main"};
+  Actor supervisor_{"chen", {"supervisor"}, "lanyu"};
+  Actor director_{"boss", {"director"}, "main"};
+};
+
+TEST_F(DeadlinePgTest, ATyphoonClosureMovesTheOfficesRunningDeadlinesAndAuditsThem) {
+  const auto lanyu = AssignedCase("lanyu");
+  const auto main_office = AssignedCase("main");
+  clock_.Set(At(2026, 11, 24, 18));
+  EXPECT_EQ(service_.CloseOffice(admin_, "lanyu", Day(2026, 11, 25), "颱風停班"), 1);
+
+  const auto moved = service_.Get(director_, lanyu);
+  EXPECT_EQ(moved.record.state.FindClock("response")->due_at, TaipeiEndOfDay(Day(2026, 12, 2)));
+  EXPECT_EQ(service_.Get(director_, main_office).record.state.FindClock("response")->due_at,
+            TaipeiEndOfDay(Day(2026, 12, 1)));
+  auto events = service_.Events(director_, lanyu);
+  ASSERT_EQ(events.back().event, "deadline_recomputed");
+  EXPECT_NE(events.back().data_json.find("颱風停班"), std::string::npos);
+  EXPECT_EQ(events.back().actor, "admin");
+  // A new Lanyu case counts without the closed day at once (this node's calendar).
+  EXPECT_FALSE(calendar_.Get()->IsWorkday(Day(2026, 11, 25), "lanyu"));
+}
+
+TEST_F(DeadlinePgTest, AClosureNeedsAnAdminAndAWorkingDay) {
+  try {
+    service_.CloseOffice(supervisor_, "lanyu", Day(2026, 11, 25), "颱風停班");
+    FAIL() << "a supervisor closed an office";
+  } catch (const DomainError& e) {
+    EXPECT_EQ(e.error().kind, ErrorKind::kForbidden);
+  }
+  service_.CloseOffice(admin_, "lanyu", Day(2026, 11, 25), "颱風停班");
+  for (auto day : {Day(2026, 11, 25), Day(2026, 11, 28)}) {  // closed already; a Saturday
+    try {
+      service_.CloseOffice(admin_, "lanyu", day, "颱風停班");
+      FAIL() << "closed a day the office does not work";
+    } catch (const DomainError& e) {
+      EXPECT_EQ(e.error().kind, ErrorKind::kConflict);
+    }
+  }
+}
+
+TEST_F(DeadlinePgTest, AnEscalationQueuesItsNoticesInTheSameTransaction) {
+  const auto id = AssignedCase("lanyu");
+  // The response clock's "due" rule notifies the office's supervisors.
+  std::vector<store::ClaimedTimer> claimed;
+  clock_.Set(TaipeiEndOfDay(Day(2026, 12, 1)) + seconds(1));
+  t_.db().Run([&](soci::session& sql) { claimed = store::ClaimDueTimers(sql, "n1", clock_.Now(), 100, 60); });
+  for (const auto& t : claimed) EXPECT_TRUE(service_.FireTimer(t, "n1"));
+  auto rows = Outbox();
+  std::size_t to_chen = 0, webhooks = 0, undeliverable = 0;
+  for (const auto& m : rows) {
+    EXPECT_EQ(m.case_id, id);
+    if (m.channel == "email" && m.recipient == "chen@lanyu.example.tw") ++to_chen;
+    if (m.channel == "webhook") ++webhooks;
+    if (m.status == "undeliverable") ++undeliverable;
+  }
+  EXPECT_GE(to_chen, 1u) << "the supervisor of the case's office is told";
+  EXPECT_GE(webhooks, 1u) << "every notice also goes to each configured webhook";
+  EXPECT_GE(undeliverable, 1u) << "the assignee has no contact: kept as undeliverable, not dropped";
+  for (const auto& m : rows) {
+    if (m.recipient == "chen@lanyu.example.tw") {
+      EXPECT_NE(m.subject.find("【案件提醒】"), std::string::npos) << m.subject;
+    }
+  }
+}
+
+TEST_F(DeadlinePgTest, AnApprovedExtensionTellsThePetitionerWhy) {
+  const auto id = AssignedCase("lanyu");
+  Actor handler{"wang", {"handler"}, "lanyu"};
+  auto v = service_.Apply(handler, id, 2, Command{kRequestExtension, {{"clock", "response"}, {"reason", "需會勘現場"}}, ""});
+  EXPECT_TRUE(Outbox().empty()) << "nothing is sent before approval";
+  v = service_.Apply(supervisor_, id, v.record.row_version, Command{kApproveExtension, {{"clock", "response"}}, ""});
+  EXPECT_EQ(v.record.state.FindClock("response")->extensions, 1);
+  bool told = false;
+  for (const auto& m : Outbox()) {
+    if (m.recipient == "lin@example.tw") {
+      told = true;
+      EXPECT_NE(m.body.find("需會勘現場"), std::string::npos) << m.body;
+    }
+  }
+  EXPECT_TRUE(told);
+}
+
+}  // namespace
+}  // namespace petitiond

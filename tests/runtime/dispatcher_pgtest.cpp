@@ -1,0 +1,252 @@
+#include "engine/runtime/dispatcher.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <soci/soci.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "engine/store/database.hpp"
+#include "engine/store/outbox_store.hpp"
+#include "tests/common/pg_fixture.hpp"
+
+namespace petitiond {
+namespace {
+
+using testing_support::FakeClock;
+using testing_support::TestDatabase;
+
+// A one-thread HTTP receiver on loopback: records each request, answers `status`.
+class HookReceiver {
+ public:
+  explicit HookReceiver(int status) : status_(status) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    listen(fd_, 16);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~HookReceiver() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  std::vector<std::string> requests() {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
+
+ private:
+  void Serve() {
+    for (;;) {
+      const int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string req;
+      char buf[4096];
+      // Read headers, then Content-Length bytes of body.
+      std::size_t need = std::string::npos;
+      while (true) {
+        const ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        req.append(buf, static_cast<std::size_t>(n));
+        const auto end = req.find("\r\n\r\n");
+        if (end != std::string::npos && need == std::string::npos) {
+          const auto cl = req.find("Content-Length: ");
+          need = end + 4 + (cl == std::string::npos ? 0 : std::stoul(req.substr(cl + 16)));
+        }
+        if (need != std::string::npos && req.size() >= need) break;
+      }
+      {
+        std::lock_guard lock(mu_);
+        requests_.push_back(req);
+      }
+      const std::string resp = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
+      close(c);
+    }
+  }
+
+  int status_;
+  int fd_ = -1;
+  unsigned short port_ = 0;
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<std::string> requests_;
+};
+
+std::string Header(const std::string& request, const std::string& name) {
+  const auto at = request.find(name + ": ");
+  if (at == std::string::npos) return "";
+  return request.substr(at + name.size() + 2, request.find("\r\n", at) - at - name.size() - 2);
+}
+
+store::OutboxMessage Msg(const std::string& channel, const std::string& recipient, const std::string& subject,
+                         const std::string& body, const std::string& key) {
+  store::OutboxMessage m;
+  m.channel = channel;
+  m.recipient = recipient;
+  m.subject = subject;
+  m.body = body;
+  m.idempotency_key = key;
+  return m;
+}
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+class DispatcherTest : public testing::Test {
+ protected:
+  DispatcherTest() : clock_(*ParseTimestamp("2026-11-26T10:00:00+08:00")) {}
+
+  std::int64_t Queue(store::OutboxMessage m) {
+    m.next_attempt_at = clock_.Now();
+    t_.db().Run([&](soci::session& sql) { store::InsertOutbox(sql, {m}); });
+    return ListAll().front().id;
+  }
+  std::vector<store::OutboxMessage> ListAll() {
+    std::vector<store::OutboxMessage> rows;
+    t_.db().Run([&](soci::session& sql) { rows = store::ListOutbox(sql, {}, std::nullopt, 100); });
+    return rows;
+  }
+  runtime::Dispatcher::Options Opts(int max_attempts = 3) {
+    runtime::Dispatcher::Options o;
+    o.node = "test-node";
+    o.max_attempts = max_attempts;
+    return o;
+  }
+
+  TestDatabase t_;
+  FakeClock clock_;
+};
+
+TEST_F(DispatcherTest, SendsRealMailThroughTheSmtpSink) {
+  const std::string smtp = Env("PETITIOND_TEST_SMTP_URL"), maildir = Env("PETITIOND_TEST_MAILDIR");
+  ASSERT_FALSE(smtp.empty() || maildir.empty()) << "scripts/test starts the mail sink and sets PETITIOND_TEST_SMTP_URL";
+  runtime::CurlTransport transport({smtp, "petitiond@hr.example.gov.tw", "", ""}, {}, {});
+  runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
+  const std::string key = "test-mail-" + std::to_string(getpid()) + "-" + std::to_string(std::time(nullptr));
+  Queue(Msg("email", "chen@lanyu.example.tw", "【案件提醒】115-000001", "案件已逾期，請儘速處理。", key));
+  EXPECT_EQ(dispatcher.RunOnce(), 1);
+  EXPECT_EQ(ListAll().front().status, "sent");
+  // Find the message the sink stored.
+  std::string found;
+  for (const auto& f : std::filesystem::directory_iterator(maildir + "/new")) {
+    std::ifstream in(f.path());
+    std::stringstream s;
+    s << in.rdbuf();
+    if (s.str().find(key) != std::string::npos) found = s.str();
+  }
+  ASSERT_FALSE(found.empty()) << "no message with Message-ID " << key << " in " << maildir;
+  EXPECT_NE(found.find("Message-ID: <" + key + "@petitiond>"), std::string::npos);
+  EXPECT_NE(found.find("Subject: =?UTF-8?B?"), std::string::npos);
+  // The body is base64 UTF-8; decode and compare.
+  const auto body_at = found.find("\n\n") != std::string::npos ? found.find("\n\n") + 2 : found.find("\r\n\r\n") + 4;
+  std::string b64;
+  for (char c : found.substr(body_at)) {
+    if (c != '\r' && c != '\n') b64 += c;
+  }
+  std::string decoded(b64.size(), '\0');
+  std::size_t len = 0;
+  ASSERT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), b64.c_str(), b64.size(),
+                              nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL),
+            0);
+  decoded.resize(len);
+  EXPECT_EQ(decoded, "案件已逾期，請儘速處理。");
+}
+
+TEST_F(DispatcherTest, SignsWebhooksWithHmacOverTimestampAndBody) {
+  HookReceiver receiver(200);
+  runtime::CurlTransport transport({}, {}, {{receiver.url(), "s3cret"}});
+  runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
+  const std::string body = R"({"case_id":1,"subject":"逾期"})";
+  Queue(Msg("webhook", receiver.url(), "", body, "hook-key-1"));
+  EXPECT_EQ(dispatcher.RunOnce(), 1);
+  auto reqs = receiver.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(Header(reqs[0], "X-Idempotency-Key"), "hook-key-1");
+  const std::string ts = Header(reqs[0], "X-Timestamp");
+  const std::string signed_text = ts + "." + body;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>("s3cret"), 6);
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  char hex[sizeof mac * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  EXPECT_EQ(Header(reqs[0], "X-Signature"), std::string("sha256=") + hex);
+  EXPECT_NE(reqs[0].find(body), std::string::npos);
+}
+
+TEST_F(DispatcherTest, RetriesWithBackoffThenDeadLetters) {
+  HookReceiver receiver(500);
+  runtime::CurlTransport transport({}, {}, {{receiver.url(), "k"}});
+  runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts(/*max_attempts=*/2));
+  Queue(Msg("webhook", receiver.url(), "", "{}", "retry-key"));
+  EXPECT_EQ(dispatcher.RunOnce(), 0);
+  auto m = ListAll().front();
+  EXPECT_EQ(m.status, "pending");
+  EXPECT_EQ(m.attempts, 1);
+  EXPECT_NE(m.last_error.value_or("").find("500"), std::string::npos);
+  EXPECT_GE(m.next_attempt_at, clock_.Now() + std::chrono::seconds(15)) << "first retry after ~30 s, with jitter";
+  EXPECT_EQ(dispatcher.RunOnce(), 0) << "not due yet";
+  EXPECT_EQ(receiver.requests().size(), 1u);
+  clock_.Advance(std::chrono::hours(2));
+  EXPECT_EQ(dispatcher.RunOnce(), 0);
+  m = ListAll().front();
+  EXPECT_EQ(m.status, "dead");
+  EXPECT_EQ(m.attempts, 2);
+  EXPECT_EQ(receiver.requests().size(), 2u);
+}
+
+TEST_F(DispatcherTest, LeavesUndeliverableMessagesVisibleAndUnsent) {
+  runtime::CurlTransport transport({}, {}, {});
+  runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
+  store::OutboxMessage m = Msg("email", "", "s", "b", "no-address");
+  m.status = "undeliverable";
+  m.last_error = "assignee wang has no e-mail address or phone number";
+  Queue(m);
+  EXPECT_EQ(dispatcher.RunOnce(), 0);
+  std::vector<store::OutboxMessage> failed;
+  t_.db().Run([&](soci::session& sql) { failed = store::ListOutbox(sql, {"dead", "undeliverable"}, std::nullopt, 10); });
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].attempts, 0);
+}
+
+TEST(RetryDelayTest, GrowsExponentiallyWithJitterAndACap) {
+  FakeClock clock(Timestamp{});
+  runtime::Dispatcher::Options o;
+  o.first_retry = std::chrono::seconds(30);
+  o.max_retry = std::chrono::seconds(600);
+  // RetryDelay reads no database; a Dispatcher needs one only to run.
+  TestDatabase t;
+  runtime::CurlTransport transport({}, {}, {});
+  runtime::Dispatcher d(t.db(), transport, clock, o);
+  for (int i = 0; i < 50; ++i) {
+    const auto first = d.RetryDelay(1).count(), third = d.RetryDelay(3).count(), late = d.RetryDelay(12).count();
+    EXPECT_GE(first, 15);
+    EXPECT_LE(first, 45);
+    EXPECT_GE(third, 60);
+    EXPECT_LE(third, 180);
+    EXPECT_LE(late, 900);
+    EXPECT_GE(late, 300);
+  }
+}
+
+}  // namespace
+}  // namespace petitiond
