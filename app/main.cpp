@@ -177,7 +177,10 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   char host[256] = "node";
   gethostname(host, sizeof host - 1);
   const std::string node = std::string(host) + ":" + std::to_string(getpid());
-  runtime::Scheduler scheduler(db, cases, clock, runtime::Scheduler::Options{node}, &calendar);
+  runtime::Scheduler::Options schedule;
+  schedule.node = node;
+  schedule.lease_seconds = static_cast<int>(config.scheduler_lease.count());
+  runtime::Scheduler scheduler(db, cases, clock, schedule, &calendar);
   scheduler.Start();
   runtime::CurlTransport transport(config.smtp, config.sms, config.notify.webhooks);
   runtime::Dispatcher::Options dispatch;
@@ -185,6 +188,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   dispatch.max_attempts = config.max_attempts;
   dispatch.first_retry = config.first_retry;
   dispatch.max_retry = config.max_retry;
+  dispatch.lease_seconds = static_cast<int>(config.dispatcher_lease.count());
   runtime::Dispatcher dispatcher(db, transport, clock, dispatch);
   dispatcher.Start();
   api::HttpServer server(http, [&api](const api::Request& r) { return api.Handle(r); });

@@ -46,7 +46,13 @@ class ConfigLoader {
       Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
       return Finish();
     }
-    Keys(root, {"smtp", "sms", "webhooks", "dispatcher"}, "the config");
+    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "scheduler"}, "the config");
+    if (auto sch = root["scheduler"]) {
+      if (Map(sch, "scheduler")) {
+        Keys(sch, {"lease"}, "scheduler");
+        Interval(sch, "lease", config_.scheduler_lease);
+      }
+    }
     if (auto smtp = root["smtp"]) {
       if (Map(smtp, "smtp")) {
         Keys(smtp, {"url", "from", "username", "password"}, "smtp");
@@ -79,7 +85,8 @@ class ConfigLoader {
     }
     if (auto d = root["dispatcher"]) {
       if (Map(d, "dispatcher")) {
-        Keys(d, {"max_attempts", "first_retry", "max_retry"}, "dispatcher");
+        Keys(d, {"max_attempts", "first_retry", "max_retry", "lease"}, "dispatcher");
+        Interval(d, "lease", config_.dispatcher_lease);
         if (auto n = d["max_attempts"]) {
           int v = 0;
           const std::string& sv = n.Scalar();
