@@ -81,6 +81,13 @@ class CaseService {
   // fired it; false if another node did or its lease moved on.
   bool FireTimer(const store::ClaimedTimer& timer, const std::string& node);
 
+  // Fires a claimed batch in one transaction: case rows locked in id order, the
+  // timers this node still holds marked fired, escalations applied and written
+  // set-based with their notices. If the batch fails as a whole, its timers are
+  // fired one by one so one bad case cannot hold back the rest. Returns how many
+  // this call fired.
+  int FireTimers(const std::vector<store::ClaimedTimer>& timers, const std::string& node);
+
   // Closes `office` on `date` (typhoon day): records the closure, moves the due dates
   // of the office's running clocks that counted that day, audits each move on its
   // case, and tells every node to reload the calendar; all in one transaction.

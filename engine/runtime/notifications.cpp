@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include "engine/store/user_store.hpp"
 
 namespace petitiond::runtime {
 namespace {
@@ -13,20 +12,33 @@ struct Recipient {
   std::optional<std::string> phone;
 };
 
-std::vector<Recipient> Resolve(soci::session& sql, const std::string& target, const store::CaseRecord& c) {
+const std::vector<store::Contact>& WithRole(soci::session& sql, ContactCache& cache, const std::string& role,
+                                            const std::string& office) {
+  auto key = std::pair{role, office};
+  auto it = cache.by_role.find(key);
+  if (it == cache.by_role.end()) it = cache.by_role.emplace(key, store::ContactsWithRole(sql, role, office)).first;
+  return it->second;
+}
+
+std::vector<Recipient> Resolve(soci::session& sql, ContactCache& cache, const std::string& target,
+                               const store::CaseRecord& c) {
   std::vector<Recipient> out;
   auto add = [&](const store::Contact& k) { out.push_back(Recipient{k.login, k.email, k.phone}); };
   if (target == "assignee") {
     if (!c.state.assignee) return out;
-    if (auto k = store::ContactOf(sql, *c.state.assignee)) {
+    auto it = cache.by_login.find(*c.state.assignee);
+    if (it == cache.by_login.end()) {
+      it = cache.by_login.emplace(*c.state.assignee, store::ContactOf(sql, *c.state.assignee)).first;
+    }
+    if (const auto& k = it->second) {
       add(*k);
     } else {
       out.push_back(Recipient{*c.state.assignee, std::nullopt, std::nullopt});
     }
   } else if (target == "supervisor") {
-    for (const auto& k : store::ContactsWithRole(sql, "supervisor", c.office)) add(k);
+    for (const auto& k : WithRole(sql, cache, "supervisor", c.office)) add(k);
   } else if (target == "director") {
-    for (const auto& k : store::ContactsWithRole(sql, "director", "")) add(k);
+    for (const auto& k : WithRole(sql, cache, "director", "")) add(k);
   } else if (target == "petitioner") {
     boost::json::error_code ec;
     auto v = boost::json::parse(c.petitioner_json, ec);
@@ -49,7 +61,7 @@ std::vector<Recipient> Resolve(soci::session& sql, const std::string& target, co
 
 std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
-                                                    const NotifyConfig& config, Timestamp now) {
+                                                    const NotifyConfig& config, Timestamp now, ContactCache& cache) {
   std::vector<store::OutboxMessage> messages;
   const std::string change = std::to_string(after.id) + ":" + std::to_string(after.row_version);
   for (std::size_t n = 0; n < out.notifications.size(); ++n) {
@@ -65,7 +77,7 @@ std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Wo
     const std::string prefix = "petitiond:" + change + ":" + std::to_string(n) + ":";
 
     for (const auto& target : note.targets) {
-      for (const auto& r : Resolve(sql, target, after)) {
+      for (const auto& r : Resolve(sql, cache, target, after)) {
         store::OutboxMessage m;
         m.case_id = after.id;
         m.next_attempt_at = now;

@@ -1,11 +1,15 @@
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/machine.hpp"
 #include "engine/store/case_store.hpp"
 #include "engine/store/outbox_store.hpp"
+#include "engine/store/user_store.hpp"
 #include "engine/workflow.hpp"
 
 namespace soci {
@@ -23,6 +27,13 @@ struct NotifyConfig {
   std::vector<WebhookTarget> webhooks;  // every notice is also posted to each of these
 };
 
+// Contacts already looked up in this transaction: a batch of escalations for one
+// office asks the database for its supervisors once.
+struct ContactCache {
+  std::map<std::pair<std::string, std::string>, std::vector<store::Contact>> by_role;  // (role, office)
+  std::map<std::string, std::optional<store::Contact>> by_login;
+};
+
 // Turns an Outcome's notifications into outbox messages, in the caller's transaction:
 // targets resolve to addresses (assignee and the case office's supervisors through
 // their user contacts, directors of every office, the petitioner through the case),
@@ -31,6 +42,6 @@ struct NotifyConfig {
 // idempotency keys unique per change.
 std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
-                                                    const NotifyConfig& config, Timestamp now);
+                                                    const NotifyConfig& config, Timestamp now, ContactCache& cache);
 
 }  // namespace petitiond::runtime

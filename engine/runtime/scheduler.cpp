@@ -34,14 +34,12 @@ int Scheduler::RunOnce() {
       batch = store::ClaimDueTimers(sql, options_.node, clock_.Now(), options_.batch, options_.lease_seconds);
     });
     if (batch.empty()) break;
-    for (const auto& timer : batch) {
-      if (loop_.stopping()) break;  // unfired claims expire with their lease and go to another node
-      try {
-        if (cases_.FireTimer(timer, options_.node)) ++fired;
-      } catch (const DomainError& e) {
-        // Left claimed: retried by whichever node holds it after the lease.
-        spdlog::error("timer {} of case {} failed: {}", timer.id, timer.case_id, e.what());
-      }
+    try {
+      fired += cases_.FireTimers(batch, options_.node);
+    } catch (const DomainError& e) {
+      // Left claimed: retried by whichever node holds them after the lease.
+      spdlog::error("scheduler {}: a batch of {} timers failed: {}", options_.node, batch.size(), e.what());
+      break;
     }
   }
   return fired;

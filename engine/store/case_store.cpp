@@ -8,6 +8,7 @@
 
 #include "engine/error.hpp"
 #include "engine/store/database.hpp"
+#include "engine/store/pg_array.hpp"
 
 namespace petitiond::store {
 namespace {
@@ -33,32 +34,46 @@ constexpr const char* kClockColumns =
     "array_to_string(fired, ','), calendar_incomplete::int, pending_extension->>'requested_by', "
     "(pending_extension->>'requested_at')::bigint, pending_extension->>'reason' FROM clocks";
 
-constexpr const char* kUpdateCase =
-    "UPDATE cases SET state = :state, assignee = :assignee, overdue = (:overdue <> 0), priority = :priority, "
-    "row_version = row_version + 1, updated_at = now() WHERE id = :id AND row_version = :expected";
+// Batched writers: each binds whole columns as arrays and writes every row of a batch
+// in one statement (unnest), so firing 200 timers costs a handful of round trips.
+constexpr const char* kUpdateCases =
+    "UPDATE cases SET state = u.state, assignee = u.assignee, overdue = u.overdue, priority = u.priority, "
+    "row_version = cases.row_version + 1, updated_at = now() "
+    "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS bigint[]), CAST(:states AS text[]), "
+    "CAST(:assignees AS text[]), CAST(:overdue AS boolean[]), CAST(:priorities AS integer[])) "
+    "AS u(id, version, state, assignee, overdue, priority) "
+    "WHERE cases.id = u.id AND cases.row_version = u.version";
 
-constexpr const char* kNextSeq = "SELECT coalesce(max(seq), 0) FROM case_events WHERE case_id = :id";
+constexpr const char* kLastSeqs =
+    "SELECT case_id, max(seq) FROM case_events WHERE case_id = ANY(CAST(:ids AS bigint[])) GROUP BY case_id";
 
-constexpr const char* kInsertEvent =
+constexpr const char* kInsertEvents =
     "INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment) "
-    "VALUES (:case_id, :seq, :event, :from_state, :to_state, :actor, to_timestamp(:at), CAST(:data AS jsonb), "
-    ":comment)";
+    "SELECT c, s, e, f, t, a, to_timestamp(at), CAST(d AS jsonb), cm FROM unnest(CAST(:c AS bigint[]), "
+    "CAST(:s AS integer[]), CAST(:e AS text[]), CAST(:f AS text[]), CAST(:t AS text[]), CAST(:a AS text[]), "
+    "CAST(:at AS bigint[]), CAST(:d AS text[]), CAST(:cm AS text[])) AS u(c, s, e, f, t, a, at, d, cm)";
 
-constexpr const char* kUpsertClock =
+constexpr const char* kUpsertClocks =
     "INSERT INTO clocks (case_id, name, started_at, due_at, paused_at, paused_seconds, stopped_at, extensions, "
-    "fired, calendar_incomplete, pending_extension) VALUES (:case_id, :name, to_timestamp(:started_at), "
-    "to_timestamp(:due_at), to_timestamp(:paused_at), :paused_seconds, to_timestamp(:stopped_at), :extensions, "
-    "CAST(:fired AS integer[]), (:incomplete <> 0), CAST(:pending AS jsonb)) "
+    "fired, calendar_incomplete, pending_extension) "
+    "SELECT c, n, to_timestamp(st), to_timestamp(du), to_timestamp(pa), ps, to_timestamp(sp), ex, "
+    "CAST(fi AS integer[]), inc, CAST(pe AS jsonb) FROM unnest(CAST(:c AS bigint[]), CAST(:n AS text[]), "
+    "CAST(:st AS bigint[]), CAST(:du AS bigint[]), CAST(:pa AS bigint[]), CAST(:ps AS bigint[]), "
+    "CAST(:sp AS bigint[]), CAST(:ex AS integer[]), CAST(:fi AS text[]), CAST(:inc AS boolean[]), "
+    "CAST(:pe AS text[])) AS u(c, n, st, du, pa, ps, sp, ex, fi, inc, pe) "
     "ON CONFLICT (case_id, name) DO UPDATE SET due_at = EXCLUDED.due_at, paused_at = EXCLUDED.paused_at, "
     "paused_seconds = EXCLUDED.paused_seconds, stopped_at = EXCLUDED.stopped_at, "
     "extensions = EXCLUDED.extensions, fired = EXCLUDED.fired, calendar_incomplete = EXCLUDED.calendar_incomplete, "
     "pending_extension = EXCLUDED.pending_extension";
 
 constexpr const char* kDropPendingTimers =
-    "DELETE FROM timers WHERE case_id = :case_id AND clock = :clock AND fired_at IS NULL";
+    "DELETE FROM timers t USING unnest(CAST(:c AS bigint[]), CAST(:k AS text[])) AS u(c, k) "
+    "WHERE t.case_id = u.c AND t.clock = u.k AND t.fired_at IS NULL";
 
-constexpr const char* kInsertTimer =
-    "INSERT INTO timers (case_id, clock, rule, due_at) VALUES (:case_id, :clock, :rule, to_timestamp(:due_at))";
+constexpr const char* kInsertTimers =
+    "INSERT INTO timers (case_id, clock, rule, due_at) SELECT c, k, r, to_timestamp(d) "
+    "FROM unnest(CAST(:c AS bigint[]), CAST(:k AS text[]), CAST(:r AS integer[]), CAST(:d AS bigint[])) "
+    "AS u(c, k, r, d)";
 
 // One wake-up per transaction, whatever the number of timers (delivered on commit).
 constexpr const char* kNotifyTimers = "SELECT pg_notify('petitiond_timers', '')";
@@ -157,56 +172,89 @@ std::string IntArray(const std::vector<int>& v) {
   return s + "}";
 }
 
-// Events, clocks and timers of an Outcome; the case row is written by the caller.
-void WriteOutcomeRows(soci::session& sql, std::int64_t case_id, const Outcome& out) {
-  long long seq = 0;
-  sql << kNextSeq, soci::use(case_id, "id"), soci::into(seq);
-  for (const auto& e : out.events) {
-    ++seq;
-    const int seq_int = static_cast<int>(seq);
-    std::string from = e.from;
-    soci::indicator from_ind = e.from.empty() ? soci::i_null : soci::i_ok;
-    std::string comment = e.comment;
-    soci::indicator comment_ind = e.comment.empty() ? soci::i_null : soci::i_ok;
-    const long long at = Epoch(e.at);
-    const std::string data = ToJson(e.data);
-    sql << kInsertEvent, soci::use(case_id, "case_id"), soci::use(seq_int, "seq"), soci::use(e.event, "event"),
-        soci::use(from, from_ind, "from_state"), soci::use(e.to, "to_state"), soci::use(e.actor, "actor"),
-        soci::use(at, "at"), soci::use(data, "data"), soci::use(comment, comment_ind, "comment");
+std::optional<std::string> OptEpoch(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return std::to_string(Epoch(*t));
+}
+
+// Events, clocks and timers of a batch of Outcomes; case rows are written by the caller.
+void WriteOutcomeRows(soci::session& sql, const std::vector<std::pair<std::int64_t, const Outcome*>>& batch) {
+  PgArray ids;
+  for (const auto& [id, out] : batch) ids.Add(static_cast<long long>(id));
+  std::map<std::int64_t, long long> seq;
+  {
+    const std::string id_array = ids.str();
+    soci::rowset<soci::row> rows = (sql.prepare << kLastSeqs, soci::use(id_array, "ids"));
+    for (const auto& r : rows) seq[r.get<long long>(0)] = r.get<int>(1);
   }
-  for (const auto& k : out.next.clocks) {
-    const long long started = Epoch(k.started_at);
-    const long long due = Epoch(k.due_at);
-    long long paused = k.paused_at ? Epoch(*k.paused_at) : 0;
-    soci::indicator paused_ind = k.paused_at ? soci::i_ok : soci::i_null;
-    long long stopped = k.stopped_at ? Epoch(*k.stopped_at) : 0;
-    soci::indicator stopped_ind = k.stopped_at ? soci::i_ok : soci::i_null;
-    const long long paused_seconds = k.paused_seconds;
-    const std::string fired = IntArray(k.fired);
-    const int incomplete = k.calendar_incomplete ? 1 : 0;
-    std::string pending;
-    soci::indicator pending_ind = soci::i_null;
-    if (k.pending_extension) {
-      pending = ToJson({{"requested_by", k.pending_extension->requested_by},
-                        {"requested_at", std::to_string(Epoch(k.pending_extension->requested_at))},
-                        {"reason", k.pending_extension->reason}});
-      pending_ind = soci::i_ok;
+  PgArray ec, es, ee, ef, et, ea, eat, ed, ecm;
+  PgArray kc, kn, kst, kdu, kpa, kps, ksp, kex, kfi, kinc, kpe;
+  PgArray dc, dk, tc, tk, tr, td;
+  for (const auto& [id, out] : batch) {
+    const long long case_id = id;
+    for (const auto& e : out->events) {
+      ec.Add(case_id);
+      es.Add(static_cast<int>(++seq[id]));
+      ee.Add(e.event);
+      ef.Add(e.from.empty() ? std::nullopt : std::optional(e.from));
+      et.Add(e.to);
+      ea.Add(e.actor);
+      eat.Add(static_cast<long long>(Epoch(e.at)));
+      ed.Add(ToJson(e.data));
+      ecm.Add(e.comment.empty() ? std::nullopt : std::optional(e.comment));
     }
-    sql << kUpsertClock, soci::use(case_id, "case_id"), soci::use(k.name, "name"), soci::use(started, "started_at"),
-        soci::use(due, "due_at"), soci::use(paused, paused_ind, "paused_at"),
-        soci::use(paused_seconds, "paused_seconds"), soci::use(stopped, stopped_ind, "stopped_at"),
-        soci::use(k.extensions, "extensions"), soci::use(fired, "fired"), soci::use(incomplete, "incomplete"),
-        soci::use(pending, pending_ind, "pending");
+    for (const auto& k : out->next.clocks) {
+      kc.Add(case_id);
+      kn.Add(k.name);
+      kst.Add(static_cast<long long>(Epoch(k.started_at)));
+      kdu.Add(static_cast<long long>(Epoch(k.due_at)));
+      kpa.Add(OptEpoch(k.paused_at));
+      kps.Add(static_cast<long long>(k.paused_seconds));
+      ksp.Add(OptEpoch(k.stopped_at));
+      kex.Add(k.extensions);
+      kfi.Add(IntArray(k.fired));
+      kinc.Add(k.calendar_incomplete);
+      if (k.pending_extension) {
+        kpe.Add(ToJson({{"requested_by", k.pending_extension->requested_by},
+                        {"requested_at", std::to_string(Epoch(k.pending_extension->requested_at))},
+                        {"reason", k.pending_extension->reason}}));
+      } else {
+        kpe.AddNull();
+      }
+    }
+    for (const auto& clock : out->rescheduled_clocks) {
+      dc.Add(case_id);
+      dk.Add(clock);
+    }
+    for (const auto& t : out->timers) {
+      tc.Add(case_id);
+      tk.Add(t.clock);
+      tr.Add(t.rule);
+      td.Add(static_cast<long long>(Epoch(t.due_at)));
+    }
   }
-  for (const auto& clock : out.rescheduled_clocks) {
-    sql << kDropPendingTimers, soci::use(case_id, "case_id"), soci::use(clock, "clock");
+  if (!ec.empty()) {
+    const std::string c = ec.str(), s = es.str(), e = ee.str(), f = ef.str(), t = et.str(), a = ea.str(),
+                      at = eat.str(), d = ed.str(), cm = ecm.str();
+    sql << kInsertEvents, soci::use(c, "c"), soci::use(s, "s"), soci::use(e, "e"), soci::use(f, "f"),
+        soci::use(t, "t"), soci::use(a, "a"), soci::use(at, "at"), soci::use(d, "d"), soci::use(cm, "cm");
   }
-  for (const auto& t : out.timers) {
-    const long long due = Epoch(t.due_at);
-    sql << kInsertTimer, soci::use(case_id, "case_id"), soci::use(t.clock, "clock"), soci::use(t.rule, "rule"),
-        soci::use(due, "due_at");
+  if (!kc.empty()) {
+    const std::string c = kc.str(), n = kn.str(), st = kst.str(), du = kdu.str(), pa = kpa.str(), ps = kps.str(),
+                      sp = ksp.str(), ex = kex.str(), fi = kfi.str(), inc = kinc.str(), pe = kpe.str();
+    sql << kUpsertClocks, soci::use(c, "c"), soci::use(n, "n"), soci::use(st, "st"), soci::use(du, "du"),
+        soci::use(pa, "pa"), soci::use(ps, "ps"), soci::use(sp, "sp"), soci::use(ex, "ex"), soci::use(fi, "fi"),
+        soci::use(inc, "inc"), soci::use(pe, "pe");
   }
-  if (!out.timers.empty()) sql << kNotifyTimers;
+  if (!dc.empty()) {
+    const std::string c = dc.str(), k = dk.str();
+    sql << kDropPendingTimers, soci::use(c, "c"), soci::use(k, "k");
+  }
+  if (!tc.empty()) {
+    const std::string c = tc.str(), k = tk.str(), r = tr.str(), d = td.str();
+    sql << kInsertTimers, soci::use(c, "c"), soci::use(k, "k"), soci::use(r, "r"), soci::use(d, "d");
+    sql << kNotifyTimers;
+  }
 }
 
 }  // namespace
@@ -246,7 +294,7 @@ CaseRecord InsertCase(soci::session& sql, const NewCase& c, const Outcome& out) 
       soci::use(received, "received_at"), soci::into(id), soci::into(created);
   rec.id = id;
   rec.created_at = rec.updated_at = FromEpoch(created);
-  WriteOutcomeRows(sql, rec.id, out);
+  WriteOutcomeRows(sql, {{rec.id, &out}});
   return rec;
 }
 
@@ -261,21 +309,52 @@ std::optional<CaseRecord> LoadCase(soci::session& sql, std::int64_t id, bool loc
 }
 
 void SaveOutcome(soci::session& sql, std::int64_t id, std::int64_t expected_version, const Outcome& out) {
-  std::string assignee = out.next.assignee.value_or("");
-  soci::indicator assignee_ind = out.next.assignee ? soci::i_ok : soci::i_null;
-  const int overdue = out.next.overdue ? 1 : 0;
-  const long long expected = expected_version;
-  soci::statement st = (sql.prepare << kUpdateCase, soci::use(out.next.state, "state"),
-                        soci::use(assignee, assignee_ind, "assignee"), soci::use(overdue, "overdue"),
-                        soci::use(out.next.priority, "priority"), soci::use(id, "id"),
-                        soci::use(expected, "expected"));
-  st.execute(true);
-  if (st.get_affected_rows() != 1) {
-    throw DomainError(ErrorKind::kPreconditionFailed,
-                      "case " + std::to_string(id) + " was changed by someone else (expected version " +
-                          std::to_string(expected_version) + "); reload it and try again");
+  SaveOutcomes(sql, {OutcomeToSave{id, expected_version, &out}});
+}
+
+void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch) {
+  if (batch.empty()) return;
+  PgArray ids, versions, states, assignees, overdue, priorities;
+  std::vector<std::pair<std::int64_t, const Outcome*>> rows;
+  for (const auto& b : batch) {
+    ids.Add(static_cast<long long>(b.case_id));
+    versions.Add(static_cast<long long>(b.expected_version));
+    states.Add(b.outcome->next.state);
+    assignees.Add(b.outcome->next.assignee);
+    overdue.Add(b.outcome->next.overdue);
+    priorities.Add(b.outcome->next.priority);
+    rows.emplace_back(b.case_id, b.outcome);
   }
-  WriteOutcomeRows(sql, id, out);
+  const std::string i = ids.str(), v = versions.str(), st = states.str(), a = assignees.str(), o = overdue.str(),
+                    p = priorities.str();
+  soci::statement update = (sql.prepare << kUpdateCases, soci::use(i, "ids"), soci::use(v, "versions"),
+                            soci::use(st, "states"), soci::use(a, "assignees"), soci::use(o, "overdue"),
+                            soci::use(p, "priorities"));
+  update.execute(true);
+  if (update.get_affected_rows() != static_cast<long long>(batch.size())) {
+    throw DomainError(ErrorKind::kPreconditionFailed,
+                      batch.size() == 1 ? "case " + std::to_string(batch[0].case_id) +
+                                              " was changed by someone else (expected version " +
+                                              std::to_string(batch[0].expected_version) + "); reload it and try again"
+                                        : "a case in the batch was changed by someone else");
+  }
+  WriteOutcomeRows(sql, rows);
+}
+
+std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int64_t>& ids, bool lock) {
+  PgArray array;
+  for (auto id : ids) array.Add(static_cast<long long>(id));
+  const std::string id_array = array.str();
+  // Sorted by id: concurrent batches take row locks in one order and cannot deadlock.
+  const std::string query = std::string(kCaseColumns) + " WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id" +
+                            (lock ? " FOR UPDATE" : "");
+  std::vector<CaseRecord> found;
+  {
+    soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(id_array, "ids"));
+    for (const auto& r : rows) found.push_back(ReadCase(r));
+  }
+  LoadClocks(sql, found);
+  return found;
 }
 
 std::vector<EventRow> LoadEvents(soci::session& sql, std::int64_t id) {

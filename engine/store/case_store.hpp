@@ -78,6 +78,18 @@ std::optional<CaseRecord> LoadCase(soci::session& sql, std::int64_t id, bool loc
 // then bumps it. Throws DomainError(kPreconditionFailed) if another change came first.
 void SaveOutcome(soci::session& sql, std::int64_t id, std::int64_t expected_version, const Outcome& out);
 
+// The same for many cases at once, set-based (one statement per table). Throws
+// kPreconditionFailed if any case moved on; the caller's transaction then rolls back.
+struct OutcomeToSave {
+  std::int64_t case_id = 0;
+  std::int64_t expected_version = 0;
+  const Outcome* outcome = nullptr;
+};
+void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch);
+
+// Loads cases and their clocks, ordered by id; `lock` takes their row locks in that order.
+std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int64_t>& ids, bool lock);
+
 std::vector<EventRow> LoadEvents(soci::session& sql, std::int64_t id);
 
 // Newest first; at most filter.limit rows (clocks included).

@@ -3,14 +3,16 @@
 #include <soci/soci.h>
 
 #include "engine/store/database.hpp"
+#include "engine/store/pg_array.hpp"
 
 namespace petitiond::store {
 namespace {
 
 constexpr const char* kInsert =
     "INSERT INTO outbox (case_id, channel, recipient, subject, body, idempotency_key, status, last_error, "
-    "next_attempt_at) VALUES (:case_id, :channel, :recipient, :subject, :body, :key, :status, :error, "
-    "to_timestamp(:next)) "
+    "next_attempt_at) SELECT c, ch, r, s, b, k, st, e, to_timestamp(n) FROM unnest(CAST(:c AS bigint[]), "
+    "CAST(:ch AS text[]), CAST(:r AS text[]), CAST(:s AS text[]), CAST(:b AS text[]), CAST(:k AS text[]), "
+    "CAST(:st AS text[]), CAST(:e AS text[]), CAST(:n AS bigint[])) AS u(c, ch, r, s, b, k, st, e, n) "
     "ON CONFLICT (idempotency_key) DO NOTHING";
 
 constexpr const char* kColumns =
@@ -60,16 +62,27 @@ OutboxMessage Read(const soci::row& r) {
 }  // namespace
 
 void InsertOutbox(soci::session& sql, const std::vector<OutboxMessage>& messages) {
+  if (messages.empty()) return;
+  PgArray c, ch, r, su, b, k, st, e, n;
   for (const auto& m : messages) {
-    long long case_id = m.case_id.value_or(0);
-    soci::indicator case_ind = m.case_id ? soci::i_ok : soci::i_null;
-    std::string error = m.last_error.value_or("");
-    soci::indicator error_ind = m.last_error ? soci::i_ok : soci::i_null;
-    const long long next = Epoch(m.next_attempt_at);
-    sql << kInsert, soci::use(next, "next"), soci::use(case_id, case_ind, "case_id"), soci::use(m.channel, "channel"),
-        soci::use(m.recipient, "recipient"), soci::use(m.subject, "subject"), soci::use(m.body, "body"),
-        soci::use(m.idempotency_key, "key"), soci::use(m.status, "status"), soci::use(error, error_ind, "error");
+    if (m.case_id) {
+      c.Add(static_cast<long long>(*m.case_id));
+    } else {
+      c.AddNull();
+    }
+    ch.Add(m.channel);
+    r.Add(m.recipient);
+    su.Add(m.subject);
+    b.Add(m.body);
+    k.Add(m.idempotency_key);
+    st.Add(m.status);
+    e.Add(m.last_error);
+    n.Add(static_cast<long long>(Epoch(m.next_attempt_at)));
   }
+  const std::string cs = c.str(), chs = ch.str(), rs = r.str(), ss = su.str(), bs = b.str(), ks = k.str(),
+                    sts = st.str(), es = e.str(), ns = n.str();
+  sql << kInsert, soci::use(cs, "c"), soci::use(chs, "ch"), soci::use(rs, "r"), soci::use(ss, "s"),
+      soci::use(bs, "b"), soci::use(ks, "k"), soci::use(sts, "st"), soci::use(es, "e"), soci::use(ns, "n");
 }
 
 void NotifyOutbox(soci::session& sql) { sql << "SELECT pg_notify('petitiond_outbox', '')"; }

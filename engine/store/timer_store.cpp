@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "engine/store/database.hpp"
+#include "engine/store/pg_array.hpp"
 
 namespace petitiond::store {
 namespace {
@@ -16,6 +17,10 @@ constexpr const char* kClaim =
 
 constexpr const char* kMarkFired =
     "UPDATE timers SET fired_at = to_timestamp(:now) WHERE id = :id AND fired_at IS NULL AND claimed_by = :node";
+
+constexpr const char* kMarkBatchFired =
+    "UPDATE timers SET fired_at = to_timestamp(:now) WHERE id = ANY(CAST(:ids AS bigint[])) AND fired_at IS NULL "
+    "AND claimed_by = :node RETURNING id";
 
 constexpr const char* kNextDue =
     "SELECT extract(epoch FROM min(due_at))::bigint FROM timers WHERE fired_at IS NULL";
@@ -46,6 +51,19 @@ bool MarkTimerFired(soci::session& sql, std::int64_t timer_id, const std::string
       (sql.prepare << kMarkFired, soci::use(at, "now"), soci::use(id, "id"), soci::use(node, "node"));
   st.execute(true);
   return st.get_affected_rows() == 1;
+}
+
+std::vector<std::int64_t> MarkTimersFired(soci::session& sql, const std::vector<std::int64_t>& timer_ids,
+                                          const std::string& node, Timestamp now) {
+  PgArray ids;
+  for (auto id : timer_ids) ids.Add(static_cast<long long>(id));
+  const std::string id_array = ids.str();
+  const long long at = Epoch(now);
+  std::vector<std::int64_t> marked;
+  soci::rowset<soci::row> rows = (sql.prepare << kMarkBatchFired, soci::use(at, "now"), soci::use(id_array, "ids"),
+                                  soci::use(node, "node"));
+  for (const auto& r : rows) marked.push_back(r.get<long long>(0));
+  return marked;
 }
 
 std::optional<Timestamp> NextTimerDue(soci::session& sql) {

@@ -33,6 +33,10 @@ std::vector<ClaimedTimer> ClaimDueTimers(soci::session& sql, const std::string& 
 // caller then rolls back, so each timer fires exactly once.
 bool MarkTimerFired(soci::session& sql, std::int64_t timer_id, const std::string& node, Timestamp now);
 
+// The same for a batch: returns the ids this node still held and has now marked.
+std::vector<std::int64_t> MarkTimersFired(soci::session& sql, const std::vector<std::int64_t>& timer_ids,
+                                          const std::string& node, Timestamp now);
+
 // The earliest pending due_at, for sleeping until then.
 std::optional<Timestamp> NextTimerDue(soci::session& sql);
 
