@@ -179,7 +179,6 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   const std::string node = std::string(host) + ":" + std::to_string(getpid());
   runtime::Scheduler::Options schedule;
   schedule.node = node;
-  schedule.lease_seconds = static_cast<int>(config.scheduler_lease.count());
   runtime::Scheduler scheduler(db, cases, clock, schedule, &calendar);
   scheduler.Start();
   runtime::CurlTransport transport(config.smtp, config.sms, config.notify.webhooks);

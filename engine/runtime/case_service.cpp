@@ -177,85 +177,99 @@ std::vector<CaseView> CaseService::List(const Actor& actor, store::CaseFilter fi
   return views;
 }
 
-bool CaseService::FireTimer(const store::ClaimedTimer& timer, const std::string& node) {
-  return FireTimers({timer}, node) == 1;
-}
-
-int CaseService::FireTimers(const std::vector<store::ClaimedTimer>& timers, const std::string& node) {
-  if (timers.empty()) return 0;
-  int fired = 0;
+int CaseService::FireDueTimers(int limit) {
   try {
-    db_.Run([&](soci::session& sql) {
-      soci::transaction tx(sql);
-      const Timestamp now = clock_.Now();
-      std::vector<std::int64_t> case_ids, timer_ids;
-      for (const auto& t : timers) {
-        case_ids.push_back(t.case_id);
-        timer_ids.push_back(t.id);
-      }
-      std::sort(case_ids.begin(), case_ids.end());
-      case_ids.erase(std::unique(case_ids.begin(), case_ids.end()), case_ids.end());
-      // Case rows first, as every writer does, so firing never deadlocks with an API change.
-      auto records = store::LoadCases(sql, case_ids, /*lock=*/true);
-      const auto ours = store::MarkTimersFired(sql, timer_ids, node, now);
-      const std::set<std::int64_t> held(ours.begin(), ours.end());
-      std::map<std::int64_t, store::CaseRecord*> by_id;
-      for (auto& r : records) by_id[r.id] = &r;
-
-      // Several timers of one case in a batch chain into one Outcome.
-      const auto calendar = calendar_.Get();
-      const Machine machine(*calendar);
-      std::map<std::int64_t, Outcome> combined;
-      for (const auto& t : timers) {
-        if (!held.count(t.id) || !by_id.count(t.case_id)) continue;  // fired elsewhere, or case gone
-        ++fired;
-        store::CaseRecord& rec = *by_id[t.case_id];
-        auto existing = combined.find(rec.id);
-        const CaseState& current = existing == combined.end() ? rec.state : existing->second.next;
-        auto out = machine.Escalate(*WorkflowOf(rec), current, t.rule, now);
-        if (!out) continue;  // the clock stopped or paused since: nothing to do
-        if (existing == combined.end()) {
-          combined.emplace(rec.id, std::move(*out));
-          continue;
-        }
-        Outcome& acc = existing->second;
-        acc.next = std::move(out->next);
-        acc.events.insert(acc.events.end(), out->events.begin(), out->events.end());
-        acc.timers.insert(acc.timers.end(), out->timers.begin(), out->timers.end());
-        acc.notifications.insert(acc.notifications.end(), out->notifications.begin(), out->notifications.end());
-      }
-      std::vector<store::OutcomeToSave> saves;
-      for (const auto& [id, out] : combined) saves.push_back({id, by_id[id]->row_version, &out});
-      store::SaveOutcomes(sql, saves);
-      ContactCache contacts;
-      std::vector<store::OutboxMessage> notices;
-      for (const auto& [id, out] : combined) {
-        store::CaseRecord& rec = *by_id[id];
-        rec.row_version += 1;
-        rec.state = out.next;
-        auto planned = PlanNotifications(sql, *WorkflowOf(rec), rec, out, notify_, now, contacts);
-        notices.insert(notices.end(), std::make_move_iterator(planned.begin()), std::make_move_iterator(planned.end()));
-      }
-      if (!notices.empty()) {
-        store::InsertOutbox(sql, notices);
-        store::NotifyOutbox(sql);
-      }
-      tx.commit();
-    });
+    return FireBatch(limit);
   } catch (const DomainError& e) {
-    if (timers.size() == 1) throw;
-    // One bad case must not hold back the rest of the batch: fire them one by one.
-    spdlog::warn("a batch of {} timers failed ({}); firing them one by one", timers.size(), e.what());
-    fired = 0;
-    for (const auto& t : timers) {
+    if (limit == 1) throw;
+    // One bad case must not hold back the rest: fire one by one, and move a timer that
+    // still fails out of the way (it is retried later and logged each time).
+    spdlog::warn("a batch of up to {} timers failed ({}); firing them one by one", limit, e.what());
+    int fired = 0;
+    for (int i = 0; i < limit; ++i) {
       try {
-        if (FireTimer(t, node)) ++fired;
+        const int n = FireBatch(1);
+        if (n == 0) break;
+        fired += n;
       } catch (const DomainError& one) {
-        spdlog::error("timer {} of case {} failed: {}", t.id, t.case_id, one.what());
+        db_.Run([&](soci::session& sql) {
+          soci::transaction tx(sql);
+          const Timestamp now = clock_.Now();
+          auto stuck = store::LockDueTimers(sql, now, 1);
+          if (!stuck.empty()) {
+            store::PostponeTimer(sql, stuck[0].id, now + std::chrono::minutes(5));
+            spdlog::error("timer {} of case {} failed: {}; retrying in 5 minutes", stuck[0].id, stuck[0].case_id,
+                          one.what());
+          }
+          tx.commit();
+        });
       }
     }
     return fired;
   }
+}
+
+int CaseService::FireBatch(int limit) {
+  int fired = 0;
+  db_.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    const Timestamp now = clock_.Now();
+    const auto timers = store::LockDueTimers(sql, now, limit);
+    if (timers.empty()) return;
+    std::vector<std::int64_t> case_ids;
+    for (const auto& t : timers) case_ids.push_back(t.case_id);
+    std::sort(case_ids.begin(), case_ids.end());
+    case_ids.erase(std::unique(case_ids.begin(), case_ids.end()), case_ids.end());
+    // Cases someone is changing right now are skipped, not waited for: their timers stay
+    // for the next round, and this transaction never waits while holding timer locks.
+    auto records = store::LoadCases(sql, case_ids, store::RowLock::kSkipLocked);
+    std::map<std::int64_t, store::CaseRecord*> by_id;
+    for (auto& r : records) by_id[r.id] = &r;
+
+    // Several timers of one case in a batch chain into one Outcome.
+    const auto calendar = calendar_.Get();
+    const Machine machine(*calendar);
+    std::map<std::int64_t, Outcome> combined;
+    std::vector<std::int64_t> done;
+    for (const auto& t : timers) {
+      if (!by_id.count(t.case_id)) continue;
+      done.push_back(t.id);
+      store::CaseRecord& rec = *by_id[t.case_id];
+      auto existing = combined.find(rec.id);
+      const CaseState& current = existing == combined.end() ? rec.state : existing->second.next;
+      auto out = machine.Escalate(*WorkflowOf(rec), current, t.rule, now);
+      if (!out) continue;  // the clock stopped or paused since: nothing to do
+      if (existing == combined.end()) {
+        combined.emplace(rec.id, std::move(*out));
+        continue;
+      }
+      Outcome& acc = existing->second;
+      acc.next = std::move(out->next);
+      acc.events.insert(acc.events.end(), out->events.begin(), out->events.end());
+      acc.timers.insert(acc.timers.end(), out->timers.begin(), out->timers.end());
+      acc.notifications.insert(acc.notifications.end(), out->notifications.begin(), out->notifications.end());
+    }
+    // Fired timers go before the Outcomes arm any follow-ups (repeating reminders).
+    store::DeleteTimers(sql, done);
+    std::vector<store::OutcomeToSave> saves;
+    for (const auto& [id, out] : combined) saves.push_back({id, by_id[id]->row_version, &out});
+    store::SaveOutcomes(sql, saves);
+    ContactCache contacts;
+    std::vector<store::OutboxMessage> notices;
+    for (const auto& [id, out] : combined) {
+      store::CaseRecord& rec = *by_id[id];
+      rec.row_version += 1;
+      rec.state = out.next;
+      auto planned = PlanNotifications(sql, *WorkflowOf(rec), rec, out, notify_, now, contacts);
+      notices.insert(notices.end(), std::make_move_iterator(planned.begin()), std::make_move_iterator(planned.end()));
+    }
+    if (!notices.empty()) {
+      store::InsertOutbox(sql, notices);
+      store::NotifyOutbox(sql);
+    }
+    tx.commit();
+    fired = static_cast<int>(done.size());
+  });
   GlobalMetrics().timers_fired += static_cast<std::uint64_t>(fired);
   return fired;
 }

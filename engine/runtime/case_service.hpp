@@ -76,17 +76,14 @@ class CaseService {
 
   std::vector<CaseView> List(const Actor& actor, store::CaseFilter filter);
 
-  // Fires one claimed timer in its own transaction: case row lock, timer marked fired
-  // (only if `node` still holds it), escalation applied. Returns true if this call
-  // fired it; false if another node did or its lease moved on.
-  bool FireTimer(const store::ClaimedTimer& timer, const std::string& node);
-
-  // Fires a claimed batch in one transaction: case rows locked in id order, the
-  // timers this node still holds marked fired, escalations applied and written
-  // set-based with their notices. If the batch fails as a whole, its timers are
-  // fired one by one so one bad case cannot hold back the rest. Returns how many
-  // this call fired.
-  int FireTimers(const std::vector<store::ClaimedTimer>& timers, const std::string& node);
+  // Fires up to `limit` due timers in one transaction: the timers are locked (SKIP
+  // LOCKED, so nodes sharing the database take disjoint batches), their cases locked
+  // in id order (skipping cases being changed right now), the escalations applied and
+  // written set-based with their notices, and the fired timers deleted. A node that
+  // dies mid-batch rolls back and another node fires the same timers: each fires
+  // exactly once. If a batch fails, its timers are fired one by one and one that still
+  // fails is postponed, so it cannot block the rest. Returns how many fired.
+  int FireDueTimers(int limit);
 
   // Closes `office` on `date` (typhoon day): records the closure, moves the due dates
   // of the office's running clocks that counted that day, audits each move on its
@@ -97,6 +94,7 @@ class CaseService {
                   const std::string& reason);
 
  private:
+  int FireBatch(int limit);
   // Saves an Outcome with the outbox messages it causes (same transaction).
   void Persist(soci::session& sql, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
                bool inserted_already);

@@ -46,13 +46,7 @@ class ConfigLoader {
       Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
       return Finish();
     }
-    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "scheduler"}, "the config");
-    if (auto sch = root["scheduler"]) {
-      if (Map(sch, "scheduler")) {
-        Keys(sch, {"lease"}, "scheduler");
-        Interval(sch, "lease", config_.scheduler_lease);
-      }
-    }
+    Keys(root, {"smtp", "sms", "webhooks", "dispatcher"}, "the config");
     if (auto smtp = root["smtp"]) {
       if (Map(smtp, "smtp")) {
         Keys(smtp, {"url", "from", "username", "password"}, "smtp");

@@ -15,7 +15,6 @@ namespace petitiond::runtime {
 //   sms:        { url }
 //   webhooks:   [ { url, secret } ]
 //   dispatcher: { max_attempts, first_retry, max_retry, lease }   (intervals like 30s, 15 minutes)
-//   scheduler:  { lease }   how long a claimed timer stays with a node that stopped answering
 struct Config {
   SmtpConfig smtp;
   SmsConfig sms;
@@ -24,7 +23,6 @@ struct Config {
   std::chrono::seconds first_retry{30};
   std::chrono::seconds max_retry{3600};
   std::chrono::seconds dispatcher_lease{120};
-  std::chrono::seconds scheduler_lease{60};
 };
 
 // Reads and validates a config file; every problem as "FILE:LINE:COL: sentence" in the

@@ -29,16 +29,13 @@ Scheduler::Scheduler(store::Database& db, CaseService& cases, const Clock& clock
 int Scheduler::RunOnce() {
   int fired = 0;
   while (!loop_.stopping()) {
-    std::vector<store::ClaimedTimer> batch;
-    db_.Run([&](soci::session& sql) {
-      batch = store::ClaimDueTimers(sql, options_.node, clock_.Now(), options_.batch, options_.lease_seconds);
-    });
-    if (batch.empty()) break;
     try {
-      fired += cases_.FireTimers(batch, options_.node);
+      const int n = cases_.FireDueTimers(options_.batch);
+      if (n == 0) break;
+      fired += n;
     } catch (const DomainError& e) {
-      // Left claimed: retried by whichever node holds them after the lease.
-      spdlog::error("scheduler {}: a batch of {} timers failed: {}", options_.node, batch.size(), e.what());
+      // Nothing was committed; the timers stay due and are tried again next round.
+      spdlog::error("scheduler {}: {}", options_.node, e.what());
       break;
     }
   }

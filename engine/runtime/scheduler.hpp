@@ -15,9 +15,9 @@ namespace petitiond::runtime {
 class CaseService;
 class CalendarHolder;
 
-// Durable timers: claims due timers from the database in batches and fires each in
-// its own transaction through CaseService::FireTimer. Several nodes may share a
-// database; leases and the fired_at check make every timer fire exactly once.
+// Durable timers: fires due timers in batches through CaseService::FireDueTimers,
+// each batch one transaction. Several nodes may share a database; row locks make
+// every timer fire exactly once (see FireDueTimers).
 //
 // Wakes on NOTIFY petitiond_timers (sent once per transaction that arms timers), at
 // the next due_at, and at least every max_sleep. On NOTIFY petitiond_calendar it
@@ -26,8 +26,7 @@ class Scheduler {
  public:
   struct Options {
     std::string node;                               // unique per process, e.g. host:pid
-    int batch = 200;                                // timers claimed per round trip
-    int lease_seconds = 60;                         // a crashed node's claims free up after this
+    int batch = 1000;                               // timers fired per transaction (~0.1 s of locks)
     std::chrono::milliseconds max_sleep{5000};
   };
 
@@ -37,7 +36,7 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // Claims and fires due timers until none is due. Returns how many this call fired.
+  // Fires due timers until none is left that this node can take. Returns how many.
   int RunOnce();
 
   void Start() { loop_.Start(); }

@@ -68,7 +68,7 @@ constexpr const char* kUpsertClocks =
 
 constexpr const char* kDropPendingTimers =
     "DELETE FROM timers t USING unnest(CAST(:c AS bigint[]), CAST(:k AS text[])) AS u(c, k) "
-    "WHERE t.case_id = u.c AND t.clock = u.k AND t.fired_at IS NULL";
+    "WHERE t.case_id = u.c AND t.clock = u.k";
 
 constexpr const char* kInsertTimers =
     "INSERT INTO timers (case_id, clock, rule, due_at) SELECT c, k, r, to_timestamp(d) "
@@ -341,13 +341,14 @@ void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch) {
   WriteOutcomeRows(sql, rows);
 }
 
-std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int64_t>& ids, bool lock) {
+std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int64_t>& ids, RowLock lock) {
   PgArray array;
   for (auto id : ids) array.Add(static_cast<long long>(id));
   const std::string id_array = array.str();
   // Sorted by id: concurrent batches take row locks in one order and cannot deadlock.
-  const std::string query = std::string(kCaseColumns) + " WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id" +
-                            (lock ? " FOR UPDATE" : "");
+  const char* suffix = lock == RowLock::kWait ? " FOR UPDATE" : lock == RowLock::kSkipLocked ? " FOR UPDATE SKIP LOCKED" : "";
+  const std::string query =
+      std::string(kCaseColumns) + " WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id" + suffix;
   std::vector<CaseRecord> found;
   {
     soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(id_array, "ids"));

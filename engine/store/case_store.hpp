@@ -87,8 +87,10 @@ struct OutcomeToSave {
 };
 void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch);
 
-// Loads cases and their clocks, ordered by id; `lock` takes their row locks in that order.
-std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int64_t>& ids, bool lock);
+// Loads cases and their clocks, ordered by id. kWait takes their row locks in that
+// order; kSkipLocked leaves out the cases another transaction holds right now.
+enum class RowLock { kNone, kWait, kSkipLocked };
+std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int64_t>& ids, RowLock lock);
 
 std::vector<EventRow> LoadEvents(soci::session& sql, std::int64_t id);
 

@@ -13,7 +13,7 @@ class session;
 
 namespace petitiond::store {
 
-struct ClaimedTimer {
+struct DueTimer {
   std::int64_t id = 0;
   std::int64_t case_id = 0;
   std::string clock;
@@ -21,26 +21,18 @@ struct ClaimedTimer {
   Timestamp due_at{};
 };
 
-// Claims up to `limit` pending timers due at or before `now` that nobody holds a live
-// lease on, for `lease_seconds` (database time), skipping rows other nodes are claiming
-// right now (FOR UPDATE SKIP LOCKED). Commits on its own: the lease must be visible to
-// other nodes while this node works through the batch.
-std::vector<ClaimedTimer> ClaimDueTimers(soci::session& sql, const std::string& node, Timestamp now, int limit,
-                                         int lease_seconds);
+// Inside the caller's firing transaction: locks up to `limit` timers due by `now`,
+// earliest first, skipping rows another node's transaction holds (FOR UPDATE SKIP
+// LOCKED). The locks last until that transaction ends; a node that dies releases them.
+std::vector<DueTimer> LockDueTimers(soci::session& sql, Timestamp now, int limit);
 
-// Inside the firing transaction: marks the timer fired if this node still holds it.
-// Returns false if it was fired meanwhile or its lease passed to another node; the
-// caller then rolls back, so each timer fires exactly once.
-bool MarkTimerFired(soci::session& sql, std::int64_t timer_id, const std::string& node, Timestamp now);
+// Deletes fired timers (in the firing transaction).
+void DeleteTimers(soci::session& sql, const std::vector<std::int64_t>& ids);
 
-// The same for a batch: returns the ids this node still held and has now marked.
-std::vector<std::int64_t> MarkTimersFired(soci::session& sql, const std::vector<std::int64_t>& timer_ids,
-                                          const std::string& node, Timestamp now);
+// Moves a timer that failed to fire to a later time, so it cannot block the ones behind it.
+void PostponeTimer(soci::session& sql, std::int64_t id, Timestamp until);
 
-// The earliest pending due_at, for sleeping until then.
+// The earliest due_at of any timer, for sleeping until then.
 std::optional<Timestamp> NextTimerDue(soci::session& sql);
-
-// Takes the case's row lock; returns false if the case does not exist.
-bool LockCase(soci::session& sql, std::int64_t case_id);
 
 }  // namespace petitiond::store

@@ -6,7 +6,6 @@
 #include "engine/runtime/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/outbox_store.hpp"
-#include "engine/store/timer_store.hpp"
 #include "engine/store/user_store.hpp"
 #include "tests/common/pg_fixture.hpp"
 
@@ -104,10 +103,8 @@ TEST_F(DeadlinePgTest, AClosureNeedsAnAdminAndAWorkingDay) {
 TEST_F(DeadlinePgTest, AnEscalationQueuesItsNoticesInTheSameTransaction) {
   const auto id = AssignedCase("lanyu");
   // The response clock's "due" rule notifies the office's supervisors.
-  std::vector<store::ClaimedTimer> claimed;
   clock_.Set(TaipeiEndOfDay(Day(2026, 12, 1)) + seconds(1));
-  t_.db().Run([&](soci::session& sql) { claimed = store::ClaimDueTimers(sql, "n1", clock_.Now(), 100, 60); });
-  for (const auto& t : claimed) EXPECT_TRUE(service_.FireTimer(t, "n1"));
+  EXPECT_EQ(service_.FireDueTimers(100), 2);  // the response clock's 75% and due rules
   auto rows = Outbox();
   std::size_t to_chen = 0, webhooks = 0, undeliverable = 0;
   for (const auto& m : rows) {

@@ -28,7 +28,7 @@ Timestamp Taipei(int y, unsigned m, unsigned d, int h) {
 struct Node {
   Node(const std::string& url, const std::string& name, const Clock& clock, runtime::CalendarHolder& calendar)
       : db(url, 2), registry(db), service(db, registry, calendar, clock),
-        scheduler(db, service, clock, runtime::Scheduler::Options{name, 7, 60, milliseconds(200)}) {
+        scheduler(db, service, clock, runtime::Scheduler::Options{name, 7, milliseconds(200)}) {
     registry.Reload();
   }
   store::Database db;
@@ -111,24 +111,41 @@ TEST_F(SchedulerTest, TwoNodesFireEachTimerExactlyOnce) {
   EXPECT_EQ(fired_a + fired_b, 40);
   EXPECT_EQ(Count("SELECT count(*) FROM case_events WHERE event = 'escalated'"), 40);
   EXPECT_EQ(Count("SELECT count(DISTINCT case_id) FROM case_events WHERE event = 'escalated'"), 40);
-  EXPECT_EQ(Count("SELECT count(*) FROM timers WHERE fired_at IS NULL AND clock = 'assign'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM timers WHERE clock = 'assign'"), 0);
 }
 
-TEST_F(SchedulerTest, AnotherNodeTakesOverWhenALeaseExpires) {
+TEST_F(SchedulerTest, ANodeThatDiesMidBatchLeavesItsTimersToAnother) {
   Node a(t_.url(), "node-a", clock_, calendar_);
   Node b(t_.url(), "node-b", clock_, calendar_);
   CreateCase(a);
   clock_.Set(Taipei(2026, 11, 25, 9));
-  // node-a claims with a one-second lease and then dies before firing.
-  std::vector<store::ClaimedTimer> claimed;
-  t_.db().Run([&](soci::session& sql) { claimed = store::ClaimDueTimers(sql, "node-a", clock_.Now(), 10, 1); });
-  ASSERT_EQ(claimed.size(), 1u);
-  EXPECT_EQ(b.scheduler.RunOnce(), 0) << "a live lease is respected";
-  std::this_thread::sleep_for(milliseconds(1200));
-  EXPECT_EQ(b.scheduler.RunOnce(), 1) << "an expired lease is taken over";
-  // The dead node's late attempt must not fire it a second time.
-  EXPECT_FALSE(a.service.FireTimer(claimed[0], "node-a"));
+  {
+    // node-a's firing transaction holds the timer...
+    store::Database dying(t_.url(), 1);
+    dying.Run([&](soci::session& sql) {
+      soci::transaction tx(sql);
+      ASSERT_EQ(store::LockDueTimers(sql, clock_.Now(), 10).size(), 1u);
+      EXPECT_EQ(b.scheduler.RunOnce(), 0) << "a timer another node is firing is left to it";
+      // ...and node-a dies: its transaction never commits.
+    });
+  }
+  EXPECT_EQ(b.scheduler.RunOnce(), 1) << "the dead node's timer is fired by the other";
   EXPECT_EQ(Count("SELECT count(*) FROM case_events WHERE event = 'escalated'"), 1);
+  EXPECT_EQ(a.scheduler.RunOnce(), 0) << "and never again";
+}
+
+TEST_F(SchedulerTest, ACaseBeingChangedIsSkippedNotWaitedFor) {
+  Node a(t_.url(), "node-a", clock_, calendar_);
+  const auto id = CreateCase(a);
+  clock_.Set(Taipei(2026, 11, 25, 9));
+  store::Database staff(t_.url(), 1);
+  staff.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    sql << "SELECT id FROM cases WHERE id = " + std::to_string(id) + " FOR UPDATE";  // a change in progress
+    EXPECT_EQ(a.scheduler.RunOnce(), 0);
+    tx.commit();
+  });
+  EXPECT_EQ(a.scheduler.RunOnce(), 1);
 }
 
 TEST_F(SchedulerTest, StoppingAClockCancelsItsTimers) {
@@ -139,7 +156,7 @@ TEST_F(SchedulerTest, StoppingAClockCancelsItsTimers) {
   clock_.Set(Taipei(2026, 11, 25, 9));  // past the assign deadline, but the clock stopped
   EXPECT_EQ(node.scheduler.RunOnce(), 0);
   EXPECT_FALSE(node.service.Get(supervisor, id).record.state.overdue);
-  EXPECT_EQ(Count("SELECT count(*) FROM timers WHERE fired_at IS NULL AND clock = 'response'"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM timers WHERE clock = 'response'"), 3);
 }
 
 }  // namespace
