@@ -66,17 +66,9 @@ int Migrate() {
   return 0;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DomainError(ErrorKind::kInvalid, path + ": cannot be read");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 int CalendarImport(const std::string& file) {
   store::Database db(DatabaseUrl(), 1);
-  const int days = runtime::ImportCalendar(db, ReadFile(file), file);
+  const int days = runtime::ImportCalendar(db, runtime::ReadFileText(file), file);
   std::cout << file << ": " << days << " days imported\n";
   return 0;
 }
@@ -134,7 +126,7 @@ int BootstrapAdmin() {
 
 int Serve(const std::string& listen, const std::string& workflows_dir, int pool_size, const std::string& config_file) {
   runtime::Config config;
-  if (!config_file.empty()) config = runtime::LoadConfig(ReadFile(config_file), config_file).ValueOrThrow();
+  if (!config_file.empty()) config = runtime::LoadConfig(runtime::ReadFileText(config_file), config_file).ValueOrThrow();
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw DomainError(ErrorKind::kInvalid, "--listen must be HOST:PORT");
   api::HttpServer::Options http;

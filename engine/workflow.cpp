@@ -1,6 +1,7 @@
 #include "engine/workflow.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "engine/yaml_checker.hpp"
+
 
 #include <algorithm>
 #include <charconv>
@@ -77,16 +78,12 @@ const std::set<std::string> kNotifyTargets = {"assignee", "supervisor", "directo
 // Collects every problem of one file, each with its position, before failing.
 class Loader {
  public:
-  explicit Loader(std::string_view file) : file_(file) {}
+  explicit Loader(std::string_view file) : check_(file) {}
 
   Result<Workflow> Load(std::string_view text) {
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(text));
-    } catch (const YAML::ParserException& e) {
-      Report(e.mark, "YAML syntax error: " + e.msg);
-      return Finish();
-    }
+    auto parsed = check_.Parse(text);
+    if (!parsed) return Finish();
+    const YAML::Node root = *parsed;
     if (!root.IsMap()) {
       Report(root.Mark(), "a workflow file must be a mapping with workflow, version, clocks, states and transitions");
       return Finish();
@@ -127,30 +124,14 @@ class Loader {
 
  private:
   Result<Workflow> Finish() {
-    if (errors_.empty()) return wf_;
-    std::sort(errors_.begin(), errors_.end());
-    Error e{ErrorKind::kInvalid, std::string(file_) + ": " + std::to_string(errors_.size()) + " error(s)", {}};
-    for (auto& [pos, msg] : errors_) e.details.push_back(msg);
-    return e;
+    if (check_.ok()) return wf_;
+    return check_.Failure(check_.file() + ": the workflow has errors");
   }
 
-  void Report(const YAML::Mark& mark, const std::string& sentence) {
-    const int line = mark.line < 0 ? 1 : mark.line + 1;
-    const int col = mark.column < 0 ? 1 : mark.column + 1;
-    errors_.push_back({{line, col}, std::string(file_) + ":" + std::to_string(line) + ":" + std::to_string(col) +
-                                        ": " + sentence});
-  }
+  void Report(const YAML::Mark& mark, const std::string& sentence) { check_.Report(mark, sentence); }
 
   void CheckKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, const std::string& where) {
-    if (!map.IsMap()) return;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const std::string key = it->first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        Report(it->first.Mark(), "unknown key '" + key + "' in " + where + "; allowed keys are " + list);
-      }
-    }
+    check_.CheckKeys(map, allowed, where);
   }
 
   YAML::Node Required(const YAML::Node& map, const std::string& key) {
@@ -487,9 +468,8 @@ class Loader {
     }
   }
 
-  std::string_view file_;
+  YamlChecker check_;
   Workflow wf_;
-  std::vector<std::pair<std::pair<int, int>, std::string>> errors_;
   std::map<std::string, YAML::Mark> state_marks_;
   std::map<std::string, YAML::Mark> clock_marks_;
 };

@@ -1,11 +1,21 @@
 #include "engine/runtime/config.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "engine/yaml_checker.hpp"
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <sstream>
 
 namespace petitiond::runtime {
+
+std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DomainError(ErrorKind::kInvalid, path + ": cannot be read");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 Result<std::chrono::seconds> ParseInterval(std::string_view text) {
   std::string_view s = text;
@@ -31,16 +41,12 @@ namespace {
 
 class ConfigLoader {
  public:
-  explicit ConfigLoader(std::string_view file) : file_(file) {}
+  explicit ConfigLoader(std::string_view file) : check_(file) {}
 
   Result<Config> Load(std::string_view text) {
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(text));
-    } catch (const YAML::ParserException& e) {
-      Report(e.mark, "YAML syntax error: " + e.msg);
-      return Finish();
-    }
+    auto parsed = check_.Parse(text);
+    if (!parsed) return Finish();
+    const YAML::Node root = *parsed;
     if (root.IsNull()) return Finish();
     if (!root.IsMap()) {
       Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
@@ -99,13 +105,10 @@ class ConfigLoader {
   }
 
  private:
-  void Report(const YAML::Mark& m, const std::string& sentence) {
-    errors_.push_back(std::string(file_) + ":" + std::to_string(std::max(0, m.line) + 1) + ":" +
-                      std::to_string(std::max(0, m.column) + 1) + ": " + sentence);
-  }
+  void Report(const YAML::Mark& m, const std::string& sentence) { check_.Report(m, sentence); }
   Result<Config> Finish() {
-    if (errors_.empty()) return config_;
-    return Error{ErrorKind::kInvalid, std::string(file_) + ": invalid configuration", errors_};
+    if (check_.ok()) return config_;
+    return check_.Failure(check_.file() + ": invalid configuration");
   }
   bool Map(const YAML::Node& n, const std::string& what) {
     if (n.IsMap()) return true;
@@ -113,26 +116,10 @@ class ConfigLoader {
     return false;
   }
   void Keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, const std::string& where) {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const std::string key = it->first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        Report(it->first.Mark(), "unknown key '" + key + "' in " + where + "; allowed keys are " + list);
-      }
-    }
+    check_.CheckKeys(map, allowed, where);
   }
   std::string Str(const YAML::Node& map, const std::string& key, bool required) {
-    YAML::Node n = map[key];
-    if (!n) {
-      if (required) Report(map.Mark(), "missing required key '" + key + "'");
-      return {};
-    }
-    if (!n.IsScalar()) {
-      Report(n.Mark(), key + " must be a single value");
-      return {};
-    }
-    return n.Scalar();
+    return check_.Scalar(map, key, required).value_or("");
   }
   void Interval(const YAML::Node& map, const std::string& key, std::chrono::seconds& out) {
     if (auto n = map[key]) {
@@ -145,9 +132,8 @@ class ConfigLoader {
     }
   }
 
-  std::string_view file_;
+  YamlChecker check_;
   Config config_;
-  std::vector<std::string> errors_;
 };
 
 }  // namespace

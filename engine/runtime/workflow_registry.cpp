@@ -8,23 +8,12 @@
 #include <mutex>
 #include <sstream>
 
+#include "engine/runtime/config.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
 #include "engine/store/workflow_store.hpp"
 
 namespace petitiond::runtime {
-namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DomainError(ErrorKind::kInvalid, path + ": cannot be read");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
-
 std::vector<std::string> ValidateWorkflowFiles(const std::vector<std::string>& paths) {
   std::vector<std::string> errors;
   for (const auto& path : paths) {
@@ -55,7 +44,7 @@ std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& di
   std::vector<std::pair<Workflow, store::WorkflowRow>> loaded;
   std::map<std::string, std::string> channel_owner;
   for (const auto& path : paths) {
-    const std::string text = ReadAll(path);
+    const std::string text = ReadFileText(path);
     auto wf = LoadWorkflow(text, path);
     if (!wf) {
       invalid.details.insert(invalid.details.end(), wf.error().details.begin(), wf.error().details.end());
