@@ -9,7 +9,6 @@
 #include "engine/calendar.hpp"
 #include "engine/machine.hpp"
 #include "engine/store/case_store.hpp"
-#include "engine/store/timer_store.hpp"
 #include "engine/time.hpp"
 #include "engine/runtime/calendar_holder.hpp"
 #include "engine/runtime/notifications.hpp"
