@@ -28,8 +28,6 @@ KindInfo Info(ErrorKind kind) {
 
 }  // namespace
 
-int HttpStatus(ErrorKind kind) { return Info(kind).status; }
-
 Response Problem(int status, std::string_view slug, std::string_view title, std::string detail,
                  const std::vector<std::string>& errors) {
   boost::json::object o;

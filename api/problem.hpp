@@ -13,8 +13,6 @@ namespace petitiond::api {
 // response with type, title, status, detail and, when present, an "errors" list.
 Response ProblemResponse(const Error& error);
 
-int HttpStatus(ErrorKind kind);
-
 // A problem+json response for HTTP-level failures that are not domain errors
 // (405 method not allowed, 428 precondition required, 503 busy).
 Response Problem(int status, std::string_view slug, std::string_view title, std::string detail,

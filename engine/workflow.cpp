@@ -25,6 +25,20 @@ const ClockDef* Workflow::FindClock(std::string_view n) const {
   return nullptr;
 }
 
+const std::vector<std::string>& KnownRoles() {
+  static const std::vector<std::string> roles = {"admin", "intake", "handler", "supervisor", "director"};
+  return roles;
+}
+
+const std::vector<std::string>& KnownChannels() {
+  static const std::vector<std::string> channels = {"hotline", "mailbox", "news", "counter"};
+  return channels;
+}
+
+bool IsKnown(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 const Template& DefaultTemplate(const std::string& name) {
   static const std::map<std::string, Template> defaults = {
       {"escalation",
@@ -72,7 +86,6 @@ const StateDef& Workflow::InitialState() const {
 
 namespace {
 
-const std::set<std::string> kRoles = {"admin", "intake", "handler", "supervisor", "director"};
 const std::set<std::string> kNotifyTargets = {"assignee", "supervisor", "director", "petitioner"};
 
 // Collects every problem of one file, each with its position, before failing.
@@ -100,8 +113,7 @@ class Loader {
     if (root["channels"]) {
       wf_.channels = Strings(root["channels"], "channels");
       for (std::size_t i = 0; i < wf_.channels.size(); ++i) {
-        static const std::set<std::string> kChannels = {"hotline", "mailbox", "news", "counter"};
-        if (!kChannels.count(wf_.channels[i])) {
+        if (!IsKnown(KnownChannels(), wf_.channels[i])) {
           Report(root["channels"].IsSequence() ? root["channels"][i].Mark() : root["channels"].Mark(),
                  "unknown channel '" + wf_.channels[i] + "'; channels are hotline, mailbox, news and counter");
         }
@@ -254,7 +266,7 @@ class Loader {
           if (auto by = Required(ext, "by")) r.by = ParseDurationAt(by, "extend.by");
           if (ext["needs_role"]) {
             r.needs_role = String(ext["needs_role"], "needs_role");
-            if (!kRoles.count(r.needs_role)) Report(ext["needs_role"].Mark(), UnknownRole(r.needs_role));
+            if (!IsKnown(KnownRoles(), r.needs_role)) Report(ext["needs_role"].Mark(), UnknownRole(r.needs_role));
           }
           if (ext["notify"]) r.notify = NotifyTargets(ext["notify"]);
           c.extend = r;
@@ -367,7 +379,7 @@ class Loader {
       if (t["roles"]) {
         d.roles = Strings(t["roles"], "roles");
         for (std::size_t i = 0; i < d.roles.size(); ++i) {
-          if (!kRoles.count(d.roles[i])) {
+          if (!IsKnown(KnownRoles(), d.roles[i])) {
             Report(t["roles"].IsSequence() ? t["roles"][i].Mark() : t["roles"].Mark(), UnknownRole(d.roles[i]));
           }
         }

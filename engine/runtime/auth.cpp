@@ -46,11 +46,6 @@ std::string RandomCode(std::size_t length) {
 
 }  // namespace
 
-const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> roles = {"admin", "intake", "handler", "supervisor", "director"};
-  return roles;
-}
-
 std::string HashPassword(std::string_view password) {
   return PwHash(password, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE);
 }
@@ -63,8 +58,6 @@ std::string HashAccessCode(std::string_view code) {
   // 2 passes over 1 MiB: a few milliseconds, so creating a case stays fast.
   return PwHash(code, 2, 1u << 20);
 }
-
-bool VerifyAccessCode(const std::string& hash, std::string_view code) { return PwVerify(hash, code); }
 
 std::string NewToken() {
   InitSodium();
@@ -103,7 +96,7 @@ void AuthService::AddUser(const std::string& login, std::string_view password, c
   if (password.size() < 8) throw DomainError(ErrorKind::kInvalid, "the password must have at least 8 characters");
   if (roles.empty()) throw DomainError(ErrorKind::kInvalid, "give at least one role");
   for (const auto& r : roles) {
-    if (std::find(KnownRoles().begin(), KnownRoles().end(), r) == KnownRoles().end()) {
+    if (!IsKnown(KnownRoles(), r)) {
       throw DomainError(ErrorKind::kInvalid,
                         "unknown role '" + r + "'; roles are admin, intake, handler, supervisor and director");
     }

@@ -23,12 +23,9 @@ bool VerifyPassword(const std::string& hash, std::string_view password);
 // since the code is random rather than chosen (docs/decisions.md).
 std::string NewAccessCode();
 std::string HashAccessCode(std::string_view code);
-bool VerifyAccessCode(const std::string& hash, std::string_view code);
 
 // 32 random bytes as hex; only Sha256Hex(token) is stored.
 std::string NewToken();
-
-const std::vector<std::string>& KnownRoles();
 
 // Sign-in and users. Blocking (database, argon2id): call from worker threads.
 class AuthService {

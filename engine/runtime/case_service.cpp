@@ -76,9 +76,8 @@ void CaseService::Persist(soci::session& sql, const Workflow& wf, store::CaseRec
 }
 
 CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
-  static const std::vector<std::string> kChannels = {"hotline", "mailbox", "news", "counter"};
   Error invalid{ErrorKind::kInvalid, "the case is incomplete", {}};
-  if (std::find(kChannels.begin(), kChannels.end(), in.channel) == kChannels.end()) {
+  if (!IsKnown(KnownChannels(), in.channel)) {
     invalid.details.push_back("channel must be one of hotline, mailbox, news, counter");
   }
   if (in.office.empty()) invalid.details.push_back("office is required");

@@ -82,7 +82,6 @@ constexpr const char* kEvents =
     "SELECT seq, event, from_state, to_state, actor, extract(epoch FROM at)::bigint, data::text, comment "
     "FROM case_events WHERE case_id = :id ORDER BY seq";
 
-constexpr const char* kAccessCodeHash = "SELECT access_code_hash FROM cases WHERE public_no = :public_no";
 
 template <typename T>
 std::optional<T> Opt(const soci::row& r, std::size_t i) {
@@ -410,12 +409,5 @@ std::vector<CaseRecord> ListCases(soci::session& sql, const CaseFilter& f) {
   return cases;
 }
 
-std::optional<std::string> AccessCodeHash(soci::session& sql, const std::string& public_no) {
-  std::string hash;
-  soci::indicator ind = soci::i_null;
-  sql << kAccessCodeHash, soci::use(public_no, "public_no"), soci::into(hash, ind);
-  if (!sql.got_data()) return std::nullopt;
-  return hash;
-}
 
 }  // namespace petitiond::store

@@ -97,7 +97,5 @@ std::vector<EventRow> LoadEvents(soci::session& sql, std::int64_t id);
 // Newest first; at most filter.limit rows (clocks included).
 std::vector<CaseRecord> ListCases(soci::session& sql, const CaseFilter& filter);
 
-// The stored access code hash of a case (for the public status page).
-std::optional<std::string> AccessCodeHash(soci::session& sql, const std::string& public_no);
 
 }  // namespace petitiond::store
