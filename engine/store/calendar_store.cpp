@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "engine/store/database.hpp"
+#include "engine/store/pg_array.hpp"
 
 namespace petitiond::store {
 namespace {
@@ -26,20 +27,6 @@ constexpr const char* kSpanning =
     "AND (k.started_at AT TIME ZONE 'Asia/Taipei')::date < CAST(:d1 AS date) "
     "AND (k.due_at AT TIME ZONE 'Asia/Taipei')::date >= CAST(:d2 AS date) ORDER BY c.id";
 
-// A PostgreSQL array literal of quoted elements.
-std::string TextArray(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += i ? ",\"" : "\"";
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 std::chrono::sys_days ParseYmd(const std::string& ymd) {
   const int v = std::stoi(ymd);
   return std::chrono::sys_days(std::chrono::year(v / 10000) / std::chrono::month(static_cast<unsigned>(v / 100 % 100)) /
@@ -57,16 +44,16 @@ std::string IsoDate(std::chrono::sys_days day) {
 }
 
 int UpsertCalendarDays(soci::session& sql, const BusinessCalendar& calendar, const std::string& source) {
-  std::vector<std::string> days, work, notes;
+  PgArray days, work, notes;
   for (const auto& [d, day] : calendar.AllDays()) {
-    days.push_back(IsoDate(d));
-    work.push_back(day.workday ? "true" : "false");
-    notes.push_back(day.note);
+    days.Add(IsoDate(d));
+    work.Add(day.workday);
+    notes.Add(day.note);
   }
-  const std::string days_arr = TextArray(days), work_arr = TextArray(work), notes_arr = TextArray(notes);
+  const std::string days_arr = days.str(), work_arr = work.str(), notes_arr = notes.str();
   sql << kUpsertDays, soci::use(source, "source"), soci::use(days_arr, "days"), soci::use(work_arr, "work"),
       soci::use(notes_arr, "notes");
-  return static_cast<int>(days.size());
+  return static_cast<int>(calendar.AllDays().size());
 }
 
 BusinessCalendar LoadCalendar(soci::session& sql) {

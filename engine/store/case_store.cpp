@@ -146,13 +146,13 @@ ClockState ReadClock(const soci::row& r) {
 // Attaches clocks to cases with one query for all of them (no query per row).
 void LoadClocks(soci::session& sql, std::vector<CaseRecord>& cases) {
   if (cases.empty()) return;
-  std::string ids;
+  PgArray ids;
   std::map<std::int64_t, CaseRecord*> by_id;
   for (auto& c : cases) {
-    ids += (ids.empty() ? "" : ",") + std::to_string(c.id);
+    ids.Add(static_cast<long long>(c.id));
     by_id[c.id] = &c;
   }
-  const std::string id_array = "{" + ids + "}";
+  const std::string id_array = ids.str();
   const std::string query = std::string(kClockColumns) +
                             " WHERE case_id = ANY(CAST(:ids AS bigint[])) ORDER BY case_id, started_at, name";
   soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(id_array, "ids"));

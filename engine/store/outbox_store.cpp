@@ -15,10 +15,13 @@ constexpr const char* kInsert =
     "CAST(:st AS text[]), CAST(:e AS text[]), CAST(:n AS bigint[])) AS u(c, ch, r, s, b, k, st, e, n) "
     "ON CONFLICT (idempotency_key) DO NOTHING";
 
-constexpr const char* kColumns =
-    "SELECT id, case_id, channel, recipient, subject, body, idempotency_key, status, attempts, last_error, "
-    "extract(epoch FROM created_at)::bigint, extract(epoch FROM sent_at)::bigint, "
-    "extract(epoch FROM next_attempt_at)::bigint FROM outbox";
+// Read() expects these, in this order, from a SELECT or a RETURNING.
+#define PETITIOND_OUTBOX_COLUMNS                                                                       \
+  "id, case_id, channel, recipient, subject, body, idempotency_key, status, attempts, last_error, "   \
+  "extract(epoch FROM created_at)::bigint, extract(epoch FROM sent_at)::bigint, "                     \
+  "extract(epoch FROM next_attempt_at)::bigint"
+
+constexpr const char* kColumns = "SELECT " PETITIOND_OUTBOX_COLUMNS " FROM outbox";
 
 constexpr const char* kClaim =
     "UPDATE outbox SET claimed_by = :node, claimed_until = now() + make_interval(secs => :lease), "
@@ -26,7 +29,7 @@ constexpr const char* kClaim =
     "WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= to_timestamp(:now) "
     "  AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_attempt_at LIMIT :limit "
     "  FOR UPDATE SKIP LOCKED) "
-    "RETURNING id";
+    "RETURNING " PETITIOND_OUTBOX_COLUMNS;
 
 constexpr const char* kSent =
     "UPDATE outbox SET status = 'sent', sent_at = to_timestamp(:now), last_error = NULL, claimed_until = NULL "
@@ -90,18 +93,11 @@ void NotifyOutbox(soci::session& sql) { sql << "SELECT pg_notify('petitiond_outb
 std::vector<OutboxMessage> ClaimOutbox(soci::session& sql, const std::string& node, Timestamp now, int limit,
                                        int lease_seconds) {
   const long long at = Epoch(now);
-  std::string ids;
+  std::vector<OutboxMessage> claimed;
   soci::transaction tx(sql);
   {
     soci::rowset<soci::row> rows = (sql.prepare << kClaim, soci::use(node, "node"), soci::use(lease_seconds, "lease"),
                                     soci::use(at, "now"), soci::use(limit, "limit"));
-    for (const auto& r : rows) ids += (ids.empty() ? "" : ",") + std::to_string(r.get<long long>(0));
-  }
-  std::vector<OutboxMessage> claimed;
-  if (!ids.empty()) {
-    const std::string array = "{" + ids + "}";
-    const std::string query = std::string(kColumns) + " WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id";
-    soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(array, "ids"));
     for (const auto& r : rows) claimed.push_back(Read(r));
   }
   tx.commit();
@@ -136,9 +132,9 @@ std::optional<Timestamp> NextOutboxDue(soci::session& sql) {
 
 std::vector<OutboxMessage> ListOutbox(soci::session& sql, const std::vector<std::string>& statuses,
                                       std::optional<std::int64_t> before_id, int limit) {
-  std::string array = "{";
-  for (std::size_t i = 0; i < statuses.size(); ++i) array += (i ? "," : "") + statuses[i];
-  array += "}";
+  PgArray status_array;
+  for (const auto& st : statuses) status_array.Add(st);
+  const std::string array = status_array.str();
   soci::indicator s_ind = statuses.empty() ? soci::i_null : soci::i_ok, s_ind2 = s_ind;
   long long before = before_id.value_or(0);
   soci::indicator b_ind = before_id ? soci::i_ok : soci::i_null, b_ind2 = b_ind;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "engine/store/database.hpp"
+#include "engine/store/pg_array.hpp"
 
 namespace petitiond::store {
 namespace {
@@ -34,9 +35,9 @@ UserRecord ReadUser(const soci::row& r) {
 
 std::int64_t InsertUser(soci::session& sql, const std::string& login, const std::string& password_hash,
                         const std::vector<std::string>& roles, const std::string& office) {
-  std::string array = "{";
-  for (std::size_t i = 0; i < roles.size(); ++i) array += (i ? "," : "") + roles[i];
-  array += "}";
+  PgArray role_array;
+  for (const auto& r : roles) role_array.Add(r);
+  const std::string array = role_array.str();
   long long id = 0;
   sql << kInsertUser, soci::use(login, "login"), soci::use(password_hash, "hash"), soci::use(array, "roles"),
       soci::use(office, "office"), soci::into(id);
