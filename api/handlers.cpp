@@ -410,10 +410,10 @@ Response Api::CloseOffice(const Request& req) {
   const std::string office = ReqString(o, "office", errors);
   const std::string date = ReqString(o, "date", errors);
   const std::string reason = ReqString(o, "reason", errors);
-  auto day = ParseTimestamp(date + "T00:00:00+08:00");
-  if (!date.empty() && (date.size() != 10 || !day)) errors.push_back("date must be YYYY-MM-DD");
+  const auto day = ParseDate(date);
+  if (!date.empty() && !day) errors.push_back("date must be YYYY-MM-DD");
   if (!errors.empty()) Invalid("the closure has invalid fields", errors);
-  const int moved = cases_.CloseOffice(actor, office, TaipeiDate(*day), reason);
+  const int moved = cases_.CloseOffice(actor, office, *day, reason);
   return Json(201, json::object{{"office", office}, {"date", date}, {"reason", reason}, {"cases_recomputed", moved}});
 }
 

@@ -80,8 +80,8 @@ Actor CliActor() {
 }
 
 int CalendarClose(const std::string& office, const std::string& date, const std::string& reason) {
-  auto day = ParseTimestamp(date + "T00:00:00+08:00");
-  if (date.size() != 10 || !day) throw DomainError(ErrorKind::kInvalid, "--date must be YYYY-MM-DD, not " + date);
+  const auto day = ParseDate(date);
+  if (!day) throw DomainError(ErrorKind::kInvalid, "--date must be YYYY-MM-DD, not " + date);
   store::Database db(DatabaseUrl(), 1);
   SystemClock clock;
   runtime::WorkflowRegistry registry(db);
@@ -89,7 +89,7 @@ int CalendarClose(const std::string& office, const std::string& date, const std:
   runtime::CalendarHolder calendar(BusinessCalendar{});
   calendar.Reload(db);
   runtime::CaseService cases(db, registry, calendar, clock);
-  const int moved = cases.CloseOffice(CliActor(), office, TaipeiDate(*day), reason);
+  const int moved = cases.CloseOffice(CliActor(), office, *day, reason);
   std::cout << office << " closed on " << date << ": " << moved << " case(s) had their deadlines recomputed\n";
   return 0;
 }

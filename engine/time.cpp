@@ -79,6 +79,13 @@ std::optional<Timestamp> ParseTimestamp(std::string_view s) {
          std::chrono::seconds(sec) - std::chrono::minutes(offset_minutes);
 }
 
+std::optional<sys_days> ParseDate(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  auto t = ParseTimestamp(std::string(text) + "T00:00:00Z");
+  if (!t) return std::nullopt;
+  return floor<days>(*t);
+}
+
 Timestamp SystemClock::Now() const {
   return floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }

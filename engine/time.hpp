@@ -25,6 +25,9 @@ std::string FormatTimestamp(Timestamp t);
 // Accepts RFC 3339 with "Z" or a numeric offset, seconds optional fraction ignored.
 std::optional<Timestamp> ParseTimestamp(std::string_view text);
 
+// A civil date written "YYYY-MM-DD" (as in closures and calendar files), or nullopt.
+std::optional<std::chrono::sys_days> ParseDate(std::string_view text);
+
 // Injected wherever "now" matters, so deadline tests never sleep.
 class Clock {
  public:

@@ -94,6 +94,7 @@ class CaseService {
 
  private:
   int FireBatch(int limit);
+  void NoteIncompleteDeadlines(const store::CaseRecord& rec, const Outcome& out);
   // Saves an Outcome with the outbox messages it causes (same transaction).
   void Persist(soci::session& sql, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
                bool inserted_already);

@@ -17,14 +17,14 @@ namespace petitiond::runtime {
 std::vector<std::string> ValidateWorkflowFiles(const std::vector<std::string>& paths) {
   std::vector<std::string> errors;
   for (const auto& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::string text;
+    try {
+      text = ReadFileText(path);
+    } catch (const DomainError&) {
       errors.push_back(path + ":1:1: cannot be read");
       continue;
     }
-    std::stringstream s;
-    s << in.rdbuf();
-    auto wf = LoadWorkflow(s.str(), path);
+    auto wf = LoadWorkflow(text, path);
     if (!wf) errors.insert(errors.end(), wf.error().details.begin(), wf.error().details.end());
   }
   return errors;

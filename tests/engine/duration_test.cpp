@@ -67,3 +67,18 @@ TEST(TimestampTest, FormatsInTaipeiAndParsesOffsets) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+TEST(ParseDateTest, ReadsIsoDatesAndRejectsOthers) {
+  auto d = ParseDate("2026-11-25");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(FormatTimestamp(TaipeiStartOfDay(*d)), "2026-11-25T00:00:00+08:00");
+  for (const char* bad : {"27/11", "2026-11-31", "2026-1-5", "", "2026-11-25T00:00"}) {
+    EXPECT_FALSE(ParseDate(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace petitiond
