@@ -5,28 +5,24 @@
 #     SIGKILL before then and started again later: the escalation fires exactly once.
 # Usage: flow_and_restart.sh PETITIOND_BINARY SOURCE_DIR   (needs DATABASE_URL)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 bin=$1
 src=$2
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server (scripts/test sets it)}"
 
 work=$(mktemp -d)
 db="e2e_$$"
+server_url=$DATABASE_URL
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null || true
-  psql -X -q -d "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  DATABASE_URL=$server_url drop_database "$db"
   rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && tail -n 30 "$work/serve.log" >&2; exit 1; }
 
-psql -X -q -d "$DATABASE_URL" -c "CREATE DATABASE $db" >/dev/null
-# The same server, the fresh database: swap the URI's path, or append to a conninfo.
-DATABASE_URL=$(python3 -c '
-import re, sys
-url, db = sys.argv[1], sys.argv[2]
-m = re.match(r"^(postgres(?:ql)?://[^/?]*)(/[^?]*)?(\?.*)?$", url)
-print(m.group(1) + "/" + db + (m.group(3) or "") if m else url + " dbname=" + db)' "$DATABASE_URL" "$db")
+DATABASE_URL=$(fresh_database "$db")
 export DATABASE_URL
 
 mkdir -p "$work/workflows"

@@ -8,6 +8,7 @@
 # Usage: multinode.sh PETITIOND_BINARY SOURCE_DIR
 # Needs DATABASE_URL, PETITIOND_TEST_SMTP_URL and PETITIOND_TEST_MAILDIR (scripts/test).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 bin=$1
 src=$2
 cases=${MULTINODE_CASES:-1000}
@@ -16,22 +17,18 @@ py=/usr/bin/python3
 
 work=$(mktemp -d)
 db="multinode_$$"
+server_url=$DATABASE_URL
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  psql -X -q -d "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  DATABASE_URL=$server_url drop_database "$db"
   rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -n 20 "$work"/node*.log >&2 || true; exit 1; }
 free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-psql -X -q -d "$DATABASE_URL" -c "CREATE DATABASE $db" >/dev/null
-DATABASE_URL=$($py -c '
-import re, sys
-url, db = sys.argv[1], sys.argv[2]
-m = re.match(r"^(postgres(?:ql)?://[^/?]*)(/[^?]*)?(\?.*)?$", url)
-print(m.group(1) + "/" + db + (m.group(3) or "") if m else url + " dbname=" + db)' "$DATABASE_URL" "$db")
+DATABASE_URL=$(fresh_database "$db")
 export DATABASE_URL
 sql() { psql -X -q -t -A -d "$DATABASE_URL" -c "$1"; }
 
