@@ -17,10 +17,10 @@ constexpr const char* kNextPublicNo = "SELECT nextval('case_public_seq')";
 
 constexpr const char* kInsertCase =
     "INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, subject, "
-    "body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at) "
+    "body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at, last_seq) "
     "VALUES (:public_no, :channel, :workflow_name, :workflow_version, :state, :office, :category, :subject, "
     ":body, CAST(:petitioner AS jsonb), :assignee, (:overdue <> 0), :priority, :external_ref, :access_code_hash, "
-    "to_timestamp(:received_at)) RETURNING id, extract(epoch FROM created_at)::bigint";
+    "to_timestamp(:received_at), :last_seq) RETURNING id, extract(epoch FROM created_at)::bigint";
 
 constexpr const char* kCaseColumns =
     "SELECT id, public_no, channel, workflow_name, workflow_version, state, office, category, subject, body, "
@@ -38,14 +38,12 @@ constexpr const char* kClockColumns =
 // in one statement (unnest), so firing 200 timers costs a handful of round trips.
 constexpr const char* kUpdateCases =
     "UPDATE cases SET state = u.state, assignee = u.assignee, overdue = u.overdue, priority = u.priority, "
-    "row_version = cases.row_version + 1, updated_at = now() "
+    "row_version = cases.row_version + 1, updated_at = now(), last_seq = cases.last_seq + u.nevents "
     "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS bigint[]), CAST(:states AS text[]), "
-    "CAST(:assignees AS text[]), CAST(:overdue AS boolean[]), CAST(:priorities AS integer[])) "
-    "AS u(id, version, state, assignee, overdue, priority) "
-    "WHERE cases.id = u.id AND cases.row_version = u.version";
-
-constexpr const char* kLastSeqs =
-    "SELECT case_id, max(seq) FROM case_events WHERE case_id = ANY(CAST(:ids AS bigint[])) GROUP BY case_id";
+    "CAST(:assignees AS text[]), CAST(:overdue AS boolean[]), CAST(:priorities AS integer[]), "
+    "CAST(:nevents AS integer[])) AS u(id, version, state, assignee, overdue, priority, nevents) "
+    "WHERE cases.id = u.id AND cases.row_version = u.version AND cases.id = ANY(CAST(:ids2 AS bigint[])) "
+    "RETURNING cases.id, cases.last_seq - u.nevents";
 
 constexpr const char* kInsertEvents =
     "INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment) "
@@ -68,7 +66,7 @@ constexpr const char* kUpsertClocks =
 
 constexpr const char* kDropPendingTimers =
     "DELETE FROM timers t USING unnest(CAST(:c AS bigint[]), CAST(:k AS text[])) AS u(c, k) "
-    "WHERE t.case_id = u.c AND t.clock = u.k";
+    "WHERE t.case_id = u.c AND t.clock = u.k AND t.case_id = ANY(CAST(:c2 AS bigint[]))";
 
 constexpr const char* kInsertTimers =
     "INSERT INTO timers (case_id, clock, rule, due_at) SELECT c, k, r, to_timestamp(d) "
@@ -176,24 +174,26 @@ std::optional<std::string> OptEpoch(const std::optional<Timestamp>& t) {
   return std::to_string(Epoch(*t));
 }
 
-// Events, clocks and timers of a batch of Outcomes; case rows are written by the caller.
-void WriteOutcomeRows(soci::session& sql, const std::vector<std::pair<std::int64_t, const Outcome*>>& batch) {
-  PgArray ids;
-  for (const auto& [id, out] : batch) ids.Add(static_cast<long long>(id));
-  std::map<std::int64_t, long long> seq;
-  {
-    const std::string id_array = ids.str();
-    soci::rowset<soci::row> rows = (sql.prepare << kLastSeqs, soci::use(id_array, "ids"));
-    for (const auto& r : rows) seq[r.get<long long>(0)] = r.get<int>(1);
-  }
+// One case's Outcome and the number of its last audit event before it.
+struct OutcomeRows {
+  std::int64_t case_id;
+  int last_seq;
+  const Outcome* outcome;
+};
+
+// Events, clocks and timers of a batch of Outcomes; case rows (and their last_seq) are
+// written by the caller.
+void WriteOutcomeRows(soci::session& sql, const std::vector<OutcomeRows>& batch) {
+  std::map<std::int64_t, int> seq;
+  for (const auto& b : batch) seq[b.case_id] = b.last_seq;
   PgArray ec, es, ee, ef, et, ea, eat, ed, ecm;
   PgArray kc, kn, kst, kdu, kpa, kps, ksp, kex, kfi, kinc, kpe;
   PgArray dc, dk, tc, tk, tr, td;
-  for (const auto& [id, out] : batch) {
+  for (const auto& [id, last_seq, out] : batch) {
     const long long case_id = id;
     for (const auto& e : out->events) {
       ec.Add(case_id);
-      es.Add(static_cast<int>(++seq[id]));
+      es.Add(++seq[id]);
       ee.Add(e.event);
       ef.Add(e.from.empty() ? std::nullopt : std::optional(e.from));
       et.Add(e.to);
@@ -247,7 +247,7 @@ void WriteOutcomeRows(soci::session& sql, const std::vector<std::pair<std::int64
   }
   if (!dc.empty()) {
     const std::string c = dc.str(), k = dk.str();
-    sql << kDropPendingTimers, soci::use(c, "c"), soci::use(k, "k");
+    sql << kDropPendingTimers, soci::use(c, "c"), soci::use(c, "c2"), soci::use(k, "k");
   }
   if (!tc.empty()) {
     const std::string c = tc.str(), k = tk.str(), r = tr.str(), d = td.str();
@@ -281,6 +281,7 @@ CaseRecord InsertCase(soci::session& sql, const NewCase& c, const Outcome& out) 
   soci::indicator external_ref_ind = c.external_ref ? soci::i_ok : soci::i_null;
   const int overdue = out.next.overdue ? 1 : 0;
   const long long received = Epoch(c.received_at);
+  const int last_seq = static_cast<int>(out.events.size());
   long long id = 0;
   long long created = 0;
   sql << kInsertCase, soci::use(rec.public_no, "public_no"), soci::use(c.channel, "channel"),
@@ -290,10 +291,10 @@ CaseRecord InsertCase(soci::session& sql, const NewCase& c, const Outcome& out) 
       soci::use(c.petitioner_json, "petitioner"), soci::use(assignee, assignee_ind, "assignee"),
       soci::use(overdue, "overdue"), soci::use(out.next.priority, "priority"),
       soci::use(external_ref, external_ref_ind, "external_ref"), soci::use(c.access_code_hash, "access_code_hash"),
-      soci::use(received, "received_at"), soci::into(id), soci::into(created);
+      soci::use(received, "received_at"), soci::use(last_seq, "last_seq"), soci::into(id), soci::into(created);
   rec.id = id;
   rec.created_at = rec.updated_at = FromEpoch(created);
-  WriteOutcomeRows(sql, {{rec.id, &out}});
+  WriteOutcomeRows(sql, {{rec.id, 0, &out}});
   return rec;
 }
 
@@ -313,8 +314,8 @@ void SaveOutcome(soci::session& sql, std::int64_t id, std::int64_t expected_vers
 
 void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch) {
   if (batch.empty()) return;
-  PgArray ids, versions, states, assignees, overdue, priorities;
-  std::vector<std::pair<std::int64_t, const Outcome*>> rows;
+  PgArray ids, versions, states, assignees, overdue, priorities, nevents;
+  std::map<std::int64_t, const Outcome*> outcomes;
   for (const auto& b : batch) {
     ids.Add(static_cast<long long>(b.case_id));
     versions.Add(static_cast<long long>(b.expected_version));
@@ -322,15 +323,22 @@ void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch) {
     assignees.Add(b.outcome->next.assignee);
     overdue.Add(b.outcome->next.overdue);
     priorities.Add(b.outcome->next.priority);
-    rows.emplace_back(b.case_id, b.outcome);
+    nevents.Add(static_cast<int>(b.outcome->events.size()));
+    outcomes[b.case_id] = b.outcome;
   }
   const std::string i = ids.str(), v = versions.str(), st = states.str(), a = assignees.str(), o = overdue.str(),
-                    p = priorities.str();
-  soci::statement update = (sql.prepare << kUpdateCases, soci::use(i, "ids"), soci::use(v, "versions"),
-                            soci::use(st, "states"), soci::use(a, "assignees"), soci::use(o, "overdue"),
-                            soci::use(p, "priorities"));
-  update.execute(true);
-  if (update.get_affected_rows() != static_cast<long long>(batch.size())) {
+                    p = priorities.str(), n = nevents.str();
+  std::vector<OutcomeRows> rows;
+  {
+    soci::rowset<soci::row> updated =
+        (sql.prepare << kUpdateCases, soci::use(i, "ids"), soci::use(i, "ids2"), soci::use(v, "versions"), soci::use(st, "states"),
+         soci::use(a, "assignees"), soci::use(o, "overdue"), soci::use(p, "priorities"), soci::use(n, "nevents"));
+    for (const auto& r : updated) {
+      const auto id = static_cast<std::int64_t>(r.get<long long>(0));
+      rows.push_back({id, r.get<int>(1), outcomes.at(id)});
+    }
+  }
+  if (rows.size() != batch.size()) {
     throw DomainError(ErrorKind::kPreconditionFailed,
                       batch.size() == 1 ? "case " + std::to_string(batch[0].case_id) +
                                               " was changed by someone else (expected version " +
