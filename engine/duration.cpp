@@ -69,7 +69,7 @@ Result<EscalationPoint> ParseEscalationPoint(std::string_view text) {
     std::string_view num = Trim(s.substr(0, s.size() - 1));
     int percent = 0;
     auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), percent);
-    if (ec != std::errc() || ptr != num.data() + num.size() || percent < 1 || percent > 100) return invalid;
+    if (ec != std::errc() || ptr != num.data() + num.size() || percent < 0 || percent > 100) return invalid;
     p.kind = EscalationPoint::Kind::kPercent;
     p.percent = percent;
     return p;

@@ -49,6 +49,22 @@ const Template& DefaultTemplate(const std::string& name) {
        {"【展延通知】{{public_no}} 案件處理期限展延",
         "您好：您陳情的案件 {{public_no}}「{{subject}}」因故需延長處理期限至 {{new_due}}。\n"
         "展延原因：{{reason}}\n造成不便，敬請見諒。\n"}},
+      {"ask",
+       {"【補正通知】{{public_no}} 請補充陳情資料",
+        "您好：您陳情的案件 {{public_no}}「{{subject}}」尚需補充下列資料（一次告知）：\n{{missing}}\n"
+        "補正期間處理期限暫停計算，收到資料後繼續辦理。\n"}},
+      {"transfer",
+       {"【移送通知】{{public_no}} 案件已移送 {{agency}}",
+        "您好：您陳情的案件 {{public_no}}「{{subject}}」非本所權責，已移送 {{agency}} 處理。\n"
+        "移送理由：{{reason}}\n後續請逕洽該機關。\n"}},
+      {"reply",
+       {"【答覆通知】{{public_no}} {{subject}}", "您好：您陳情的案件 {{public_no}}「{{subject}}」答覆如下：\n{{reply}}\n"}},
+      {"merge",
+       {"【併案通知】{{public_no}} 已併入案件 {{into_public_no}}",
+        "您好：您陳情的案件 {{public_no}}「{{subject}}」與案件 {{into_public_no}} 為同一事項，已併案處理，"
+        "後續進度將以案件 {{into_public_no}} 通知您。\n"}},
+      {"register_only",
+       {"【存查通知】{{public_no}}", "您好：您陳情的案件 {{public_no}} 已登記存查，不另處理。\n理由：{{reason}}\n"}},
       {"generic", {"【案件通知】{{public_no}}", "案件 {{public_no}}「{{subject}}」有新的進度：{{event}}。\n"}},
   };
   auto it = defaults.find(name);
@@ -350,7 +366,7 @@ class Loader {
         Report(t.Mark(), "a transition must be a mapping { on, from, to }");
         continue;
       }
-      CheckKeys(t, {"on", "from", "to", "roles", "require"}, "transition");
+      CheckKeys(t, {"on", "from", "to", "roles", "require", "notify"}, "transition");
       TransitionDef d;
       d.on = RequiredString(t, "on");
       if (auto from = Required(t, "from")) {
@@ -385,6 +401,7 @@ class Loader {
         }
       }
       if (t["require"]) d.require = Strings(t["require"], "require");
+      if (t["notify"]) d.notify = NotifyTargets(t["notify"]);
       wf_.transitions.push_back(std::move(d));
     }
   }

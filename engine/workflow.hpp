@@ -43,6 +43,7 @@ struct TransitionDef {
   std::string to;
   std::vector<std::string> roles;    // empty: any signed-in staff member
   std::vector<std::string> require;  // keys that must be present and non-empty in the event data
+  std::vector<std::string> notify;   // told of the event, with the template named after it
 };
 
 struct EscalationDef {

@@ -47,10 +47,14 @@ TEST(ParseEscalationPointTest, ReadsPercentDueAndDuePlus) {
   p = ParseEscalationPoint("due + 2 workdays");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->after_due, (Duration{Duration::Unit::kWorkdays, 2}));
+  // 0% fires as the clock starts: news cases tell the director at once.
+  p = ParseEscalationPoint("0%");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->percent, 0);
 }
 
 TEST(ParseEscalationPointTest, RejectsMalformedPoints) {
-  for (const char* bad : {"0%", "101%", "soon", "due - 1 workday", "due + later", "75 %x"}) {
+  for (const char* bad : {"-1%", "101%", "soon", "due - 1 workday", "due + later", "75 %x"}) {
     EXPECT_FALSE(ParseEscalationPoint(bad).ok()) << "'" << bad << "' was accepted";
   }
 }
