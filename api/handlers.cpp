@@ -9,7 +9,10 @@
 #include "api/problem.hpp"
 #include "engine/embedded.hpp"
 #include "engine/runtime/auth.hpp"
+#include "connectors/hotline/hotline.hpp"
+#include "connectors/mailbox/mailbox.hpp"
 #include "engine/runtime/case_service.hpp"
+#include "engine/runtime/intake_service.hpp"
 #include "engine/runtime/metrics.hpp"
 #include "engine/store/outbox_store.hpp"
 #include "engine/store/database.hpp"
@@ -160,6 +163,21 @@ Response MethodNotAllowed(const std::string& allow) {
   return r;
 }
 
+json::object IntakeJson(const runtime::IntakeResult& r) {
+  json::array dups;
+  for (const auto& d : r.possible_duplicates) {
+    dups.push_back(json::object{{"id", d.id},
+                                {"public_no", d.public_no},
+                                {"subject", d.subject},
+                                {"state", d.state},
+                                {"received_at", FormatTimestamp(d.received_at)}});
+  }
+  return json::object{{"id", r.intake_id},
+                      {"status", r.status},
+                      {"reason", OptJson(r.reason)},
+                      {"possible_duplicates", std::move(dups)}};
+}
+
 }  // namespace
 
 Response Api::Handle(const Request& request) {
@@ -193,6 +211,14 @@ Response Api::Route(const Request& req) {
     r.body = runtime::GlobalMetrics().PrometheusText();
     return r;
   }
+  if (seg.size() == 2 && seg[0] == "public" && seg[1] == "mailbox") {
+    if (req.method != "POST") return MethodNotAllowed("POST");
+    return MailboxForm(req);
+  }
+  if (seg.size() == 3 && seg[0] == "public" && seg[1] == "mailbox" && seg[2] == "confirm") {
+    if (req.method != "GET") return MethodNotAllowed("GET");
+    return ConfirmMailbox(req);
+  }
   if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v1") {
     if (seg.size() == 3 && seg[2] == "sessions") {
       if (req.method != "POST") return MethodNotAllowed("POST");
@@ -201,6 +227,14 @@ Response Api::Route(const Request& req) {
     if (seg.size() == 4 && seg[2] == "calendar" && seg[3] == "closures") {
       if (req.method != "POST") return MethodNotAllowed("POST");
       return CloseOffice(req);
+    }
+    if (seg.size() == 4 && seg[2] == "intake" && seg[3] == "hotline") {
+      if (req.method != "POST") return MethodNotAllowed("POST");
+      return HotlineWebhook(req);
+    }
+    if (seg.size() == 3 && seg[2] == "intake") {
+      if (req.method != "GET") return MethodNotAllowed("GET");
+      return ListIntake(req);
     }
     if (seg.size() == 3 && seg[2] == "outbox") {
       if (req.method != "GET") return MethodNotAllowed("GET");
@@ -265,7 +299,10 @@ Response Api::CreateCase(const Request& req) {
   const Actor actor = Authenticate(req);
   const json::object o = ParseObject(req.body);
   std::vector<std::string> errors;
-  runtime::CreateCaseInput in;
+  Intake in;
+  in.source = "staff " + actor.login;
+  in.content_type = "application/json";
+  in.raw = req.body;
   in.workflow = OptString(o, "workflow", errors);
   in.channel = ReqString(o, "channel", errors);
   in.office = ReqString(o, "office", errors);
@@ -273,19 +310,23 @@ Response Api::CreateCase(const Request& req) {
   in.subject = ReqString(o, "subject", errors);
   in.body = ReqString(o, "body", errors);
   in.external_ref = OptString(o, "external_ref", errors);
+  if (!in.channel.empty() && !IsKnown(KnownChannels(), in.channel)) {
+    errors.push_back("channel must be one of hotline, mailbox, news, counter");
+  }
   if (auto received = OptString(o, "received_at", errors)) {
     in.received_at = ParseTimestamp(*received);
     if (!in.received_at) errors.push_back("received_at must be RFC 3339 with an offset, e.g. 2026-11-26T09:30:00+08:00");
   }
-  json::object petitioner;
   if (auto it = o.find("petitioner"); it != o.end() && !it->value().is_null()) {
     if (!it->value().is_object()) {
       errors.push_back("petitioner must be an object {name, phone, email, address}");
     } else {
-      for (const char* key : {"name", "phone", "email", "address"}) {
-        if (auto v = OptString(it->value().as_object(), key, errors)) petitioner[key] = *v;
-      }
-      for (const auto& kv : it->value().as_object()) {
+      const auto& p = it->value().as_object();
+      in.petitioner.name = OptString(p, "name", errors).value_or("");
+      in.petitioner.phone = OptString(p, "phone", errors).value_or("");
+      in.petitioner.email = OptString(p, "email", errors).value_or("");
+      in.petitioner.address = OptString(p, "address", errors).value_or("");
+      for (const auto& kv : p) {
         const std::string k(kv.key());
         if (k != "name" && k != "phone" && k != "email" && k != "address") {
           errors.push_back("petitioner." + k + " is not a known field (name, phone, email, address)");
@@ -293,15 +334,124 @@ Response Api::CreateCase(const Request& req) {
       }
     }
   }
-  in.petitioner_json = json::serialize(petitioner);
   if (!errors.empty()) Invalid("the case has invalid fields", errors);
-  runtime::CreatedCase created = cases_.Create(actor, in);
-  json::object body = CaseJson(created.view);
-  body["access_code"] = created.access_code;
-  Response r = Json(201, body);
-  r.headers.emplace_back("ETag", ETag(created.view.record));
-  r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(created.view.record.id));
+  runtime::IntakeResult result = intake_.Submit(actor, in);
+  runtime::CaseView view = cases_.View(actor, std::move(*result.record));
+  json::object body = CaseJson(view);
+  if (!result.access_code.empty()) body["access_code"] = result.access_code;
+  body["intake"] = IntakeJson(result);
+  body["possible_duplicates"] = body["intake"].as_object()["possible_duplicates"];
+  Response r = Json(result.status == "duplicate" ? 200 : 201, body);
+  r.headers.emplace_back("ETag", ETag(view.record));
+  r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(view.record.id));
   return r;
+}
+
+Response Api::HotlineWebhook(const Request& req) {
+  const auto problem = connectors::hotline::VerifySignature(
+      channels_.hotline_secret, req.Header("x-timestamp").value_or(""), req.Header("x-signature").value_or(""),
+      req.body, clock_.Now());
+  if (problem) throw DomainError(ErrorKind::kUnauthorized, *problem);
+  auto parsed = connectors::hotline::ParseWebhook(req.body);
+  if (!parsed) {
+    Intake raw;
+    raw.channel = "hotline";
+    raw.source = "1999 platform webhook";
+    raw.content_type = "application/json";
+    raw.raw = req.body;
+    std::string reason = parsed.error().message;
+    for (const auto& d : parsed.error().details) reason += "; " + d;
+    intake_.Reject(raw, reason);
+    throw DomainError(parsed.error());
+  }
+  runtime::IntakeResult result = intake_.Submit(Actor::System(), parsed.value());
+  const auto& c = *result.record;
+  json::object body{{"id", c.id}, {"public_no", c.public_no}, {"state", c.state.state}, {"office", c.office},
+                    {"external_ref", OptJson(c.external_ref)}, {"intake", IntakeJson(result)}};
+  Response r = Json(result.status == "duplicate" ? 200 : 201, body);
+  r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(c.id));
+  return r;
+}
+
+Response Api::ListIntake(const Request& req) {
+  const Actor actor = Authenticate(req);
+  store::IntakeFilter f;
+  if (auto it = req.query.find("status"); it != req.query.end() && !it->second.empty()) {
+    std::string v = it->second;
+    for (std::size_t start = 0; start <= v.size();) {
+      const auto comma = v.find(',', start);
+      const std::string one = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      static const std::vector<std::string> known = {"pending", "accepted", "duplicate", "merged", "registered_only",
+                                                     "rejected"};
+      if (!IsKnown(known, one)) {
+        Invalid("status must be pending, accepted, duplicate, merged, registered_only or rejected (comma-separated)");
+      }
+      f.statuses.push_back(one);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (auto it = req.query.find("channel"); it != req.query.end() && !it->second.empty()) f.channel = it->second;
+  if (auto it = req.query.find("cursor"); it != req.query.end() && !it->second.empty()) {
+    f.before_id = ParseId(it->second);
+    if (!f.before_id) Invalid("cursor is not one this server gave out");
+  }
+  const auto rows = intake_.List(actor, f);
+  json::array items;
+  for (const auto& r : rows) {
+    items.push_back(json::object{{"id", r.id},
+                                 {"channel", r.channel},
+                                 {"source", r.source},
+                                 {"external_ref", OptJson(r.external_ref)},
+                                 {"content_type", r.content_type},
+                                 {"size", r.raw_size},
+                                 {"status", r.status},
+                                 {"reason", OptJson(r.reason)},
+                                 {"case_id", r.case_id ? json::value(*r.case_id) : json::value(nullptr)},
+                                 {"public_no", OptJson(r.public_no)},
+                                 {"received_at", FormatTimestamp(r.received_at)}});
+  }
+  json::value next = nullptr;
+  if (static_cast<int>(rows.size()) == f.limit) next = std::to_string(rows.back().id);
+  return Json(200, json::object{{"items", std::move(items)}, {"next", next}});
+}
+
+Response Api::MailboxForm(const Request& req) {
+  const std::string type = req.Header("content-type").value_or("application/x-www-form-urlencoded");
+  auto parsed = connectors::mailbox::ParseForm(req.body, type);
+  if (!parsed) {
+    Intake raw;
+    raw.channel = "mailbox";
+    raw.source = "mailbox web form";
+    raw.content_type = type;
+    raw.raw = req.body;
+    std::string reason = parsed.error().message;
+    for (const auto& d : parsed.error().details) reason += "; " + d;
+    intake_.Reject(raw, reason);
+    throw DomainError(parsed.error());
+  }
+  const Timestamp expires = clock_.Now() + std::chrono::days(channels_.confirm_days);
+  const auto [id, token] =
+      intake_.SubmitPending(parsed.value(), expires, channels_.public_url + "/public/mailbox/confirm");
+  (void)token;  // mailed to the sender only: whoever confirms must own the address
+  return Json(202, json::object{{"status", "pending"},
+                                {"detail", "確認信已寄至 " + parsed.value().petitioner.email +
+                                               "，請於期限內點選信中連結，案件才會受理。"},
+                                {"expires_at", FormatTimestamp(expires)}});
+}
+
+Response Api::ConfirmMailbox(const Request& req) {
+  auto it = req.query.find("token");
+  if (it == req.query.end() || it->second.empty()) Invalid("the confirmation link lacks its token");
+  auto result = intake_.Confirm(it->second, [](const std::string& raw) {
+    // The form was accepted once already; it reads the same now.
+    auto in = connectors::mailbox::ParseForm(raw, raw.rfind("{", 0) == 0 ? "application/json" : "");
+    return std::move(in).ValueOrThrow();
+  });
+  const auto& c = *result.record;
+  return Json(200, json::object{{"status", result.status},
+                                {"public_no", c.public_no},
+                                {"detail", "案件已受理，編號 " + c.public_no + "；查詢密碼已寄至您的電子郵件。"}});
 }
 
 Response Api::GetCase(const Request& req, std::int64_t id) {

@@ -6,6 +6,7 @@
 
 #include "api/http_types.hpp"
 #include "engine/machine.hpp"
+#include "engine/time.hpp"
 
 namespace petitiond::store {
 class Database;
@@ -13,6 +14,7 @@ class Database;
 namespace petitiond::runtime {
 class AuthService;
 class CaseService;
+class IntakeService;
 }  // namespace petitiond::runtime
 
 namespace petitiond::api {
@@ -26,12 +28,22 @@ namespace petitiond::api {
 //   POST /api/v1/cases, GET /api/v1/cases, GET /api/v1/cases/{id}
 //   POST /api/v1/cases/{id}/events (If-Match), GET /api/v1/cases/{id}/events
 //   POST /api/v1/calendar/closures (admin), GET /api/v1/outbox, GET /metrics
+//   POST /api/v1/intake/hotline (HMAC-signed 1999 dispatch), GET /api/v1/intake
+//   POST /public/mailbox, GET /public/mailbox/confirm?token= (no sign-in)
 //
 // Thread safety: Handle may be called concurrently.
+struct ChannelSettings {
+  std::string hotline_secret;  // config hotline.secret; empty: the webhook answers 401
+  int confirm_days = 7;        // config mailbox.confirm_days
+  std::string public_url = "http://127.0.0.1:8080";
+};
+
 class Api {
  public:
-  Api(store::Database& db, runtime::AuthService& auth, runtime::CaseService& cases)
-      : db_(db), auth_(auth), cases_(cases) {}
+  // REQUIRES: all references outlive the Api.
+  Api(store::Database& db, runtime::AuthService& auth, runtime::CaseService& cases, runtime::IntakeService& intake,
+      const Clock& clock, ChannelSettings channels = {})
+      : db_(db), auth_(auth), cases_(cases), intake_(intake), clock_(clock), channels_(std::move(channels)) {}
 
   Response Handle(const Request& request);
 
@@ -47,10 +59,17 @@ class Api {
   Response ListEvents(const Request& request, std::int64_t id);
   Response CloseOffice(const Request& request);
   Response ListOutbox(const Request& request);
+  Response HotlineWebhook(const Request& request);
+  Response ListIntake(const Request& request);
+  Response MailboxForm(const Request& request);
+  Response ConfirmMailbox(const Request& request);
 
   store::Database& db_;
   runtime::AuthService& auth_;
   runtime::CaseService& cases_;
+  runtime::IntakeService& intake_;
+  const Clock& clock_;
+  ChannelSettings channels_;
 };
 
 }  // namespace petitiond::api

@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "api/handlers.hpp"
+#include "app/channels.hpp"
+#include "engine/runtime/intake_service.hpp"
 #include "api/server.hpp"
 #include "engine/calendar.hpp"
 #include "engine/embedded.hpp"
@@ -124,6 +126,19 @@ int BootstrapAdmin() {
   return 0;
 }
 
+int ImportHotline(const std::string& file, const std::string& workflows_dir) {
+  store::Database db(DatabaseUrl(), 1);
+  runtime::CalendarHolder calendar(BusinessCalendar{});
+  calendar.Reload(db);
+  SystemClock clock;
+  runtime::WorkflowRegistry registry(db);
+  registry.DeployDirectory(workflows_dir);
+  runtime::CaseService cases(db, registry, calendar, clock);
+  runtime::IntakeService intake(db, cases, clock);
+  intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
+  return app::ImportHotlineCsv(intake, file);
+}
+
 int Serve(const std::string& listen, const std::string& workflows_dir, int pool_size, const std::string& config_file) {
   runtime::Config config;
   if (!config_file.empty()) config = runtime::LoadConfig(runtime::ReadFileText(config_file), config_file).ValueOrThrow();
@@ -164,7 +179,10 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   for (const auto& w : registry.DeployDirectory(workflows_dir)) spdlog::info("workflow {} deployed", w);
   runtime::CaseService cases(db, registry, calendar, clock, config.notify);
   runtime::AuthService auth(db, clock);
-  api::Api api(db, auth, cases);
+  runtime::IntakeService intake(db, cases, clock);
+  intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
+  api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
+  api::Api api(db, auth, cases, intake, clock, channels);
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);
@@ -182,6 +200,8 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   dispatch.lease_seconds = static_cast<int>(config.dispatcher_lease.count());
   runtime::Dispatcher dispatcher(db, transport, clock, dispatch);
   dispatcher.Start();
+  app::ChannelPollers pollers(db, intake, config);
+  pollers.Start();
   api::HttpServer server(http, [&api](const api::Request& r) { return api.Handle(r); });
   const unsigned short port = server.Start();
   spdlog::info("petitiond serving on http://{}:{}", http.host, port);
@@ -190,6 +210,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   sigwait(&signals, &signal_number);
   spdlog::info("signal {}: shutting down", signal_number);
   server.Stop();
+  pollers.Stop();
   scheduler.Stop();
   dispatcher.Stop();
   return 0;
@@ -245,6 +266,14 @@ int main(int argc, char** argv) {
   close->add_option("--date", close_date, "YYYY-MM-DD")->required();
   close->add_option("--reason", close_reason, "why, e.g. 颱風停班")->required();
 
+  auto* import_cmd = app.add_subcommand("import", "Import cases from a channel's batch files");
+  import_cmd->require_subcommand(1);
+  std::string hotline_file, import_workflows = "workflows";
+  auto* import_hotline = import_cmd->add_subcommand("hotline", "1999 open-data CSV: one case per row, bad rows reported");
+  import_hotline->add_option("file", hotline_file, "CSV file")->required();
+  import_hotline->add_option("--workflows", import_workflows, "directory of workflows and routing.yaml")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*validate) return Validate(files);
@@ -254,6 +283,7 @@ int main(int argc, char** argv) {
     if (*import) return CalendarImport(calendar_file);
     if (*close) return CalendarClose(close_office, close_date, close_reason);
     if (*bootstrap) return BootstrapAdmin();
+    if (*import_hotline) return ImportHotline(hotline_file, import_workflows);
   } catch (const DomainError& e) {
     std::cerr << "petitiond: " << e.what() << "\n";
     for (const auto& d : e.error().details) std::cerr << d << "\n";

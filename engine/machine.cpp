@@ -212,6 +212,11 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
   }
   out.events.push_back(AuditEvent{cmd.event, current.state, t->to, actor.login, now, cmd.data, cmd.comment});
   EnterState(wf, *wf.FindState(t->to), now, out);
+  if (!t->notify.empty()) {
+    std::map<std::string, std::string> vars = cmd.data;
+    vars["event"] = cmd.event;
+    out.notifications.push_back(Notification{t->notify, cmd.event, std::move(vars)});
+  }
   return out;
 }
 

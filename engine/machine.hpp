@@ -114,6 +114,11 @@ inline constexpr const char* kRequestExtension = "request_extension";
 inline constexpr const char* kApproveExtension = "approve_extension";
 inline constexpr const char* kDenyExtension = "deny_extension";
 
+// The merge (併案) of a repeated petition into an earlier case: a workflow transition
+// named "merge" (requiring `into`, the surviving case's id) to which the runtime adds
+// the link between the two cases and an audit event on the surviving one.
+inline constexpr const char* kMergeEvent = "merge";
+
 // The pure state machine: same input, same Outcome. No I/O; time comes in as `now`.
 //
 // Thread safety: const and stateless apart from the calendar it reads; share freely.

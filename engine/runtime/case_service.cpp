@@ -12,6 +12,7 @@
 #include "engine/runtime/metrics.hpp"
 #include "engine/store/calendar_store.hpp"
 #include "engine/store/database.hpp"
+#include "engine/store/intake_store.hpp"
 #include "engine/store/outbox_store.hpp"
 #include "engine/store/timer_store.hpp"
 
@@ -80,6 +81,17 @@ void CaseService::NoteIncompleteDeadlines(const store::CaseRecord& rec, const Ou
 }
 
 CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
+  std::pair<store::CaseRecord, std::string> made;
+  db_.Run([&](soci::session& sql) {
+    soci::transaction tx(sql);
+    made = CreateIn(sql, actor, in);
+    tx.commit();
+  });
+  return CreatedCase{View(actor, std::move(made.first)), made.second};
+}
+
+std::pair<store::CaseRecord, std::string> CaseService::CreateIn(soci::session& sql, const Actor& actor,
+                                                                const CreateCaseInput& in) {
   Error invalid{ErrorKind::kInvalid, "the case is incomplete", {}};
   if (!IsKnown(KnownChannels(), in.channel)) {
     invalid.details.push_back("channel must be one of hotline, mailbox, news, counter");
@@ -116,14 +128,10 @@ CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
   std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
   const auto calendar = calendar_.Get();
   Outcome out = Machine(*calendar).Start(*wf, actor, in.office, received, data);
-  store::CaseRecord rec;
-  db_.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
-    rec = store::InsertCase(sql, row, out);
-    Persist(sql, *wf, rec, out, /*inserted_already=*/true);
-    tx.commit();
-  });
-  return CreatedCase{View(actor, std::move(rec)), access_code};
+  out.next.priority = in.priority;
+  store::CaseRecord rec = store::InsertCase(sql, row, out);
+  Persist(sql, *wf, rec, out, /*inserted_already=*/true);
+  return {std::move(rec), access_code};
 }
 
 CaseView CaseService::Get(const Actor& actor, std::int64_t id) {
@@ -145,16 +153,72 @@ CaseView CaseService::Apply(const Actor& actor, std::int64_t id, std::int64_t ex
                         "case " + std::to_string(id) + " changed since you read it (now version " +
                             std::to_string(rec->row_version) + "); reload it and try again");
     }
-    const Timestamp now = clock_.Now();
-    const auto calendar = calendar_.Get();
-    const auto wf = WorkflowOf(*rec);
-    Outcome out = Machine(*calendar).Apply(*wf, rec->state, command, actor, now).ValueOrThrow();
-    Persist(sql, *wf, *rec, out, /*inserted_already=*/false);
+    ApplyIn(sql, actor, *rec, command);
     tx.commit();
-    rec->updated_at = now;
     result = std::move(*rec);
   });
   return View(actor, std::move(result));
+}
+
+void CaseService::ApplyIn(soci::session& sql, const Actor& actor, store::CaseRecord& rec, const Command& command) {
+  if (command.event == kMergeEvent) {
+    Merge(sql, actor, rec, command);
+    return;
+  }
+  const Timestamp now = clock_.Now();
+  const auto calendar = calendar_.Get();
+  const auto wf = WorkflowOf(rec);
+  Outcome out = Machine(*calendar).Apply(*wf, rec.state, command, actor, now).ValueOrThrow();
+  Persist(sql, *wf, rec, out, /*inserted_already=*/false);
+  rec.updated_at = now;
+}
+
+void CaseService::Merge(soci::session& sql, const Actor& actor, store::CaseRecord& rec, Command command) {
+  const auto it = command.data.find("into");
+  std::int64_t into_id = 0;
+  try {
+    std::size_t used = 0;
+    into_id = it == command.data.end() ? 0 : std::stoll(it->second, &used);
+    if (used != it->second.size()) into_id = 0;
+  } catch (const std::exception&) {
+    into_id = 0;
+  }
+  if (into_id <= 0) throw DomainError(ErrorKind::kUnprocessable, "merge needs data.into: the id of the surviving case");
+  if (into_id == rec.id) throw DomainError(ErrorKind::kConflict, "a case cannot be merged into itself");
+  // Both rows locked in id order, as every batch does, so two merges cannot deadlock.
+  auto into = store::LoadCase(sql, into_id, /*lock=*/true);
+  if (!into || !CanSee(actor, *into)) throw NotFound(into_id);
+  if (IsFinal(*into)) {
+    throw DomainError(ErrorKind::kConflict, "case " + into->public_no + " is closed; merge into an open case");
+  }
+  if (into->merged_into) {
+    throw DomainError(ErrorKind::kConflict, "case " + into->public_no + " was itself merged into another case");
+  }
+  command.data["into_public_no"] = into->public_no;
+  const Timestamp now = clock_.Now();
+  const auto calendar = calendar_.Get();
+  const auto wf = WorkflowOf(rec);
+  Outcome out = Machine(*calendar).Apply(*wf, rec.state, command, actor, now).ValueOrThrow();
+  Persist(sql, *wf, rec, out, /*inserted_already=*/false);
+  store::SetMergedInto(sql, rec.id, into->id);
+  rec.merged_into = into->id;
+  rec.updated_at = now;
+  RecordIn(sql, *into,
+           AuditEvent{"merged_in", into->state.state, into->state.state, actor.login, now,
+                      {{"case_id", std::to_string(rec.id)}, {"public_no", rec.public_no}}, command.comment});
+}
+
+void CaseService::RecordIn(soci::session& sql, store::CaseRecord& rec, AuditEvent event) {
+  Outcome out;
+  out.next = rec.state;
+  out.events.push_back(std::move(event));
+  store::SaveOutcome(sql, rec.id, rec.row_version, out);
+  rec.row_version += 1;
+}
+
+bool CaseService::IsFinal(const store::CaseRecord& rec) {
+  const StateDef* s = WorkflowOf(rec)->FindState(rec.state.state);
+  return s && s->final;
 }
 
 std::vector<store::EventRow> CaseService::Events(const Actor& actor, std::int64_t id) {

@@ -33,6 +33,7 @@ struct CreateCaseInput {
   std::string petitioner_json = "{}";
   std::optional<Timestamp> received_at;  // default: now
   std::optional<std::string> external_ref;
+  int priority = 0;  // from routing.yaml
 };
 
 // A case as a caller may see it now.
@@ -63,6 +64,17 @@ class CaseService {
   // kInvalid for a bad channel or missing subject/body/office; kUnprocessable if no
   // workflow serves the channel; kConflict if (channel, external_ref) already exists.
   CreatedCase Create(const Actor& actor, const CreateCaseInput& input);
+  // Create's work inside the caller's transaction (the intake pipeline's); the view is
+  // left to the caller (View).
+  std::pair<store::CaseRecord, std::string> CreateIn(soci::session& sql, const Actor& actor,
+                                                     const CreateCaseInput& input);
+  // Applies `command` to `rec` (loaded with its row lock) inside the caller's transaction.
+  void ApplyIn(soci::session& sql, const Actor& actor, store::CaseRecord& rec, const Command& command);
+  // Appends an audit event that changes nothing else (a news item attached to its story).
+  void RecordIn(soci::session& sql, store::CaseRecord& rec, AuditEvent event);
+  // Whether the case sits in a final state of its workflow.
+  bool IsFinal(const store::CaseRecord& rec);
+  CaseView View(const Actor& actor, store::CaseRecord record);
 
   CaseView Get(const Actor& actor, std::int64_t id);
 
@@ -99,7 +111,9 @@ class CaseService {
   void Persist(soci::session& sql, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
                bool inserted_already);
   bool CanSee(const Actor& actor, const store::CaseRecord& c) const;
-  CaseView View(const Actor& actor, store::CaseRecord record);
+  // The built-in "merge" (併案): `rec` ends in the workflow's merge transition and
+  // points at data["into"], whose audit trail records it; one transaction.
+  void Merge(soci::session& sql, const Actor& actor, store::CaseRecord& rec, Command command);
   std::shared_ptr<const Workflow> WorkflowOf(const store::CaseRecord& c);
 
   store::Database& db_;

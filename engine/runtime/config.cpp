@@ -52,7 +52,48 @@ class ConfigLoader {
       Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
       return Finish();
     }
-    Keys(root, {"smtp", "sms", "webhooks", "dispatcher"}, "the config");
+    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news"}, "the config");
+    if (auto h = root["hotline"]) {
+      if (Map(h, "hotline")) {
+        Keys(h, {"secret"}, "hotline");
+        config_.hotline.secret = Str(h, "secret", true);
+      }
+    }
+    if (auto m = root["mailbox"]) {
+      if (Map(m, "mailbox")) {
+        Keys(m, {"maildir", "confirm_days", "public_url", "max_attachment", "interval"}, "mailbox");
+        config_.mailbox.maildir = Str(m, "maildir", false);
+        if (auto n = m["confirm_days"]) config_.mailbox.confirm_days = Whole(n, "confirm_days");
+        if (auto u = m["public_url"]) config_.mailbox.public_url = Str(m, "public_url", true);
+        if (auto n = m["max_attachment"]) config_.mailbox.max_attachment = static_cast<std::size_t>(Whole(n, "max_attachment"));
+        Interval(m, "interval", config_.mailbox.interval);
+      }
+    }
+    if (auto news = root["news"]) {
+      if (Map(news, "news")) {
+        Keys(news, {"feeds"}, "news");
+        const YAML::Node feeds = news["feeds"];
+        if (!feeds || !feeds.IsSequence()) {
+          Report(feeds ? feeds.Mark() : news.Mark(), "news.feeds must be a list of { url, office, keywords, exclude, interval }");
+        } else {
+          for (const auto& f : feeds) {
+            if (!Map(f, "a news feed")) continue;
+            Keys(f, {"url", "office", "keywords", "exclude", "interval"}, "a news feed");
+            NewsFeedConfig feed;
+            feed.url = Str(f, "url", true);
+            if (!feed.url.empty() && feed.url.rfind("http://", 0) != 0 && feed.url.rfind("https://", 0) != 0) {
+              Report(f["url"].Mark(), "a feed url must start with http:// or https://");
+            }
+            feed.office = Str(f, "office", true);
+            feed.keywords = List(f, "keywords");
+            if (feed.keywords.empty()) Report(f.Mark(), "a news feed needs keywords: [...] to match items");
+            feed.exclude = List(f, "exclude");
+            Interval(f, "interval", feed.interval);
+            config_.news_feeds.push_back(std::move(feed));
+          }
+        }
+      }
+    }
     if (auto smtp = root["smtp"]) {
       if (Map(smtp, "smtp")) {
         Keys(smtp, {"url", "from", "username", "password"}, "smtp");
@@ -120,6 +161,30 @@ class ConfigLoader {
   }
   std::string Str(const YAML::Node& map, const std::string& key, bool required) {
     return check_.Scalar(map, key, required).value_or("");
+  }
+  int Whole(const YAML::Node& n, const std::string& what) {
+    int v = 0;
+    const std::string sv = n.IsScalar() ? n.Scalar() : "";
+    auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), v);
+    if (sv.empty() || ec != std::errc() || ptr != sv.data() + sv.size() || v < 1) {
+      Report(n.Mark(), what + " must be a whole number of at least 1");
+      return 1;
+    }
+    return v;
+  }
+  std::vector<std::string> List(const YAML::Node& map, const std::string& key) {
+    std::vector<std::string> out;
+    const YAML::Node n = map[key];
+    if (!n) return out;
+    if (!n.IsSequence()) {
+      Report(n.Mark(), key + " must be a list such as [戶政, 蘭嶼]");
+      return out;
+    }
+    for (const auto& item : n) {
+      if (item.IsScalar() && !item.Scalar().empty()) out.push_back(item.Scalar());
+      else Report(item.Mark(), key + " must list words");
+    }
+    return out;
   }
   void Interval(const YAML::Node& map, const std::string& key, std::chrono::seconds& out) {
     if (auto n = map[key]) {

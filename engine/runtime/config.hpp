@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/error.hpp"
 #include "engine/runtime/dispatcher.hpp"
@@ -15,6 +16,26 @@ namespace petitiond::runtime {
 //   sms:        { url }
 //   webhooks:   [ { url, secret } ]
 //   dispatcher: { max_attempts, first_retry, max_retry, lease }   (intervals like 30s, 15 minutes)
+//   hotline:    { secret }                                        (1999 platform webhook HMAC key)
+//   mailbox:    { maildir, confirm_days, public_url, max_attachment, interval }
+//   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval } ] }
+struct HotlineConfig {
+  std::string secret;
+};
+struct MailboxConfig {
+  std::string maildir;                 // empty: no Maildir polling
+  int confirm_days = 7;                // the web form's confirmation link is valid this long
+  std::string public_url = "http://127.0.0.1:8080";  // base of links mailed to petitioners
+  std::size_t max_attachment = 10 * 1024 * 1024;     // bytes per attachment
+  std::chrono::seconds interval{30};   // Maildir polling
+};
+struct NewsFeedConfig {
+  std::string url;
+  std::string office;
+  std::vector<std::string> keywords;
+  std::vector<std::string> exclude;
+  std::chrono::seconds interval{15 * 60};
+};
 struct Config {
   SmtpConfig smtp;
   SmsConfig sms;
@@ -23,6 +44,9 @@ struct Config {
   std::chrono::seconds first_retry{30};
   std::chrono::seconds max_retry{3600};
   std::chrono::seconds dispatcher_lease{120};
+  HotlineConfig hotline;
+  MailboxConfig mailbox;
+  std::vector<NewsFeedConfig> news_feeds;
 };
 
 // Reads and validates a config file; every problem as "FILE:LINE:COL: sentence" in the

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "engine/store/intake_store.hpp"
+
 
 namespace petitiond::runtime {
 namespace {
@@ -40,19 +42,24 @@ std::vector<Recipient> Resolve(soci::session& sql, ContactCache& cache, const st
   } else if (target == "director") {
     for (const auto& k : WithRole(sql, cache, "director", "")) add(k);
   } else if (target == "petitioner") {
-    boost::json::error_code ec;
-    auto v = boost::json::parse(c.petitioner_json, ec);
-    Recipient r{"petitioner", std::nullopt, std::nullopt};
-    if (!ec && v.is_object()) {
-      const auto& o = v.as_object();
-      if (auto* e = o.if_contains("email"); e && e->is_string() && !e->as_string().empty()) {
-        r.email = std::string(e->as_string());
+    // Petitioners of cases merged (併案) into this one are kept informed through it.
+    std::vector<std::string> petitioners{c.petitioner_json};
+    for (auto& p : store::MergedPetitioners(sql, c.id)) petitioners.push_back(std::move(p));
+    for (std::size_t i = 0; i < petitioners.size(); ++i) {
+      boost::json::error_code ec;
+      auto v = boost::json::parse(petitioners[i], ec);
+      Recipient r{i == 0 ? "petitioner" : "petitioner" + std::to_string(i), std::nullopt, std::nullopt};
+      if (!ec && v.is_object()) {
+        const auto& o = v.as_object();
+        if (auto* e = o.if_contains("email"); e && e->is_string() && !e->as_string().empty()) {
+          r.email = std::string(e->as_string());
+        }
+        if (auto* p = o.if_contains("phone"); p && p->is_string() && !p->as_string().empty()) {
+          r.phone = std::string(p->as_string());
+        }
       }
-      if (auto* p = o.if_contains("phone"); p && p->is_string() && !p->as_string().empty()) {
-        r.phone = std::string(p->as_string());
-      }
+      out.push_back(r);
     }
-    out.push_back(r);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include "engine/runtime/config.hpp"
@@ -24,17 +25,34 @@ std::vector<std::string> ValidateWorkflowFiles(const std::vector<std::string>& p
       errors.push_back(path + ":1:1: cannot be read");
       continue;
     }
+    if (IsRoutingFile(path)) {
+      auto routing = LoadRouting(text, path);
+      if (!routing) errors.insert(errors.end(), routing.error().details.begin(), routing.error().details.end());
+      continue;
+    }
     auto wf = LoadWorkflow(text, path);
     if (!wf) errors.insert(errors.end(), wf.error().details.begin(), wf.error().details.end());
   }
   return errors;
 }
 
+bool IsRoutingFile(const std::string& path) { return std::filesystem::path(path).filename() == kRoutingFile; }
+
+Routing LoadRoutingFile(const std::string& dir, WorkflowRegistry& registry) {
+  const auto path = (std::filesystem::path(dir) / kRoutingFile).string();
+  if (!std::filesystem::exists(path)) return Routing{};
+  std::set<std::string> names;
+  for (const auto& name : registry.Names()) names.insert(name);
+  return LoadRouting(ReadFileText(path), path, names).ValueOrThrow();
+}
+
 std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& dir) {
   std::vector<std::string> paths;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") paths.push_back(entry.path().string());
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml" && !IsRoutingFile(entry.path().string())) {
+      paths.push_back(entry.path().string());
+    }
   }
   if (ec) throw DomainError(ErrorKind::kInvalid, "workflows directory " + dir + ": " + ec.message());
   std::sort(paths.begin(), paths.end());
@@ -122,6 +140,15 @@ std::shared_ptr<const Workflow> WorkflowRegistry::DefaultFor(const std::string& 
     if (std::find(wf->channels.begin(), wf->channels.end(), channel) != wf->channels.end()) return wf;
   }
   return nullptr;
+}
+
+std::vector<std::string> WorkflowRegistry::Names() {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& [key, wf] : by_version_) {
+    if (names.empty() || names.back() != key.first) names.push_back(key.first);
+  }
+  return names;
 }
 
 }  // namespace petitiond::runtime

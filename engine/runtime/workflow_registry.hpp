@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/routing.hpp"
 #include "engine/workflow.hpp"
 
 namespace petitiond::store {
@@ -37,6 +38,8 @@ class WorkflowRegistry {
   std::shared_ptr<const Workflow> Latest(const std::string& name);
   // The latest version of the workflow whose `channels:` lists `channel`.
   std::shared_ptr<const Workflow> DefaultFor(const std::string& channel);
+  // Names of every deployed workflow.
+  std::vector<std::string> Names();
 
  private:
   store::Database& db_;
@@ -46,6 +49,14 @@ class WorkflowRegistry {
 
 // Reads and validates workflow files without a database (petitiond validate).
 // Returns every error line ("FILE:LINE:COL: sentence"); empty means all valid.
+// routing.yaml files among `paths` are checked as routing files.
 std::vector<std::string> ValidateWorkflowFiles(const std::vector<std::string>& paths);
+
+// A workflows directory may hold routing.yaml (engine/routing.hpp) beside the workflows.
+inline constexpr const char* kRoutingFile = "routing.yaml";
+bool IsRoutingFile(const std::string& path);
+// DIR/routing.yaml checked against the deployed workflows (kInvalid with FILE:LINE:COL
+// details); no file: no rules, every channel goes to its default workflow.
+Routing LoadRoutingFile(const std::string& dir, WorkflowRegistry& registry);
 
 }  // namespace petitiond::runtime

@@ -26,7 +26,7 @@ constexpr const char* kCaseColumns =
     "SELECT id, public_no, channel, workflow_name, workflow_version, state, office, category, subject, body, "
     "petitioner::text, confidential::int, assignee, overdue::int, priority, row_version, external_ref, "
     "extract(epoch FROM received_at)::bigint, extract(epoch FROM created_at)::bigint, "
-    "extract(epoch FROM updated_at)::bigint FROM cases";
+    "extract(epoch FROM updated_at)::bigint, merged_into FROM cases";
 
 constexpr const char* kClockColumns =
     "SELECT case_id, name, extract(epoch FROM started_at)::bigint, extract(epoch FROM due_at)::bigint, "
@@ -115,6 +115,7 @@ CaseRecord ReadCase(const soci::row& r) {
   c.received_at = FromEpoch(r.get<long long>(17));
   c.created_at = FromEpoch(r.get<long long>(18));
   c.updated_at = FromEpoch(r.get<long long>(19));
+  if (auto m = Opt<long long>(r, 20)) c.merged_into = *m;
   c.state.office = c.office;
   c.state.received_at = c.received_at;
   return c;

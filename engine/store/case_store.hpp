@@ -38,6 +38,7 @@ struct CaseRecord : CaseFields {
   std::string public_no;
   bool confidential = false;
   std::int64_t row_version = 0;
+  std::optional<std::int64_t> merged_into;  // set by a merge (併案): the surviving case
   Timestamp created_at{};
   Timestamp updated_at{};
   CaseState state;

@@ -6,7 +6,12 @@
 
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/case_service.hpp"
+#include "engine/runtime/intake_service.hpp"
+#include "connectors/hotline/hotline.hpp"
 #include "engine/runtime/workflow_registry.hpp"
+#include "engine/store/database.hpp"
+
+#include <soci/soci.h>
 #include "tests/common/pg_fixture.hpp"
 
 namespace petitiond {
@@ -26,8 +31,10 @@ class ApiTest : public testing::Test {
         registry_(t_.db()),
         cases_(t_.db(), registry_, calendar_, clock_),
         auth_(t_.db(), clock_),
-        api_(t_.db(), auth_, cases_) {
+        intake_service_(t_.db(), cases_, clock_),
+        api_(t_.db(), auth_, cases_, intake_service_, clock_, api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
+    intake_service_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
     auth_.AddUser("lin", "intake-pass", {"intake"}, "main");
     auth_.AddUser("chen", "supervisor-pass", {"supervisor"}, "main");
     auth_.AddUser("wang", "handler-pass", {"handler"}, "main");
@@ -91,6 +98,7 @@ class ApiTest : public testing::Test {
   runtime::WorkflowRegistry registry_;
   runtime::CaseService cases_;
   runtime::AuthService auth_;
+  runtime::IntakeService intake_service_;
   api::Api api_;
   std::string intake_, supervisor_, handler_, admin_;
 };
@@ -105,7 +113,7 @@ std::string HeaderOf(const Response& r, const std::string& name) {
 TEST_F(ApiTest, CreateReturnsTheCaseWithAnAccessCodeAndETag) {
   Response r = Call("POST", "/api/v1/cases", intake_,
                     R"({"channel":"hotline","office":"main","subject":"s","body":"b",)"
-                    R"("received_at":"2026-11-20T09:00:00+08:00"})");
+                    R"("petitioner":{"phone":"0911222333"},"received_at":"2026-11-20T09:00:00+08:00"})");
   ASSERT_EQ(r.status, 201) << r.body;
   auto o = Body(r);
   EXPECT_EQ(o.at("state").as_string(), "received");
@@ -232,7 +240,7 @@ TEST_F(ApiTest, ClocksShowWorkdaysLeftExtensionsAndPause) {
   EXPECT_TRUE(clock.at("paused_since").is_null());
   EXPECT_FALSE(clock.at("calendar_incomplete").as_bool());
   ASSERT_EQ(Event(id, supervisor_, "\"1\"", R"({"event":"assign","data":{"assignee":"wang"}})").status, 200);
-  Response asked = Event(id, handler_, "\"2\"", R"({"event":"ask","comment":"請補附戶口名簿影本"})");
+  Response asked = Event(id, handler_, "\"2\"", R"({"event":"ask","data":{"missing":"戶口名簿影本"},"comment":"請補附戶口名簿影本"})");
   ASSERT_EQ(asked.status, 200) << asked.body;
   auto response_clock = Body(asked).at("clocks").as_array()[1];
   EXPECT_EQ(response_clock.at("name").as_string(), "response");
@@ -285,6 +293,144 @@ TEST_F(ApiTest, HealthAndReadiness) {
   EXPECT_EQ(Call("GET", "/healthz").status, 200);
   Response ready = Call("GET", "/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
+}
+
+// ---- Channels (issue #4) ----
+
+class ChannelApiTest : public ApiTest {
+ protected:
+  Response Dispatch(const std::string& body, const std::string& secret = "platform-secret", long skew = 0) {
+    const std::string ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count() + skew);
+    return Call("POST", "/api/v1/intake/hotline", "", body,
+                {{"x-timestamp", ts}, {"x-signature", connectors::hotline::Sign(secret, ts, body)}});
+  }
+  long long Count(const std::string& query) {
+    long long n = 0;
+    t_.db().Run([&](soci::session& sql) { sql << query, soci::into(n); });
+    return n;
+  }
+  static constexpr const char* kDispatch =
+      R"({"case_id":"TT-1999-0042","service_name":"陳情","subject":"門牌錯誤","description":"蘭嶼鄉紅頭村門牌錯誤",)"
+      R"("district":"蘭嶼鄉","address":"紅頭村1號","petitioner":{"name":"林","phone":"0922000333"},)"
+      R"("created_at":"2026-11-26T09:00:00+08:00"})";
+};
+
+TEST_F(ChannelApiTest, TheHotlineWebhookCreatesOnceAndRoutesByDistrict) {
+  Response first = Dispatch(kDispatch);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto o = Body(first);
+  EXPECT_EQ(o.at("office").as_string(), "lanyu") << "routing.yaml sends 蘭嶼 to the Lanyu office";
+  EXPECT_EQ(o.at("external_ref").as_string(), "TT-1999-0042");
+  Response again = Dispatch(kDispatch);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Body(again).at("id"), o.at("id")) << "the same platform case id returns the same case";
+  EXPECT_EQ(Body(again).at("intake").at("status").as_string(), "duplicate");
+  EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE external_ref = 'TT-1999-0042'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE channel = 'hotline'"), 2) << "every input is kept raw";
+
+  ExpectProblem(Dispatch(kDispatch, "wrong-secret"), 401);
+  ExpectProblem(Dispatch(kDispatch, "platform-secret", -301), 401);
+  Response malformed = Dispatch(R"({"subject":"no case id"})");
+  ExpectProblem(malformed, 400);
+  Response rejected = Call("GET", "/api/v1/intake?status=rejected", supervisor_);
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  auto items = Body(rejected).at("items").as_array();
+  ASSERT_EQ(items.size(), 1u) << "a bad signature is refused, not stored; a bad body is stored";
+  EXPECT_NE(std::string(items[0].at("reason").as_string()).find("case_id is required"), std::string::npos);
+  ExpectProblem(Call("GET", "/api/v1/intake", intake_), 403);
+
+  Response list = Call("GET", "/api/v1/cases?channel=hotline&office=lanyu", admin_);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(Body(list).at("items").as_array().size(), 1u);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/cases?channel=mailbox", admin_)).at("items").as_array().size(), 0u);
+}
+
+TEST_F(ChannelApiTest, StaffIntakeListsPossibleRepeatsAndASupervisorMerges) {
+  const std::int64_t first = CreateCase();  // 陳小姐 0911000111, 戶口名簿
+  Response second = Call("POST", "/api/v1/cases", intake_,
+                         R"({"channel":"hotline","office":"main","subject":"戶口名簿","body":"還沒收到補發",)"
+                         R"("petitioner":{"name":"陳小姐","phone":"0911000111","email":"chen@example.tw"}})");
+  ASSERT_EQ(second.status, 201) << second.body;
+  auto dups = Body(second).at("possible_duplicates").as_array();
+  ASSERT_EQ(dups.size(), 1u) << second.body;
+  EXPECT_EQ(dups[0].at("id").as_int64(), first);
+  const std::int64_t repeat = Body(second).at("id").as_int64();
+
+  Response merged = Event(repeat, supervisor_, HeaderOf(second, "ETag"),
+                          R"({"event":"merge","data":{"into":")" + std::to_string(first) + R"("}})");
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(Body(merged).at("state").as_string(), "merged");
+  auto events = Body(Call("GET", "/api/v1/cases/" + std::to_string(first) + "/events", supervisor_)).at("items").as_array();
+  EXPECT_EQ(events.back().at("event").as_string(), "merged_in");
+  // The merged case's petitioner hears of the merge, and hears later notices through
+  // the surviving case.
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient = 'chen@example.tw' AND subject LIKE '%併案%'"), 1);
+  Response surviving = Call("GET", "/api/v1/cases/" + std::to_string(first), supervisor_);
+  Response transfer = Event(first, supervisor_, HeaderOf(surviving, "ETag"),
+                            R"({"event":"transfer","data":{"agency":"臺東縣政府","reason":"非本所權責"}})");
+  ASSERT_EQ(transfer.status, 200) << transfer.body;
+  EXPECT_EQ(Body(transfer).at("state").as_string(), "transferred");
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE subject LIKE '%移送%' AND body LIKE '%臺東縣政府%'"), 2)
+      << "both petitioners: the case's own (SMS) and the merged case's (e-mail)";
+  ExpectProblem(Event(repeat, supervisor_, HeaderOf(merged, "ETag"), R"({"event":"merge","data":{"into":"1"}})"), 409);
+}
+
+TEST_F(ChannelApiTest, InputWithoutContentOrIdentityIsRegisteredOnly) {
+  Response anonymous = Call("POST", "/api/v1/cases", intake_,
+                            R"({"channel":"hotline","office":"main","subject":"門牌","body":"門牌錯誤"})");
+  ASSERT_EQ(anonymous.status, 201) << anonymous.body;
+  EXPECT_EQ(Body(anonymous).at("state").as_string(), "registered_only");
+  EXPECT_EQ(Body(anonymous).at("intake").at("status").as_string(), "registered_only");
+  Response listed = Call("GET", "/api/v1/intake?status=registered_only", supervisor_);
+  ASSERT_EQ(Body(listed).at("items").as_array().size(), 1u);
+  EXPECT_NE(std::string(Body(listed).at("items").as_array()[0].at("reason").as_string()).find("無具名"),
+            std::string::npos);
+}
+
+TEST_F(ChannelApiTest, AskingListsEveryMissingItemOnceAndPausesTheClock) {
+  const std::int64_t id = CreateCase();
+  Response assigned = Event(id, supervisor_, "\"1\"", R"({"event":"assign","data":{"assignee":"wang"}})");
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  ExpectProblem(Event(id, handler_, "\"2\"", R"({"event":"ask"})"), 422);
+  Response asked = Event(id, handler_, "\"2\"", R"({"event":"ask","data":{"missing":"身分證影本；委託書"}})");
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_TRUE(Body(asked).at("clocks").as_array()[1].at("paused").as_bool());
+  Response answered = Event(id, handler_, "\"3\"", R"({"event":"answer"})");
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  ExpectProblem(Event(id, handler_, "\"4\"", R"({"event":"ask","data":{"missing":"再一項"}})"), 409);
+}
+
+TEST_F(ChannelApiTest, TheMailboxFormWaitsForTheSenderToConfirm) {
+  Response sent = Call("POST", "/public/mailbox", "",
+                       "name=%E6%9E%97&email=lin%40example.tw&phone=&subject=%E9%96%80%E7%89%8C&body=%E8%AB%8B%E5%95%8F",
+                       {{"content-type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0) << "no case before confirmation";
+  std::string body;
+  t_.db().Run([&](soci::session& sql) { sql << "SELECT body FROM outbox WHERE recipient = 'lin@example.tw'", soci::into(body); });
+  const auto at = body.find("token=");
+  ASSERT_NE(at, std::string::npos) << body;
+  const std::string token = body.substr(at + 6, 64);
+  ExpectProblem(Call("GET", "/public/mailbox/confirm?token=not-a-token"), 404);
+  Response confirmed = Call("GET", "/public/mailbox/confirm?token=" + token);
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE channel = 'mailbox'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE subject LIKE '%受理通知%' AND body LIKE '%查詢密碼%'"), 1);
+  Response twice = Call("GET", "/public/mailbox/confirm?token=" + token);
+  ASSERT_EQ(twice.status, 200) << twice.body;
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), 1) << "a second click makes no second case";
+
+  ExpectProblem(Call("POST", "/public/mailbox", "", "email=x", {{"content-type", "application/x-www-form-urlencoded"}}), 400);
+  EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE status = 'rejected' AND channel = 'mailbox'"), 1);
+  Response late = Call("POST", "/public/mailbox", "", R"({"email":"wu@example.tw","subject":"s","body":"b"})",
+                       {{"content-type", "application/json"}});
+  ASSERT_EQ(late.status, 202);
+  t_.db().Run([&](soci::session& sql) {
+    sql << "SELECT body FROM outbox WHERE recipient = 'wu@example.tw'", soci::into(body);
+  });
+  clock_.Advance(std::chrono::hours(24 * 8));
+  ExpectProblem(Call("GET", "/public/mailbox/confirm?token=" + body.substr(body.find("token=") + 6, 64)), 409);
 }
 
 }  // namespace

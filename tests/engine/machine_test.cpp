@@ -16,7 +16,7 @@ Timestamp Taipei(int y, unsigned m, unsigned d, int h) { return TaipeiStartOfDay
 class MachineTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::ifstream in(std::string(PETITIOND_SOURCE_DIR) + "/workflows/hotline-1999.yaml");
+    std::ifstream in(std::string(PETITIOND_SOURCE_DIR) + "/tests/engine/hotline-1999-v1.yaml");
     std::stringstream s;
     s << in.rdbuf();
     auto wf = LoadWorkflow(s.str(), "hotline-1999.yaml");

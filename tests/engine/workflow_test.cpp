@@ -26,7 +26,7 @@ TEST(WorkflowTest, LoadsTheShippedHotlineWorkflow) {
                          "hotline-1999.yaml");
   ASSERT_TRUE(wf.ok()) << Joined(wf.error());
   EXPECT_EQ(wf->name, "hotline-1999");
-  EXPECT_EQ(wf->version, 1);
+  EXPECT_EQ(wf->version, 2);
   EXPECT_EQ(wf->InitialState().name, "received");
   ASSERT_NE(wf->FindClock("response"), nullptr);
   EXPECT_EQ(wf->FindClock("response")->within, (Duration{Duration::Unit::kWorkdays, 6}));

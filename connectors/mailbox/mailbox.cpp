@@ -1,0 +1,295 @@
+#include "connectors/mailbox/mailbox.hpp"
+
+#include <gmime/gmime.h>
+#include <sodium.h>
+
+#include <boost/json.hpp>
+#include <boost/url/decode_view.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+namespace petitiond::connectors::mailbox {
+namespace {
+
+void InitGMime() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+template <typename T>
+struct GObjectPtr {
+  T* p = nullptr;
+  explicit GObjectPtr(T* v) : p(v) {}
+  ~GObjectPtr() {
+    if (p) g_object_unref(p);
+  }
+  GObjectPtr(const GObjectPtr&) = delete;
+  GObjectPtr& operator=(const GObjectPtr&) = delete;
+};
+
+struct Walk {
+  std::string plain;
+  std::string html;
+  std::vector<Attachment> attachments;
+  std::string error;
+  const ParseLimits* limits = nullptr;
+};
+
+std::string PartText(GMimePart* part) {
+  if (!GMIME_IS_TEXT_PART(part)) return "";
+  char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+  std::string out = text ? text : "";
+  g_free(text);
+  return out;
+}
+
+std::string PartBytes(GMimePart* part) {
+  GMimeDataWrapper* content = g_mime_part_get_content(part);
+  if (!content) return "";
+  GMimeStream* mem = g_mime_stream_mem_new();
+  g_mime_data_wrapper_write_to_stream(content, mem);
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+  std::string out(reinterpret_cast<const char*>(bytes->data), bytes->len);
+  g_object_unref(mem);
+  return out;
+}
+
+void Visit(GMimeObject* parent, GMimeObject* part, gpointer data) {
+  (void)parent;
+  auto* w = static_cast<Walk*>(data);
+  if (!GMIME_IS_PART(part) || !w->error.empty()) return;
+  GMimePart* p = GMIME_PART(part);
+  GMimeContentType* type = g_mime_object_get_content_type(part);
+  const bool text = g_mime_content_type_is_type(type, "text", "*");
+  if (g_mime_part_is_attachment(p) || !text) {
+    Attachment a;
+    const char* name = g_mime_part_get_filename(p);
+    a.filename = name ? name : "attachment";
+    char* mime = g_mime_content_type_get_mime_type(type);
+    a.content_type = mime ? mime : "application/octet-stream";
+    g_free(mime);
+    a.data = PartBytes(p);
+    if (a.data.size() > w->limits->max_attachment) {
+      w->error = "attachment '" + a.filename + "' is " + std::to_string(a.data.size()) + " bytes, over the limit of " +
+                 std::to_string(w->limits->max_attachment);
+      return;
+    }
+    w->attachments.push_back(std::move(a));
+  } else if (g_mime_content_type_is_type(type, "text", "plain")) {
+    if (w->plain.empty()) w->plain = PartText(p);
+  } else if (g_mime_content_type_is_type(type, "text", "html")) {
+    if (w->html.empty()) w->html = PartText(p);
+  }
+}
+
+void Warning(gint64 offset, GMimeParserWarning code, const gchar* item, gpointer data) {
+  auto* problems = static_cast<std::vector<std::string>*>(data);
+  const char* what = nullptr;
+  switch (code) {
+    case GMIME_WARN_TRUNCATED_MESSAGE: what = "the message is truncated"; break;
+    case GMIME_WARN_MALFORMED_MESSAGE: what = "the message is malformed"; break;
+    case GMIME_WARN_MALFORMED_MULTIPART: what = "a multipart has no parts"; break;
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: what = "a multipart has no boundary"; break;
+    case GMIME_CRIT_NESTING_OVERFLOW: what = "MIME parts are nested too deeply"; break;
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "a MIME part has neither headers nor content"; break;
+    case GMIME_CRIT_INVALID_HEADER_NAME: what = "a header name is invalid"; break;
+    default: return;  // tolerable: the message still reads correctly
+  }
+  std::string p = what;
+  if (item && *item) p += std::string(" (") + item + ")";
+  if (offset >= 0) p += " at byte " + std::to_string(offset);
+  problems->push_back(p);
+}
+
+std::string Trim(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+}  // namespace
+
+std::string HtmlToText(std::string_view html) {
+  std::string out;
+  for (std::size_t i = 0; i < html.size();) {
+    if (html[i] == '<') {
+      const auto end = html.find('>', i);
+      if (end == std::string_view::npos) break;
+      std::string tag(html.substr(i + 1, end - i - 1));
+      for (auto& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const std::string name = tag.substr(tag[0] == '/' ? 1 : 0, tag.find_first_of(" />", 1) - (tag[0] == '/' ? 1 : 0));
+      if (name == "script" || name == "style") {
+        const auto close = html.find("</" + name, end);
+        i = close == std::string_view::npos ? html.size() : html.find('>', close) + 1;
+        continue;
+      }
+      if (name == "br" || name == "p" || name == "div" || name == "li" || name == "tr" || name == "h1" ||
+          name == "h2" || name == "h3") {
+        if (!out.empty() && out.back() != '\n') out += '\n';
+      }
+      i = end + 1;
+    } else if (html[i] == '&') {
+      static const std::map<std::string, std::string> entities = {
+          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", " "}};
+      bool matched = false;
+      for (const auto& [e, v] : entities) {
+        if (html.substr(i, e.size()) == e) {
+          out += v;
+          i += e.size();
+          matched = true;
+          break;
+        }
+      }
+      if (!matched) out += html[i++];
+    } else {
+      out += html[i++];
+    }
+  }
+  return Trim(out);
+}
+
+Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits) {
+  InitGMime();
+  Intake in;
+  in.channel = "mailbox";
+  in.source = source;
+  in.content_type = "message/rfc822";
+  in.raw = raw;
+  auto reject = [](const std::string& why) { return Error{ErrorKind::kInvalid, why, {}}; };
+  if (raw.empty()) return reject("the message is empty");
+
+  std::vector<std::string> problems;
+  GMimeParserOptions* options = g_mime_parser_options_new();
+  g_mime_parser_options_set_warning_callback(options, Warning, &problems);
+  // Undeclared 8-bit text in Taiwanese mail is usually Big5; try UTF-8 first.
+  const char* fallback[] = {"utf-8", "big5", "gb18030", nullptr};
+  g_mime_parser_options_set_fallback_charsets(options, fallback);
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
+  GObjectPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.p, options));
+  g_mime_parser_options_free(options);
+  if (!message.p) return reject("not a MIME message");
+  if (!problems.empty()) {
+    std::string why;
+    for (const auto& p : problems) why += (why.empty() ? "" : "; ") + p;
+    return reject(why);
+  }
+
+  if (const char* id = g_mime_message_get_message_id(message.p); id && *id) {
+    in.external_ref = std::string("<") + id + ">";
+  } else {
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+    static const char* digits = "0123456789abcdef";
+    std::string hex;
+    for (unsigned char c : hash) {
+      hex += digits[c >> 4];
+      hex += digits[c & 15];
+    }
+    in.external_ref = "sha256:" + hex;
+  }
+  InternetAddressList* from = g_mime_message_get_from(message.p);
+  InternetAddress* sender = from && internet_address_list_length(from) > 0 ? internet_address_list_get_address(from, 0)
+                                                                           : nullptr;
+  if (!sender || !INTERNET_ADDRESS_IS_MAILBOX(sender)) return reject("the message has no sender (From)");
+  if (const char* name = internet_address_get_name(sender)) in.petitioner.name = name;
+  if (const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(sender))) {
+    in.petitioner.email = addr;
+  }
+  if (in.petitioner.email.find('@') == std::string::npos) return reject("the sender's address is not an e-mail address");
+  if (GDateTime* date = g_mime_message_get_date(message.p)) {
+    in.received_at = Timestamp(std::chrono::seconds(g_date_time_to_unix(date)));
+  }
+  if (const char* subject = g_mime_message_get_subject(message.p)) in.subject = Trim(subject);
+
+  Walk walk;
+  walk.limits = &limits;
+  GMimeObject* body = g_mime_message_get_mime_part(message.p);
+  if (!body) return reject("the message has no body");
+  if (GMIME_IS_MULTIPART(body)) {
+    g_mime_multipart_foreach(GMIME_MULTIPART(body), Visit, &walk);
+  } else {
+    Visit(nullptr, body, &walk);
+  }
+  if (!walk.error.empty()) return reject(walk.error);
+  in.body = Trim(!walk.plain.empty() ? walk.plain : HtmlToText(walk.html));
+  in.attachments = std::move(walk.attachments);
+  return in;
+}
+
+Result<Intake> ParseForm(const std::string& body, const std::string& content_type) {
+  std::map<std::string, std::string> f;
+  if (content_type.find("application/json") != std::string::npos) {
+    boost::json::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    if (ec || !v.is_object()) return Error{ErrorKind::kInvalid, "the body must be a JSON object", {}};
+    for (const auto& [k, val] : v.as_object()) {
+      if (val.is_string()) f[std::string(k)] = std::string(val.as_string());
+    }
+  } else {
+    // HTML forms write spaces as '+'.
+    std::string encoded = body;
+    for (std::size_t at = encoded.find('+'); at != std::string::npos; at = encoded.find('+', at)) {
+      encoded.replace(at, 1, "%20");
+    }
+    auto params = boost::urls::parse_query(encoded);
+    if (!params) return Error{ErrorKind::kInvalid, "the form is not application/x-www-form-urlencoded", {}};
+    for (const auto& p : *params) {
+      const boost::urls::decode_view key = *p.key;
+      const boost::urls::decode_view value = *p.value;
+      f[std::string(key.begin(), key.end())] = std::string(value.begin(), value.end());
+    }
+  }
+  Error bad{ErrorKind::kInvalid, "the mailbox form is incomplete", {}};
+  Intake in;
+  in.channel = "mailbox";
+  in.source = "mailbox web form";
+  in.content_type = content_type.empty() ? "application/x-www-form-urlencoded" : content_type;
+  in.raw = body;
+  in.petitioner.name = Trim(f["name"]);
+  in.petitioner.email = Trim(f["email"]);
+  in.petitioner.phone = Trim(f["phone"]);
+  in.subject = Trim(f["subject"]);
+  in.body = Trim(f["body"]);
+  if (in.petitioner.email.empty()) bad.details.push_back("email is required: the confirmation link is sent there");
+  else if (in.petitioner.email.find('@') == std::string::npos) bad.details.push_back("email is not an e-mail address");
+  if (in.subject.empty()) bad.details.push_back("subject is required");
+  if (in.body.empty()) bad.details.push_back("body is required");
+  if (in.subject.size() > 500) bad.details.push_back("subject is longer than 500 bytes");
+  if (in.body.size() > 100000) bad.details.push_back("body is longer than 100,000 bytes");
+  if (!bad.details.empty()) return bad;
+  return in;
+}
+
+int DrainMaildir(const std::string& maildir,
+                 const std::function<bool(const std::string& path, const std::string& raw)>& take) {
+  namespace fs = std::filesystem;
+  const fs::path dir(maildir);
+  std::error_code ec;
+  fs::create_directories(dir / "cur", ec);
+  fs::create_directories(dir / "tmp", ec);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir / "new", ec)) {
+    if (e.is_regular_file()) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  int taken = 0;
+  for (const auto& path : files) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) continue;  // taken by another node meanwhile
+    std::ostringstream raw;
+    raw << file.rdbuf();
+    if (!take(path.string(), raw.str())) break;
+    // Maildir: a message read is moved to cur/ with the ":2," info suffix.
+    fs::rename(path, dir / "cur" / (path.filename().string() + ":2,S"), ec);
+    ++taken;
+  }
+  return taken;
+}
+
+}  // namespace petitiond::connectors::mailbox

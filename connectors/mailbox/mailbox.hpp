@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/intake.hpp"
+
+namespace petitiond::connectors::mailbox {
+
+struct ParseLimits {
+  std::size_t max_attachment = 10 * 1024 * 1024;  // bytes per file; larger: the message is rejected
+};
+
+// One message of the director's mailbox, parsed with GMime: Message-ID (dedupe; the
+// SHA-256 of the message if it has none), From, Date, Subject (RFC 2047 words
+// decoded), the body as UTF-8 whatever its charset (text/plain preferred, HTML
+// reduced to text), attachments. kInvalid with the reason for a message that cannot be
+// taken: not MIME, truncated, no sender, an attachment over the limit.
+Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits = {});
+
+// HTML reduced to its text: tags dropped, block elements as line breaks, the common
+// entities decoded.
+std::string HtmlToText(std::string_view html);
+
+// The public mailbox form (application/x-www-form-urlencoded or JSON) with name,
+// email, phone, subject, body. kInvalid names each missing or bad field.
+Result<Intake> ParseForm(const std::string& body, const std::string& content_type);
+
+// A Maildir: messages arrive in new/; one moves to cur/ only after `take` returned
+// true (its case, or its rejection, is committed). Returns how many were taken.
+// A message `take` returns false for (the database is down) stays in new/.
+int DrainMaildir(const std::string& maildir, const std::function<bool(const std::string& path,
+                                                                      const std::string& raw)>& take);
+
+}  // namespace petitiond::connectors::mailbox

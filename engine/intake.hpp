@@ -1,0 +1,51 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/time.hpp"
+
+namespace petitiond {
+
+// Who petitions. Any part may be empty (anonymous calls, news reports).
+struct Petitioner {
+  std::string name;
+  std::string phone;
+  std::string email;
+  std::string address;
+  bool Empty() const { return name.empty() && phone.empty() && email.empty() && address.empty(); }
+};
+
+struct Attachment {
+  std::string filename;
+  std::string content_type;
+  std::string data;
+};
+
+// One input from a channel, as its connector understood it. The runtime's intake
+// pipeline stores `raw` whatever happens, then deduplicates, routes and creates the
+// case (engine/runtime/intake_service.hpp).
+struct Intake {
+  std::string channel;                      // hotline, mailbox, news, counter
+  std::string source;                       // where it came from, for people: "webhook", "calls.csv:12"
+  std::optional<std::string> external_ref;  // platform case id, Message-ID, feed GUID or link
+  std::string content_type;                 // of raw
+  std::string raw;                          // the input exactly as it arrived
+  std::string subject;
+  std::string body;
+  Petitioner petitioner;
+  std::optional<std::string> workflow;  // chosen by staff; otherwise routing.yaml decides
+  std::optional<std::string> office;    // chosen by staff; otherwise routing.yaml decides
+  std::optional<std::string> category;  // chosen by staff; otherwise routing.yaml decides
+  std::string place;                    // district or address, matched by routing keywords
+  std::optional<Timestamp> received_at;
+  std::vector<Attachment> attachments;
+};
+
+// Why an input is registered but not handled (行政程序法 §173, 要點 14), or nullopt:
+// no concrete content (no letter or ideograph in subject and body), or a petition with
+// no name and no contact at all. News reports have no petitioner and are exempt.
+std::optional<std::string> RegisteredOnlyReason(const Intake& in);
+
+}  // namespace petitiond

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/intake.hpp"
+#include "engine/routing.hpp"
+#include "engine/runtime/case_service.hpp"
+#include "engine/store/intake_store.hpp"
+
+namespace petitiond::runtime {
+
+struct IntakeOptions {
+  // Same petitioner (phone or e-mail) on a similar subject within this window: a
+  // possible repeated petition, shown to staff, merged by a supervisor.
+  std::chrono::hours duplicate_window{24 * 30};
+  double similar_subject = 0.4;  // engine/similarity.hpp
+  // A news item on a story that already has an open case within this window attaches
+  // to that case instead of opening a new one.
+  std::chrono::hours news_story_window{24};
+  double same_story = 0.3;
+};
+
+// What became of one input.
+struct IntakeResult {
+  std::int64_t intake_id = 0;
+  std::string status;  // accepted, duplicate, merged, registered_only, rejected, pending
+  std::optional<std::string> reason;
+  std::optional<store::CaseRecord> record;  // the case made, or the existing one
+  std::string access_code;                  // only for a new case
+  std::vector<store::PetitionerCase> possible_duplicates;
+};
+
+// The intake pipeline (DESIGN.md "Data flow"): every input is stored raw in intake_raw,
+// deduplicated by (channel, external_ref), checked against the registered-only rules,
+// routed by routing.yaml and turned into a case, all in one transaction, with its
+// outcome recorded on the raw row. Blocking (database): call from worker threads.
+class IntakeService {
+ public:
+  IntakeService(store::Database& db, CaseService& cases, const Clock& clock, IntakeOptions options = {})
+      : db_(db), cases_(cases), clock_(clock), options_(options), routing_(std::make_shared<Routing>()) {}
+
+  void SetRouting(Routing routing);
+  std::shared_ptr<const Routing> routing() const;
+
+  // A case from `in`, or the existing case for its (channel, external_ref). `actor` is
+  // the staff member for staff intake, Actor::System() for connectors. Domain errors
+  // (bad office, no workflow) are stored as rejected and rethrown.
+  IntakeResult Submit(const Actor& actor, const Intake& in);
+  // Keeps an input the connector could not read: stored raw as rejected with `reason`.
+  std::int64_t Reject(const Intake& in, const std::string& reason);
+
+  // The public mailbox form: stores the submission as pending and returns a token for
+  // the confirmation link, valid until `expires`. Confirm turns it into a case once.
+  // A confirmation mail with `confirm_url` + token goes to the sender through the outbox.
+  std::pair<std::int64_t, std::string> SubmitPending(const Intake& in, Timestamp expires,
+                                                     const std::string& confirm_url);
+  // The case for a confirmed submission (once; a second click returns the same case).
+  // `reparse` turns the stored raw submission back into its Intake. kNotFound for an
+  // unknown token, kConflict once it has expired.
+  IntakeResult Confirm(const std::string& token, const std::function<Intake(const std::string& raw)>& reparse);
+
+  // intake_raw rows; supervisors, directors and admins only.
+  std::vector<store::IntakeRow> List(const Actor& actor, const store::IntakeFilter& filter);
+
+ private:
+  IntakeResult SubmitIn(soci::session& sql, const Actor& actor, const Intake& in, std::int64_t intake_id);
+  std::vector<store::PetitionerCase> PossibleDuplicates(soci::session& sql, const Intake& in,
+                                                        std::optional<std::int64_t> except);
+
+  store::Database& db_;
+  CaseService& cases_;
+  const Clock& clock_;
+  IntakeOptions options_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Routing> routing_;
+};
+
+// JSON of a petitioner as cases.petitioner stores it.
+std::string PetitionerJson(const Petitioner& p);
+
+}  // namespace petitiond::runtime

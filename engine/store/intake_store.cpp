@@ -1,0 +1,243 @@
+#include "engine/store/intake_store.hpp"
+
+#include <soci/soci.h>
+
+#include "engine/store/pg_array.hpp"
+
+namespace petitiond::store {
+namespace {
+
+std::string Hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+std::string Unhex(const std::string& hex) {
+  auto value = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(value(hex[i]) * 16 + value(hex[i + 1]));
+  return out;
+}
+
+soci::indicator Ind(bool present) { return present ? soci::i_ok : soci::i_null; }
+
+template <typename T>
+std::optional<T> Opt(const soci::row& r, std::size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+  return r.get<T>(i);
+}
+
+constexpr const char* kIntakeColumns =
+    "SELECT i.id, i.channel, i.source, i.external_ref, i.content_type, octet_length(i.raw), i.status, i.reason, "
+    "i.case_id, c.public_no, extract(epoch FROM i.received_at)::bigint FROM intake_raw i "
+    "LEFT JOIN cases c ON c.id = i.case_id";
+
+IntakeRow ReadIntake(const soci::row& r) {
+  IntakeRow row;
+  row.id = r.get<long long>(0);
+  row.channel = r.get<std::string>(1);
+  row.source = r.get<std::string>(2);
+  row.external_ref = Opt<std::string>(r, 3);
+  row.content_type = r.get<std::string>(4);
+  row.raw_size = r.get<int>(5);
+  row.status = r.get<std::string>(6);
+  row.reason = Opt<std::string>(r, 7);
+  if (auto c = Opt<long long>(r, 8)) row.case_id = *c;
+  row.public_no = Opt<std::string>(r, 9);
+  row.received_at = Timestamp(std::chrono::seconds(r.get<long long>(10)));
+  return row;
+}
+
+std::vector<PetitionerCase> ReadCases(soci::rowset<soci::row>& rows) {
+  std::vector<PetitionerCase> out;
+  for (const auto& r : rows) {
+    out.push_back(PetitionerCase{r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2),
+                                 r.get<std::string>(3), Timestamp(std::chrono::seconds(r.get<long long>(4)))});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::int64_t InsertIntake(soci::session& sql, const Intake& in, const std::string& status,
+                          const std::optional<std::string>& reason, std::optional<std::int64_t> case_id) {
+  const std::string raw = Hex(in.raw), ref = in.external_ref.value_or(""), why = reason.value_or("");
+  const long long cid = case_id.value_or(0);
+  soci::indicator ref_ind = Ind(in.external_ref.has_value()), why_ind = Ind(reason.has_value()),
+                  cid_ind = Ind(case_id.has_value());
+  long long id = 0;
+  sql << "INSERT INTO intake_raw (channel, source, external_ref, content_type, raw, status, reason, case_id) "
+         "VALUES (:channel, :source, :ref, :ct, decode(:raw, 'hex'), :status, :reason, :case_id) RETURNING id",
+      soci::use(in.channel, "channel"), soci::use(in.source, "source"), soci::use(ref, ref_ind, "ref"),
+      soci::use(in.content_type, "ct"), soci::use(raw, "raw"), soci::use(status, "status"),
+      soci::use(why, why_ind, "reason"), soci::use(cid, cid_ind, "case_id"), soci::into(id);
+  return id;
+}
+
+void SetIntakeOutcome(soci::session& sql, std::int64_t id, const std::string& status,
+                      const std::optional<std::string>& reason, std::optional<std::int64_t> case_id) {
+  const std::string why = reason.value_or("");
+  const long long cid = case_id.value_or(0), iid = id;
+  soci::indicator why_ind = Ind(reason.has_value()), cid_ind = Ind(case_id.has_value());
+  sql << "UPDATE intake_raw SET status = :status, reason = :reason, case_id = :case_id WHERE id = :id",
+      soci::use(status, "status"), soci::use(why, why_ind, "reason"), soci::use(cid, cid_ind, "case_id"),
+      soci::use(iid, "id");
+}
+
+std::vector<IntakeRow> ListIntake(soci::session& sql, const IntakeFilter& f) {
+  PgArray statuses;
+  for (const auto& s : f.statuses) statuses.Add(s);
+  const std::string st = statuses.str(), channel = f.channel.value_or("");
+  const long long before = f.before_id.value_or(0);
+  soci::indicator st1 = Ind(!f.statuses.empty()), st2 = st1, ch1 = Ind(f.channel.has_value()), ch2 = ch1,
+                  b1 = Ind(f.before_id.has_value()), b2 = b1;
+  const int limit = f.limit;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string(kIntakeColumns) +
+                          " WHERE (CAST(:s1 AS text[]) IS NULL OR i.status = ANY(CAST(:s2 AS text[])))"
+                          " AND (CAST(:c1 AS text) IS NULL OR i.channel = :c2)"
+                          " AND (CAST(:b1 AS bigint) IS NULL OR i.id < :b2) ORDER BY i.id DESC LIMIT :limit",
+       soci::use(st, st1, "s1"), soci::use(st, st2, "s2"), soci::use(channel, ch1, "c1"),
+       soci::use(channel, ch2, "c2"), soci::use(before, b1, "b1"), soci::use(before, b2, "b2"),
+       soci::use(limit, "limit"));
+  std::vector<IntakeRow> out;
+  for (const auto& r : rows) out.push_back(ReadIntake(r));
+  return out;
+}
+
+std::optional<IntakeRow> LoadIntake(soci::session& sql, std::int64_t id, bool lock) {
+  const long long iid = id;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string(kIntakeColumns) + " WHERE i.id = :id" + (lock ? " FOR UPDATE OF i" : ""),
+       soci::use(iid, "id"));
+  for (const auto& r : rows) return ReadIntake(r);
+  return std::nullopt;
+}
+
+std::string LoadIntakeRaw(soci::session& sql, std::int64_t id) {
+  const long long iid = id;
+  std::string hex;
+  sql << "SELECT encode(raw, 'hex') FROM intake_raw WHERE id = :id", soci::use(iid, "id"), soci::into(hex);
+  return Unhex(hex);
+}
+
+std::optional<std::int64_t> FindCaseByRef(soci::session& sql, const std::string& channel,
+                                          const std::string& external_ref) {
+  long long id = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT id FROM cases WHERE channel = :channel AND external_ref = :ref", soci::use(channel, "channel"),
+      soci::use(external_ref, "ref"), soci::into(id, ind);
+  if (!sql.got_data() || ind == soci::i_null) return std::nullopt;
+  return id;
+}
+
+std::vector<PetitionerCase> CasesOfPetitioner(soci::session& sql, const std::string& phone, const std::string& email,
+                                              Timestamp since) {
+  const long long t = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
+  // Two index scans (phone, e-mail) rather than one OR the planner cannot index.
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, public_no, subject, state, extract(epoch FROM received_at)::bigint FROM cases "
+                      "WHERE id IN (SELECT id FROM cases WHERE :phone <> '' AND petitioner ->> 'phone' = :phone2 "
+                      "AND petitioner ->> 'phone' <> '' AND received_at >= to_timestamp(:t1) UNION "
+                      "SELECT id FROM cases WHERE :email <> '' AND lower(petitioner ->> 'email') = lower(:email2) "
+                      "AND petitioner ->> 'email' <> '' AND received_at >= to_timestamp(:t2)) "
+                      "AND merged_into IS NULL ORDER BY id DESC LIMIT 20",
+       soci::use(phone, "phone"), soci::use(phone, "phone2"), soci::use(t, "t1"), soci::use(email, "email"),
+       soci::use(email, "email2"), soci::use(t, "t2"));
+  return ReadCases(rows);
+}
+
+std::vector<PetitionerCase> RecentCases(soci::session& sql, const std::string& channel, const std::string& office,
+                                        Timestamp since) {
+  const long long t = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, public_no, subject, state, extract(epoch FROM received_at)::bigint FROM cases "
+                      "WHERE channel = :channel AND office = :office AND received_at >= to_timestamp(:t) "
+                      "AND merged_into IS NULL ORDER BY id DESC LIMIT 200",
+       soci::use(channel, "channel"), soci::use(office, "office"), soci::use(t, "t"));
+  return ReadCases(rows);
+}
+
+void InsertAttachments(soci::session& sql, std::int64_t case_id, std::int64_t intake_id,
+                       const std::vector<Attachment>& files) {
+  const long long cid = case_id, iid = intake_id;
+  for (const auto& f : files) {
+    const std::string data = Hex(f.data);
+    sql << "INSERT INTO case_attachments (case_id, intake_id, filename, content_type, data) "
+           "VALUES (:c, :i, :f, :t, decode(:d, 'hex'))",
+        soci::use(cid, "c"), soci::use(iid, "i"), soci::use(f.filename, "f"), soci::use(f.content_type, "t"),
+        soci::use(data, "d");
+  }
+}
+
+void SetMergedInto(soci::session& sql, std::int64_t id, std::int64_t into) {
+  const long long a = id, b = into;
+  sql << "UPDATE cases SET merged_into = :into WHERE id = :id", soci::use(b, "into"), soci::use(a, "id");
+}
+
+std::vector<std::string> MergedPetitioners(soci::session& sql, std::int64_t id) {
+  const long long cid = id;
+  std::vector<std::string> out;
+  soci::rowset<std::string> rows =
+      (sql.prepare << "SELECT petitioner::text FROM cases WHERE merged_into = :id ORDER BY id", soci::use(cid, "id"));
+  for (const auto& p : rows) out.push_back(p);
+  return out;
+}
+
+void InsertConfirmation(soci::session& sql, const std::string& token_hash, std::int64_t intake_id, Timestamp expires) {
+  const long long iid = intake_id;
+  const long long t = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
+  sql << "INSERT INTO mailbox_confirmations (token_hash, intake_id, expires_at) VALUES (:h, :i, to_timestamp(:t))",
+      soci::use(token_hash, "h"), soci::use(iid, "i"), soci::use(t, "t");
+}
+
+std::optional<Confirmation> LockConfirmation(soci::session& sql, const std::string& token_hash) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT intake_id, extract(epoch FROM expires_at)::bigint, confirmed_at IS NOT NULL "
+                      "FROM mailbox_confirmations WHERE token_hash = :h FOR UPDATE",
+       soci::use(token_hash, "h"));
+  for (const auto& r : rows) {
+    return Confirmation{r.get<long long>(0), Timestamp(std::chrono::seconds(r.get<long long>(1))),
+                        r.get<int>(2) != 0};
+  }
+  return std::nullopt;
+}
+
+void MarkConfirmed(soci::session& sql, const std::string& token_hash, Timestamp at) {
+  const long long t = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
+  sql << "UPDATE mailbox_confirmations SET confirmed_at = to_timestamp(:t) WHERE token_hash = :h",
+      soci::use(t, "t"), soci::use(token_hash, "h");
+}
+
+FeedState LoadFeedState(soci::session& sql, const std::string& url) {
+  FeedState s;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT etag, last_modified FROM news_feeds WHERE url = :u", soci::use(url, "u"));
+  for (const auto& r : rows) {
+    s.etag = Opt<std::string>(r, 0);
+    s.last_modified = Opt<std::string>(r, 1);
+  }
+  return s;
+}
+
+void SaveFeedState(soci::session& sql, const std::string& url, const FeedState& s,
+                   const std::optional<std::string>& error, Timestamp at) {
+  const std::string etag = s.etag.value_or(""), lm = s.last_modified.value_or(""), err = error.value_or("");
+  soci::indicator e_ind = Ind(s.etag.has_value()), l_ind = Ind(s.last_modified.has_value()),
+                  x_ind = Ind(error.has_value());
+  const long long t = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
+  sql << "INSERT INTO news_feeds (url, etag, last_modified, polled_at, last_error) "
+         "VALUES (:u, :e, :l, to_timestamp(:t), :x) ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag, "
+         "last_modified = EXCLUDED.last_modified, polled_at = EXCLUDED.polled_at, last_error = EXCLUDED.last_error",
+      soci::use(url, "u"), soci::use(etag, e_ind, "e"), soci::use(lm, l_ind, "l"), soci::use(t, "t"),
+      soci::use(err, x_ind, "x");
+}
+
+}  // namespace petitiond::store

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/intake.hpp"
+#include "engine/time.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace petitiond::store {
+
+// One row of intake_raw, without the raw bytes (raw_size tells how many).
+struct IntakeRow {
+  std::int64_t id = 0;
+  std::string channel;
+  std::string source;
+  std::optional<std::string> external_ref;
+  std::string content_type;
+  std::int64_t raw_size = 0;
+  std::string status;  // pending, accepted, duplicate, merged, registered_only, rejected
+  std::optional<std::string> reason;
+  std::optional<std::int64_t> case_id;
+  std::optional<std::string> public_no;
+  Timestamp received_at{};
+};
+
+struct IntakeFilter {
+  std::vector<std::string> statuses;  // empty: all
+  std::optional<std::string> channel;
+  std::optional<std::int64_t> before_id;
+  int limit = 50;
+};
+
+// A case of the same petitioner, for duplicate detection.
+struct PetitionerCase {
+  std::int64_t id = 0;
+  std::string public_no;
+  std::string subject;
+  std::string state;
+  Timestamp received_at{};
+};
+
+// Every function runs in the caller's transaction.
+std::int64_t InsertIntake(soci::session& sql, const Intake& in, const std::string& status,
+                          const std::optional<std::string>& reason, std::optional<std::int64_t> case_id);
+void SetIntakeOutcome(soci::session& sql, std::int64_t id, const std::string& status,
+                      const std::optional<std::string>& reason, std::optional<std::int64_t> case_id);
+std::vector<IntakeRow> ListIntake(soci::session& sql, const IntakeFilter& f);
+std::optional<IntakeRow> LoadIntake(soci::session& sql, std::int64_t id, bool lock);
+std::string LoadIntakeRaw(soci::session& sql, std::int64_t id);
+
+// The case already made from (channel, external_ref), if any.
+std::optional<std::int64_t> FindCaseByRef(soci::session& sql, const std::string& channel,
+                                          const std::string& external_ref);
+// Cases since `since` whose petitioner has this phone or e-mail (either may be empty).
+std::vector<PetitionerCase> CasesOfPetitioner(soci::session& sql, const std::string& phone, const std::string& email,
+                                              Timestamp since);
+// Open cases of `channel` and `office` received since `since`, newest first.
+std::vector<PetitionerCase> RecentCases(soci::session& sql, const std::string& channel, const std::string& office,
+                                        Timestamp since);
+void InsertAttachments(soci::session& sql, std::int64_t case_id, std::int64_t intake_id,
+                       const std::vector<Attachment>& files);
+void SetMergedInto(soci::session& sql, std::int64_t id, std::int64_t into);
+// Petitioner JSON of the cases merged into `id`.
+std::vector<std::string> MergedPetitioners(soci::session& sql, std::int64_t id);
+
+// Mailbox form confirmations (token hashes only).
+void InsertConfirmation(soci::session& sql, const std::string& token_hash, std::int64_t intake_id, Timestamp expires);
+struct Confirmation {
+  std::int64_t intake_id = 0;
+  Timestamp expires_at{};
+  bool confirmed = false;
+};
+std::optional<Confirmation> LockConfirmation(soci::session& sql, const std::string& token_hash);
+void MarkConfirmed(soci::session& sql, const std::string& token_hash, Timestamp at);
+
+// News feed conditional-GET state.
+struct FeedState {
+  std::optional<std::string> etag;
+  std::optional<std::string> last_modified;
+};
+FeedState LoadFeedState(soci::session& sql, const std::string& url);
+void SaveFeedState(soci::session& sql, const std::string& url, const FeedState& s,
+                   const std::optional<std::string>& error, Timestamp at);
+
+}  // namespace petitiond::store

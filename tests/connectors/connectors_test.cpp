@@ -1,0 +1,229 @@
+// The channel connectors against inputs other tools produced (tests/connectors/data,
+// written by Python's email package) and against malformed ones.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "connectors/hotline/hotline.hpp"
+#include "connectors/mailbox/mailbox.hpp"
+#include "connectors/news/news.hpp"
+#include "engine/routing.hpp"
+#include "engine/similarity.hpp"
+
+namespace petitiond {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  std::ifstream f(std::string(PETITIOND_SOURCE_DIR) + "/tests/connectors/data/" + name, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  EXPECT_FALSE(s.str().empty()) << name;
+  return s.str();
+}
+
+const Timestamp kNow = *ParseTimestamp("2026-03-02T10:00:00+08:00");
+const std::string kTs = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kNow.time_since_epoch()).count());
+
+TEST(HotlineTest, AcceptsOnlyTheRightSignatureWithinFiveMinutes) {
+  using connectors::hotline::Sign;
+  using connectors::hotline::VerifySignature;
+  const std::string body = R"({"case_id":"A1"})";
+  EXPECT_FALSE(VerifySignature("s3cret", kTs, Sign("s3cret", kTs, body), body, kNow));
+  EXPECT_TRUE(VerifySignature("s3cret", kTs, Sign("other", kTs, body), body, kNow));
+  EXPECT_TRUE(VerifySignature("s3cret", kTs, Sign("s3cret", kTs, body), body + " ", kNow));
+  EXPECT_TRUE(VerifySignature("s3cret", kTs, "sha256=00", body, kNow));
+  const std::string old = std::to_string(std::stoll(kTs) - 301);
+  EXPECT_TRUE(VerifySignature("s3cret", old, Sign("s3cret", old, body), body, kNow));
+  const std::string fine = std::to_string(std::stoll(kTs) - 299);
+  EXPECT_FALSE(VerifySignature("s3cret", fine, Sign("s3cret", fine, body), body, kNow));
+  EXPECT_TRUE(VerifySignature("", kTs, Sign("", kTs, body), body, kNow)) << "no secret configured must refuse";
+}
+
+TEST(HotlineTest, ParsesTheDispatchBody) {
+  auto in = connectors::hotline::ParseWebhook(
+      R"({"case_id":"1999-0001","service_name":"陳情","subject":"門牌","description":"門牌錯誤",)"
+      R"("district":"蘭嶼鄉","address":"紅頭村1號","petitioner":{"name":"林","phone":"0911"},)"
+      R"("created_at":"2026-03-02T09:00:00+08:00"})");
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->external_ref, "1999-0001");
+  EXPECT_EQ(in->category, "陳情");
+  EXPECT_EQ(in->place, "蘭嶼鄉 紅頭村1號");
+  EXPECT_EQ(in->petitioner.phone, "0911");
+  EXPECT_EQ(in->received_at, ParseTimestamp("2026-03-02T09:00:00+08:00"));
+  EXPECT_FALSE(connectors::hotline::ParseWebhook("[1]").ok());
+  EXPECT_FALSE(connectors::hotline::ParseWebhook(R"({"subject":"x"})").ok()) << "no case_id";
+  EXPECT_FALSE(connectors::hotline::ParseWebhook(R"({"case_id":"1","created_at":"yesterday"})").ok());
+}
+
+TEST(HotlineTest, CsvReportsEachBadRowWithItsLine) {
+  const std::string csv =
+      "\xEF\xBB\xBF" "案件編號,案件狀態,行政區,服務名稱,主旨,受理單位,描述,地址,緯度,經度,建立時間,更新時間\n"
+      "C1,結案,台東市,陳情,路燈,戶政,\"多行\n描述\",中華路1號,22.75,121.15,2026-03-02 09:00:00,2026-03-02 10:00:00\n"
+      "C2,處理中,卑南鄉,陳情,門牌,戶政,描述,,north,121.1,2026-03-02 09:00:00,\n"
+      ",處理中,卑南鄉,陳情,門牌,戶政,描述,,,,2026-03-02 09:00:00,\n"
+      "C4,處理中,卑南鄉\n"
+      "C5,結案,綠島鄉,陳情,遷入,戶政,描述,,,,not a date,\n";
+  auto rows = connectors::hotline::ReadCsv(csv, "calls.csv");
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 5u);
+  ASSERT_TRUE((*rows)[0].intake);
+  EXPECT_EQ((*rows)[0].line, 2);
+  EXPECT_EQ((*rows)[0].intake->body, "多行\n描述");
+  EXPECT_EQ((*rows)[0].intake->source, "calls.csv:2");
+  EXPECT_EQ((*rows)[1].line, 4);
+  EXPECT_NE((*rows)[1].error.find("lat 'north'"), std::string::npos) << (*rows)[1].error;
+  EXPECT_NE((*rows)[2].error.find("case_id is empty"), std::string::npos);
+  EXPECT_NE((*rows)[3].error.find("has 3 fields"), std::string::npos);
+  EXPECT_NE((*rows)[4].error.find("not a date"), std::string::npos);
+  auto bad = connectors::hotline::ReadCsv("id,foo\n1,2\n", "x.csv");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().details.front(), "x.csv:1:1: missing column 'case_id'");
+}
+
+TEST(MailboxTest, ReadsBig5BodyAndRfc2047Subject) {
+  auto in = connectors::mailbox::ParseMessage(Fixture("big5.eml"), "new/1");
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->subject, "戶口名簿遺失補發");
+  EXPECT_EQ(in->petitioner.name, "林大明");
+  EXPECT_EQ(in->petitioner.email, "lin@example.tw");
+  EXPECT_NE(in->body.find("我的戶口名簿遺失"), std::string::npos) << in->body;
+  EXPECT_EQ(in->external_ref, "<big5-001@example.tw>");
+  EXPECT_EQ(in->received_at, ParseTimestamp("2026-03-02T09:30:00+08:00"));
+}
+
+TEST(MailboxTest, PrefersPlainTextAndKeepsAttachments) {
+  auto in = connectors::mailbox::ParseMessage(Fixture("multipart.eml"), "new/2");
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->body, "蘭嶼戶政的門牌整編何時完成？");
+  ASSERT_EQ(in->attachments.size(), 1u);
+  EXPECT_EQ(in->attachments[0].filename, "門牌.pdf");
+  EXPECT_EQ(in->attachments[0].content_type, "application/pdf");
+  EXPECT_EQ(in->attachments[0].data, "%PDF-1.4\n% fixture\n");
+}
+
+TEST(MailboxTest, ReducesGb2312HtmlToText) {
+  auto in = connectors::mailbox::ParseMessage(Fixture("gb2312-html.eml"), "new/3");
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->subject, "户籍誊本申请");
+  EXPECT_EQ(in->body, "请问&户籍誊本");
+}
+
+TEST(MailboxTest, RejectsMalformedMessagesWithAReason) {
+  connectors::mailbox::ParseLimits small;
+  small.max_attachment = 1024;
+  auto big = connectors::mailbox::ParseMessage(Fixture("oversize.eml"), "new/4", small);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message.find("over the limit of 1024"), std::string::npos) << big.error().message;
+  EXPECT_TRUE(connectors::mailbox::ParseMessage(Fixture("oversize.eml"), "new/4").ok()) << "default limit is 10 MB";
+  auto cut = connectors::mailbox::ParseMessage(Fixture("truncated.eml"), "new/5");
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.error().message.find("truncated"), std::string::npos) << cut.error().message;
+  auto anonymous = connectors::mailbox::ParseMessage(Fixture("no-from.eml"), "new/6");
+  ASSERT_FALSE(anonymous.ok());
+  EXPECT_NE(anonymous.error().message.find("no sender"), std::string::npos);
+  EXPECT_FALSE(connectors::mailbox::ParseMessage("", "new/7").ok());
+  EXPECT_FALSE(connectors::mailbox::ParseMessage(std::string("\x00\x01\x02garbage", 10), "new/8").ok());
+}
+
+TEST(MailboxTest, FormNeedsAnAddressSubjectAndBody) {
+  auto ok = connectors::mailbox::ParseForm("name=%E6%9E%97&email=lin%40example.tw&subject=hi&body=text",
+                                           "application/x-www-form-urlencoded");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->petitioner.name, "林");
+  EXPECT_EQ(ok->petitioner.email, "lin@example.tw");
+  auto bad = connectors::mailbox::ParseForm(R"({"email":"nope","subject":""})", "application/json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().details.size(), 3u);
+}
+
+TEST(NewsTest, ParsesRssAndAtom) {
+  auto rss = connectors::news::ParseFeed(Fixture("rss.xml"));
+  ASSERT_TRUE(rss.ok()) << rss.error().message;
+  ASSERT_EQ(rss->size(), 3u);
+  EXPECT_EQ((*rss)[0].id, "news-1001");
+  EXPECT_EQ((*rss)[0].summary, "蘭嶼戶政今日恢復服務。");
+  EXPECT_EQ((*rss)[0].published, ParseTimestamp("2026-03-02T08:00:00+08:00"));
+  EXPECT_EQ((*rss)[2].id, "https://news.example.tw/a/1003") << "no guid: the link identifies it";
+  auto atom = connectors::news::ParseFeed(Fixture("atom.xml"));
+  ASSERT_TRUE(atom.ok()) << atom.error().message;
+  ASSERT_EQ(atom->size(), 1u);
+  EXPECT_EQ((*atom)[0].link, "https://forum.example.tw/t/77");
+  EXPECT_EQ((*atom)[0].id, "urn:forum:77");
+}
+
+TEST(NewsTest, RefusesBrokenXmlAndDoctypes) {
+  auto broken = connectors::news::ParseFeed(Fixture("broken.xml"));
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("not well-formed"), std::string::npos);
+  auto doctype = connectors::news::ParseFeed(Fixture("doctype.xml"));
+  ASSERT_FALSE(doctype.ok());
+  EXPECT_NE(doctype.error().message.find("DOCTYPE"), std::string::npos);
+  EXPECT_FALSE(connectors::news::ParseFeed("<html><body/></html>").ok());
+}
+
+TEST(NewsTest, MatchesKeywordsUnlessExcluded) {
+  connectors::news::FeedConfig feed{"http://x", "main", {"戶政"}, {"體育"}, std::chrono::seconds(60)};
+  auto items = connectors::news::ParseFeed(Fixture("rss.xml")).value();
+  EXPECT_EQ(connectors::news::Match(items[0], feed), "戶政");
+  EXPECT_FALSE(connectors::news::Match(items[1], feed)) << "excluded";
+  EXPECT_FALSE(connectors::news::Match(items[2], feed)) << "no keyword";
+}
+
+TEST(SimilarityTest, ComparesChineseSubjectsByBigrams) {
+  EXPECT_DOUBLE_EQ(Similarity("戶口名簿遺失", "戶口名簿遺失"), 1.0);
+  EXPECT_GT(Similarity("戶口名簿遺失補發", "戶口名簿遺失了"), 0.5);
+  EXPECT_LT(Similarity("戶口名簿遺失", "門牌整編進度"), 0.1);
+  EXPECT_EQ(Similarity("", "x"), 0.0);
+}
+
+TEST(RoutingTest, FirstMatchingRuleWinsAndErrorsHavePositions) {
+  auto routing = LoadRouting(
+      "routes:\n"
+      "  - match: { channel: hotline, keywords: [蘭嶼] }\n"
+      "    to: { office: lanyu, priority: 1 }\n"
+      "  - match: { channel: [hotline, mailbox] }\n"
+      "    to: { workflow: hotline-1999 }\n",
+      "routing.yaml", {"hotline-1999"});
+  ASSERT_TRUE(routing.ok()) << routing.error().message;
+  Intake in;
+  in.channel = "hotline";
+  in.place = "蘭嶼鄉";
+  ASSERT_TRUE(routing->Find(in));
+  EXPECT_EQ(routing->Find(in)->to.office, "lanyu");
+  in.place = "台東市";
+  EXPECT_EQ(routing->Find(in)->to.workflow, "hotline-1999");
+  in.channel = "news";
+  EXPECT_FALSE(routing->Find(in));
+
+  auto bad = LoadRouting(
+      "routes:\n"
+      "  - match: { channel: fax }\n"
+      "    to: { workflow: nope, priority: high, colour: red }\n",
+      "routing.yaml", {"hotline-1999"});
+  ASSERT_FALSE(bad.ok());
+  std::string all;
+  for (const auto& d : bad.error().details) all += d + "\n";
+  EXPECT_NE(all.find("routing.yaml:2:23: unknown channel 'fax'"), std::string::npos) << all;
+  EXPECT_NE(all.find("routing.yaml:3:21: workflow 'nope' is not deployed"), std::string::npos) << all;
+  EXPECT_NE(all.find("priority must be a whole number"), std::string::npos) << all;
+  EXPECT_NE(all.find("colour"), std::string::npos) << all;
+}
+
+TEST(IntakeRulesTest, RegistersOnlyWithoutContentOrIdentity) {
+  Intake in;
+  in.channel = "hotline";
+  in.subject = "。。";
+  EXPECT_EQ(RegisteredOnlyReason(in), "no concrete content (無具體內容)");
+  in.body = "門牌錯誤";
+  EXPECT_EQ(RegisteredOnlyReason(in), "no name and no contact details (無具名且無聯絡方式)");
+  in.petitioner.phone = "0911000111";
+  EXPECT_FALSE(RegisteredOnlyReason(in));
+  Intake news;
+  news.channel = "news";
+  news.subject = "報導";
+  EXPECT_FALSE(RegisteredOnlyReason(news)) << "news has no petitioner";
+}
+
+}  // namespace
+}  // namespace petitiond
