@@ -212,6 +212,19 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
   }
   out.events.push_back(AuditEvent{cmd.event, current.state, t->to, actor.login, now, cmd.data, cmd.comment});
   EnterState(wf, *wf.FindState(t->to), now, out);
+  for (const auto& [name, by] : t->lengthen) {
+    ClockState* clock = out.next.FindClock(name);
+    if (!clock || !clock->Running()) continue;
+    const Timestamp old_due = clock->due_at;
+    clock->due_at = by.unit == Duration::Unit::kWorkdays
+                        ? TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(old_due), by.amount, current.office,
+                                                                   &clock->calendar_incomplete))
+                        : Add(old_due, by, current.office);
+    std::erase_if(clock->fired, [&](int r) { return wf.escalations[static_cast<std::size_t>(r)].clock == name; });
+    out.events.back().data[name + "_due"] = FormatTimestamp(clock->due_at);
+    out.events.back().data[name + "_was_due"] = FormatTimestamp(old_due);
+    ArmTimers(wf, *clock, now, out);
+  }
   if (!t->notify.empty()) {
     std::map<std::string, std::string> vars = cmd.data;
     vars["event"] = cmd.event;

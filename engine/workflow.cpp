@@ -366,7 +366,7 @@ class Loader {
         Report(t.Mark(), "a transition must be a mapping { on, from, to }");
         continue;
       }
-      CheckKeys(t, {"on", "from", "to", "roles", "require", "notify"}, "transition");
+      CheckKeys(t, {"on", "from", "to", "roles", "require", "notify", "lengthen"}, "transition");
       TransitionDef d;
       d.on = RequiredString(t, "on");
       if (auto from = Required(t, "from")) {
@@ -402,6 +402,17 @@ class Loader {
       }
       if (t["require"]) d.require = Strings(t["require"], "require");
       if (t["notify"]) d.notify = NotifyTargets(t["notify"]);
+      if (const YAML::Node l = t["lengthen"]) {
+        if (!l.IsMap()) {
+          Report(l.Mark(), "lengthen must map clock names to durations, e.g. { response: 4 workdays }");
+        } else {
+          for (auto it = l.begin(); it != l.end(); ++it) {
+            const std::string clock = it->first.Scalar();
+            if (!wf_.FindClock(clock)) Report(it->first.Mark(), "lengthen names unknown clock '" + clock + "'");
+            d.lengthen.emplace_back(clock, ParseDurationAt(it->second, "lengthen." + clock));
+          }
+        }
+      }
       wf_.transitions.push_back(std::move(d));
     }
   }

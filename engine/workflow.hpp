@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/duration.hpp"
@@ -44,6 +45,9 @@ struct TransitionDef {
   std::vector<std::string> roles;    // empty: any signed-in staff member
   std::vector<std::string> require;  // keys that must be present and non-empty in the event data
   std::vector<std::string> notify;   // told of the event, with the template named after it
+  // Running clocks whose limit the event lengthens, e.g. {response: 4 workdays} when
+  // several units are involved (6 -> 10 workdays): the due date moves by that much.
+  std::vector<std::pair<std::string, Duration>> lengthen;
 };
 
 struct EscalationDef {

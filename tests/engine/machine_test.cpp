@@ -357,3 +357,35 @@ TEST(TemplateTest, FillsPlaceholdersAndLeavesUnknownOnes) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// The shipped hotline workflow (v2): the reply is due 6 workdays after receipt, 10 once
+// a supervisor records that several units are involved.
+TEST(ShippedHotlineWorkflowTest, SeveralUnitsLengthenTheReplyToTenWorkdays) {
+  std::ifstream in(std::string(PETITIOND_SOURCE_DIR) + "/workflows/hotline-1999.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  auto wf = LoadWorkflow(s.str(), "hotline-1999.yaml");
+  ASSERT_TRUE(wf.ok()) << wf.error().message;
+  const BusinessCalendar calendar = BusinessCalendar::Shipped();
+  const Machine m(calendar);
+  const Actor intake{"lin", {"intake"}, "main"}, supervisor{"chen", {"supervisor"}, "main"};
+  // Received Monday 2026-11-23: 6 workdays end Tuesday 12/01, 10 end Monday 12/07.
+  const Timestamp monday = TaipeiStartOfDay(sys_days(2026y / 11 / 23)) + std::chrono::hours(10);
+  CaseState c = m.Start(*wf, intake, "main", monday, {}).next;
+  ASSERT_EQ(c.FindClock("response")->due_at, TaipeiEndOfDay(sys_days(2026y / 12 / 1)));
+  c = m.Apply(*wf, c, Command{"assign", {{"assignee", "wang"}}, ""}, supervisor, monday).value().next;
+  auto joint = m.Apply(*wf, c, Command{"involve_units", {{"units", "戶籍課、資訊課"}}, ""}, supervisor, monday);
+  ASSERT_TRUE(joint.ok()) << joint.error().message;
+  EXPECT_EQ(joint->next.FindClock("response")->due_at, TaipeiEndOfDay(sys_days(2026y / 12 / 7)));
+  EXPECT_EQ(joint->events.back().data.at("response_was_due"), "2026-12-01T23:59:59+08:00");
+  EXPECT_FALSE(joint->timers.empty()) << "escalations re-armed for the new due date";
+  EXPECT_FALSE(m.Apply(*wf, joint->next, Command{"involve_units", {{"units", "x"}}, ""}, supervisor, monday).ok())
+      << "only once";
+  EXPECT_FALSE(m.Apply(*wf, c, Command{"involve_units", {}, ""}, supervisor, monday).ok()) << "units required";
+}
+
+}  // namespace
+}  // namespace petitiond
