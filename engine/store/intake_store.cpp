@@ -159,7 +159,7 @@ std::vector<PetitionerCase> RecentCases(soci::session& sql, const std::string& c
   const long long t = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, public_no, subject, state, extract(epoch FROM received_at)::bigint FROM cases "
-                      "WHERE channel = :channel AND office = :office AND received_at >= to_timestamp(:t) "
+                      "WHERE channel = :channel AND office = :office AND created_at >= to_timestamp(:t) "
                       "AND merged_into IS NULL ORDER BY id DESC LIMIT 200",
        soci::use(channel, "channel"), soci::use(office, "office"), soci::use(t, "t"));
   return ReadCases(rows);

@@ -60,7 +60,8 @@ std::optional<std::int64_t> FindCaseByRef(soci::session& sql, const std::string&
 // Cases since `since` whose petitioner has this phone or e-mail (either may be empty).
 std::vector<PetitionerCase> CasesOfPetitioner(soci::session& sql, const std::string& phone, const std::string& email,
                                               Timestamp since);
-// Open cases of `channel` and `office` received since `since`, newest first.
+// Cases of `channel` and `office` taken in since `since` (created_at: a report may be
+// older than the moment it was found), newest first.
 std::vector<PetitionerCase> RecentCases(soci::session& sql, const std::string& channel, const std::string& office,
                                         Timestamp since);
 void InsertAttachments(soci::session& sql, std::int64_t case_id, std::int64_t intake_id,

@@ -36,6 +36,38 @@ TEST(ConfigTest, ReportsEveryProblemWithItsPosition) {
   EXPECT_NE(all.find("bad.yaml:3:28: 'soon' is not an interval"), std::string::npos) << all;
 }
 
+TEST(ConfigTest, ReadsTheChannelSections) {
+  auto c = runtime::LoadConfig(
+      "hotline: { secret: s3cret }\n"
+      "mailbox: { maildir: /var/mail/director, confirm_days: 5 }\n"
+      "news:\n"
+      "  feeds:\n"
+      "    - { url: 'https://news.example.tw/rss', office: lanyu, keywords: [戶政, 蘭嶼], exclude: [體育],"
+      " interval: 15 minutes }\n",
+      "petitiond.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->hotline.secret, "s3cret");
+  EXPECT_EQ(c->mailbox.maildir, "/var/mail/director");
+  EXPECT_EQ(c->mailbox.confirm_days, 5);
+  ASSERT_EQ(c->news_feeds.size(), 1u);
+  EXPECT_EQ(c->news_feeds[0].office, "lanyu");
+  EXPECT_EQ(c->news_feeds[0].keywords, (std::vector<std::string>{"戶政", "蘭嶼"}));
+  EXPECT_EQ(c->news_feeds[0].exclude, (std::vector<std::string>{"體育"}));
+  EXPECT_EQ(c->news_feeds[0].interval, std::chrono::minutes(15));
+
+  auto bad = runtime::LoadConfig(
+      "mailbox: { confirm_days: never }\n"
+      "news: { feeds: [ { url: 'ftp://x', office: main, interval: soon } ] }\n",
+      "petitiond.yaml");
+  ASSERT_FALSE(bad.ok());
+  std::string all;
+  for (const auto& d : bad.error().details) all += d + "\n";
+  EXPECT_NE(all.find("petitiond.yaml:1:26: confirm_days must be a whole number"), std::string::npos) << all;
+  EXPECT_NE(all.find("feed url must start with http"), std::string::npos) << all;
+  EXPECT_NE(all.find("needs keywords"), std::string::npos) << all;
+  EXPECT_NE(all.find("'soon' is not an interval"), std::string::npos) << all;
+}
+
 TEST(ConfigTest, ParsesIntervals) {
   EXPECT_EQ(runtime::ParseInterval("30s").value(), std::chrono::seconds(30));
   EXPECT_EQ(runtime::ParseInterval("15 minutes").value(), std::chrono::seconds(900));
