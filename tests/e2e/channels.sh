@@ -16,19 +16,7 @@ bin=$1
 src=$2
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server (scripts/test sets it)}"
 
-work=$(mktemp -d)
-db="e2e_channels_$$"
-server_url=$DATABASE_URL
-server_pid=""
-feed_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null || true
-  [ -n "$feed_pid" ] && kill "$feed_pid" 2>/dev/null || true
-  DATABASE_URL=$server_url drop_database "$db"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && tail -n 30 "$work/serve.log" >&2; exit 1; }
+e2e_begin e2e_channels
 sql() { psql -X -q -t -A -d "$DATABASE_URL" -c "$1"; }
 # wait_for SQL EXPECTED: polls for up to 15 s until the query prints EXPECTED.
 wait_for() {
@@ -49,7 +37,7 @@ mkdir -p "$work/site"
 cp "$src/tests/connectors/data/rss.xml" "$work/site/rss.xml"
 cp "$src/tests/connectors/data/broken.xml" "$work/site/broken.xml"
 /usr/bin/python3 "$(dirname "$0")/feed_server.py" "$work/site" "$work/feed.port" &
-feed_pid=$!
+extra_pids=$!
 for _ in $(seq 1 50); do [ -f "$work/feed.port" ] && break; sleep 0.1; done
 feed="http://127.0.0.1:$(cat "$work/feed.port")"
 

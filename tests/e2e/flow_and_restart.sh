@@ -10,17 +10,7 @@ bin=$1
 src=$2
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server (scripts/test sets it)}"
 
-work=$(mktemp -d)
-db="e2e_$$"
-server_url=$DATABASE_URL
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null || true
-  DATABASE_URL=$server_url drop_database "$db"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && tail -n 30 "$work/serve.log" >&2; exit 1; }
+e2e_begin e2e
 
 DATABASE_URL=$(fresh_database "$db")
 export DATABASE_URL

@@ -15,3 +15,23 @@ print(m.group(1) + "/" + db + (m.group(3) or "") if m else url + " dbname=" + db
 drop_database() {
   psql -X -q -d "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1 || true
 }
+
+# e2e_begin NAME: sets $work (a temp dir), $db (NAME_<pid>), $server_url (the server's
+# DATABASE_URL) and $server_pid, and on exit kills $server_pid and every pid in
+# $extra_pids, drops the database and removes $work.
+e2e_begin() {
+  work=$(mktemp -d)
+  db="$1_$$"
+  server_url=$DATABASE_URL
+  server_pid=""
+  extra_pids=""
+  trap e2e_end EXIT
+}
+e2e_end() {
+  [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null || true
+  for p in $extra_pids; do kill "$p" 2>/dev/null || true; done
+  DATABASE_URL=$server_url drop_database "$db"
+  rm -rf "$work"
+}
+# fail MESSAGE: reports it with the end of the server's log and exits 1.
+fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && tail -n 30 "$work/serve.log" >&2; exit 1; }
