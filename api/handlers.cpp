@@ -336,7 +336,19 @@ Response Api::CreateCase(const Request& req) {
   }
   if (!errors.empty()) Invalid("the case has invalid fields", errors);
   runtime::IntakeResult result = intake_.Submit(actor, in);
-  runtime::CaseView view = cases_.View(actor, std::move(*result.record));
+  runtime::CaseView view;
+  if (result.status == "duplicate") {
+    // The existing case, if the caller may see it; its number is no secret to them.
+    try {
+      view = cases_.Get(actor, result.record->id);
+    } catch (const DomainError& e) {
+      if (e.error().kind != ErrorKind::kNotFound) throw;
+      throw DomainError(ErrorKind::kConflict, "external_ref " + in.external_ref.value_or("") +
+                                                  " already belongs to a case of another office");
+    }
+  } else {
+    view = cases_.View(actor, std::move(*result.record));
+  }
   json::object body = CaseJson(view);
   if (!result.access_code.empty()) body["access_code"] = result.access_code;
   body["intake"] = IntakeJson(result);

@@ -340,6 +340,11 @@ TEST_F(ChannelApiTest, TheHotlineWebhookCreatesOnceAndRoutesByDistrict) {
   EXPECT_NE(std::string(items[0].at("reason").as_string()).find("case_id is required"), std::string::npos);
   ExpectProblem(Call("GET", "/api/v1/intake", intake_), 403);
 
+  // Staff of another office re-entering the platform's case get a conflict, not the case.
+  ExpectProblem(Call("POST", "/api/v1/cases", intake_,
+                     R"({"channel":"hotline","office":"main","subject":"門牌","body":"門牌錯誤",)"
+                     R"("external_ref":"TT-1999-0042","petitioner":{"phone":"0922000333"}})"),
+                409);
   Response list = Call("GET", "/api/v1/cases?channel=hotline&office=lanyu", admin_);
   ASSERT_EQ(list.status, 200);
   EXPECT_EQ(Body(list).at("items").as_array().size(), 1u);
