@@ -22,6 +22,8 @@ CREATE INDEX cases_petitioner_phone ON cases ((petitioner ->> 'phone'), received
 CREATE INDEX cases_petitioner_email ON cases ((lower(petitioner ->> 'email')), received_at)
   WHERE petitioner ->> 'email' <> '';
 CREATE INDEX cases_channel ON cases (channel, id);
+-- Notices to a case's petitioner also go to the petitioners of cases merged into it.
+CREATE INDEX cases_merged_into ON cases (merged_into) WHERE merged_into IS NOT NULL;
 
 -- Files that came with a petition (mailbox attachments), within the configured limit.
 CREATE TABLE case_attachments (

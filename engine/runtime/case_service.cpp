@@ -322,6 +322,15 @@ int CaseService::FireBatch(int limit) {
     for (const auto& [id, out] : combined) saves.push_back({id, by_id[id]->row_version, &out});
     store::SaveOutcomes(sql, saves);
     ContactCache contacts;
+    if (std::any_of(combined.begin(), combined.end(), [](const auto& c) {
+          return std::any_of(c.second.notifications.begin(), c.second.notifications.end(), [](const Notification& n) {
+            return std::find(n.targets.begin(), n.targets.end(), "petitioner") != n.targets.end();
+          });
+        })) {
+      std::vector<std::int64_t> ids;
+      for (const auto& [id, out] : combined) ids.push_back(id);
+      contacts.merged_petitioners = store::MergedPetitioners(sql, ids);  // one query for the batch
+    }
     std::vector<store::OutboxMessage> notices;
     for (const auto& [id, out] : combined) {
       store::CaseRecord& rec = *by_id[id];

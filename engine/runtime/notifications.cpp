@@ -44,7 +44,13 @@ std::vector<Recipient> Resolve(soci::session& sql, ContactCache& cache, const st
   } else if (target == "petitioner") {
     // Petitioners of cases merged (併案) into this one are kept informed through it.
     std::vector<std::string> petitioners{c.petitioner_json};
-    for (auto& p : store::MergedPetitioners(sql, c.id)) petitioners.push_back(std::move(p));
+    if (cache.merged_petitioners) {
+      if (auto it = cache.merged_petitioners->find(c.id); it != cache.merged_petitioners->end()) {
+        petitioners.insert(petitioners.end(), it->second.begin(), it->second.end());
+      }
+    } else {
+      for (auto& p : store::MergedPetitioners(sql, c.id)) petitioners.push_back(std::move(p));
+    }
     for (std::size_t i = 0; i < petitioners.size(); ++i) {
       boost::json::error_code ec;
       auto v = boost::json::parse(petitioners[i], ec);

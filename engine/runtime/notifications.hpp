@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ struct NotifyConfig {
 struct ContactCache {
   std::map<std::pair<std::string, std::string>, std::vector<store::Contact>> by_role;  // (role, office)
   std::map<std::string, std::optional<store::Contact>> by_login;
+  // Petitioners of cases merged into each case, when the caller loaded them for a
+  // whole batch (CaseService::FireBatch); otherwise asked case by case.
+  std::optional<std::map<std::int64_t, std::vector<std::string>>> merged_petitioners;
 };
 
 // Turns an Outcome's notifications into outbox messages, in the caller's transaction:

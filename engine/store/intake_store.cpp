@@ -191,6 +191,21 @@ std::vector<std::string> MergedPetitioners(soci::session& sql, std::int64_t id) 
   return out;
 }
 
+std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(soci::session& sql,
+                                                                   const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, std::vector<std::string>> out;
+  if (ids.empty()) return out;
+  PgArray array;
+  for (auto id : ids) array.Add(static_cast<long long>(id));
+  const std::string a = array.str();
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT merged_into, petitioner::text FROM cases WHERE merged_into = ANY(CAST(:ids AS bigint[])) "
+                      "ORDER BY id",
+       soci::use(a, "ids"));
+  for (const auto& r : rows) out[r.get<long long>(0)].push_back(r.get<std::string>(1));
+  return out;
+}
+
 void InsertConfirmation(soci::session& sql, const std::string& token_hash, std::int64_t intake_id, Timestamp expires) {
   const long long iid = intake_id;
   const long long t = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();

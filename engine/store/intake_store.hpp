@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,9 @@ void InsertAttachments(soci::session& sql, std::int64_t case_id, std::int64_t in
 void SetMergedInto(soci::session& sql, std::int64_t id, std::int64_t into);
 // Petitioner JSON of the cases merged into `id`.
 std::vector<std::string> MergedPetitioners(soci::session& sql, std::int64_t id);
+// The same for a batch of cases, in one query: surviving case id -> petitioners.
+std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(soci::session& sql,
+                                                                   const std::vector<std::int64_t>& ids);
 
 // Mailbox form confirmations (token hashes only).
 void InsertConfirmation(soci::session& sql, const std::string& token_hash, std::int64_t intake_id, Timestamp expires);
