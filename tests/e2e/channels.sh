@@ -6,7 +6,7 @@
 #  - news: an RSS feed served with an ETag by a local HTTP server: the matching item
 #    becomes one news case (304 on later polls, never taken twice), a later report of
 #    the same story attaches to it, the director is notified, a broken feed is stored
-#    as rejected;
+#    as rejected, 3 redirects are followed and 9 refused;
 #  - the 1999 platform: a signed webhook (201, then 200 for the repeat, 401 when the
 #    signature is wrong) and `petitiond import hotline` with a bad row.
 # Usage: channels.sh PETITIOND_BINARY SOURCE_DIR   (needs DATABASE_URL)
@@ -36,6 +36,7 @@ echo 'director-pass' | "$bin" user add boss --role director --office main --emai
 mkdir -p "$work/site"
 cp "$src/tests/connectors/data/rss.xml" "$work/site/rss.xml"
 cp "$src/tests/connectors/data/broken.xml" "$work/site/broken.xml"
+cp "$src/tests/connectors/data/atom.xml" "$work/site/atom.xml"
 /usr/bin/python3 "$(dirname "$0")/feed_server.py" "$work/site" "$work/feed.port" &
 extra_pids=$!
 for _ in $(seq 1 50); do [ -f "$work/feed.port" ] && break; sleep 0.1; done
@@ -54,6 +55,8 @@ news:
   feeds:
     - { url: "$feed/rss", office: main, keywords: [戶政], exclude: [體育], interval: 1s }
     - { url: "$feed/broken", office: main, keywords: [戶政], interval: 1 hour }
+    - { url: "$feed/redirect/3/atom", office: lanyu, keywords: [戶政], interval: 1 hour }
+    - { url: "$feed/redirect/9/atom", office: lanyu, keywords: [戶政], interval: 1 hour }
 YAML
 "$bin" serve --listen "127.0.0.1:$port" --workflows "$src/workflows" --config "$work/config.yaml" \
   >>"$work/serve.log" 2>&1 &
@@ -73,14 +76,17 @@ sql "SELECT reason FROM intake_raw WHERE status = 'rejected' AND channel = 'mail
 [ "$(sql "SELECT count(*) FROM outbox WHERE subject LIKE '%受理通知%'")" = 2 ] || fail "no acceptance notices"
 
 # News: one case for the one matching item; polled again with 304; the director told.
-wait_for "SELECT count(*) FROM cases WHERE channel = 'news'" 1
+wait_for "SELECT count(*) FROM cases WHERE channel = 'news' AND office = 'main'" 1
 for _ in $(seq 1 50); do grep -q "/rss 304" "$work/site/requests.log" && break; sleep 0.1; done
 grep -q "/rss 304" "$work/site/requests.log" || fail "no conditional GET: $(cat "$work/site/requests.log")"
-[ "$(sql "SELECT count(*) FROM cases WHERE channel = 'news'")" = 1 ] || fail "the same item was taken twice"
+[ "$(sql "SELECT count(*) FROM cases WHERE channel = 'news' AND office = 'main'")" = 1 ] || fail "the same item was taken twice"
 # The 0% escalation tells the director at once (the fixture item is old, so its
 # due-date escalation fires as well).
 wait_for "SELECT count(*) > 0 FROM outbox WHERE recipient = 'boss@example.tw' AND subject LIKE '%蘭嶼戶政%'" t
 wait_for "SELECT count(*) FROM intake_raw WHERE channel = 'news' AND status = 'rejected' AND reason LIKE '%not well-formed%'" 1
+# Redirects are followed up to 5 times: 3 reach the Atom feed, 9 are refused.
+wait_for "SELECT count(*) FROM cases WHERE channel = 'news' AND office = 'lanyu'" 1
+wait_for "SELECT count(*) FROM news_feeds WHERE url LIKE '%/redirect/9/atom' AND last_error LIKE '%edirect%'" 1
 # A later report of the same story attaches to the open case.
 /usr/bin/python3 - "$work/site/rss.xml" <<'PY'
 import sys
@@ -97,7 +103,7 @@ s = s.replace("<channel>\n    <title>地方新聞</title>", """<channel>
 open(p, "w", encoding="utf-8").write(s)
 PY
 wait_for "SELECT count(*) FROM intake_raw WHERE channel = 'news' AND status = 'merged'" 1
-[ "$(sql "SELECT count(*) FROM cases WHERE channel = 'news'")" = 1 ] || fail "the same story opened a second case"
+[ "$(sql "SELECT count(*) FROM cases WHERE channel = 'news' AND office = 'main'")" = 1 ] || fail "the same story opened a second case"
 [ "$(sql "SELECT count(*) FROM case_events WHERE event = 'news_item_attached'")" = 1 ] || fail "not attached"
 
 # The 1999 platform webhook, signed.

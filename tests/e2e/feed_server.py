@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A news site for tests: serves DIR/<name>.xml at /<name> with an ETag (the file's
-SHA-256) and answers 304 when If-None-Match matches. Logs "<path> <status>" per request
+SHA-256) and answers 304 when If-None-Match matches; /redirect/N/<name> redirects N
+times before serving <name>. Logs "<path> <status>" per request
 to DIR/requests.log. Usage: feed_server.py DIR PORTFILE"""
 import hashlib
 import http.server
@@ -12,7 +13,14 @@ root, portfile = sys.argv[1], sys.argv[2]
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        path = os.path.join(root, self.path.strip("/") + ".xml")
+        parts = self.path.strip("/").split("/")
+        if parts[0] == "redirect" and len(parts) == 3 and int(parts[1]) > 0:
+            self.send_response(302)
+            self.send_header("Location", "/redirect/%d/%s" % (int(parts[1]) - 1, parts[2]))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        path = os.path.join(root, parts[-1] + ".xml")
         if not os.path.isfile(path):
             status, body, etag = 404, b"", None
         else:
