@@ -108,7 +108,7 @@ void Machine::ArmTimers(const Workflow& wf, const ClockState& clock, Timestamp n
 // Clock bookkeeping on entering `to` (DESIGN.md "Clock semantics"):
 //  1. clocks paused before and not paused by `to` resume; the due date moves by the
 //     working days the pause covered (see docs/decisions.md, "Pauses");
-//  2. `stops` stops running clocks;
+//  2. `stops` stops running clocks (a final state stops them all);
 //  3. `starts` starts clocks that never ran (re-entry does not restart them);
 //  4. `pauses` pauses running clocks.
 void Machine::EnterState(const Workflow& wf, const StateDef& to, Timestamp now, Outcome& out) const {
@@ -129,9 +129,14 @@ void Machine::EnterState(const Workflow& wf, const StateDef& to, Timestamp now, 
     }
     clock.paused_seconds += (now - paused_at).count();
     clock.paused_at.reset();
-    if (!Contains(to.stops, clock.name)) ArmTimers(wf, clock, now, out);
+    if (!to.final && !Contains(to.stops, clock.name)) ArmTimers(wf, clock, now, out);
   }
-  for (const auto& name : to.stops) {
+  // A final state stops every clock, named or not: a closed case has no deadline left.
+  std::vector<std::string> stops = to.stops;
+  if (to.final) {
+    for (const auto& clock : out.next.clocks) stops.push_back(clock.name);
+  }
+  for (const auto& name : stops) {
     ClockState* clock = out.next.FindClock(name);
     if (!clock || !clock->Running()) continue;
     if (clock->paused_at) {

@@ -1,4 +1,9 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <soci/soci.h>
 
 #include "engine/runtime/auth.hpp"
@@ -138,6 +143,41 @@ TEST_F(DeadlinePgTest, AnApprovedExtensionTellsThePetitionerWhy) {
     }
   }
   EXPECT_TRUE(told);
+}
+
+// Petitioners of cases merged into a case hear its escalations too; timers fire in a
+// batch, which looks the merged petitioners up once for all its cases.
+TEST_F(DeadlinePgTest, MergedPetitionersHearTheSurvivingCasesTimedNotices) {
+  const std::string dir = ::testing::TempDir() + "/merge_wf_" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/quick.yaml") << "workflow: quick\nversion: 1\nclocks:\n  q: { within: 1 minute }\n"
+                                        "states:\n  open: { initial: true, starts: [q] }\n  merged: { final: true }\n"
+                                        "transitions:\n  - { on: merge, from: open, to: merged, require: [into] }\n"
+                                        "escalations:\n  - { clock: q, at: due, notify: [petitioner] }\n";
+  registry_.DeployDirectory(dir);
+  std::filesystem::remove_all(dir);
+  auto make = [&](const std::string& email) {
+    runtime::CreateCaseInput in;
+    in.workflow = "quick";
+    in.channel = "counter";
+    in.office = "lanyu";
+    in.subject = "門牌";
+    in.body = "門牌錯誤";
+    in.petitioner_json = R"({"email":")" + email + R"("})";
+    return service_.Create(supervisor_, in).view.record.id;
+  };
+  const auto first = make("first@example.tw");
+  const auto second = make("second@example.tw");
+  const auto third = make("third@example.tw");
+  service_.Apply(supervisor_, second, 1, Command{"merge", {{"into", std::to_string(first)}}, ""});
+  clock_.Set(clock_.Now() + minutes(2));
+  EXPECT_EQ(service_.FireDueTimers(100), 2) << "the merged case's timer no longer applies";
+  std::multiset<std::string> to;
+  for (const auto& m : Outbox()) to.insert(m.recipient);
+  EXPECT_EQ(to.count("first@example.tw"), 1u);
+  EXPECT_EQ(to.count("second@example.tw"), 1u) << "told through the surviving case";
+  EXPECT_EQ(to.count("third@example.tw"), 1u);
+  (void)third;
 }
 
 }  // namespace
