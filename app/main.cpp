@@ -179,7 +179,10 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   for (const auto& w : registry.DeployDirectory(workflows_dir)) spdlog::info("workflow {} deployed", w);
   runtime::CaseService cases(db, registry, calendar, clock, config.notify);
   runtime::AuthService auth(db, clock);
-  runtime::IntakeService intake(db, cases, clock);
+  runtime::IntakeOptions intake_options;
+  intake_options.duplicate_window = config.duplicate_window;
+  intake_options.news_story_window = config.news_story_window;
+  runtime::IntakeService intake(db, cases, clock, intake_options);
   intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
   api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
   api::Api api(db, auth, cases, intake, clock, channels);

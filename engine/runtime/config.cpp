@@ -29,9 +29,10 @@ Result<std::chrono::seconds> ParseInterval(std::string_view text) {
   if (unit == "s" || unit == "second" || unit == "seconds") factor = 1;
   if (unit == "m" || unit == "minute" || unit == "minutes") factor = 60;
   if (unit == "h" || unit == "hour" || unit == "hours") factor = 3600;
+  if (unit == "d" || unit == "day" || unit == "days") factor = 86400;
   if (ec != std::errc() || ptr == s.data() || n <= 0 || factor == 0) {
     return Error{ErrorKind::kInvalid,
-                 "'" + std::string(text) + "' is not an interval; write e.g. 30s, 90 seconds, 15 minutes or 1 hour",
+                 "'" + std::string(text) + "' is not an interval; write e.g. 30s, 90 seconds, 15 minutes, 1 hour or 30 days",
                  {}};
   }
   return std::chrono::seconds(n * factor);
@@ -52,7 +53,14 @@ class ConfigLoader {
       Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
       return Finish();
     }
-    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news"}, "the config");
+    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news", "intake"}, "the config");
+    if (auto i = root["intake"]) {
+      if (Map(i, "intake")) {
+        Keys(i, {"duplicate_window", "news_story_window"}, "intake");
+        Interval(i, "duplicate_window", config_.duplicate_window);
+        Interval(i, "news_story_window", config_.news_story_window);
+      }
+    }
     if (auto h = root["hotline"]) {
       if (Map(h, "hotline")) {
         Keys(h, {"secret"}, "hotline");

@@ -19,6 +19,7 @@ namespace petitiond::runtime {
 //   hotline:    { secret }                                        (1999 platform webhook HMAC key)
 //   mailbox:    { maildir, confirm_days, public_url, max_attachment, interval }
 //   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval } ] }
+//   intake:     { duplicate_window, news_story_window }             (e.g. 30 days, 24 hours)
 struct HotlineConfig {
   std::string secret;
 };
@@ -47,6 +48,10 @@ struct Config {
   HotlineConfig hotline;
   MailboxConfig mailbox;
   std::vector<NewsFeedConfig> news_feeds;
+  // Same petitioner, similar subject within this window: a possible repeated petition.
+  std::chrono::seconds duplicate_window{30 * 86400};
+  // A news report on a story with an open case within this window attaches to it.
+  std::chrono::seconds news_story_window{86400};
 };
 
 // Reads and validates a config file; every problem as "FILE:LINE:COL: sentence" in the

@@ -117,7 +117,8 @@ IntakeResult IntakeService::SubmitIn(soci::session& sql, const Actor& actor, con
                                  {{"title", in.subject}, {"link", in.external_ref.value_or("")}, {"intake_id",
                                   std::to_string(intake_id)}}, ""});
       r.status = "merged";
-      r.reason = "same story as case " + rec->public_no + " (received within 24 h)";
+      r.reason = "same story as case " + rec->public_no + " (taken in within " +
+                 std::to_string(options_.news_story_window.count() / 3600) + " h)";
       store::SetIntakeOutcome(sql, intake_id, r.status, r.reason, rec->id);
       r.record = std::move(rec);
       return r;

@@ -19,11 +19,11 @@ namespace petitiond::runtime {
 struct IntakeOptions {
   // Same petitioner (phone or e-mail) on a similar subject within this window: a
   // possible repeated petition, shown to staff, merged by a supervisor.
-  std::chrono::hours duplicate_window{24 * 30};
+  std::chrono::seconds duplicate_window{30 * 86400};
   double similar_subject = 0.4;  // engine/similarity.hpp
   // A news item on a story that already has an open case within this window attaches
   // to that case instead of opening a new one.
-  std::chrono::hours news_story_window{24};
+  std::chrono::seconds news_story_window{86400};
   double same_story = 0.3;
 };
 

@@ -381,6 +381,21 @@ TEST_F(ChannelApiTest, StaffIntakeListsPossibleRepeatsAndASupervisorMerges) {
   ExpectProblem(Event(repeat, supervisor_, HeaderOf(merged, "ETag"), R"({"event":"merge","data":{"into":"1"}})"), 409);
 }
 
+TEST_F(ChannelApiTest, AnOldPetitionIsNoRepeatOutsideTheWindow) {
+  CreateCase();  // 陳小姐 0911000111, 戶口名簿
+  clock_.Advance(std::chrono::hours(24 * 31));  // the default window is 30 days
+  intake_ = Token("lin", "intake-pass");         // sessions last 12 hours
+  Response later = Call("POST", "/api/v1/cases", intake_,
+                        R"({"channel":"hotline","office":"main","subject":"戶口名簿","body":"又遺失了",)"
+                        R"("petitioner":{"phone":"0911000111"}})");
+  ASSERT_EQ(later.status, 201) << later.body;
+  EXPECT_TRUE(Body(later).at("possible_duplicates").as_array().empty()) << later.body;
+  Response unrelated = Call("POST", "/api/v1/cases", intake_,
+                            R"({"channel":"hotline","office":"main","subject":"門牌整編","body":"進度",)"
+                            R"("petitioner":{"phone":"0911000111"}})");
+  EXPECT_TRUE(Body(unrelated).at("possible_duplicates").as_array().empty()) << "another subject is no repeat";
+}
+
 TEST_F(ChannelApiTest, InputWithoutContentOrIdentityIsRegisteredOnly) {
   Response anonymous = Call("POST", "/api/v1/cases", intake_,
                             R"({"channel":"hotline","office":"main","subject":"門牌","body":"門牌錯誤"})");

@@ -43,7 +43,8 @@ TEST(ConfigTest, ReadsTheChannelSections) {
       "news:\n"
       "  feeds:\n"
       "    - { url: 'https://news.example.tw/rss', office: lanyu, keywords: [戶政, 蘭嶼], exclude: [體育],"
-      " interval: 15 minutes }\n",
+      " interval: 15 minutes }\n"
+      "intake: { duplicate_window: 14 days, news_story_window: 12 hours }\n",
       "petitiond.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->hotline.secret, "s3cret");
@@ -54,6 +55,8 @@ TEST(ConfigTest, ReadsTheChannelSections) {
   EXPECT_EQ(c->news_feeds[0].keywords, (std::vector<std::string>{"戶政", "蘭嶼"}));
   EXPECT_EQ(c->news_feeds[0].exclude, (std::vector<std::string>{"體育"}));
   EXPECT_EQ(c->news_feeds[0].interval, std::chrono::minutes(15));
+  EXPECT_EQ(c->duplicate_window, std::chrono::hours(14 * 24));
+  EXPECT_EQ(c->news_story_window, std::chrono::hours(12));
 
   auto bad = runtime::LoadConfig(
       "mailbox: { confirm_days: never }\n"
