@@ -153,9 +153,10 @@ IntakeResult IntakeService::SubmitIn(soci::session& sql, const Actor& actor, con
   }
   store::SetIntakeOutcome(sql, intake_id, r.status, r.reason, rec.id);
   if (!in.attachments.empty()) store::InsertAttachments(sql, rec.id, intake_id, in.attachments);
-  if (in.channel == "mailbox" && !in.petitioner.email.empty()) {
+  if (in.channel == "mailbox" && !in.petitioner.email.empty() && r.status == "accepted") {
     // The acceptance notice (DOMAIN.md): the case number and the access code that
-    // lets the petitioner look the case up.
+    // lets the petitioner look the case up. A registered-only case gets its own notice
+    // from the workflow's register_only transition instead.
     store::InsertOutbox(
         sql, {Mail(rec.id, in.petitioner.email, "【受理通知】主任信箱案件 " + rec.public_no,
                    "您好：您寄至主任信箱的「" + c.subject + "」已受理。\n案件編號：" + rec.public_no +

@@ -408,6 +408,22 @@ TEST_F(ChannelApiTest, InputWithoutContentOrIdentityIsRegisteredOnly) {
             std::string::npos);
 }
 
+TEST_F(ChannelApiTest, AnEmptyMailIsRegisteredOnlyAndToldSoNotAccepted) {
+  Intake mail;
+  mail.channel = "mailbox";
+  mail.source = "maildir new/1";
+  mail.content_type = "message/rfc822";
+  mail.raw = "From: a@example.tw\r\n\r\n。\r\n";
+  mail.external_ref = "<empty-1@example.tw>";
+  mail.petitioner.email = "a@example.tw";
+  mail.body = "。";
+  auto r = intake_service_.Submit(Actor::System(), mail);
+  EXPECT_EQ(r.status, "registered_only");
+  EXPECT_EQ(r.record->state.state, "registered_only");
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient = 'a@example.tw' AND subject LIKE '%受理通知%'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient = 'a@example.tw' AND subject LIKE '%存查通知%'"), 1);
+}
+
 TEST_F(ChannelApiTest, AskingListsEveryMissingItemOnceAndPausesTheClock) {
   const std::int64_t id = CreateCase();
   Response assigned = Event(id, supervisor_, "\"1\"", R"({"event":"assign","data":{"assignee":"wang"}})");
