@@ -364,19 +364,14 @@ Response Api::HotlineWebhook(const Request& req) {
       channels_.hotline_secret, req.Header("x-timestamp").value_or(""), req.Header("x-signature").value_or(""),
       req.body, clock_.Now());
   if (problem) throw DomainError(ErrorKind::kUnauthorized, *problem);
-  auto parsed = connectors::hotline::ParseWebhook(req.body);
-  if (!parsed) {
-    Intake raw;
-    raw.channel = "hotline";
-    raw.source = "1999 platform webhook";
-    raw.content_type = "application/json";
-    raw.raw = req.body;
-    std::string reason = parsed.error().message;
-    for (const auto& d : parsed.error().details) reason += "; " + d;
-    intake_.Reject(raw, reason);
+  const auto parsed = connectors::hotline::ParseWebhook(req.body);
+  const connectors::Received in =
+      connectors::FromResult(parsed, "hotline", "1999 platform webhook", "application/json", req.body);
+  if (in.error) {
+    intake_.Reject(in.intake, *in.error);
     throw DomainError(parsed.error());
   }
-  runtime::IntakeResult result = intake_.Submit(Actor::System(), parsed.value());
+  runtime::IntakeResult result = intake_.Submit(Actor::System(), in.intake);
   const auto& c = *result.record;
   json::object body{{"id", c.id}, {"public_no", c.public_no}, {"state", c.state.state}, {"office", c.office},
                     {"external_ref", OptJson(c.external_ref)}, {"intake", IntakeJson(result)}};
@@ -430,24 +425,18 @@ Response Api::ListIntake(const Request& req) {
 
 Response Api::MailboxForm(const Request& req) {
   const std::string type = req.Header("content-type").value_or("application/x-www-form-urlencoded");
-  auto parsed = connectors::mailbox::ParseForm(req.body, type);
-  if (!parsed) {
-    Intake raw;
-    raw.channel = "mailbox";
-    raw.source = "mailbox web form";
-    raw.content_type = type;
-    raw.raw = req.body;
-    std::string reason = parsed.error().message;
-    for (const auto& d : parsed.error().details) reason += "; " + d;
-    intake_.Reject(raw, reason);
+  const auto parsed = connectors::mailbox::ParseForm(req.body, type);
+  const connectors::Received in = connectors::FromResult(parsed, "mailbox", "mailbox web form", type, req.body);
+  if (in.error) {
+    intake_.Reject(in.intake, *in.error);
     throw DomainError(parsed.error());
   }
   const Timestamp expires = clock_.Now() + std::chrono::days(channels_.confirm_days);
   const auto [id, token] =
-      intake_.SubmitPending(parsed.value(), expires, channels_.public_url + "/public/mailbox/confirm");
+      intake_.SubmitPending(in.intake, expires, channels_.public_url + "/public/mailbox/confirm");
   (void)token;  // mailed to the sender only: whoever confirms must own the address
   return Json(202, json::object{{"status", "pending"},
-                                {"detail", "確認信已寄至 " + parsed.value().petitioner.email +
+                                {"detail", "確認信已寄至 " + in.intake.petitioner.email +
                                                "，請於期限內點選信中連結，案件才會受理。"},
                                 {"expires_at", FormatTimestamp(expires)}});
 }

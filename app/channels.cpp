@@ -6,19 +6,46 @@
 
 #include "connectors/hotline/hotline.hpp"
 #include "connectors/mailbox/mailbox.hpp"
-#include "connectors/news/news.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/intake_store.hpp"
 
 namespace petitiond::app {
 
+bool Take(runtime::IntakeService& intake, const connectors::Received& r) {
+  try {
+    if (r.error) {
+      intake.Reject(r.intake, *r.error);
+    } else {
+      auto result = intake.Submit(Actor::System(), r.intake);
+      spdlog::info("{} -> {} case {}", r.intake.source, result.status,
+                   result.record ? result.record->public_no : "-");
+    }
+    return true;
+  } catch (const DomainError& e) {
+    if (e.error().kind == ErrorKind::kUnavailable || e.error().kind == ErrorKind::kInternal) {
+      spdlog::error("{} kept for the next round: {}", r.intake.source, e.what());
+      return false;
+    }
+    return true;  // refused by the pipeline and stored as rejected there
+  }
+}
+
+ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config)
+    : intake_(intake), memory_(db) {
+  if (!config.mailbox.maildir.empty()) {
+    connectors::mailbox::ParseLimits limits;
+    limits.max_attachment = config.mailbox.max_attachment;
+    sources_.push_back(
+        std::make_unique<connectors::mailbox::MaildirSource>(config.mailbox.maildir, limits, config.mailbox.interval));
+  }
+  for (const auto& f : config.news_feeds) {
+    sources_.push_back(std::make_unique<connectors::news::FeedSource>(
+        connectors::news::FeedConfig{f.url, f.office, f.keywords, f.exclude, f.interval}, memory_));
+  }
+}
+
 void ChannelPollers::Start() {
-  if (!config_.mailbox.maildir.empty()) {
-    threads_.emplace_back([this] { Loop(config_.mailbox.interval, [this] { PollMaildirOnce(); }); });
-  }
-  for (const auto& feed : config_.news_feeds) {
-    threads_.emplace_back([this, &feed] { Loop(feed.interval, [this, &feed] { PollFeedOnce(feed); }); });
-  }
+  for (auto& source : sources_) threads_.emplace_back([this, s = source.get()] { Loop(*s); });
 }
 
 void ChannelPollers::Stop() {
@@ -31,92 +58,34 @@ void ChannelPollers::Stop() {
   threads_.clear();
 }
 
-void ChannelPollers::Loop(std::chrono::seconds interval, const std::function<void()>& pass) {
+void ChannelPollers::Loop(connectors::Source& source) {
   for (;;) {
     try {
-      pass();
+      source.Poll([this](const connectors::Received& r) { return Take(intake_, r); });
     } catch (const std::exception& e) {
-      spdlog::error("channel poll failed: {}", e.what());
+      spdlog::error("{}: poll failed: {}", source.name(), e.what());
     }
     std::unique_lock lock(mu_);
-    if (wake_.wait_for(lock, interval, [this] { return stopping_; })) return;
+    if (wake_.wait_for(lock, source.interval(), [this] { return stopping_; })) return;
   }
 }
 
-int ChannelPollers::PollMaildirOnce() {
-  connectors::mailbox::ParseLimits limits;
-  limits.max_attachment = config_.mailbox.max_attachment;
-  return connectors::mailbox::DrainMaildir(config_.mailbox.maildir, [&](const std::string& path, const std::string& raw) {
-    try {
-      auto parsed = connectors::mailbox::ParseMessage(raw, "maildir " + path, limits);
-      if (!parsed) {
-        Intake in;
-        in.channel = "mailbox";
-        in.source = "maildir " + path;
-        in.content_type = "message/rfc822";
-        in.raw = raw;
-        intake_.Reject(in, parsed.error().message);
-      } else {
-        auto r = intake_.Submit(Actor::System(), parsed.value());
-        spdlog::info("mail {} -> {} case {}", path, r.status, r.record ? r.record->public_no : "-");
-      }
-      return true;  // committed: the message may leave new/
-    } catch (const DomainError& e) {
-      if (e.error().kind == ErrorKind::kUnavailable || e.error().kind == ErrorKind::kInternal) {
-        spdlog::error("mail {} stays in new/: {}", path, e.what());
-        return false;  // the database is down: try again next round
-      }
-      return true;  // stored as rejected by the intake service
-    }
+connectors::news::Validators ChannelPollers::DbFeedMemory::Load(const std::string& url) {
+  store::FeedState s;
+  db_.Run([&](soci::session& sql) { s = store::LoadFeedState(sql, url); });
+  return {s.etag, s.last_modified};
+}
+
+void ChannelPollers::DbFeedMemory::Save(const std::string& url, const connectors::news::Validators& v,
+                                        const std::optional<std::string>& error) {
+  if (error) spdlog::warn("news feed {}: {}", url, *error);
+  db_.Run([&](soci::session& sql) {
+    store::SaveFeedState(sql, url, store::FeedState{v.etag, v.last_modified}, error, SystemClock().Now());
   });
 }
 
-int ChannelPollers::PollFeedOnce(const runtime::NewsFeedConfig& feed) {
-  store::FeedState state;
-  db_.Run([&](soci::session& sql) { state = store::LoadFeedState(sql, feed.url); });
-  auto fetched = connectors::news::Fetch(feed.url, state.etag, state.last_modified);
-  if (!fetched) {
-    db_.Run([&](soci::session& sql) { store::SaveFeedState(sql, feed.url, state, fetched.error().message, SystemClock().Now()); });
-    spdlog::warn("news feed {}: {}", feed.url, fetched.error().message);
-    return 0;
-  }
-  if (fetched.value().status == 304) {
-    db_.Run([&](soci::session& sql) { store::SaveFeedState(sql, feed.url, state, std::nullopt, SystemClock().Now()); });
-    return 0;
-  }
-  const auto& body = fetched.value().body;
-  auto items = connectors::news::ParseFeed(body);
-  store::FeedState next{fetched.value().etag, fetched.value().last_modified};
-  if (!items) {
-    Intake in;
-    in.channel = "news";
-    in.source = feed.url;
-    in.content_type = "application/xml";
-    in.raw = body;
-    intake_.Reject(in, items.error().message);
-    // No validators kept: a broken feed is fetched (and recorded) again next round.
-    db_.Run([&](soci::session& sql) {
-      store::SaveFeedState(sql, feed.url, store::FeedState{}, items.error().message, SystemClock().Now());
-    });
-    return 0;
-  }
-  connectors::news::FeedConfig match{feed.url, feed.office, feed.keywords, feed.exclude, feed.interval};
-  int taken = 0;
-  for (const auto& item : items.value()) {
-    auto keyword = connectors::news::Match(item, match);
-    if (!keyword) continue;
-    const std::string raw = "<item><title>" + item.title + "</title><link>" + item.link + "</link><guid>" + item.id +
-                            "</guid><summary>" + item.summary + "</summary></item>";
-    auto r = intake_.Submit(Actor::System(), connectors::news::ToIntake(item, match, *keyword, raw));
-    if (r.status != "duplicate") ++taken;
-  }
-  db_.Run([&](soci::session& sql) { store::SaveFeedState(sql, feed.url, next, std::nullopt, SystemClock().Now()); });
-  return taken;
-}
-
 int ImportHotlineCsv(runtime::IntakeService& intake, const std::string& path) {
-  const std::string text = runtime::ReadFileText(path);
-  auto rows = connectors::hotline::ReadCsv(text, path);
+  auto rows = connectors::hotline::ReadCsv(runtime::ReadFileText(path), path);
   if (!rows) {
     std::cerr << rows.error().message << "\n";
     for (const auto& d : rows.error().details) std::cerr << d << "\n";
@@ -124,19 +93,14 @@ int ImportHotlineCsv(runtime::IntakeService& intake, const std::string& path) {
   }
   int accepted = 0, duplicates = 0, rejected = 0;
   for (const auto& row : rows.value()) {
-    if (!row.intake) {
-      Intake raw;
-      raw.channel = "hotline";
-      raw.source = path + ":" + std::to_string(row.line);
-      raw.content_type = "text/csv";
-      raw.raw = row.raw;
-      intake.Reject(raw, row.error);
-      std::cerr << path << ":" << row.line << ": " << row.error << "\n";
+    if (row.input.error) {
+      std::cerr << path << ":" << row.line << ": " << *row.input.error << "\n";
+      intake.Reject(row.input.intake, *row.input.error);
       ++rejected;
       continue;
     }
     try {
-      auto r = intake.Submit(Actor::System(), *row.intake);
+      auto r = intake.Submit(Actor::System(), row.input.intake);
       (r.status == "duplicate" ? duplicates : accepted) += 1;
     } catch (const DomainError& e) {
       if (e.error().kind == ErrorKind::kUnavailable || e.error().kind == ErrorKind::kInternal) throw;

@@ -1,38 +1,52 @@
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "connectors/connector.hpp"
+#include "connectors/news/news.hpp"
 #include "engine/runtime/config.hpp"
 #include "engine/runtime/intake_service.hpp"
 
 namespace petitiond::app {
 
-// The polling connectors of `serve`: the director's Maildir and the news feeds, each
-// on its own thread at its configured interval. Input goes through the IntakeService.
+// Hands one Received to the intake pipeline: a case (or a duplicate of one), or the raw
+// input stored as rejected. False when nothing could be committed (the database is
+// down), so the connector keeps the input for its next round.
+bool Take(runtime::IntakeService& intake, const connectors::Received& r);
+
+// The polling connectors of `serve` (the director's Maildir, the news feeds), each on
+// its own thread at its configured interval, all feeding the IntakeService.
 class ChannelPollers {
  public:
-  ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config)
-      : db_(db), intake_(intake), config_(config) {}
+  ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config);
   ~ChannelPollers() { Stop(); }
 
   void Start();
   void Stop();
 
-  // One pass, for tests and the first round: returns how many inputs were taken.
-  int PollMaildirOnce();
-  int PollFeedOnce(const runtime::NewsFeedConfig& feed);
-
  private:
-  void Loop(std::chrono::seconds interval, const std::function<void()>& pass);
+  // Feed validators in the news_feeds table.
+  class DbFeedMemory : public connectors::news::FeedMemory {
+   public:
+    explicit DbFeedMemory(store::Database& db) : db_(db) {}
+    connectors::news::Validators Load(const std::string& url) override;
+    void Save(const std::string& url, const connectors::news::Validators& v,
+              const std::optional<std::string>& error) override;
 
-  store::Database& db_;
+   private:
+    store::Database& db_;
+  };
+
+  void Loop(connectors::Source& source);
+
   runtime::IntakeService& intake_;
-  const runtime::Config& config_;
+  DbFeedMemory memory_;
+  std::vector<std::unique_ptr<connectors::Source>> sources_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -205,7 +205,6 @@ Result<std::vector<CsvRow>> ReadCsv(std::string_view text, std::string_view file
     const Record& r = records[k];
     CsvRow row;
     row.line = r.line;
-    row.raw = r.raw;
     auto get = [&](const char* name) -> std::string {
       auto it = col.find(name);
       return it == col.end() || it->second >= r.fields.size() ? "" : r.fields[it->second];
@@ -242,11 +241,12 @@ Result<std::vector<CsvRow>> ReadCsv(std::string_view text, std::string_view file
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
       if (ec != std::errc() || end != v.data() + v.size()) errors.push_back(std::string(coord) + " '" + v + "' is not a number");
     }
-    if (errors.empty()) {
-      row.intake = std::move(in);
-    } else {
-      for (const auto& e : errors) row.error += (row.error.empty() ? "" : "; ") + e;
+    if (!errors.empty()) {
+      std::string why;
+      for (const auto& e : errors) why += (why.empty() ? "" : "; ") + e;
+      row.input.error = std::move(why);
     }
+    row.input.intake = std::move(in);  // raw and source are set either way
     rows.push_back(std::move(row));
   }
   return rows;

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "connectors/connector.hpp"
 #include "engine/error.hpp"
 #include "engine/intake.hpp"
 #include "engine/time.hpp"
@@ -24,12 +25,10 @@ std::string Sign(std::string_view secret, std::string_view timestamp, std::strin
 // petitioner: {name, phone, email}, created_at}. kInvalid names each bad field.
 Result<Intake> ParseWebhook(const std::string& body);
 
-// One row of a 1999 open-data batch file, or why it was refused.
+// One row of a 1999 open-data batch file: its Intake, or its text and why it was refused.
 struct CsvRow {
-  int line = 0;       // 1-based line where the row starts
-  std::string raw;    // the row's text
-  std::optional<Intake> intake;
-  std::string error;  // set when intake is empty
+  int line = 0;  // 1-based line where the row starts
+  Received input;
 };
 
 // A 1999 open-data CSV file (UTF-8, optional BOM, RFC 4180 quoting) with a header of

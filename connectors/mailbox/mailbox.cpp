@@ -292,4 +292,11 @@ int DrainMaildir(const std::string& maildir,
   return taken;
 }
 
+int MaildirSource::Poll(const std::function<bool(const Received&)>& take) {
+  return DrainMaildir(maildir_, [&](const std::string& path, const std::string& raw) {
+    const std::string source = "maildir " + path;
+    return take(FromResult(ParseMessage(raw, source, limits_), "mailbox", source, "message/rfc822", raw));
+  });
+}
+
 }  // namespace petitiond::connectors::mailbox

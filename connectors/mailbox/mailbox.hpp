@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "connectors/connector.hpp"
 #include "engine/error.hpp"
 #include "engine/intake.hpp"
 
@@ -35,5 +36,21 @@ Result<Intake> ParseForm(const std::string& body, const std::string& content_typ
 // A message `take` returns false for (the database is down) stays in new/.
 int DrainMaildir(const std::string& maildir, const std::function<bool(const std::string& path,
                                                                       const std::string& raw)>& take);
+
+// The director's Maildir as a Source: each message in new/ parsed (a malformed one
+// handed over as refused), moved to cur/ once `take` committed it.
+class MaildirSource : public Source {
+ public:
+  MaildirSource(std::string maildir, ParseLimits limits, std::chrono::seconds interval)
+      : maildir_(std::move(maildir)), limits_(limits), interval_(interval) {}
+  std::string name() const override { return "maildir " + maildir_; }
+  std::chrono::seconds interval() const override { return interval_; }
+  int Poll(const std::function<bool(const Received&)>& take) override;
+
+ private:
+  std::string maildir_;
+  ParseLimits limits_;
+  std::chrono::seconds interval_;
+};
 
 }  // namespace petitiond::connectors::mailbox

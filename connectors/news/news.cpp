@@ -186,4 +186,37 @@ Result<FetchResult> Fetch(const std::string& url, const std::optional<std::strin
   return r;
 }
 
+int FeedSource::Poll(const std::function<bool(const Received&)>& take) {
+  const Validators known = memory_.Load(feed_.url);
+  auto fetched = Fetch(feed_.url, known.etag, known.last_modified);
+  if (!fetched) {
+    memory_.Save(feed_.url, known, fetched.error().message);
+    return 0;
+  }
+  if (fetched.value().status == 304) {
+    memory_.Save(feed_.url, known, std::nullopt);
+    return 0;
+  }
+  const std::string& body = fetched.value().body;
+  auto items = ParseFeed(body);
+  if (!items) {
+    const std::string why = items.error().message;
+    if (take(FromResult(Result<Intake>(items.error()), "news", feed_.url, "application/xml", body))) {
+      memory_.Save(feed_.url, Validators{}, why);  // no validators: fetched again next round
+    }
+    return 0;
+  }
+  int taken = 0;
+  for (const auto& item : items.value()) {
+    auto keyword = Match(item, feed_);
+    if (!keyword) continue;
+    const std::string raw = "<item><title>" + item.title + "</title><link>" + item.link + "</link><guid>" + item.id +
+                            "</guid><summary>" + item.summary + "</summary></item>";
+    if (!take(Received{ToIntake(item, feed_, *keyword, raw), std::nullopt})) return taken;  // keep the old validators
+    ++taken;
+  }
+  memory_.Save(feed_.url, Validators{fetched.value().etag, fetched.value().last_modified}, std::nullopt);
+  return taken;
+}
+
 }  // namespace petitiond::connectors::news

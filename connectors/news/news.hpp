@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/connector.hpp"
 #include "engine/error.hpp"
 #include "engine/intake.hpp"
 
@@ -46,5 +47,33 @@ struct FetchResult {
 };
 Result<FetchResult> Fetch(const std::string& url, const std::optional<std::string>& etag,
                           const std::optional<std::string>& last_modified);
+
+// Where a feed's conditional-GET validators and last error are kept between polls
+// (the runtime keeps them in the database, so a restart does not refetch).
+struct Validators {
+  std::optional<std::string> etag;
+  std::optional<std::string> last_modified;
+};
+class FeedMemory {
+ public:
+  virtual ~FeedMemory() = default;
+  virtual Validators Load(const std::string& url) = 0;
+  virtual void Save(const std::string& url, const Validators& v, const std::optional<std::string>& error) = 0;
+};
+
+// One feed as a Source: fetched conditionally; a feed that is not RSS/Atom is handed
+// over as refused (and fetched again next round); each matching item becomes a news
+// Intake. Items that do not match are not inputs of this office and are not kept.
+class FeedSource : public Source {
+ public:
+  FeedSource(FeedConfig feed, FeedMemory& memory) : feed_(std::move(feed)), memory_(memory) {}
+  std::string name() const override { return "feed " + feed_.url; }
+  std::chrono::seconds interval() const override { return feed_.interval; }
+  int Poll(const std::function<bool(const Received&)>& take) override;
+
+ private:
+  FeedConfig feed_;
+  FeedMemory& memory_;
+};
 
 }  // namespace petitiond::connectors::news

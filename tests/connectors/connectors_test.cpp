@@ -2,6 +2,9 @@
 // written by Python's email package) and against malformed ones.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -67,15 +70,18 @@ TEST(HotlineTest, CsvReportsEachBadRowWithItsLine) {
   auto rows = connectors::hotline::ReadCsv(csv, "calls.csv");
   ASSERT_TRUE(rows.ok()) << rows.error().message;
   ASSERT_EQ(rows->size(), 5u);
-  ASSERT_TRUE((*rows)[0].intake);
+  ASSERT_FALSE((*rows)[0].input.error) << *(*rows)[0].input.error;
   EXPECT_EQ((*rows)[0].line, 2);
-  EXPECT_EQ((*rows)[0].intake->body, "多行\n描述");
-  EXPECT_EQ((*rows)[0].intake->source, "calls.csv:2");
+  EXPECT_EQ((*rows)[0].input.intake.body, "多行\n描述");
+  EXPECT_EQ((*rows)[0].input.intake.source, "calls.csv:2");
   EXPECT_EQ((*rows)[1].line, 4);
-  EXPECT_NE((*rows)[1].error.find("lat 'north'"), std::string::npos) << (*rows)[1].error;
-  EXPECT_NE((*rows)[2].error.find("case_id is empty"), std::string::npos);
-  EXPECT_NE((*rows)[3].error.find("has 3 fields"), std::string::npos);
-  EXPECT_NE((*rows)[4].error.find("not a date"), std::string::npos);
+  auto error = [&](std::size_t i) { return (*rows)[i].input.error.value_or(""); };
+  EXPECT_NE(error(1).find("lat 'north'"), std::string::npos) << error(1);
+  EXPECT_EQ((*rows)[1].input.intake.raw, "C2,處理中,卑南鄉,陳情,門牌,戶政,描述,,north,121.1,2026-03-02 09:00:00,")
+      << "a refused row keeps its text";
+  EXPECT_NE(error(2).find("case_id is empty"), std::string::npos);
+  EXPECT_NE(error(3).find("has 3 fields"), std::string::npos);
+  EXPECT_NE(error(4).find("not a date"), std::string::npos);
   auto bad = connectors::hotline::ReadCsv("id,foo\n1,2\n", "x.csv");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().details.front(), "x.csv:1:1: missing column 'case_id'");
@@ -135,6 +141,30 @@ TEST(MailboxTest, FormNeedsAnAddressSubjectAndBody) {
   auto bad = connectors::mailbox::ParseForm(R"({"email":"nope","subject":""})", "application/json");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().details.size(), 3u);
+}
+
+TEST(MailboxTest, AMessageLeavesNewOnlyOnceTaken) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / ("maildir_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "new");
+  std::ofstream(dir / "new" / "1", std::ios::binary) << Fixture("big5.eml");
+  std::ofstream(dir / "new" / "2", std::ios::binary) << Fixture("truncated.eml");
+  connectors::mailbox::MaildirSource source(dir.string(), {}, std::chrono::seconds(30));
+  std::vector<connectors::Received> seen;
+  // The database is down: nothing is committed, nothing moves.
+  EXPECT_EQ(source.Poll([&](const connectors::Received& r) { seen.push_back(r); return false; }), 0);
+  EXPECT_TRUE(fs::exists(dir / "new" / "1"));
+  EXPECT_TRUE(fs::exists(dir / "new" / "2"));
+  seen.clear();
+  EXPECT_EQ(source.Poll([&](const connectors::Received& r) { seen.push_back(r); return true; }), 2);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[0].error);
+  ASSERT_TRUE(seen[1].error) << "the truncated message is handed over as refused";
+  EXPECT_EQ(seen[1].intake.raw, Fixture("truncated.eml")) << "with its raw bytes";
+  EXPECT_EQ(seen[1].intake.channel, "mailbox");
+  EXPECT_TRUE(fs::is_empty(dir / "new"));
+  EXPECT_TRUE(fs::exists(dir / "cur" / "1:2,S"));
+  fs::remove_all(dir);
 }
 
 TEST(NewsTest, ParsesRssAndAtom) {
