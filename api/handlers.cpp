@@ -163,6 +163,18 @@ Response MethodNotAllowed(const std::string& allow) {
   return r;
 }
 
+// A pushed input (webhook, form) as parsed; one that cannot be read is stored as
+// rejected and answered 400 with the parser's errors.
+Intake TakeOrReject(runtime::IntakeService& intake, const Result<Intake>& parsed, const char* channel,
+                    const char* source, const std::string& content_type, const std::string& raw) {
+  connectors::Received in = connectors::FromResult(parsed, channel, source, content_type, raw);
+  if (in.error) {
+    intake.Reject(in.intake, *in.error);
+    throw DomainError(parsed.error());
+  }
+  return std::move(in.intake);
+}
+
 json::object IntakeJson(const runtime::IntakeResult& r) {
   json::array dups;
   for (const auto& d : r.possible_duplicates) {
@@ -364,14 +376,9 @@ Response Api::HotlineWebhook(const Request& req) {
       channels_.hotline_secret, req.Header("x-timestamp").value_or(""), req.Header("x-signature").value_or(""),
       req.body, clock_.Now());
   if (problem) throw DomainError(ErrorKind::kUnauthorized, *problem);
-  const auto parsed = connectors::hotline::ParseWebhook(req.body);
-  const connectors::Received in =
-      connectors::FromResult(parsed, "hotline", "1999 platform webhook", "application/json", req.body);
-  if (in.error) {
-    intake_.Reject(in.intake, *in.error);
-    throw DomainError(parsed.error());
-  }
-  runtime::IntakeResult result = intake_.Submit(Actor::System(), in.intake);
+  const Intake in = TakeOrReject(intake_, connectors::hotline::ParseWebhook(req.body), "hotline",
+                                 "1999 platform webhook", "application/json", req.body);
+  runtime::IntakeResult result = intake_.Submit(Actor::System(), in);
   const auto& c = *result.record;
   json::object body{{"id", c.id}, {"public_no", c.public_no}, {"state", c.state.state}, {"office", c.office},
                     {"external_ref", OptJson(c.external_ref)}, {"intake", IntakeJson(result)}};
@@ -425,18 +432,14 @@ Response Api::ListIntake(const Request& req) {
 
 Response Api::MailboxForm(const Request& req) {
   const std::string type = req.Header("content-type").value_or("application/x-www-form-urlencoded");
-  const auto parsed = connectors::mailbox::ParseForm(req.body, type);
-  const connectors::Received in = connectors::FromResult(parsed, "mailbox", "mailbox web form", type, req.body);
-  if (in.error) {
-    intake_.Reject(in.intake, *in.error);
-    throw DomainError(parsed.error());
-  }
+  const Intake in =
+      TakeOrReject(intake_, connectors::mailbox::ParseForm(req.body, type), "mailbox", "mailbox web form", type, req.body);
   const Timestamp expires = clock_.Now() + std::chrono::days(channels_.confirm_days);
   const auto [id, token] =
-      intake_.SubmitPending(in.intake, expires, channels_.public_url + "/public/mailbox/confirm");
+      intake_.SubmitPending(in, expires, channels_.public_url + "/public/mailbox/confirm");
   (void)token;  // mailed to the sender only: whoever confirms must own the address
   return Json(202, json::object{{"status", "pending"},
-                                {"detail", "確認信已寄至 " + in.intake.petitioner.email +
+                                {"detail", "確認信已寄至 " + in.petitioner.email +
                                                "，請於期限內點選信中連結，案件才會受理。"},
                                 {"expires_at", FormatTimestamp(expires)}});
 }

@@ -1,7 +1,6 @@
 #include "engine/routing.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "engine/similarity.hpp"
 #include "engine/workflow.hpp"
@@ -14,7 +13,8 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-std::string Letters(const Intake& in) { return in.subject + "\n" + in.body + "\n" + in.place; }
+// What routing keywords are looked for in.
+std::string SearchText(const Intake& in) { return in.subject + "\n" + in.body + "\n" + in.place; }
 
 }  // namespace
 
@@ -25,7 +25,7 @@ std::optional<std::string> RegisteredOnlyReason(const Intake& in) {
 }
 
 const RouteRule* Routing::Find(const Intake& in) const {
-  const std::string text = Letters(in);
+  const std::string text = SearchText(in);
   for (const auto& r : rules) {
     if (!r.match.channels.empty() && !Contains(r.match.channels, in.channel)) continue;
     if (!r.match.categories.empty() && (!in.category || !Contains(r.match.categories, *in.category))) continue;

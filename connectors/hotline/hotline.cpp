@@ -4,22 +4,13 @@
 
 #include <boost/json.hpp>
 
-#include <array>
 #include <charconv>
 #include <map>
 
+#include "engine/digest.hpp"
+
 namespace petitiond::connectors::hotline {
 namespace {
-
-std::string Hex(const unsigned char* p, std::size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out += digits[p[i] >> 4];
-    out += digits[p[i] & 15];
-  }
-  return out;
-}
 
 std::string Text(const boost::json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
@@ -40,17 +31,6 @@ Intake Base(const std::string& source, std::string content_type, std::string raw
 
 }  // namespace
 
-std::string Sign(std::string_view secret, std::string_view timestamp, std::string_view body) {
-  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(timestamp.data()), timestamp.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>("."), 1);
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
-  crypto_auth_hmacsha256_final(&st, mac.data());
-  return "sha256=" + Hex(mac.data(), mac.size());
-}
-
 std::optional<std::string> VerifySignature(std::string_view secret, std::string_view timestamp,
                                            std::string_view signature, std::string_view body, Timestamp now) {
   if (secret.empty()) return "no hotline secret is configured";
@@ -61,7 +41,7 @@ std::optional<std::string> VerifySignature(std::string_view secret, std::string_
   }
   const long long skew = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count() - ts;
   if (skew > 300 || skew < -300) return "X-Timestamp is more than 5 minutes off the server's clock";
-  const std::string expected = Sign(secret, timestamp, body);
+  const std::string expected = WebhookSignature(secret, timestamp, body);
   if (signature.size() != expected.size() ||
       sodium_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
     return "X-Signature does not match the body";

@@ -15,11 +15,10 @@ namespace petitiond::connectors::hotline {
 // The county 1999 platform's dispatch webhook (issue #4 contract): headers
 // `X-Timestamp: <unix seconds>` and `X-Signature: sha256=<hex HMAC-SHA256 of
 // "<timestamp>.<body>">`. Returns the reason to refuse it (bad signature, clock skew
-// over 5 minutes), or nullopt when it is genuine. Compares in constant time.
+// over 5 minutes), or nullopt when it is genuine (engine/digest.hpp WebhookSignature).
+// Compares in constant time.
 std::optional<std::string> VerifySignature(std::string_view secret, std::string_view timestamp,
                                            std::string_view signature, std::string_view body, Timestamp now);
-// "sha256=<hex>" for `body` sent at `timestamp` (what the platform computes).
-std::string Sign(std::string_view secret, std::string_view timestamp, std::string_view body);
 
 // Body {case_id, service_name, subject, description, district, address,
 // petitioner: {name, phone, email}, created_at}. kInvalid names each bad field.

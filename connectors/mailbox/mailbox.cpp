@@ -1,7 +1,6 @@
 #include "connectors/mailbox/mailbox.hpp"
 
 #include <gmime/gmime.h>
-#include <sodium.h>
 
 #include <boost/json.hpp>
 #include <boost/url/decode_view.hpp>
@@ -12,6 +11,8 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+
+#include "engine/digest.hpp"
 
 namespace petitiond::connectors::mailbox {
 namespace {
@@ -183,15 +184,7 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
   if (const char* id = g_mime_message_get_message_id(message.p); id && *id) {
     in.external_ref = std::string("<") + id + ">";
   } else {
-    unsigned char hash[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
-    static const char* digits = "0123456789abcdef";
-    std::string hex;
-    for (unsigned char c : hash) {
-      hex += digits[c >> 4];
-      hex += digits[c & 15];
-    }
-    in.external_ref = "sha256:" + hex;
+    in.external_ref = "sha256:" + Sha256Hex(raw);
   }
   InternetAddressList* from = g_mime_message_get_from(message.p);
   InternetAddress* sender = from && internet_address_list_length(from) > 0 ? internet_address_list_get_address(from, 0)

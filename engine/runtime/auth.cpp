@@ -1,3 +1,4 @@
+#include "engine/digest.hpp"
 #include "engine/runtime/auth.hpp"
 
 #include <sodium.h>
@@ -75,7 +76,7 @@ std::string AuthService::Login(const std::string& login, std::string_view passwo
   if (!ok) throw DomainError(ErrorKind::kUnauthorized, "wrong login or password");
   const std::string token = NewToken();
   db_.Run([&](soci::session& sql) {
-    store::InsertSession(sql, store::Sha256Hex(token), user->id, clock_.Now() + kSessionLifetime);
+    store::InsertSession(sql, Sha256Hex(token), user->id, clock_.Now() + kSessionLifetime);
   });
   return token;
 }
@@ -84,7 +85,7 @@ Actor AuthService::Authenticate(std::string_view bearer_token) {
   if (bearer_token.empty()) throw DomainError(ErrorKind::kUnauthorized, "sign in first: Authorization: Bearer <token>");
   std::optional<store::UserRecord> user;
   db_.Run([&](soci::session& sql) {
-    user = store::UserForSession(sql, store::Sha256Hex(bearer_token), clock_.Now());
+    user = store::UserForSession(sql, Sha256Hex(bearer_token), clock_.Now());
   });
   if (!user) throw DomainError(ErrorKind::kUnauthorized, "the session token is unknown or expired; sign in again");
   return Actor{user->login, user->roles, user->office};

@@ -185,7 +185,8 @@ void CaseService::Merge(soci::session& sql, const Actor& actor, store::CaseRecor
   }
   if (into_id <= 0) throw DomainError(ErrorKind::kUnprocessable, "merge needs data.into: the id of the surviving case");
   if (into_id == rec.id) throw DomainError(ErrorKind::kConflict, "a case cannot be merged into itself");
-  // Both rows locked in id order, as every batch does, so two merges cannot deadlock.
+  // The surviving case is locked too. Two opposite merges at once (A into B, B into A)
+  // would deadlock; PostgreSQL aborts one of them, and the pair cannot both succeed anyway.
   auto into = store::LoadCase(sql, into_id, /*lock=*/true);
   if (!into || !CanSee(actor, *into)) throw NotFound(into_id);
   if (IsFinal(*into)) {

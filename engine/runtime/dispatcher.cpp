@@ -1,3 +1,4 @@
+#include "engine/digest.hpp"
 #include "engine/runtime/dispatcher.hpp"
 
 #include <curl/curl.h>
@@ -50,17 +51,6 @@ std::size_t ReadUpload(char* dest, std::size_t size, std::size_t n, void* user) 
 
 std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
-std::string HexHmacSha256(const std::string& key, const std::string& message) {
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  char hex[sizeof mac * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  return hex;
-}
-
 struct CurlHandle {
   CURL* c = curl_easy_init();
   curl_slist* list = nullptr;
@@ -107,7 +97,7 @@ std::optional<std::string> CurlTransport::Send(const store::OutboxMessage& m) {
     const std::string ts = std::to_string(std::time(nullptr));
     return Post(m.recipient, m.body,
                 {"X-Idempotency-Key: " + m.idempotency_key, "X-Timestamp: " + ts,
-                 "X-Signature: sha256=" + HexHmacSha256(hook->secret, ts + "." + m.body)});
+                 "X-Signature: " + WebhookSignature(hook->secret, ts, m.body)});
   }
   return "unknown channel " + m.channel;
 }

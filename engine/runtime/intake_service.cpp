@@ -1,3 +1,4 @@
+#include "engine/digest.hpp"
 #include "engine/runtime/intake_service.hpp"
 
 #include <soci/soci.h>
@@ -126,7 +127,7 @@ IntakeResult IntakeService::SubmitIn(soci::session& sql, const Actor& actor, con
   }
 
   const auto registered_only = RegisteredOnlyReason(in);
-  r.possible_duplicates = PossibleDuplicates(sql, in, std::nullopt);
+  r.possible_duplicates = PossibleDuplicates(sql, in);
   auto [rec, code] = cases_.CreateIn(sql, actor, c);
   r.access_code = code;
   r.status = "accepted";
@@ -168,13 +169,11 @@ IntakeResult IntakeService::SubmitIn(soci::session& sql, const Actor& actor, con
   return r;
 }
 
-std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(soci::session& sql, const Intake& in,
-                                                                     std::optional<std::int64_t> except) {
+std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(soci::session& sql, const Intake& in) {
   std::vector<store::PetitionerCase> out;
   if (in.petitioner.phone.empty() && in.petitioner.email.empty()) return out;
   for (auto& c : store::CasesOfPetitioner(sql, in.petitioner.phone, in.petitioner.email,
                                           clock_.Now() - options_.duplicate_window)) {
-    if (except && c.id == *except) continue;
     if (Similarity(c.subject, in.subject) >= options_.similar_subject) out.push_back(std::move(c));
   }
   return out;
@@ -195,7 +194,7 @@ std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& 
     soci::transaction tx(sql);
     id = store::InsertIntake(sql, in, "pending", "waiting for the sender to confirm the e-mail address",
                              std::nullopt);
-    store::InsertConfirmation(sql, store::Sha256Hex(token), id, expires);
+    store::InsertConfirmation(sql, Sha256Hex(token), id, expires);
     const std::string link = confirm_url + (confirm_url.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
     store::InsertOutbox(sql, {Mail(std::nullopt, in.petitioner.email, "【主任信箱】請確認您的電子郵件地址",
                                    "您好：我們收到您寄給主任信箱的「" + in.subject +
@@ -213,7 +212,7 @@ IntakeResult IntakeService::Confirm(const std::string& token,
   IntakeResult result;
   db_.Run([&](soci::session& sql) {
     soci::transaction tx(sql);
-    const std::string hash = store::Sha256Hex(token);
+    const std::string hash = Sha256Hex(token);
     auto c = store::LockConfirmation(sql, hash);
     if (!c) throw DomainError(ErrorKind::kNotFound, "this confirmation link is not valid");
     const auto row = store::LoadIntake(sql, c->intake_id, /*lock=*/true);

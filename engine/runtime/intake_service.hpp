@@ -71,8 +71,7 @@ class IntakeService {
 
  private:
   IntakeResult SubmitIn(soci::session& sql, const Actor& actor, const Intake& in, std::int64_t intake_id);
-  std::vector<store::PetitionerCase> PossibleDuplicates(soci::session& sql, const Intake& in,
-                                                        std::optional<std::int64_t> except);
+  std::vector<store::PetitionerCase> PossibleDuplicates(soci::session& sql, const Intake& in);
 
   store::Database& db_;
   CaseService& cases_;

@@ -1,3 +1,4 @@
+#include "engine/digest.hpp"
 #include "engine/runtime/workflow_registry.hpp"
 
 #include <soci/soci.h>
@@ -75,7 +76,7 @@ std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& di
                                   it->second + "'; a channel has one default workflow");
       }
     }
-    loaded.emplace_back(wf.value(), store::WorkflowRow{wf->name, wf->version, text, store::Sha256Hex(text)});
+    loaded.emplace_back(wf.value(), store::WorkflowRow{wf->name, wf->version, text, Sha256Hex(text)});
   }
   if (!invalid.details.empty()) throw DomainError(invalid);
 

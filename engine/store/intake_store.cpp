@@ -1,29 +1,28 @@
 #include "engine/store/intake_store.hpp"
 
 #include <soci/soci.h>
+#include <sodium.h>
 
 #include "engine/store/pg_array.hpp"
 
 namespace petitiond::store {
 namespace {
 
+// bytea travels as hex text: decode(:p, 'hex') going in, encode(col, 'hex') coming out.
 std::string Hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
+  std::string hex(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  hex.pop_back();
+  return hex;
 }
 
 std::string Unhex(const std::string& hex) {
-  auto value = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(value(hex[i]) * 16 + value(hex[i + 1]));
-  return out;
+  std::string bytes(hex.size() / 2, '\0');
+  std::size_t len = 0;
+  sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), hex.data(), hex.size(), nullptr, &len,
+                 nullptr);
+  bytes.resize(len);
+  return bytes;
 }
 
 soci::indicator Ind(bool present) { return present ? soci::i_ok : soci::i_null; }

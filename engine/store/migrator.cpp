@@ -1,10 +1,10 @@
 #include "engine/store/migrator.hpp"
 
-#include <sodium.h>
 #include <soci/soci.h>
 
 #include <map>
 
+#include "engine/digest.hpp"
 #include "engine/error.hpp"
 #include "engine/store/database.hpp"
 
@@ -53,14 +53,6 @@ MigrationStatus Compare(const std::map<std::string, std::string>& applied, const
 }
 
 }  // namespace
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
 
 MigrationStatus CheckMigrations(soci::session& sql, const std::vector<EmbeddedFile>& files) {
   long long has_table = 0;

@@ -26,7 +26,5 @@ MigrationStatus Migrate(soci::session& sql, const std::vector<EmbeddedFile>& mig
 // Reads which migrations are pending, without applying any. Same consistency checks.
 MigrationStatus CheckMigrations(soci::session& sql, const std::vector<EmbeddedFile>& migrations);
 
-// Hex SHA-256 (libsodium).
-std::string Sha256Hex(std::string_view bytes);
 
 }  // namespace petitiond::store

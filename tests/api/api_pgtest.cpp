@@ -7,7 +7,7 @@
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/case_service.hpp"
 #include "engine/runtime/intake_service.hpp"
-#include "connectors/hotline/hotline.hpp"
+#include "engine/digest.hpp"
 #include "engine/runtime/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 
@@ -303,7 +303,7 @@ class ChannelApiTest : public ApiTest {
     const std::string ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count() + skew);
     return Call("POST", "/api/v1/intake/hotline", "", body,
-                {{"x-timestamp", ts}, {"x-signature", connectors::hotline::Sign(secret, ts, body)}});
+                {{"x-timestamp", ts}, {"x-signature", WebhookSignature(secret, ts, body)}});
   }
   long long Count(const std::string& query) {
     long long n = 0;

@@ -11,6 +11,7 @@
 #include "connectors/hotline/hotline.hpp"
 #include "connectors/mailbox/mailbox.hpp"
 #include "connectors/news/news.hpp"
+#include "engine/digest.hpp"
 #include "engine/routing.hpp"
 #include "engine/similarity.hpp"
 
@@ -29,18 +30,17 @@ const Timestamp kNow = *ParseTimestamp("2026-03-02T10:00:00+08:00");
 const std::string kTs = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kNow.time_since_epoch()).count());
 
 TEST(HotlineTest, AcceptsOnlyTheRightSignatureWithinFiveMinutes) {
-  using connectors::hotline::Sign;
   using connectors::hotline::VerifySignature;
   const std::string body = R"({"case_id":"A1"})";
-  EXPECT_FALSE(VerifySignature("s3cret", kTs, Sign("s3cret", kTs, body), body, kNow));
-  EXPECT_TRUE(VerifySignature("s3cret", kTs, Sign("other", kTs, body), body, kNow));
-  EXPECT_TRUE(VerifySignature("s3cret", kTs, Sign("s3cret", kTs, body), body + " ", kNow));
+  EXPECT_FALSE(VerifySignature("s3cret", kTs, WebhookSignature("s3cret", kTs, body), body, kNow));
+  EXPECT_TRUE(VerifySignature("s3cret", kTs, WebhookSignature("other", kTs, body), body, kNow));
+  EXPECT_TRUE(VerifySignature("s3cret", kTs, WebhookSignature("s3cret", kTs, body), body + " ", kNow));
   EXPECT_TRUE(VerifySignature("s3cret", kTs, "sha256=00", body, kNow));
   const std::string old = std::to_string(std::stoll(kTs) - 301);
-  EXPECT_TRUE(VerifySignature("s3cret", old, Sign("s3cret", old, body), body, kNow));
+  EXPECT_TRUE(VerifySignature("s3cret", old, WebhookSignature("s3cret", old, body), body, kNow));
   const std::string fine = std::to_string(std::stoll(kTs) - 299);
-  EXPECT_FALSE(VerifySignature("s3cret", fine, Sign("s3cret", fine, body), body, kNow));
-  EXPECT_TRUE(VerifySignature("", kTs, Sign("", kTs, body), body, kNow)) << "no secret configured must refuse";
+  EXPECT_FALSE(VerifySignature("s3cret", fine, WebhookSignature("s3cret", fine, body), body, kNow));
+  EXPECT_TRUE(VerifySignature("", kTs, WebhookSignature("", kTs, body), body, kNow)) << "no secret configured must refuse";
 }
 
 TEST(HotlineTest, ParsesTheDispatchBody) {
