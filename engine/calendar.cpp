@@ -194,8 +194,10 @@ Timestamp BusinessCalendar::WorkdayDeadline(Timestamp received, int n, std::stri
                                             bool* incomplete) const {
   const sys_days receipt_day = TaipeiDate(received);
   if (n <= 0) {
-    if (incomplete && !Covers(receipt_day)) *incomplete = true;
-    return TaipeiEndOfDay(receipt_day);
+    // Same day, but a deadline never ends on a day the office does not work: taken in
+    // on a weekend, holiday or closure, it is due at the end of the next working day.
+    if (Check(receipt_day, office, incomplete)) return TaipeiEndOfDay(receipt_day);
+    return TaipeiEndOfDay(NthWorkdayAfter(receipt_day, 1, office, incomplete));
   }
   return TaipeiEndOfDay(NthWorkdayAfter(receipt_day, n, office, incomplete));
 }

@@ -65,7 +65,9 @@ class BusinessCalendar {
 
   // Deadline of "n workdays" from `received`: counting starts on the next working day
   // after the Taipei date of receipt and ends at 23:59:59 of the n-th one (Taipei
-  // practice, DOMAIN.md). n = 0 means the end of the receipt day itself.
+  // practice, DOMAIN.md). n = 0 means the end of the receipt day itself if the office
+  // works that day, else the end of its next working day: a deadline always ends on a
+  // working day of `office`.
   Timestamp WorkdayDeadline(Timestamp received, int n, std::string_view office = {},
                             bool* incomplete = nullptr) const;
 

@@ -381,7 +381,10 @@ std::optional<Outcome> Machine::ApplyClosure(const Workflow& wf, const CaseState
   for (auto& clock : out.next.clocks) {
     const ClockDef* def = wf.FindClock(clock.name);
     if (!def || def->within.unit != Duration::Unit::kWorkdays || !clock.Running()) continue;
-    if (date <= TaipeiDate(clock.started_at) || date > TaipeiDate(clock.due_at)) continue;
+    // The closed day counted if it lies in (start date, due date]; a same-day clock
+    // (due on its start date) moves too, since a deadline never ends on a closed day.
+    const auto due_day = TaipeiDate(clock.due_at);
+    if (date > due_day || (date <= TaipeiDate(clock.started_at) && date != due_day)) continue;
     const Timestamp old_due = clock.due_at;
     clock.due_at = TaipeiEndOfDay(
         calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), 1, current.office, &clock.calendar_incomplete));

@@ -24,7 +24,8 @@ constexpr const char* kInsertClosure =
 constexpr const char* kSpanning =
     "SELECT DISTINCT c.id FROM cases c JOIN clocks k ON k.case_id = c.id "
     "WHERE c.office = :office AND k.stopped_at IS NULL "
-    "AND (k.started_at AT TIME ZONE 'Asia/Taipei')::date < CAST(:d1 AS date) "
+    "AND ((k.started_at AT TIME ZONE 'Asia/Taipei')::date < CAST(:d1 AS date) "
+    "     OR (k.due_at AT TIME ZONE 'Asia/Taipei')::date = CAST(:d3 AS date)) "
     "AND (k.due_at AT TIME ZONE 'Asia/Taipei')::date >= CAST(:d2 AS date) ORDER BY c.id";
 
 std::chrono::sys_days ParseYmd(const std::string& ymd) {
@@ -83,7 +84,8 @@ std::vector<std::int64_t> CasesWithClocksSpanning(soci::session& sql, const std:
   const std::string d = IsoDate(day);
   std::vector<std::int64_t> ids;
   soci::rowset<soci::row> rows =
-      (sql.prepare << kSpanning, soci::use(office, "office"), soci::use(d, "d1"), soci::use(d, "d2"));
+      (sql.prepare << kSpanning, soci::use(office, "office"), soci::use(d, "d1"), soci::use(d, "d2"),
+       soci::use(d, "d3"));
   for (const auto& r : rows) ids.push_back(r.get<long long>(0));
   return ids;
 }

@@ -80,7 +80,13 @@ INSTANTIATE_TEST_SUITE_P(
         // Across the year end into days without data (Monday-Friday fallback).
         DeadlineCase{"into 2027", Taipei(2026, 12, 31, 10), 2, D(2027, 1, 4)},
         // 0 workdays: the end of the day of receipt.
-        DeadlineCase{"same day", Taipei(2026, 11, 26, 8), 0, D(2026, 11, 26)}),
+        DeadlineCase{"same day", Taipei(2026, 11, 26, 8), 0, D(2026, 11, 26)},
+        // 0 workdays never ends on a day off: the end of the next working day.
+        DeadlineCase{"same day taken in late on a saturday", Taipei(2026, 11, 21, 23, 30), 0, D(2026, 11, 23)},
+        DeadlineCase{"same day taken in on a sunday", Taipei(2026, 11, 22, 9), 0, D(2026, 11, 23)},
+        DeadlineCase{"same day taken in on national day", Taipei(2026, 10, 10, 9), 0, D(2026, 10, 12)},
+        DeadlineCase{"same day in lunar new year", Taipei(2026, 2, 17, 11), 0, D(2026, 2, 23)},
+        DeadlineCase{"same day on a make-up saturday", Taipei(2025, 2, 8, 10), 0, D(2025, 2, 8)}),
     [](const testing::TestParamInfo<DeadlineCase>& param) {
       std::string n = param.param.name;
       for (char& c : n) {

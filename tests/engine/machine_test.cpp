@@ -262,6 +262,47 @@ TEST_F(DeadlineRulesTest, AClosureAfterTheCaseStartedIsRecomputedAndAudited) {
   EXPECT_FALSE(machine().ApplyClosure(wf_, c, Day(2026, 12, 9), "颱風停班", Actor::System(), At(2026, 11, 24, 20)));
 }
 
+const char* kSameDayYaml = R"(
+workflow: same-day-test
+version: 1
+clocks:
+  response: { within: 0 workdays }
+states:
+  open: { initial: true, starts: [response] }
+  done: { final: true, stops: [response] }
+transitions:
+  - { on: finish, from: open, to: done }
+escalations:
+  - { clock: response, at: due, notify: [director], mark: overdue }
+)";
+
+TEST_F(DeadlineRulesTest, ASameDayClockNeverEndsOnADayTheOfficeIsClosed) {
+  auto wf = LoadWorkflow(kSameDayYaml, "same-day.yaml");
+  ASSERT_TRUE(wf.ok()) << wf.error().details.front();
+  // Saturday 23:30: due at the end of Monday, and the overdue escalation waits until then.
+  auto sat = machine().Start(wf.value(), handler_, "main", At(2026, 11, 21, 23) + minutes(30), {});
+  EXPECT_EQ(sat.next.clocks[0].due_at, TaipeiEndOfDay(Day(2026, 11, 23)));
+  ASSERT_EQ(sat.timers.size(), 1u);
+  EXPECT_GE(sat.timers[0].due_at, TaipeiEndOfDay(Day(2026, 11, 23)));
+  // Green Island closed for a typhoon on a day the main office works.
+  ASSERT_TRUE(calendar_.AddClosure("green_island", Day(2026, 11, 25), "颱風停班"));
+  EXPECT_EQ(machine().Start(wf.value(), handler_, "green_island", At(2026, 11, 25, 9), {}).next.clocks[0].due_at,
+            TaipeiEndOfDay(Day(2026, 11, 26)));
+  EXPECT_EQ(machine().Start(wf.value(), handler_, "main", At(2026, 11, 25, 9), {}).next.clocks[0].due_at,
+            TaipeiEndOfDay(Day(2026, 11, 25)));
+}
+
+TEST_F(DeadlineRulesTest, AClosureDeclaredOnTheDayOfASameDayClockMovesIt) {
+  auto wf = LoadWorkflow(kSameDayYaml, "same-day.yaml");
+  ASSERT_TRUE(wf.ok()) << wf.error().details.front();
+  CaseState c = machine().Start(wf.value(), handler_, "lanyu", At(2026, 11, 24, 8), {}).next;
+  ASSERT_EQ(c.clocks[0].due_at, TaipeiEndOfDay(Day(2026, 11, 24)));
+  calendar_.AddClosure("lanyu", Day(2026, 11, 24), "颱風停班");
+  auto out = machine().ApplyClosure(wf.value(), c, Day(2026, 11, 24), "颱風停班", Actor::System(), At(2026, 11, 24, 10));
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->next.clocks[0].due_at, TaipeiEndOfDay(Day(2026, 11, 25)));
+}
+
 TEST_F(DeadlineRulesTest, ADeadlineIntoAYearWithoutDataIsFlaggedIncomplete) {
   EXPECT_FALSE(Opened("main", At(2026, 11, 23, 10)).clocks[0].calendar_incomplete);
   // Received 2026-12-28: six workdays reach into January 2027, which no file covers.
