@@ -1,6 +1,5 @@
 #include "api/handlers.hpp"
 
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -286,7 +285,7 @@ Actor Api::Authenticate(const Request& req) {
 Response Api::Ready() {
   store::MigrationStatus status;
   try {
-    db_.Run([&](soci::session& sql) { status = store::CheckMigrations(sql, EmbeddedMigrations()); });
+    db_.Run([&](store::Tx& tx) { status = store::CheckMigrations(tx, EmbeddedMigrations()); });
   } catch (const DomainError& e) {
     return Json(503, json::object{{"status", "unavailable"}, {"detail", e.what()}});
   }
@@ -599,7 +598,7 @@ Response Api::ListOutbox(const Request& req) {
     limit = static_cast<int>(*n);
   }
   std::vector<store::OutboxMessage> rows;
-  db_.Run([&](soci::session& sql) { rows = store::ListOutbox(sql, statuses, before, limit); });
+  db_.Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, statuses, before, limit); });
   json::array items;
   for (const auto& m : rows) {
     json::object o{{"id", m.id},

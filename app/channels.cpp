@@ -72,15 +72,15 @@ void ChannelPollers::Loop(connectors::Source& source) {
 
 connectors::news::Validators ChannelPollers::DbFeedMemory::Load(const std::string& url) {
   store::FeedState s;
-  db_.Run([&](soci::session& sql) { s = store::LoadFeedState(sql, url); });
+  db_.Run([&](store::Tx& tx) { s = store::LoadFeedState(tx, url); });
   return {s.etag, s.last_modified};
 }
 
 void ChannelPollers::DbFeedMemory::Save(const std::string& url, const connectors::news::Validators& v,
                                         const std::optional<std::string>& error) {
   if (error) spdlog::warn("news feed {}: {}", url, *error);
-  db_.Run([&](soci::session& sql) {
-    store::SaveFeedState(sql, url, store::FeedState{v.etag, v.last_modified}, error, SystemClock().Now());
+  db_.Run([&](store::Tx& tx) {
+    store::SaveFeedState(tx, url, store::FeedState{v.etag, v.last_modified}, error, SystemClock().Now());
   });
 }
 

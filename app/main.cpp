@@ -1,7 +1,6 @@
 // petitiond: command line (validate, migrate, serve, user) and the wiring of the rooms.
 #include <CLI/CLI.hpp>
 #include <signal.h>
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -58,9 +57,10 @@ int Validate(const std::vector<std::string>& files) {
 }
 
 int Migrate() {
-  store::Database db(DatabaseUrl(), 1);
+  // A migration may rewrite a large table: no statement timeout here.
+  store::Database db(DatabaseUrl(), store::DatabaseOptions{.pool_size = 1, .statement_timeout = {}});
   store::MigrationStatus status;
-  db.Run([&](soci::session& sql) { status = store::Migrate(sql, EmbeddedMigrations()); });
+  db.Run([&](store::Tx& tx) { status = store::Migrate(tx, EmbeddedMigrations()); });
   if (status.applied_now.empty()) std::cout << "migrations: up to date\n";
   for (const auto& name : status.applied_now) std::cout << "applied " << name << "\n";
   const int days = runtime::ImportShippedCalendars(db);
@@ -107,8 +107,8 @@ int UserAdd(const std::string& login, const std::string& roles, const std::strin
   SystemClock clock;
   runtime::AuthService(db, clock).AddUser(login, password, Split(roles, ','), office);
   if (!email.empty() || !phone.empty()) {
-    db.Run([&](soci::session& sql) {
-      store::SetContact(sql, login, email.empty() ? std::nullopt : std::optional(email),
+    db.Run([&](store::Tx& tx) {
+      store::SetContact(tx, login, email.empty() ? std::nullopt : std::optional(email),
                         phone.empty() ? std::nullopt : std::optional(phone));
     });
   }
@@ -162,9 +162,14 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // Extra sessions for the scheduler and the dispatcher beside the request workers.
-  store::Database db(DatabaseUrl(), static_cast<std::size_t>(pool_size) + 2);
+  store::DatabaseOptions db_options;
+  db_options.pool_size = static_cast<std::size_t>(pool_size) + 2;
+  db_options.connect_timeout = config.database.connect_timeout;
+  db_options.statement_timeout = config.database.statement_timeout;
+  db_options.lease_timeout = config.database.lease_timeout;
+  store::Database db(DatabaseUrl(), db_options);
   store::MigrationStatus status;
-  db.Run([&](soci::session& sql) { status = store::CheckMigrations(sql, EmbeddedMigrations()); });
+  db.Run([&](store::Tx& tx) { status = store::CheckMigrations(tx, EmbeddedMigrations()); });
   if (!status.pending.empty()) {
     throw DomainError(ErrorKind::kUnavailable, "the database lacks migration " + status.pending.front() +
                                                    "; run `petitiond migrate` first");

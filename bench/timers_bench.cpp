@@ -14,6 +14,7 @@
 #include <string>
 
 #include "engine/embedded.hpp"
+#include "engine/store/session.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/case_service.hpp"
 #include "engine/runtime/scheduler.hpp"
@@ -56,7 +57,8 @@ constexpr const char* kSeed[] = {
 
 long long Count(store::Database& db, const std::string& query) {
   long long n = 0;
-  db.Run([&](soci::session& sql) { sql << query, soci::into(n); });
+  db.Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx); sql << query, soci::into(n); });
   return n;
 }
 
@@ -78,9 +80,9 @@ int main(int argc, char** argv) {
   }
   try {
     store::Database db(url, 2);
-    db.Run([](soci::session& sql) {
-      store::Migrate(sql, EmbeddedMigrations());
-      store::UpsertCalendarDays(sql, BusinessCalendar::Shipped(), "shipped");
+    db.Run([](store::Tx& tx) {
+      store::Migrate(tx, EmbeddedMigrations());
+      store::UpsertCalendarDays(tx, BusinessCalendar::Shipped(), "shipped");
     });
     const auto dir = std::filesystem::temp_directory_path() / ("timers_bench_" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
@@ -90,13 +92,14 @@ int main(int argc, char** argv) {
     registry.DeployDirectory(dir.string());
     std::filesystem::remove_all(dir);
     runtime::AuthService(db, clock).AddUser("bench-supervisor", "bench-password", {"supervisor"}, "main");
-    db.Run([](soci::session& sql) {
-      store::SetContact(sql, "bench-supervisor", "supervisor@example.tw", std::nullopt);
+    db.Run([](store::Tx& tx) {
+      store::SetContact(tx, "bench-supervisor", "supervisor@example.tw", std::nullopt);
     });
 
     std::printf("seeding %d due timers...\n", timers);
-    db.Run([&](soci::session& sql) {
-      soci::transaction tx(sql);
+    db.Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
+      soci::transaction one(sql);
       for (const char* q : kSeed) {
         if (std::string(q).find(":n") != std::string::npos) {
           sql << q, soci::use(timers, "n");
@@ -104,7 +107,7 @@ int main(int argc, char** argv) {
           sql << q;
         }
       }
-      tx.commit();
+      one.commit();
       sql << "ANALYZE";
       // Both measurements start from a clean checkpoint, so neither pays for writing
       // back what the other (or the seeding) dirtied.
@@ -135,7 +138,8 @@ int main(int argc, char** argv) {
     std::printf("        each: case update + audit event + clock + outbox row, %lld of each written\n", escalated);
 
     // PostgreSQL's single-row insert rate on the same database, one client.
-    db.Run([](soci::session& sql) {
+    db.Run([](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
       sql << "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial, v int)";
       sql << "CHECKPOINT";
     });

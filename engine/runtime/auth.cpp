@@ -2,7 +2,6 @@
 #include "engine/runtime/auth.hpp"
 
 #include <sodium.h>
-#include <soci/soci.h>
 
 #include <algorithm>
 
@@ -71,12 +70,12 @@ std::string NewToken() {
 
 std::string AuthService::Login(const std::string& login, std::string_view password) {
   std::optional<store::UserRecord> user;
-  db_.Run([&](soci::session& sql) { user = store::FindUser(sql, login); });
+  db_.Run([&](store::Tx& tx) { user = store::FindUser(tx, login); });
   const bool ok = user && !user->disabled && VerifyPassword(user->password_hash, password);
   if (!ok) throw DomainError(ErrorKind::kUnauthorized, "wrong login or password");
   const std::string token = NewToken();
-  db_.Run([&](soci::session& sql) {
-    store::InsertSession(sql, Sha256Hex(token), user->id, clock_.Now() + kSessionLifetime);
+  db_.Run([&](store::Tx& tx) {
+    store::InsertSession(tx, Sha256Hex(token), user->id, clock_.Now() + kSessionLifetime);
   });
   return token;
 }
@@ -84,8 +83,8 @@ std::string AuthService::Login(const std::string& login, std::string_view passwo
 Actor AuthService::Authenticate(std::string_view bearer_token) {
   if (bearer_token.empty()) throw DomainError(ErrorKind::kUnauthorized, "sign in first: Authorization: Bearer <token>");
   std::optional<store::UserRecord> user;
-  db_.Run([&](soci::session& sql) {
-    user = store::UserForSession(sql, Sha256Hex(bearer_token), clock_.Now());
+  db_.Run([&](store::Tx& tx) {
+    user = store::UserForSession(tx, Sha256Hex(bearer_token), clock_.Now());
   });
   if (!user) throw DomainError(ErrorKind::kUnauthorized, "the session token is unknown or expired; sign in again");
   return Actor{user->login, user->roles, user->office};
@@ -104,7 +103,7 @@ void AuthService::AddUser(const std::string& login, std::string_view password, c
   }
   const std::string hash = HashPassword(password);
   try {
-    db_.Run([&](soci::session& sql) { store::InsertUser(sql, login, hash, roles, office); });
+    db_.Run([&](store::Tx& tx) { store::InsertUser(tx, login, hash, roles, office); });
   } catch (const DomainError& e) {
     if (e.error().kind == ErrorKind::kConflict) {
       throw DomainError(ErrorKind::kConflict, "user '" + login + "' already exists");
@@ -115,7 +114,7 @@ void AuthService::AddUser(const std::string& login, std::string_view password, c
 
 std::optional<std::string> AuthService::BootstrapAdmin() {
   bool exists = false;
-  db_.Run([&](soci::session& sql) { exists = store::AnyUserWithRole(sql, "admin"); });
+  db_.Run([&](store::Tx& tx) { exists = store::AnyUserWithRole(tx, "admin"); });
   if (exists) return std::nullopt;
   const std::string password = RandomCode(16);
   AddUser("admin", password, {"admin"}, "main");

@@ -1,6 +1,5 @@
 #include "engine/runtime/calendar_holder.hpp"
 
-#include <soci/soci.h>
 
 #include "engine/embedded.hpp"
 #include "engine/store/calendar_store.hpp"
@@ -10,18 +9,16 @@ namespace petitiond::runtime {
 
 void CalendarHolder::Reload(store::Database& db) {
   BusinessCalendar loaded;
-  db.Run([&](soci::session& sql) { loaded = store::LoadCalendar(sql); });
+  db.Run([&](store::Tx& tx) { loaded = store::LoadCalendar(tx); });
   Set(std::move(loaded));
 }
 
 int ImportCalendar(store::Database& db, std::string_view bytes, const std::string& source) {
   BusinessCalendar parsed;
   const int count = parsed.LoadDgpaCsv(bytes, source).ValueOrThrow();
-  db.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
-    store::UpsertCalendarDays(sql, parsed, source);
-    store::NotifyCalendarChanged(sql);
-    tx.commit();
+  db.Transact([&](store::Tx& tx) {
+    store::UpsertCalendarDays(tx, parsed, source);
+    store::NotifyCalendarChanged(tx);
   });
   return count;
 }

@@ -1,6 +1,5 @@
 #include "engine/runtime/case_service.hpp"
 
-#include <soci/soci.h>
 
 #include <algorithm>
 #include <map>
@@ -51,18 +50,18 @@ CaseView CaseService::View(const Actor& actor, store::CaseRecord record) {
   return v;
 }
 
-void CaseService::Persist(soci::session& sql, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
+void CaseService::Persist(store::Tx& tx, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
                           bool inserted_already) {
   if (!inserted_already) {
-    store::SaveOutcome(sql, rec.id, rec.row_version, out);
+    store::SaveOutcome(tx, rec.id, rec.row_version, out);
     rec.row_version += 1;
   }
   rec.state = out.next;
   ContactCache contacts;
-  auto messages = PlanNotifications(sql, wf, rec, out, notify_, clock_.Now(), contacts);
+  auto messages = PlanNotifications(tx, wf, rec, out, notify_, clock_.Now(), contacts);
   if (!messages.empty()) {
-    store::InsertOutbox(sql, messages);
-    store::NotifyOutbox(sql);
+    store::InsertOutbox(tx, messages);
+    store::NotifyOutbox(tx);
   }
   NoteIncompleteDeadlines(rec, out);
 }
@@ -82,15 +81,13 @@ void CaseService::NoteIncompleteDeadlines(const store::CaseRecord& rec, const Ou
 
 CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
   std::pair<store::CaseRecord, std::string> made;
-  db_.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
-    made = CreateIn(sql, actor, in);
-    tx.commit();
+  db_.Transact([&](store::Tx& tx) {
+    made = CreateIn(tx, actor, in);
   });
   return CreatedCase{View(actor, std::move(made.first)), made.second};
 }
 
-std::pair<store::CaseRecord, std::string> CaseService::CreateIn(soci::session& sql, const Actor& actor,
+std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, const Actor& actor,
                                                                 const CreateCaseInput& in) {
   Error invalid{ErrorKind::kInvalid, "the case is incomplete", {}};
   if (!IsKnown(KnownChannels(), in.channel)) {
@@ -129,14 +126,14 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(soci::session& s
   const auto calendar = calendar_.Get();
   Outcome out = Machine(*calendar).Start(*wf, actor, in.office, received, data);
   out.next.priority = in.priority;
-  store::CaseRecord rec = store::InsertCase(sql, row, out);
-  Persist(sql, *wf, rec, out, /*inserted_already=*/true);
+  store::CaseRecord rec = store::InsertCase(tx, row, out);
+  Persist(tx, *wf, rec, out, /*inserted_already=*/true);
   return {std::move(rec), access_code};
 }
 
 CaseView CaseService::Get(const Actor& actor, std::int64_t id) {
   std::optional<store::CaseRecord> rec;
-  db_.Run([&](soci::session& sql) { rec = store::LoadCase(sql, id, false); });
+  db_.Run([&](store::Tx& tx) { rec = store::LoadCase(tx, id, false); });
   if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
   return View(actor, std::move(*rec));
 }
@@ -144,36 +141,34 @@ CaseView CaseService::Get(const Actor& actor, std::int64_t id) {
 CaseView CaseService::Apply(const Actor& actor, std::int64_t id, std::int64_t expected_version,
                             const Command& command) {
   store::CaseRecord result;
-  db_.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
-    auto rec = store::LoadCase(sql, id, /*lock=*/true);
+  db_.Transact([&](store::Tx& tx) {
+    auto rec = store::LoadCase(tx, id, /*lock=*/true);
     if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
     if (rec->row_version != expected_version) {
       throw DomainError(ErrorKind::kPreconditionFailed,
                         "case " + std::to_string(id) + " changed since you read it (now version " +
                             std::to_string(rec->row_version) + "); reload it and try again");
     }
-    ApplyIn(sql, actor, *rec, command);
-    tx.commit();
+    ApplyIn(tx, actor, *rec, command);
     result = std::move(*rec);
   });
   return View(actor, std::move(result));
 }
 
-void CaseService::ApplyIn(soci::session& sql, const Actor& actor, store::CaseRecord& rec, const Command& command) {
+void CaseService::ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, const Command& command) {
   if (command.event == kMergeEvent) {
-    Merge(sql, actor, rec, command);
+    Merge(tx, actor, rec, command);
     return;
   }
   const Timestamp now = clock_.Now();
   const auto calendar = calendar_.Get();
   const auto wf = WorkflowOf(rec);
   Outcome out = Machine(*calendar).Apply(*wf, rec.state, command, actor, now).ValueOrThrow();
-  Persist(sql, *wf, rec, out, /*inserted_already=*/false);
+  Persist(tx, *wf, rec, out, /*inserted_already=*/false);
   rec.updated_at = now;
 }
 
-void CaseService::Merge(soci::session& sql, const Actor& actor, store::CaseRecord& rec, Command command) {
+void CaseService::Merge(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, Command command) {
   const auto it = command.data.find("into");
   std::int64_t into_id = 0;
   try {
@@ -187,7 +182,7 @@ void CaseService::Merge(soci::session& sql, const Actor& actor, store::CaseRecor
   if (into_id == rec.id) throw DomainError(ErrorKind::kConflict, "a case cannot be merged into itself");
   // The surviving case is locked too. Two opposite merges at once (A into B, B into A)
   // would deadlock; PostgreSQL aborts one of them, and the pair cannot both succeed anyway.
-  auto into = store::LoadCase(sql, into_id, /*lock=*/true);
+  auto into = store::LoadCase(tx, into_id, /*lock=*/true);
   if (!into || !CanSee(actor, *into)) throw NotFound(into_id);
   if (IsFinal(*into)) {
     throw DomainError(ErrorKind::kConflict, "case " + into->public_no + " is closed; merge into an open case");
@@ -200,20 +195,20 @@ void CaseService::Merge(soci::session& sql, const Actor& actor, store::CaseRecor
   const auto calendar = calendar_.Get();
   const auto wf = WorkflowOf(rec);
   Outcome out = Machine(*calendar).Apply(*wf, rec.state, command, actor, now).ValueOrThrow();
-  Persist(sql, *wf, rec, out, /*inserted_already=*/false);
-  store::SetMergedInto(sql, rec.id, into->id);
+  Persist(tx, *wf, rec, out, /*inserted_already=*/false);
+  store::SetMergedInto(tx, rec.id, into->id);
   rec.merged_into = into->id;
   rec.updated_at = now;
-  RecordIn(sql, *into,
+  RecordIn(tx, *into,
            AuditEvent{"merged_in", into->state.state, into->state.state, actor.login, now,
                       {{"case_id", std::to_string(rec.id)}, {"public_no", rec.public_no}}, command.comment});
 }
 
-void CaseService::RecordIn(soci::session& sql, store::CaseRecord& rec, AuditEvent event) {
+void CaseService::RecordIn(store::Tx& tx, store::CaseRecord& rec, AuditEvent event) {
   Outcome out;
   out.next = rec.state;
   out.events.push_back(std::move(event));
-  store::SaveOutcome(sql, rec.id, rec.row_version, out);
+  store::SaveOutcome(tx, rec.id, rec.row_version, out);
   rec.row_version += 1;
 }
 
@@ -224,10 +219,10 @@ bool CaseService::IsFinal(const store::CaseRecord& rec) {
 
 std::vector<store::EventRow> CaseService::Events(const Actor& actor, std::int64_t id) {
   std::vector<store::EventRow> events;
-  db_.Run([&](soci::session& sql) {
-    auto rec = store::LoadCase(sql, id, false);
+  db_.Run([&](store::Tx& tx) {
+    auto rec = store::LoadCase(tx, id, false);
     if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
-    events = store::LoadEvents(sql, id);
+    events = store::LoadEvents(tx, id);
   });
   return events;
 }
@@ -238,7 +233,7 @@ std::vector<CaseView> CaseService::List(const Actor& actor, store::CaseFilter fi
     filter.office = actor.office;
   }
   std::vector<store::CaseRecord> rows;
-  db_.Run([&](soci::session& sql) { rows = store::ListCases(sql, filter); });
+  db_.Run([&](store::Tx& tx) { rows = store::ListCases(tx, filter); });
   std::vector<CaseView> views;
   views.reserve(rows.size());
   for (auto& r : rows) views.push_back(View(actor, std::move(r)));
@@ -260,16 +255,14 @@ int CaseService::FireDueTimers(int limit) {
         if (n == 0) break;
         fired += n;
       } catch (const DomainError& one) {
-        db_.Run([&](soci::session& sql) {
-          soci::transaction tx(sql);
+        db_.Transact([&](store::Tx& tx) {
           const Timestamp now = clock_.Now();
-          auto stuck = store::LockDueTimers(sql, now, 1);
+          auto stuck = store::LockDueTimers(tx, now, 1);
           if (!stuck.empty()) {
-            store::PostponeTimer(sql, stuck[0].id, now + std::chrono::minutes(5));
+            store::PostponeTimer(tx, stuck[0].id, now + std::chrono::minutes(5));
             spdlog::error("timer {} of case {} failed: {}; retrying in 5 minutes", stuck[0].id, stuck[0].case_id,
                           one.what());
           }
-          tx.commit();
         });
       }
     }
@@ -279,10 +272,9 @@ int CaseService::FireDueTimers(int limit) {
 
 int CaseService::FireBatch(int limit) {
   int fired = 0;
-  db_.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
+  db_.Transact([&](store::Tx& tx) {
     const Timestamp now = clock_.Now();
-    const auto timers = store::LockDueTimers(sql, now, limit);
+    const auto timers = store::LockDueTimers(tx, now, limit);
     if (timers.empty()) return;
     std::vector<std::int64_t> case_ids;
     for (const auto& t : timers) case_ids.push_back(t.case_id);
@@ -290,7 +282,7 @@ int CaseService::FireBatch(int limit) {
     case_ids.erase(std::unique(case_ids.begin(), case_ids.end()), case_ids.end());
     // Cases someone is changing right now are skipped, not waited for: their timers stay
     // for the next round, and this transaction never waits while holding timer locks.
-    auto records = store::LoadCases(sql, case_ids, store::RowLock::kSkipLocked);
+    auto records = store::LoadCases(tx, case_ids, store::RowLock::kSkipLocked);
     std::map<std::int64_t, store::CaseRecord*> by_id;
     for (auto& r : records) by_id[r.id] = &r;
 
@@ -318,10 +310,10 @@ int CaseService::FireBatch(int limit) {
       acc.notifications.insert(acc.notifications.end(), out->notifications.begin(), out->notifications.end());
     }
     // Fired timers go before the Outcomes arm any follow-ups (repeating reminders).
-    store::DeleteTimers(sql, done);
+    store::DeleteTimers(tx, done);
     std::vector<store::OutcomeToSave> saves;
     for (const auto& [id, out] : combined) saves.push_back({id, by_id[id]->row_version, &out});
-    store::SaveOutcomes(sql, saves);
+    store::SaveOutcomes(tx, saves);
     ContactCache contacts;
     if (std::any_of(combined.begin(), combined.end(), [](const auto& c) {
           return std::any_of(c.second.notifications.begin(), c.second.notifications.end(), [](const Notification& n) {
@@ -330,21 +322,20 @@ int CaseService::FireBatch(int limit) {
         })) {
       std::vector<std::int64_t> ids;
       for (const auto& [id, out] : combined) ids.push_back(id);
-      contacts.merged_petitioners = store::MergedPetitioners(sql, ids);  // one query for the batch
+      contacts.merged_petitioners = store::MergedPetitioners(tx, ids);  // one query for the batch
     }
     std::vector<store::OutboxMessage> notices;
     for (const auto& [id, out] : combined) {
       store::CaseRecord& rec = *by_id[id];
       rec.row_version += 1;
       rec.state = out.next;
-      auto planned = PlanNotifications(sql, *WorkflowOf(rec), rec, out, notify_, now, contacts);
+      auto planned = PlanNotifications(tx, *WorkflowOf(rec), rec, out, notify_, now, contacts);
       notices.insert(notices.end(), std::make_move_iterator(planned.begin()), std::make_move_iterator(planned.end()));
     }
     if (!notices.empty()) {
-      store::InsertOutbox(sql, notices);
-      store::NotifyOutbox(sql);
+      store::InsertOutbox(tx, notices);
+      store::NotifyOutbox(tx);
     }
-    tx.commit();
     fired = static_cast<int>(done.size());
   });
   GlobalMetrics().timers_fired += static_cast<std::uint64_t>(fired);
@@ -356,20 +347,20 @@ int CaseService::CloseOffice(const Actor& actor, const std::string& office, std:
   if (!actor.HasRole("admin")) throw DomainError(ErrorKind::kForbidden, "closing an office needs the admin role");
   if (office.empty() || reason.empty()) throw DomainError(ErrorKind::kInvalid, "office and reason are required");
   int moved = 0;
-  db_.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
+  std::optional<BusinessCalendar> closed;
+  db_.Transact([&](store::Tx& tx) {
     // Read the calendar inside the transaction: the closure must apply to what is stored.
-    BusinessCalendar calendar = store::LoadCalendar(sql);
+    BusinessCalendar calendar = store::LoadCalendar(tx);
     if (!calendar.IsWorkday(date, office)) {
       throw DomainError(ErrorKind::kConflict, office + " does not work on " + store::IsoDate(date) +
                                                   " already; there is nothing to close");
     }
-    store::InsertClosure(sql, office, date, reason, actor.login);
+    store::InsertClosure(tx, office, date, reason, actor.login);
     calendar.AddClosure(office, date, reason);
     const Machine machine(calendar);
     const Timestamp now = clock_.Now();
     // One read and one write per table for all of the office's affected cases.
-    auto records = store::LoadCases(sql, store::CasesWithClocksSpanning(sql, office, date), store::RowLock::kWait);
+    auto records = store::LoadCases(tx, store::CasesWithClocksSpanning(tx, office, date), store::RowLock::kWait);
     std::vector<Outcome> outcomes;
     outcomes.reserve(records.size());
     std::vector<store::OutcomeToSave> saves;
@@ -380,12 +371,12 @@ int CaseService::CloseOffice(const Actor& actor, const std::string& office, std:
         NoteIncompleteDeadlines(rec, outcomes.back());
       }
     }
-    store::SaveOutcomes(sql, saves);
+    store::SaveOutcomes(tx, saves);
     moved = static_cast<int>(saves.size());
-    store::NotifyCalendarChanged(sql);
-    tx.commit();
-    calendar_.Set(std::move(calendar));
+    store::NotifyCalendarChanged(tx);
+    closed = std::move(calendar);
   });
+  calendar_.Set(std::move(*closed));  // only once the closure is committed
   spdlog::info("{} closed {} on {} ({}): {} case(s) recomputed", actor.login, office, store::IsoDate(date), reason,
                moved);
   return moved;

@@ -17,10 +17,6 @@
 namespace petitiond::store {
 class Database;
 }
-namespace soci {
-class session;
-}
-
 namespace petitiond::runtime {
 
 struct CreateCaseInput {
@@ -66,12 +62,12 @@ class CaseService {
   CreatedCase Create(const Actor& actor, const CreateCaseInput& input);
   // Create's work inside the caller's transaction (the intake pipeline's); the view is
   // left to the caller (View).
-  std::pair<store::CaseRecord, std::string> CreateIn(soci::session& sql, const Actor& actor,
+  std::pair<store::CaseRecord, std::string> CreateIn(store::Tx& tx, const Actor& actor,
                                                      const CreateCaseInput& input);
   // Applies `command` to `rec` (loaded with its row lock) inside the caller's transaction.
-  void ApplyIn(soci::session& sql, const Actor& actor, store::CaseRecord& rec, const Command& command);
+  void ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, const Command& command);
   // Appends an audit event that changes nothing else (a news item attached to its story).
-  void RecordIn(soci::session& sql, store::CaseRecord& rec, AuditEvent event);
+  void RecordIn(store::Tx& tx, store::CaseRecord& rec, AuditEvent event);
   // Whether the case sits in a final state of its workflow.
   bool IsFinal(const store::CaseRecord& rec);
   CaseView View(const Actor& actor, store::CaseRecord record);
@@ -108,12 +104,12 @@ class CaseService {
   int FireBatch(int limit);
   void NoteIncompleteDeadlines(const store::CaseRecord& rec, const Outcome& out);
   // Saves an Outcome with the outbox messages it causes (same transaction).
-  void Persist(soci::session& sql, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
+  void Persist(store::Tx& tx, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
                bool inserted_already);
   bool CanSee(const Actor& actor, const store::CaseRecord& c) const;
   // The built-in "merge" (併案): `rec` ends in the workflow's merge transition and
   // points at data["into"], whose audit trail records it; one transaction.
-  void Merge(soci::session& sql, const Actor& actor, store::CaseRecord& rec, Command command);
+  void Merge(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, Command command);
   std::shared_ptr<const Workflow> WorkflowOf(const store::CaseRecord& c);
 
   store::Database& db_;

@@ -53,7 +53,16 @@ class ConfigLoader {
       Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
       return Finish();
     }
-    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news", "intake"}, "the config");
+    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news", "intake", "database"},
+         "the config");
+    if (auto d = root["database"]) {
+      if (Map(d, "database")) {
+        Keys(d, {"connect_timeout", "statement_timeout", "lease_timeout"}, "database");
+        Interval(d, "connect_timeout", config_.database.connect_timeout);
+        Interval(d, "statement_timeout", config_.database.statement_timeout);
+        Interval(d, "lease_timeout", config_.database.lease_timeout);
+      }
+    }
     if (auto i = root["intake"]) {
       if (Map(i, "intake")) {
         Keys(i, {"duplicate_window", "news_story_window"}, "intake");

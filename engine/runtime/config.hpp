@@ -20,6 +20,7 @@ namespace petitiond::runtime {
 //   mailbox:    { maildir, confirm_days, public_url, max_attachment, interval }
 //   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval } ] }
 //   intake:     { duplicate_window, news_story_window }             (e.g. 30 days, 24 hours)
+//   database:   { connect_timeout, statement_timeout, lease_timeout } (e.g. 5s, 30s, 2s)
 struct HotlineConfig {
   std::string secret;
 };
@@ -37,7 +38,14 @@ struct NewsFeedConfig {
   std::vector<std::string> exclude;
   std::chrono::seconds interval{15 * 60};
 };
+struct DatabaseConfig {
+  std::chrono::seconds connect_timeout{5};
+  std::chrono::seconds statement_timeout{30};
+  // A request that waits longer than this for a database connection answers 503.
+  std::chrono::seconds lease_timeout{2};
+};
 struct Config {
+  DatabaseConfig database;
   SmtpConfig smtp;
   SmsConfig sms;
   NotifyConfig notify;  // webhooks

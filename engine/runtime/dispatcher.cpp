@@ -3,7 +3,6 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -158,8 +157,8 @@ Dispatcher::Dispatcher(store::Database& db, Transport& transport, const Clock& c
       transport_(transport),
       clock_(clock),
       options_(std::move(options)),
-      loop_("dispatcher " + options_.node, db, clock, {"petitiond_outbox"}, options_.max_sleep,
-            [this](soci::session& listen, const std::set<std::string>&) {
+      loop_("dispatcher " + options_.node, db, clock, {store::kOutboxChannel}, options_.max_sleep,
+            [this](store::Tx& listen, const std::set<std::string>&) {
               RunOnce();
               return store::NextOutboxDue(listen);
             }) {}
@@ -176,15 +175,15 @@ int Dispatcher::RunOnce() {
   int sent = 0;
   while (!loop_.stopping()) {
     std::vector<store::OutboxMessage> batch;
-    db_.Run([&](soci::session& sql) {
-      batch = store::ClaimOutbox(sql, options_.node, clock_.Now(), options_.batch, options_.lease_seconds);
+    db_.Run([&](store::Tx& tx) {
+      batch = store::ClaimOutbox(tx, options_.node, clock_.Now(), options_.batch, options_.lease_seconds);
     });
     if (batch.empty()) break;
     for (const auto& m : batch) {
       const auto error = transport_.Send(m);
-      db_.Run([&](soci::session& sql) {
+      db_.Run([&](store::Tx& tx) {
         if (!error) {
-          if (store::MarkSent(sql, m.id, options_.node, clock_.Now())) {
+          if (store::MarkSent(tx, m.id, options_.node, clock_.Now())) {
             ++sent;
             GlobalMetrics().outbox_sent += 1;
           }
@@ -193,7 +192,7 @@ int Dispatcher::RunOnce() {
         const bool last = m.attempts >= options_.max_attempts;  // attempts counts this one (set at claim)
         std::optional<Timestamp> retry;
         if (!last) retry = clock_.Now() + RetryDelay(m.attempts);
-        if (store::MarkFailed(sql, m.id, options_.node, *error, retry)) {
+        if (store::MarkFailed(tx, m.id, options_.node, *error, retry)) {
           (last ? GlobalMetrics().outbox_dead : GlobalMetrics().outbox_retried) += 1;
           spdlog::warn("outbox {} to {} failed (attempt {}): {}{}", m.id, m.recipient, m.attempts, *error,
                        last ? "; dead-lettered" : "");

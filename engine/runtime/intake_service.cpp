@@ -1,7 +1,6 @@
 #include "engine/digest.hpp"
 #include "engine/runtime/intake_service.hpp"
 
-#include <soci/soci.h>
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -14,6 +13,9 @@
 
 namespace petitiond::runtime {
 namespace {
+
+// The UNIQUE (channel, external_ref) of migrations/0001_core.sql.
+constexpr const char* kCasesExternalRef = "cases_channel_external_ref_key";
 
 bool Allowed(const Actor& a) { return a.HasRole("supervisor") || a.HasRole("director") || a.HasRole("admin"); }
 
@@ -55,23 +57,21 @@ std::shared_ptr<const Routing> IntakeService::routing() const {
 IntakeResult IntakeService::Submit(const Actor& actor, const Intake& in) {
   IntakeResult result;
   try {
-    db_.Run([&](soci::session& sql) {
-      soci::transaction tx(sql);
-      const auto id = store::InsertIntake(sql, in, "pending", std::nullopt, std::nullopt);
-      result = SubmitIn(sql, actor, in, id);
-      tx.commit();
-    });
-    return result;
+    try {
+      db_.Transact([&](store::Tx& tx) {
+        const auto id = store::InsertIntake(tx, in, "pending", std::nullopt, std::nullopt);
+        result = SubmitIn(tx, actor, in, id);
+      });
+      return result;
+    } catch (const store::UniqueViolation& e) {
+      // Another node made the case for this reference between our check and our
+      // insert: then this input is its duplicate, and a second try finds it.
+      if (!in.external_ref || e.constraint() != kCasesExternalRef) throw;
+    }
+    return Submit(actor, in);
   } catch (const DomainError& e) {
     const ErrorKind kind = e.error().kind;
     if (kind == ErrorKind::kUnavailable || kind == ErrorKind::kInternal) throw;
-    if (kind == ErrorKind::kConflict && in.external_ref) {
-      // Another node may have made the case for this reference between our check and
-      // our insert: then this input is its duplicate.
-      bool exists = false;
-      db_.Run([&](soci::session& sql) { exists = store::FindCaseByRef(sql, in.channel, *in.external_ref).has_value(); });
-      if (exists) return Submit(actor, in);
-    }
     std::string reason = e.what();
     for (const auto& d : e.error().details) reason += "; " + d;
     Reject(in, reason);
@@ -79,17 +79,17 @@ IntakeResult IntakeService::Submit(const Actor& actor, const Intake& in) {
   }
 }
 
-IntakeResult IntakeService::SubmitIn(soci::session& sql, const Actor& actor, const Intake& in,
+IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const Intake& in,
                                      std::int64_t intake_id) {
   IntakeResult r;
   r.intake_id = intake_id;
   const Timestamp now = clock_.Now();
   if (in.external_ref) {
-    if (auto existing = store::FindCaseByRef(sql, in.channel, *in.external_ref)) {
+    if (auto existing = store::FindCaseByRef(tx, in.channel, *in.external_ref)) {
       r.status = "duplicate";
-      r.record = store::LoadCase(sql, *existing, false);
+      r.record = store::LoadCase(tx, *existing, false);
       r.reason = "already received as case " + r.record->public_no;
-      store::SetIntakeOutcome(sql, intake_id, r.status, r.reason, *existing);
+      store::SetIntakeOutcome(tx, intake_id, r.status, r.reason, *existing);
       return r;
     }
   }
@@ -109,26 +109,26 @@ IntakeResult IntakeService::SubmitIn(soci::session& sql, const Actor& actor, con
 
   if (in.channel == "news") {
     // Later reports on the same story attach to its open case.
-    for (const auto& open : store::RecentCases(sql, "news", c.office, now - options_.news_story_window)) {
+    for (const auto& open : store::RecentCases(tx, "news", c.office, now - options_.news_story_window)) {
       if (Similarity(open.subject, in.subject) < options_.same_story) continue;
-      auto rec = store::LoadCase(sql, open.id, /*lock=*/true);
+      auto rec = store::LoadCase(tx, open.id, /*lock=*/true);
       if (!rec || cases_.IsFinal(*rec)) continue;
-      cases_.RecordIn(sql, *rec,
+      cases_.RecordIn(tx, *rec,
                       AuditEvent{"news_item_attached", rec->state.state, rec->state.state, "system", now,
                                  {{"title", in.subject}, {"link", in.external_ref.value_or("")}, {"intake_id",
                                   std::to_string(intake_id)}}, ""});
       r.status = "merged";
       r.reason = "same story as case " + rec->public_no + " (taken in within " +
                  std::to_string(options_.news_story_window.count() / 3600) + " h)";
-      store::SetIntakeOutcome(sql, intake_id, r.status, r.reason, rec->id);
+      store::SetIntakeOutcome(tx, intake_id, r.status, r.reason, rec->id);
       r.record = std::move(rec);
       return r;
     }
   }
 
   const auto registered_only = RegisteredOnlyReason(in);
-  r.possible_duplicates = PossibleDuplicates(sql, in);
-  auto [rec, code] = cases_.CreateIn(sql, actor, c);
+  r.possible_duplicates = PossibleDuplicates(tx, in);
+  auto [rec, code] = cases_.CreateIn(tx, actor, c);
   r.access_code = code;
   r.status = "accepted";
   if (registered_only) {
@@ -137,7 +137,7 @@ IntakeResult IntakeService::SubmitIn(soci::session& sql, const Actor& actor, con
       // The rule of law applies itself: the system acts with the roles the transition names.
       Actor system = Actor::System();
       system.roles = KnownRoles();
-      cases_.ApplyIn(sql, system, rec, cmd);
+      cases_.ApplyIn(tx, system, rec, cmd);
       r.status = "registered_only";
       r.reason = *registered_only;
     } catch (const DomainError& e) {
@@ -152,27 +152,27 @@ IntakeResult IntakeService::SubmitIn(soci::session& sql, const Actor& actor, con
     for (const auto& d : r.possible_duplicates) list += (list.empty() ? "" : ", ") + d.public_no;
     r.reason = (r.reason ? *r.reason + "; " : std::string()) + "possible repeat of " + list;
   }
-  store::SetIntakeOutcome(sql, intake_id, r.status, r.reason, rec.id);
-  if (!in.attachments.empty()) store::InsertAttachments(sql, rec.id, intake_id, in.attachments);
+  store::SetIntakeOutcome(tx, intake_id, r.status, r.reason, rec.id);
+  if (!in.attachments.empty()) store::InsertAttachments(tx, rec.id, intake_id, in.attachments);
   if (in.channel == "mailbox" && !in.petitioner.email.empty() && r.status == "accepted") {
     // The acceptance notice (DOMAIN.md): the case number and the access code that
     // lets the petitioner look the case up. A registered-only case gets its own notice
     // from the workflow's register_only transition instead.
     store::InsertOutbox(
-        sql, {Mail(rec.id, in.petitioner.email, "【受理通知】主任信箱案件 " + rec.public_no,
+        tx, {Mail(rec.id, in.petitioner.email, "【受理通知】主任信箱案件 " + rec.public_no,
                    "您好：您寄至主任信箱的「" + c.subject + "」已受理。\n案件編號：" + rec.public_no +
                        "\n查詢密碼：" + code + "\n請以案件編號及查詢密碼查詢處理進度。\n",
                    "petitiond:intake:" + std::to_string(intake_id) + ":accepted", now)});
-    store::NotifyOutbox(sql);
+    store::NotifyOutbox(tx);
   }
   r.record = std::move(rec);
   return r;
 }
 
-std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(soci::session& sql, const Intake& in) {
+std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(store::Tx& tx, const Intake& in) {
   std::vector<store::PetitionerCase> out;
   if (in.petitioner.phone.empty() && in.petitioner.email.empty()) return out;
-  for (auto& c : store::CasesOfPetitioner(sql, in.petitioner.phone, in.petitioner.email,
+  for (auto& c : store::CasesOfPetitioner(tx, in.petitioner.phone, in.petitioner.email,
                                           clock_.Now() - options_.duplicate_window)) {
     if (Similarity(c.subject, in.subject) >= options_.similar_subject) out.push_back(std::move(c));
   }
@@ -181,7 +181,7 @@ std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(soci::sessi
 
 std::int64_t IntakeService::Reject(const Intake& in, const std::string& reason) {
   std::int64_t id = 0;
-  db_.Run([&](soci::session& sql) { id = store::InsertIntake(sql, in, "rejected", reason, std::nullopt); });
+  db_.Run([&](store::Tx& tx) { id = store::InsertIntake(tx, in, "rejected", reason, std::nullopt); });
   spdlog::warn("intake {} from {} rejected: {}", in.channel, in.source, reason);
   return id;
 }
@@ -190,19 +190,17 @@ std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& 
                                                                   const std::string& confirm_url) {
   const std::string token = NewToken();
   std::int64_t id = 0;
-  db_.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
-    id = store::InsertIntake(sql, in, "pending", "waiting for the sender to confirm the e-mail address",
+  db_.Transact([&](store::Tx& tx) {
+    id = store::InsertIntake(tx, in, "pending", "waiting for the sender to confirm the e-mail address",
                              std::nullopt);
-    store::InsertConfirmation(sql, Sha256Hex(token), id, expires);
+    store::InsertConfirmation(tx, Sha256Hex(token), id, expires);
     const std::string link = confirm_url + (confirm_url.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
-    store::InsertOutbox(sql, {Mail(std::nullopt, in.petitioner.email, "【主任信箱】請確認您的電子郵件地址",
+    store::InsertOutbox(tx, {Mail(std::nullopt, in.petitioner.email, "【主任信箱】請確認您的電子郵件地址",
                                    "您好：我們收到您寄給主任信箱的「" + in.subject +
                                        "」。請於期限 " + FormatTimestamp(expires) +
                                        " 前開啟下列連結確認，確認後才會受理：\n" + link + "\n",
                                    "petitiond:intake:" + std::to_string(id) + ":confirm", clock_.Now())});
-    store::NotifyOutbox(sql);
-    tx.commit();
+    store::NotifyOutbox(tx);
   });
   return {id, token};
 }
@@ -210,17 +208,16 @@ std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& 
 IntakeResult IntakeService::Confirm(const std::string& token,
                                     const std::function<Intake(const std::string& raw)>& reparse) {
   IntakeResult result;
-  db_.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
+  db_.Transact([&](store::Tx& tx) {
     const std::string hash = Sha256Hex(token);
-    auto c = store::LockConfirmation(sql, hash);
+    auto c = store::LockConfirmation(tx, hash);
     if (!c) throw DomainError(ErrorKind::kNotFound, "this confirmation link is not valid");
-    const auto row = store::LoadIntake(sql, c->intake_id, /*lock=*/true);
+    const auto row = store::LoadIntake(tx, c->intake_id, /*lock=*/true);
     if (c->confirmed && row && row->case_id) {
       result.intake_id = row->id;
       result.status = row->status;
       result.reason = "already confirmed";
-      result.record = store::LoadCase(sql, *row->case_id, false);
+      result.record = store::LoadCase(tx, *row->case_id, false);
       return;
     }
     const Timestamp now = clock_.Now();
@@ -228,10 +225,9 @@ IntakeResult IntakeService::Confirm(const std::string& token,
       throw DomainError(ErrorKind::kConflict, "this confirmation link expired on " + FormatTimestamp(c->expires_at) +
                                                   "; please send the form again");
     }
-    Intake in = reparse(store::LoadIntakeRaw(sql, c->intake_id));
-    store::MarkConfirmed(sql, hash, now);
-    result = SubmitIn(sql, Actor::System(), in, c->intake_id);
-    tx.commit();
+    Intake in = reparse(store::LoadIntakeRaw(tx, c->intake_id));
+    store::MarkConfirmed(tx, hash, now);
+    result = SubmitIn(tx, Actor::System(), in, c->intake_id);
   });
   return result;
 }
@@ -241,7 +237,7 @@ std::vector<store::IntakeRow> IntakeService::List(const Actor& actor, const stor
     throw DomainError(ErrorKind::kForbidden, "the intake log is for supervisors, directors and admins");
   }
   std::vector<store::IntakeRow> rows;
-  db_.Run([&](soci::session& sql) { rows = store::ListIntake(sql, filter); });
+  db_.Run([&](store::Tx& tx) { rows = store::ListIntake(tx, filter); });
   return rows;
 }
 

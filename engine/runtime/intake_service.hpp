@@ -70,8 +70,8 @@ class IntakeService {
   std::vector<store::IntakeRow> List(const Actor& actor, const store::IntakeFilter& filter);
 
  private:
-  IntakeResult SubmitIn(soci::session& sql, const Actor& actor, const Intake& in, std::int64_t intake_id);
-  std::vector<store::PetitionerCase> PossibleDuplicates(soci::session& sql, const Intake& in);
+  IntakeResult SubmitIn(store::Tx& tx, const Actor& actor, const Intake& in, std::int64_t intake_id);
+  std::vector<store::PetitionerCase> PossibleDuplicates(store::Tx& tx, const Intake& in);
 
   store::Database& db_;
   CaseService& cases_;

@@ -1,9 +1,6 @@
 #include "engine/runtime/listen_loop.hpp"
 
-#include <libpq-fe.h>
 #include <poll.h>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -56,23 +53,18 @@ void ListenLoop::Loop() {
   while (!stop_) {
     try {
       // A connection of its own: LISTEN holds it for the life of the loop.
-      soci::session listen(soci::postgresql, db_.conninfo());
-      for (const auto& ch : channels_) listen << "LISTEN " + ch;
-      PGconn* conn = store::RawConnection(listen);
+      store::Listener listener(db_, channels_);
       while (!stop_) {
-        const auto next = work_(listen, notified);
+        std::optional<Timestamp> next;
+        listener.Run([&](store::Tx& tx) { next = work_(tx, notified); });
         notified.clear();
         auto wait = max_sleep_;
         if (next) {
           const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.Now());
           wait = std::clamp(until + std::chrono::milliseconds(5), std::chrono::milliseconds(0), max_sleep_);
         }
-        Sleep(wait, PQsocket(conn));
-        if (PQconsumeInput(conn) == 0) throw DomainError(ErrorKind::kUnavailable, PQerrorMessage(conn));
-        while (PGnotify* n = PQnotifies(conn)) {
-          notified.insert(n->relname);
-          PQfreemem(n);
-        }
+        Sleep(wait, listener.socket());
+        notified.merge(listener.Drain());
       }
     } catch (const std::exception& e) {
       spdlog::warn("{}: {}; retrying", name_, e.what());

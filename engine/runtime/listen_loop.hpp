@@ -11,11 +11,9 @@
 
 #include "engine/time.hpp"
 
-namespace soci {
-class session;
-}
 namespace petitiond::store {
 class Database;
+class Tx;
 }
 
 namespace petitiond::runtime {
@@ -28,9 +26,9 @@ namespace petitiond::runtime {
 // Thread safety: Start/Stop from one owner thread.
 class ListenLoop {
  public:
-  // `work` gets the LISTEN session (for cheap reads) and the channels notified since
-  // the last round; it returns when the next thing is due, if it knows.
-  using Work = std::function<std::optional<Timestamp>(soci::session& listen, const std::set<std::string>& notified)>;
+  // `work` gets the listening connection (for cheap reads) and the channels notified
+  // since the last round; it returns when the next thing is due, if it knows.
+  using Work = std::function<std::optional<Timestamp>(store::Tx& listen, const std::set<std::string>& notified)>;
 
   ListenLoop(std::string name, store::Database& db, const Clock& clock, std::vector<std::string> channels,
              std::chrono::milliseconds max_sleep, Work work);

@@ -14,15 +14,15 @@ struct Recipient {
   std::optional<std::string> phone;
 };
 
-const std::vector<store::Contact>& WithRole(soci::session& sql, ContactCache& cache, const std::string& role,
+const std::vector<store::Contact>& WithRole(store::Tx& tx, ContactCache& cache, const std::string& role,
                                             const std::string& office) {
   auto key = std::pair{role, office};
   auto it = cache.by_role.find(key);
-  if (it == cache.by_role.end()) it = cache.by_role.emplace(key, store::ContactsWithRole(sql, role, office)).first;
+  if (it == cache.by_role.end()) it = cache.by_role.emplace(key, store::ContactsWithRole(tx, role, office)).first;
   return it->second;
 }
 
-std::vector<Recipient> Resolve(soci::session& sql, ContactCache& cache, const std::string& target,
+std::vector<Recipient> Resolve(store::Tx& tx, ContactCache& cache, const std::string& target,
                                const store::CaseRecord& c) {
   std::vector<Recipient> out;
   auto add = [&](const store::Contact& k) { out.push_back(Recipient{k.login, k.email, k.phone}); };
@@ -30,7 +30,7 @@ std::vector<Recipient> Resolve(soci::session& sql, ContactCache& cache, const st
     if (!c.state.assignee) return out;
     auto it = cache.by_login.find(*c.state.assignee);
     if (it == cache.by_login.end()) {
-      it = cache.by_login.emplace(*c.state.assignee, store::ContactOf(sql, *c.state.assignee)).first;
+      it = cache.by_login.emplace(*c.state.assignee, store::ContactOf(tx, *c.state.assignee)).first;
     }
     if (const auto& k = it->second) {
       add(*k);
@@ -38,9 +38,9 @@ std::vector<Recipient> Resolve(soci::session& sql, ContactCache& cache, const st
       out.push_back(Recipient{*c.state.assignee, std::nullopt, std::nullopt});
     }
   } else if (target == "supervisor") {
-    for (const auto& k : WithRole(sql, cache, "supervisor", c.office)) add(k);
+    for (const auto& k : WithRole(tx, cache, "supervisor", c.office)) add(k);
   } else if (target == "director") {
-    for (const auto& k : WithRole(sql, cache, "director", "")) add(k);
+    for (const auto& k : WithRole(tx, cache, "director", "")) add(k);
   } else if (target == "petitioner") {
     // Petitioners of cases merged (併案) into this one are kept informed through it.
     std::vector<std::string> petitioners{c.petitioner_json};
@@ -49,7 +49,7 @@ std::vector<Recipient> Resolve(soci::session& sql, ContactCache& cache, const st
         petitioners.insert(petitioners.end(), it->second.begin(), it->second.end());
       }
     } else {
-      for (auto& p : store::MergedPetitioners(sql, c.id)) petitioners.push_back(std::move(p));
+      for (auto& p : store::MergedPetitioners(tx, c.id)) petitioners.push_back(std::move(p));
     }
     for (std::size_t i = 0; i < petitioners.size(); ++i) {
       boost::json::error_code ec;
@@ -72,7 +72,7 @@ std::vector<Recipient> Resolve(soci::session& sql, ContactCache& cache, const st
 
 }  // namespace
 
-std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Workflow& wf,
+std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
                                                     const NotifyConfig& config, Timestamp now, ContactCache& cache) {
   std::vector<store::OutboxMessage> messages;
@@ -90,7 +90,7 @@ std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Wo
     const std::string prefix = "petitiond:" + change + ":" + std::to_string(n) + ":";
 
     for (const auto& target : note.targets) {
-      for (const auto& r : Resolve(sql, cache, target, after)) {
+      for (const auto& r : Resolve(tx, cache, target, after)) {
         store::OutboxMessage m;
         m.case_id = after.id;
         m.next_attempt_at = now;

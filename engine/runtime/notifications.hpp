@@ -13,10 +13,6 @@
 #include "engine/store/user_store.hpp"
 #include "engine/workflow.hpp"
 
-namespace soci {
-class session;
-}
-
 namespace petitiond::runtime {
 
 struct WebhookTarget {
@@ -44,7 +40,7 @@ struct ContactCache {
 // e-mail when an address is known, else SMS, else an "undeliverable" message that
 // stays visible. `after` is the case as saved; `change` (its row_version) makes the
 // idempotency keys unique per change.
-std::vector<store::OutboxMessage> PlanNotifications(soci::session& sql, const Workflow& wf,
+std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
                                                     const NotifyConfig& config, Timestamp now, ContactCache& cache);
 

@@ -1,6 +1,5 @@
 #include "engine/runtime/scheduler.hpp"
 
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/error.hpp"
@@ -18,9 +17,10 @@ Scheduler::Scheduler(store::Database& db, CaseService& cases, const Clock& clock
       clock_(clock),
       options_(std::move(options)),
       calendar_(calendar),
-      loop_("scheduler " + options_.node, db, clock, {"petitiond_timers", "petitiond_calendar"}, options_.max_sleep,
-            [this](soci::session& listen, const std::set<std::string>& notified) {
-              if (calendar_ && notified.count("petitiond_calendar")) calendar_->Reload(db_);
+      loop_("scheduler " + options_.node, db, clock, {store::kTimersChannel, store::kCalendarChannel},
+            options_.max_sleep,
+            [this](store::Tx& listen, const std::set<std::string>& notified) {
+              if (calendar_ && notified.count(store::kCalendarChannel)) calendar_->Reload(db_);
               const int fired = RunOnce();
               if (fired > 0) spdlog::info("scheduler {}: fired {} timer(s)", options_.node, fired);
               return store::NextTimerDue(listen);

@@ -1,7 +1,6 @@
 #include "engine/digest.hpp"
 #include "engine/runtime/workflow_registry.hpp"
 
-#include <soci/soci.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -81,13 +80,11 @@ std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& di
   if (!invalid.details.empty()) throw DomainError(invalid);
 
   std::vector<std::string> deployed;
-  db_.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
+  db_.Transact([&](store::Tx& tx) {
     for (const auto& [wf, row] : loaded) {
-      store::DeployWorkflowRow(sql, row);
+      store::DeployWorkflowRow(tx, row);
       deployed.push_back(wf.name + " v" + std::to_string(wf.version));
     }
-    tx.commit();
   });
   Reload();
   return deployed;
@@ -95,7 +92,7 @@ std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& di
 
 void WorkflowRegistry::Reload() {
   std::vector<store::WorkflowRow> rows;
-  db_.Run([&](soci::session& sql) { rows = store::LoadWorkflowRows(sql); });
+  db_.Run([&](store::Tx& tx) { rows = store::LoadWorkflowRows(tx); });
   std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> parsed;
   for (const auto& row : rows) {
     auto wf = LoadWorkflow(row.yaml, row.name + " v" + std::to_string(row.version));

@@ -1,4 +1,5 @@
 #include "engine/store/calendar_store.hpp"
+#include "engine/store/session.hpp"
 
 #include <soci/soci.h>
 
@@ -44,7 +45,8 @@ std::string IsoDate(std::chrono::sys_days day) {
   return buf;
 }
 
-int UpsertCalendarDays(soci::session& sql, const BusinessCalendar& calendar, const std::string& source) {
+int UpsertCalendarDays(Tx& tx, const BusinessCalendar& calendar, const std::string& source) {
+  soci::session& sql = Sql(tx);
   PgArray days, work, notes;
   for (const auto& [d, day] : calendar.AllDays()) {
     days.Add(IsoDate(d));
@@ -57,7 +59,8 @@ int UpsertCalendarDays(soci::session& sql, const BusinessCalendar& calendar, con
   return static_cast<int>(calendar.AllDays().size());
 }
 
-BusinessCalendar LoadCalendar(soci::session& sql) {
+BusinessCalendar LoadCalendar(Tx& tx) {
+  soci::session& sql = Sql(tx);
   BusinessCalendar calendar;
   soci::rowset<soci::row> days = (sql.prepare << kDays);
   for (const auto& r : days) {
@@ -70,8 +73,9 @@ BusinessCalendar LoadCalendar(soci::session& sql) {
   return calendar;
 }
 
-bool InsertClosure(soci::session& sql, const std::string& office, std::chrono::sys_days day, const std::string& reason,
+bool InsertClosure(Tx& tx, const std::string& office, std::chrono::sys_days day, const std::string& reason,
                    const std::string& created_by) {
+  soci::session& sql = Sql(tx);
   const std::string d = IsoDate(day);
   soci::statement st = (sql.prepare << kInsertClosure, soci::use(office, "office"), soci::use(d, "day"),
                         soci::use(reason, "reason"), soci::use(created_by, "by"));
@@ -79,8 +83,9 @@ bool InsertClosure(soci::session& sql, const std::string& office, std::chrono::s
   return st.get_affected_rows() == 1;
 }
 
-std::vector<std::int64_t> CasesWithClocksSpanning(soci::session& sql, const std::string& office,
+std::vector<std::int64_t> CasesWithClocksSpanning(Tx& tx, const std::string& office,
                                                   std::chrono::sys_days day) {
+  soci::session& sql = Sql(tx);
   const std::string d = IsoDate(day);
   std::vector<std::int64_t> ids;
   soci::rowset<soci::row> rows =
@@ -90,6 +95,6 @@ std::vector<std::int64_t> CasesWithClocksSpanning(soci::session& sql, const std:
   return ids;
 }
 
-void NotifyCalendarChanged(soci::session& sql) { sql << "SELECT pg_notify('petitiond_calendar', '')"; }
+void NotifyCalendarChanged(Tx& tx) { Sql(tx) << std::string("SELECT pg_notify('") + kCalendarChannel + "', '')"; }
 
 }  // namespace petitiond::store

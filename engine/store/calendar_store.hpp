@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/store/database.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -7,28 +9,24 @@
 
 #include "engine/calendar.hpp"
 
-namespace soci {
-class session;
-}
-
 namespace petitiond::store {
 
 // Inserts or replaces the national days of one DGPA file. Returns the rows written.
-int UpsertCalendarDays(soci::session& sql, const BusinessCalendar& days, const std::string& source);
+int UpsertCalendarDays(Tx& tx, const BusinessCalendar& days, const std::string& source);
 
 // The national days and every office closure.
-BusinessCalendar LoadCalendar(soci::session& sql);
+BusinessCalendar LoadCalendar(Tx& tx);
 
 // Records a closure. Returns false if the office was already closed that day.
-bool InsertClosure(soci::session& sql, const std::string& office, std::chrono::sys_days day, const std::string& reason,
+bool InsertClosure(Tx& tx, const std::string& office, std::chrono::sys_days day, const std::string& reason,
                    const std::string& created_by);
 
 // Cases of `office` with a running clock whose span (start date, due date] holds `day`.
-std::vector<std::int64_t> CasesWithClocksSpanning(soci::session& sql, const std::string& office,
+std::vector<std::int64_t> CasesWithClocksSpanning(Tx& tx, const std::string& office,
                                                   std::chrono::sys_days day);
 
 // Wakes every node to reload the calendar (delivered on commit).
-void NotifyCalendarChanged(soci::session& sql);
+void NotifyCalendarChanged(Tx& tx);
 
 std::string IsoDate(std::chrono::sys_days day);  // "2026-11-25"
 

@@ -1,4 +1,5 @@
 #include "engine/store/case_store.hpp"
+#include "engine/store/session.hpp"
 
 #include <soci/soci.h>
 
@@ -74,7 +75,7 @@ constexpr const char* kInsertTimers =
     "AS u(c, k, r, d)";
 
 // One wake-up per transaction, whatever the number of timers (delivered on commit).
-constexpr const char* kNotifyTimers = "SELECT pg_notify('petitiond_timers', '')";
+const std::string kNotifyTimers = std::string("SELECT pg_notify('") + kTimersChannel + "', '')";
 
 constexpr const char* kEvents =
     "SELECT seq, event, from_state, to_state, actor, extract(epoch FROM at)::bigint, data::text, comment "
@@ -259,7 +260,8 @@ void WriteOutcomeRows(soci::session& sql, const std::vector<OutcomeRows>& batch)
 
 }  // namespace
 
-CaseRecord InsertCase(soci::session& sql, const NewCase& c, const Outcome& out) {
+CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out) {
+  soci::session& sql = Sql(tx);
   long long seq = 0;
   sql << kNextPublicNo, soci::into(seq);
   // ROC year of receipt (民國 = Gregorian - 1911), then a running number.
@@ -299,7 +301,8 @@ CaseRecord InsertCase(soci::session& sql, const NewCase& c, const Outcome& out) 
   return rec;
 }
 
-std::optional<CaseRecord> LoadCase(soci::session& sql, std::int64_t id, bool lock) {
+std::optional<CaseRecord> LoadCase(Tx& tx, std::int64_t id, bool lock) {
+  soci::session& sql = Sql(tx);
   const std::string query = std::string(kCaseColumns) + " WHERE id = :id" + (lock ? " FOR UPDATE" : "");
   soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(id, "id"));
   std::vector<CaseRecord> found;
@@ -309,11 +312,12 @@ std::optional<CaseRecord> LoadCase(soci::session& sql, std::int64_t id, bool loc
   return std::move(found.front());
 }
 
-void SaveOutcome(soci::session& sql, std::int64_t id, std::int64_t expected_version, const Outcome& out) {
-  SaveOutcomes(sql, {OutcomeToSave{id, expected_version, &out}});
+void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const Outcome& out) {
+  SaveOutcomes(tx, {OutcomeToSave{id, expected_version, &out}});
 }
 
-void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch) {
+void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch) {
+  soci::session& sql = Sql(tx);
   if (batch.empty()) return;
   PgArray ids, versions, states, assignees, overdue, priorities, nevents;
   std::map<std::int64_t, const Outcome*> outcomes;
@@ -349,7 +353,8 @@ void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch) {
   WriteOutcomeRows(sql, rows);
 }
 
-std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int64_t>& ids, RowLock lock) {
+std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, RowLock lock) {
+  soci::session& sql = Sql(tx);
   PgArray array;
   for (auto id : ids) array.Add(static_cast<long long>(id));
   const std::string id_array = array.str();
@@ -366,7 +371,8 @@ std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int
   return found;
 }
 
-std::vector<EventRow> LoadEvents(soci::session& sql, std::int64_t id) {
+std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id) {
+  soci::session& sql = Sql(tx);
   std::vector<EventRow> events;
   soci::rowset<soci::row> rows = (sql.prepare << kEvents, soci::use(id, "id"));
   for (const auto& r : rows) {
@@ -384,7 +390,8 @@ std::vector<EventRow> LoadEvents(soci::session& sql, std::int64_t id) {
   return events;
 }
 
-std::vector<CaseRecord> ListCases(soci::session& sql, const CaseFilter& f) {
+std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
+  soci::session& sql = Sql(tx);
   // One fixed query; an absent filter binds NULL and its predicate is folded away at
   // planning time. Each value is bound under two names because SOCI's PostgreSQL
   // backend binds a repeated name only once.

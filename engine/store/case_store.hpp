@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/store/database.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -7,10 +9,6 @@
 
 #include "engine/machine.hpp"
 #include "engine/time.hpp"
-
-namespace soci {
-class session;
-}
 
 namespace petitiond::store {
 
@@ -70,14 +68,14 @@ struct CaseFilter {
 
 // Inserts the case, the Outcome's events, clocks and timers. Returns the stored record
 // (id, public_no and row_version 1 filled in).
-CaseRecord InsertCase(soci::session& sql, const NewCase& c, const Outcome& out);
+CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out);
 
 // Loads a case and its clocks; `lock` takes the row lock (SELECT ... FOR UPDATE).
-std::optional<CaseRecord> LoadCase(soci::session& sql, std::int64_t id, bool lock);
+std::optional<CaseRecord> LoadCase(Tx& tx, std::int64_t id, bool lock);
 
 // Persists an Outcome for case `id` if its row_version is still `expected_version`,
 // then bumps it. Throws DomainError(kPreconditionFailed) if another change came first.
-void SaveOutcome(soci::session& sql, std::int64_t id, std::int64_t expected_version, const Outcome& out);
+void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const Outcome& out);
 
 // The same for many cases at once, set-based (one statement per table). Throws
 // kPreconditionFailed if any case moved on; the caller's transaction then rolls back.
@@ -86,17 +84,17 @@ struct OutcomeToSave {
   std::int64_t expected_version = 0;
   const Outcome* outcome = nullptr;
 };
-void SaveOutcomes(soci::session& sql, const std::vector<OutcomeToSave>& batch);
+void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch);
 
 // Loads cases and their clocks, ordered by id. kWait takes their row locks in that
 // order; kSkipLocked leaves out the cases another transaction holds right now.
 enum class RowLock { kNone, kWait, kSkipLocked };
-std::vector<CaseRecord> LoadCases(soci::session& sql, const std::vector<std::int64_t>& ids, RowLock lock);
+std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, RowLock lock);
 
-std::vector<EventRow> LoadEvents(soci::session& sql, std::int64_t id);
+std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id);
 
 // Newest first; at most filter.limit rows (clocks included).
-std::vector<CaseRecord> ListCases(soci::session& sql, const CaseFilter& filter);
+std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& filter);
 
 
 }  // namespace petitiond::store

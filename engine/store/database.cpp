@@ -5,7 +5,27 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include "engine/store/session.hpp"
+
 namespace petitiond::store {
+namespace {
+
+// "duplicate key value violates unique constraint "cases_pkey"" -> cases_pkey. SOCI
+// does not hand over libpq's PG_DIAG_CONSTRAINT_NAME, so the name comes from the
+// server's message; the SQLSTATE alone decides that it is a unique violation.
+std::string ConstraintName(const std::string& message) {
+  const auto key = message.find("constraint \"");
+  if (key == std::string::npos) return {};
+  const auto start = key + 12;
+  const auto end = message.find('"', start);
+  return end == std::string::npos ? std::string() : message.substr(start, end - start);
+}
+
+bool HasKey(const std::string& conninfo, std::string_view key) {
+  return conninfo.find(std::string(key) + "=") != std::string::npos;
+}
+
+}  // namespace
 
 Result<std::string> ToConninfo(std::string_view database_url) {
   char* err = nullptr;
@@ -30,13 +50,28 @@ Result<std::string> ToConninfo(std::string_view database_url) {
   return out;
 }
 
-Database::Database(std::string_view database_url, std::size_t pool_size)
-    : conninfo_(ToConninfo(database_url).ValueOrThrow()), pool_size_(pool_size) {
-  pool_ = std::make_unique<soci::connection_pool>(pool_size_);
+std::string WithSessionDefaults(const std::string& conninfo, const DatabaseOptions& o) {
+  std::string out = conninfo;
+  auto add = [&](std::string_view key, const std::string& value) {
+    if (!HasKey(conninfo, key)) out += " " + std::string(key) + "='" + value + "'";
+  };
+  add("application_name", "petitiond");
+  add("connect_timeout", std::to_string(std::max<long long>(1, o.connect_timeout.count())));
+  add("keepalives", "1");
+  add("keepalives_idle", std::to_string(o.keepalive_idle.count()));
+  add("keepalives_interval", "10");
+  add("keepalives_count", "3");
+  if (o.statement_timeout.count() > 0) {
+    add("options", "-c statement_timeout=" + std::to_string(o.statement_timeout.count()));
+  }
+  return out;
+}
+
+Database::Database(std::string_view database_url, DatabaseOptions options)
+    : conninfo_(WithSessionDefaults(ToConninfo(database_url).ValueOrThrow(), options)), options_(options) {
+  pool_ = std::make_unique<soci::connection_pool>(options_.pool_size);
   try {
-    for (std::size_t i = 0; i < pool_size_; ++i) {
-      pool_->at(i).open(soci::postgresql, conninfo_);
-    }
+    for (std::size_t i = 0; i < options_.pool_size; ++i) pool_->at(i).open(soci::postgresql, conninfo_);
   } catch (...) {
     RethrowAsDomainError();
   }
@@ -44,23 +79,80 @@ Database::Database(std::string_view database_url, std::size_t pool_size)
 
 Database::~Database() = default;
 
-void Database::Run(const std::function<void(soci::session&)>& fn) {
-  soci::session sql(*pool_);  // waits for a free pooled session; returns it on scope exit
+void Database::Lease(const std::function<void(soci::session&)>& fn) {
+  std::size_t pos = 0;
+  if (!pool_->try_lease(pos, static_cast<int>(options_.lease_timeout.count()))) {
+    throw PoolExhausted(ErrorKind::kUnavailable,
+                        "all " + std::to_string(options_.pool_size) + " database connections are busy", "");
+  }
+  struct GiveBack {
+    soci::connection_pool& pool;
+    std::size_t pos;
+    ~GiveBack() { pool.give_back(pos); }
+  } give_back{*pool_, pos};
+  soci::session& sql = pool_->at(pos);
   try {
     fn(sql);
   } catch (...) {
     try {
       RethrowAsDomainError();
-    } catch (const DomainError& e) {
-      // A broken connection stays broken: reconnect it so the pool heals.
-      if (e.error().kind == ErrorKind::kUnavailable) {
-        try {
-          sql.reconnect();
-        } catch (...) {
-        }
+    } catch (const ConnectionLost&) {
+      // A broken connection stays broken: reopen it so the pool heals.
+      try {
+        sql.reconnect();
+      } catch (...) {
       }
       throw;
     }
+  }
+}
+
+void Database::Run(const std::function<void(Tx&)>& fn) {
+  Lease([&](soci::session& sql) {
+    Tx tx(sql, false);
+    fn(tx);
+  });
+}
+
+void Database::Transact(const std::function<void(Tx&)>& fn) {
+  Lease([&](soci::session& sql) {
+    soci::transaction transaction(sql);  // rolls back in its destructor unless committed
+    Tx tx(sql, true);
+    fn(tx);
+    transaction.commit();
+  });
+}
+
+Listener::Listener(const Database& db, const std::vector<std::string>& channels) {
+  try {
+    sql_ = std::make_unique<soci::session>(soci::postgresql, db.conninfo());
+    for (const auto& ch : channels) *sql_ << "LISTEN " + ch;
+  } catch (...) {
+    RethrowAsDomainError();
+  }
+}
+
+Listener::~Listener() = default;
+
+int Listener::socket() const { return PQsocket(RawConnection(*sql_)); }
+
+std::set<std::string> Listener::Drain() {
+  PGconn* conn = RawConnection(*sql_);
+  if (PQconsumeInput(conn) == 0) throw ConnectionLost(ErrorKind::kUnavailable, PQerrorMessage(conn), "");
+  std::set<std::string> notified;
+  while (PGnotify* n = PQnotifies(conn)) {
+    notified.insert(n->relname);
+    PQfreemem(n);
+  }
+  return notified;
+}
+
+void Listener::Run(const std::function<void(Tx&)>& fn) {
+  try {
+    Tx tx(*sql_, false);
+    fn(tx);
+  } catch (...) {
+    RethrowAsDomainError();
   }
 }
 
@@ -79,8 +171,8 @@ void ExecScript(soci::session& sql, const std::string& script) {
   const std::string message = PQresultErrorMessage(res);
   const std::string sqlstate = state ? state : "";
   PQclear(res);
-  throw DomainError(sqlstate.rfind("08", 0) == 0 ? ErrorKind::kUnavailable : ErrorKind::kInternal,
-                    "SQL script failed (" + sqlstate + "): " + message);
+  if (sqlstate.rfind("08", 0) == 0) throw ConnectionLost(ErrorKind::kUnavailable, "SQL script failed: " + message, sqlstate);
+  throw StoreError(ErrorKind::kInternal, "SQL script failed (" + sqlstate + "): " + message, sqlstate);
 }
 
 void RethrowAsDomainError() {
@@ -90,22 +182,26 @@ void RethrowAsDomainError() {
     throw;
   } catch (const soci::postgresql_soci_error& e) {
     const std::string state = e.sqlstate();
-    if (state == "23505") throw DomainError(ErrorKind::kConflict, e.get_error_message());
+    const std::string message = e.get_error_message();
+    if (state == "23505") throw UniqueViolation(message, ConstraintName(message));
     if (state == "40001" || state == "40P01") {
-      throw DomainError(ErrorKind::kConflict, "concurrent update, try again: " + e.get_error_message());
+      throw SerializationFailure(ErrorKind::kConflict, "concurrent update, try again: " + message, state);
     }
-    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
-      throw DomainError(ErrorKind::kUnavailable, "database unavailable: " + e.get_error_message());
+    if (state == "57014") throw StatementTimeout(ErrorKind::kUnavailable, "database statement timed out", state);
+    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
+      throw ConnectionLost(ErrorKind::kUnavailable, "database unavailable: " + message, state);
     }
-    throw DomainError(ErrorKind::kInternal, "database error " + state + ": " + e.get_error_message());
+    throw StoreError(ErrorKind::kInternal, "database error " + state + ": " + message, state);
   } catch (const soci::soci_error& e) {
     // No SQLSTATE: the connection itself failed (server down, socket gone).
-    const std::string what = e.get_error_message();
-    if (what.find("onnect") != std::string::npos || what.find("server closed") != std::string::npos ||
-        what.find("no connection") != std::string::npos) {
-      throw DomainError(ErrorKind::kUnavailable, "database unavailable: " + what);
+    if (e.get_error_category() == soci::soci_error::connection_error) {
+      throw ConnectionLost(ErrorKind::kUnavailable, "database unavailable: " + e.get_error_message(), "");
     }
-    throw DomainError(ErrorKind::kInternal, "database error: " + what);
+    const std::string what = e.get_error_message();
+    if (what.find("server closed") != std::string::npos || what.find("no connection") != std::string::npos) {
+      throw ConnectionLost(ErrorKind::kUnavailable, "database unavailable: " + what, "");
+    }
+    throw StoreError(ErrorKind::kInternal, "database error: " + what, "");
   }
 }
 

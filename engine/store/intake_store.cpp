@@ -1,4 +1,5 @@
 #include "engine/store/intake_store.hpp"
+#include "engine/store/session.hpp"
 
 #include <soci/soci.h>
 #include <sodium.h>
@@ -65,8 +66,9 @@ std::vector<PetitionerCase> ReadCases(soci::rowset<soci::row>& rows) {
 
 }  // namespace
 
-std::int64_t InsertIntake(soci::session& sql, const Intake& in, const std::string& status,
+std::int64_t InsertIntake(Tx& tx, const Intake& in, const std::string& status,
                           const std::optional<std::string>& reason, std::optional<std::int64_t> case_id) {
+  soci::session& sql = Sql(tx);
   const std::string raw = Hex(in.raw), ref = in.external_ref.value_or(""), why = reason.value_or("");
   const long long cid = case_id.value_or(0);
   soci::indicator ref_ind = Ind(in.external_ref.has_value()), why_ind = Ind(reason.has_value()),
@@ -80,8 +82,9 @@ std::int64_t InsertIntake(soci::session& sql, const Intake& in, const std::strin
   return id;
 }
 
-void SetIntakeOutcome(soci::session& sql, std::int64_t id, const std::string& status,
+void SetIntakeOutcome(Tx& tx, std::int64_t id, const std::string& status,
                       const std::optional<std::string>& reason, std::optional<std::int64_t> case_id) {
+  soci::session& sql = Sql(tx);
   const std::string why = reason.value_or("");
   const long long cid = case_id.value_or(0), iid = id;
   soci::indicator why_ind = Ind(reason.has_value()), cid_ind = Ind(case_id.has_value());
@@ -90,7 +93,8 @@ void SetIntakeOutcome(soci::session& sql, std::int64_t id, const std::string& st
       soci::use(iid, "id");
 }
 
-std::vector<IntakeRow> ListIntake(soci::session& sql, const IntakeFilter& f) {
+std::vector<IntakeRow> ListIntake(Tx& tx, const IntakeFilter& f) {
+  soci::session& sql = Sql(tx);
   PgArray statuses;
   for (const auto& s : f.statuses) statuses.Add(s);
   const std::string st = statuses.str(), channel = f.channel.value_or("");
@@ -111,7 +115,8 @@ std::vector<IntakeRow> ListIntake(soci::session& sql, const IntakeFilter& f) {
   return out;
 }
 
-std::optional<IntakeRow> LoadIntake(soci::session& sql, std::int64_t id, bool lock) {
+std::optional<IntakeRow> LoadIntake(Tx& tx, std::int64_t id, bool lock) {
+  soci::session& sql = Sql(tx);
   const long long iid = id;
   soci::rowset<soci::row> rows =
       (sql.prepare << std::string(kIntakeColumns) + " WHERE i.id = :id" + (lock ? " FOR UPDATE OF i" : ""),
@@ -120,15 +125,17 @@ std::optional<IntakeRow> LoadIntake(soci::session& sql, std::int64_t id, bool lo
   return std::nullopt;
 }
 
-std::string LoadIntakeRaw(soci::session& sql, std::int64_t id) {
+std::string LoadIntakeRaw(Tx& tx, std::int64_t id) {
+  soci::session& sql = Sql(tx);
   const long long iid = id;
   std::string hex;
   sql << "SELECT encode(raw, 'hex') FROM intake_raw WHERE id = :id", soci::use(iid, "id"), soci::into(hex);
   return Unhex(hex);
 }
 
-std::optional<std::int64_t> FindCaseByRef(soci::session& sql, const std::string& channel,
+std::optional<std::int64_t> FindCaseByRef(Tx& tx, const std::string& channel,
                                           const std::string& external_ref) {
+  soci::session& sql = Sql(tx);
   long long id = 0;
   soci::indicator ind = soci::i_null;
   sql << "SELECT id FROM cases WHERE channel = :channel AND external_ref = :ref", soci::use(channel, "channel"),
@@ -137,8 +144,9 @@ std::optional<std::int64_t> FindCaseByRef(soci::session& sql, const std::string&
   return id;
 }
 
-std::vector<PetitionerCase> CasesOfPetitioner(soci::session& sql, const std::string& phone, const std::string& email,
+std::vector<PetitionerCase> CasesOfPetitioner(Tx& tx, const std::string& phone, const std::string& email,
                                               Timestamp since) {
+  soci::session& sql = Sql(tx);
   const long long t = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
   // Two index scans (phone, e-mail) rather than one OR the planner cannot index.
   soci::rowset<soci::row> rows =
@@ -153,8 +161,9 @@ std::vector<PetitionerCase> CasesOfPetitioner(soci::session& sql, const std::str
   return ReadCases(rows);
 }
 
-std::vector<PetitionerCase> RecentCases(soci::session& sql, const std::string& channel, const std::string& office,
+std::vector<PetitionerCase> RecentCases(Tx& tx, const std::string& channel, const std::string& office,
                                         Timestamp since) {
+  soci::session& sql = Sql(tx);
   const long long t = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, public_no, subject, state, extract(epoch FROM received_at)::bigint FROM cases "
@@ -164,8 +173,9 @@ std::vector<PetitionerCase> RecentCases(soci::session& sql, const std::string& c
   return ReadCases(rows);
 }
 
-void InsertAttachments(soci::session& sql, std::int64_t case_id, std::int64_t intake_id,
+void InsertAttachments(Tx& tx, std::int64_t case_id, std::int64_t intake_id,
                        const std::vector<Attachment>& files) {
+  soci::session& sql = Sql(tx);
   const long long cid = case_id, iid = intake_id;
   for (const auto& f : files) {
     const std::string data = Hex(f.data);
@@ -176,12 +186,14 @@ void InsertAttachments(soci::session& sql, std::int64_t case_id, std::int64_t in
   }
 }
 
-void SetMergedInto(soci::session& sql, std::int64_t id, std::int64_t into) {
+void SetMergedInto(Tx& tx, std::int64_t id, std::int64_t into) {
+  soci::session& sql = Sql(tx);
   const long long a = id, b = into;
   sql << "UPDATE cases SET merged_into = :into WHERE id = :id", soci::use(b, "into"), soci::use(a, "id");
 }
 
-std::vector<std::string> MergedPetitioners(soci::session& sql, std::int64_t id) {
+std::vector<std::string> MergedPetitioners(Tx& tx, std::int64_t id) {
+  soci::session& sql = Sql(tx);
   const long long cid = id;
   std::vector<std::string> out;
   soci::rowset<std::string> rows =
@@ -190,8 +202,9 @@ std::vector<std::string> MergedPetitioners(soci::session& sql, std::int64_t id) 
   return out;
 }
 
-std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(soci::session& sql,
+std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(Tx& tx,
                                                                    const std::vector<std::int64_t>& ids) {
+  soci::session& sql = Sql(tx);
   std::map<std::int64_t, std::vector<std::string>> out;
   if (ids.empty()) return out;
   PgArray array;
@@ -205,14 +218,16 @@ std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(soci::session
   return out;
 }
 
-void InsertConfirmation(soci::session& sql, const std::string& token_hash, std::int64_t intake_id, Timestamp expires) {
+void InsertConfirmation(Tx& tx, const std::string& token_hash, std::int64_t intake_id, Timestamp expires) {
+  soci::session& sql = Sql(tx);
   const long long iid = intake_id;
   const long long t = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
   sql << "INSERT INTO mailbox_confirmations (token_hash, intake_id, expires_at) VALUES (:h, :i, to_timestamp(:t))",
       soci::use(token_hash, "h"), soci::use(iid, "i"), soci::use(t, "t");
 }
 
-std::optional<Confirmation> LockConfirmation(soci::session& sql, const std::string& token_hash) {
+std::optional<Confirmation> LockConfirmation(Tx& tx, const std::string& token_hash) {
+  soci::session& sql = Sql(tx);
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT intake_id, extract(epoch FROM expires_at)::bigint, confirmed_at IS NOT NULL "
                       "FROM mailbox_confirmations WHERE token_hash = :h FOR UPDATE",
@@ -224,13 +239,15 @@ std::optional<Confirmation> LockConfirmation(soci::session& sql, const std::stri
   return std::nullopt;
 }
 
-void MarkConfirmed(soci::session& sql, const std::string& token_hash, Timestamp at) {
+void MarkConfirmed(Tx& tx, const std::string& token_hash, Timestamp at) {
+  soci::session& sql = Sql(tx);
   const long long t = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
   sql << "UPDATE mailbox_confirmations SET confirmed_at = to_timestamp(:t) WHERE token_hash = :h",
       soci::use(t, "t"), soci::use(token_hash, "h");
 }
 
-FeedState LoadFeedState(soci::session& sql, const std::string& url) {
+FeedState LoadFeedState(Tx& tx, const std::string& url) {
+  soci::session& sql = Sql(tx);
   FeedState s;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT etag, last_modified FROM news_feeds WHERE url = :u", soci::use(url, "u"));
@@ -241,8 +258,9 @@ FeedState LoadFeedState(soci::session& sql, const std::string& url) {
   return s;
 }
 
-void SaveFeedState(soci::session& sql, const std::string& url, const FeedState& s,
+void SaveFeedState(Tx& tx, const std::string& url, const FeedState& s,
                    const std::optional<std::string>& error, Timestamp at) {
+  soci::session& sql = Sql(tx);
   const std::string etag = s.etag.value_or(""), lm = s.last_modified.value_or(""), err = error.value_or("");
   soci::indicator e_ind = Ind(s.etag.has_value()), l_ind = Ind(s.last_modified.has_value()),
                   x_ind = Ind(error.has_value());

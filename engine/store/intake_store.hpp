@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/store/database.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -8,10 +10,6 @@
 
 #include "engine/intake.hpp"
 #include "engine/time.hpp"
-
-namespace soci {
-class session;
-}
 
 namespace petitiond::store {
 
@@ -47,50 +45,50 @@ struct PetitionerCase {
 };
 
 // Every function runs in the caller's transaction.
-std::int64_t InsertIntake(soci::session& sql, const Intake& in, const std::string& status,
+std::int64_t InsertIntake(Tx& tx, const Intake& in, const std::string& status,
                           const std::optional<std::string>& reason, std::optional<std::int64_t> case_id);
-void SetIntakeOutcome(soci::session& sql, std::int64_t id, const std::string& status,
+void SetIntakeOutcome(Tx& tx, std::int64_t id, const std::string& status,
                       const std::optional<std::string>& reason, std::optional<std::int64_t> case_id);
-std::vector<IntakeRow> ListIntake(soci::session& sql, const IntakeFilter& f);
-std::optional<IntakeRow> LoadIntake(soci::session& sql, std::int64_t id, bool lock);
-std::string LoadIntakeRaw(soci::session& sql, std::int64_t id);
+std::vector<IntakeRow> ListIntake(Tx& tx, const IntakeFilter& f);
+std::optional<IntakeRow> LoadIntake(Tx& tx, std::int64_t id, bool lock);
+std::string LoadIntakeRaw(Tx& tx, std::int64_t id);
 
 // The case already made from (channel, external_ref), if any.
-std::optional<std::int64_t> FindCaseByRef(soci::session& sql, const std::string& channel,
+std::optional<std::int64_t> FindCaseByRef(Tx& tx, const std::string& channel,
                                           const std::string& external_ref);
 // Cases since `since` whose petitioner has this phone or e-mail (either may be empty).
-std::vector<PetitionerCase> CasesOfPetitioner(soci::session& sql, const std::string& phone, const std::string& email,
+std::vector<PetitionerCase> CasesOfPetitioner(Tx& tx, const std::string& phone, const std::string& email,
                                               Timestamp since);
 // Cases of `channel` and `office` taken in since `since` (created_at: a report may be
 // older than the moment it was found), newest first.
-std::vector<PetitionerCase> RecentCases(soci::session& sql, const std::string& channel, const std::string& office,
+std::vector<PetitionerCase> RecentCases(Tx& tx, const std::string& channel, const std::string& office,
                                         Timestamp since);
-void InsertAttachments(soci::session& sql, std::int64_t case_id, std::int64_t intake_id,
+void InsertAttachments(Tx& tx, std::int64_t case_id, std::int64_t intake_id,
                        const std::vector<Attachment>& files);
-void SetMergedInto(soci::session& sql, std::int64_t id, std::int64_t into);
+void SetMergedInto(Tx& tx, std::int64_t id, std::int64_t into);
 // Petitioner JSON of the cases merged into `id`.
-std::vector<std::string> MergedPetitioners(soci::session& sql, std::int64_t id);
+std::vector<std::string> MergedPetitioners(Tx& tx, std::int64_t id);
 // The same for a batch of cases, in one query: surviving case id -> petitioners.
-std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(soci::session& sql,
+std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(Tx& tx,
                                                                    const std::vector<std::int64_t>& ids);
 
 // Mailbox form confirmations (token hashes only).
-void InsertConfirmation(soci::session& sql, const std::string& token_hash, std::int64_t intake_id, Timestamp expires);
+void InsertConfirmation(Tx& tx, const std::string& token_hash, std::int64_t intake_id, Timestamp expires);
 struct Confirmation {
   std::int64_t intake_id = 0;
   Timestamp expires_at{};
   bool confirmed = false;
 };
-std::optional<Confirmation> LockConfirmation(soci::session& sql, const std::string& token_hash);
-void MarkConfirmed(soci::session& sql, const std::string& token_hash, Timestamp at);
+std::optional<Confirmation> LockConfirmation(Tx& tx, const std::string& token_hash);
+void MarkConfirmed(Tx& tx, const std::string& token_hash, Timestamp at);
 
 // News feed conditional-GET state.
 struct FeedState {
   std::optional<std::string> etag;
   std::optional<std::string> last_modified;
 };
-FeedState LoadFeedState(soci::session& sql, const std::string& url);
-void SaveFeedState(soci::session& sql, const std::string& url, const FeedState& s,
+FeedState LoadFeedState(Tx& tx, const std::string& url);
+void SaveFeedState(Tx& tx, const std::string& url, const FeedState& s,
                    const std::optional<std::string>& error, Timestamp at);
 
 }  // namespace petitiond::store

@@ -1,4 +1,5 @@
 #include "engine/store/migrator.hpp"
+#include "engine/store/session.hpp"
 
 #include <soci/soci.h>
 
@@ -54,13 +55,15 @@ MigrationStatus Compare(const std::map<std::string, std::string>& applied, const
 
 }  // namespace
 
-MigrationStatus CheckMigrations(soci::session& sql, const std::vector<EmbeddedFile>& files) {
+MigrationStatus CheckMigrations(Tx& tx, const std::vector<EmbeddedFile>& files) {
+  soci::session& sql = Sql(tx);
   long long has_table = 0;
   sql << kHasTable, soci::into(has_table);
   return Compare(has_table ? Applied(sql) : std::map<std::string, std::string>{}, files);
 }
 
-MigrationStatus Migrate(soci::session& sql, const std::vector<EmbeddedFile>& files) {
+MigrationStatus Migrate(Tx& tx, const std::vector<EmbeddedFile>& files) {
+  soci::session& sql = Sql(tx);
   sql << kLock;
   struct Unlock {
     soci::session& sql;
@@ -80,11 +83,11 @@ MigrationStatus Migrate(soci::session& sql, const std::vector<EmbeddedFile>& fil
     for (const auto& f : files) {
       if (f.name == name) file = &f;
     }
-    soci::transaction tx(sql);
+    soci::transaction one(sql);
     ExecScript(sql, std::string(file->bytes));
     const std::string checksum = Sha256Hex(file->bytes);
     sql << kRecord, soci::use(name, "name"), soci::use(checksum, "checksum");
-    tx.commit();
+    one.commit();
     status.applied_now.push_back(name);
   }
   status.pending.clear();

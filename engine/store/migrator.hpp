@@ -1,13 +1,11 @@
 #pragma once
 
+#include "engine/store/database.hpp"
+
 #include <string>
 #include <vector>
 
 #include "engine/embedded.hpp"
-
-namespace soci {
-class session;
-}
 
 namespace petitiond::store {
 
@@ -21,10 +19,10 @@ struct MigrationStatus {
 // file once. Throws DomainError(kConflict) and applies nothing if an applied file's
 // checksum differs from the binary's copy (landed migrations are never edited), or if
 // the database has a migration this binary does not know (it is newer than we are).
-MigrationStatus Migrate(soci::session& sql, const std::vector<EmbeddedFile>& migrations);
+MigrationStatus Migrate(Tx& tx, const std::vector<EmbeddedFile>& migrations);
 
 // Reads which migrations are pending, without applying any. Same consistency checks.
-MigrationStatus CheckMigrations(soci::session& sql, const std::vector<EmbeddedFile>& migrations);
+MigrationStatus CheckMigrations(Tx& tx, const std::vector<EmbeddedFile>& migrations);
 
 
 }  // namespace petitiond::store

@@ -1,4 +1,5 @@
 #include "engine/store/outbox_store.hpp"
+#include "engine/store/session.hpp"
 
 #include <soci/soci.h>
 
@@ -64,7 +65,8 @@ OutboxMessage Read(const soci::row& r) {
 
 }  // namespace
 
-void InsertOutbox(soci::session& sql, const std::vector<OutboxMessage>& messages) {
+void InsertOutbox(Tx& tx, const std::vector<OutboxMessage>& messages) {
+  soci::session& sql = Sql(tx);
   if (messages.empty()) return;
   PgArray c, ch, r, su, b, k, st, e, n;
   for (const auto& m : messages) {
@@ -88,31 +90,31 @@ void InsertOutbox(soci::session& sql, const std::vector<OutboxMessage>& messages
       soci::use(bs, "b"), soci::use(ks, "k"), soci::use(sts, "st"), soci::use(es, "e"), soci::use(ns, "n");
 }
 
-void NotifyOutbox(soci::session& sql) { sql << "SELECT pg_notify('petitiond_outbox', '')"; }
+void NotifyOutbox(Tx& tx) { Sql(tx) << std::string("SELECT pg_notify('") + kOutboxChannel + "', '')"; }
 
-std::vector<OutboxMessage> ClaimOutbox(soci::session& sql, const std::string& node, Timestamp now, int limit,
+std::vector<OutboxMessage> ClaimOutbox(Tx& tx, const std::string& node, Timestamp now, int limit,
                                        int lease_seconds) {
+  soci::session& sql = Sql(tx);
   const long long at = Epoch(now);
   std::vector<OutboxMessage> claimed;
-  soci::transaction tx(sql);
-  {
-    soci::rowset<soci::row> rows = (sql.prepare << kClaim, soci::use(node, "node"), soci::use(lease_seconds, "lease"),
-                                    soci::use(at, "now"), soci::use(limit, "limit"));
-    for (const auto& r : rows) claimed.push_back(Read(r));
-  }
-  tx.commit();
+  // One UPDATE ... RETURNING: atomic without a transaction of its own.
+  soci::rowset<soci::row> rows = (sql.prepare << kClaim, soci::use(node, "node"), soci::use(lease_seconds, "lease"),
+                                  soci::use(at, "now"), soci::use(limit, "limit"));
+  for (const auto& r : rows) claimed.push_back(Read(r));
   return claimed;
 }
 
-bool MarkSent(soci::session& sql, std::int64_t id, const std::string& node, Timestamp now) {
+bool MarkSent(Tx& tx, std::int64_t id, const std::string& node, Timestamp now) {
+  soci::session& sql = Sql(tx);
   const long long at = Epoch(now), mid = id;
   soci::statement st = (sql.prepare << kSent, soci::use(at, "now"), soci::use(mid, "id"), soci::use(node, "node"));
   st.execute(true);
   return st.get_affected_rows() == 1;
 }
 
-bool MarkFailed(soci::session& sql, std::int64_t id, const std::string& node, const std::string& error,
+bool MarkFailed(Tx& tx, std::int64_t id, const std::string& node, const std::string& error,
                 std::optional<Timestamp> retry_at) {
+  soci::session& sql = Sql(tx);
   const long long mid = id;
   long long retry = retry_at ? Epoch(*retry_at) : 0;
   soci::indicator ind1 = retry_at ? soci::i_ok : soci::i_null, ind2 = ind1;
@@ -122,7 +124,8 @@ bool MarkFailed(soci::session& sql, std::int64_t id, const std::string& node, co
   return st.get_affected_rows() == 1;
 }
 
-std::optional<Timestamp> NextOutboxDue(soci::session& sql) {
+std::optional<Timestamp> NextOutboxDue(Tx& tx) {
+  soci::session& sql = Sql(tx);
   long long due = 0;
   soci::indicator ind = soci::i_null;
   sql << kNextDue, soci::into(due, ind);
@@ -130,8 +133,9 @@ std::optional<Timestamp> NextOutboxDue(soci::session& sql) {
   return FromEpoch(due);
 }
 
-std::vector<OutboxMessage> ListOutbox(soci::session& sql, const std::vector<std::string>& statuses,
+std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<std::string>& statuses,
                                       std::optional<std::int64_t> before_id, int limit) {
+  soci::session& sql = Sql(tx);
   PgArray status_array;
   for (const auto& st : statuses) status_array.Add(st);
   const std::string array = status_array.str();

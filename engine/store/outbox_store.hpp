@@ -1,15 +1,13 @@
 #pragma once
 
+#include "engine/store/database.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/time.hpp"
-
-namespace soci {
-class session;
-}
 
 namespace petitiond::store {
 
@@ -31,24 +29,24 @@ struct OutboxMessage {
 
 // In the caller's transaction. A message with status "undeliverable" (no address
 // known) is stored too, so nothing is lost and supervisors can see it.
-void InsertOutbox(soci::session& sql, const std::vector<OutboxMessage>& messages);
+void InsertOutbox(Tx& tx, const std::vector<OutboxMessage>& messages);
 // Wakes dispatchers (delivered on commit).
-void NotifyOutbox(soci::session& sql);
+void NotifyOutbox(Tx& tx);
 
 // Claims up to `limit` pending messages due by `now` with a lease; commits on its own.
-std::vector<OutboxMessage> ClaimOutbox(soci::session& sql, const std::string& node, Timestamp now, int limit,
+std::vector<OutboxMessage> ClaimOutbox(Tx& tx, const std::string& node, Timestamp now, int limit,
                                        int lease_seconds);
 // Both return false if this node no longer holds the claim (its lease expired and
 // another node took the message over).
-bool MarkSent(soci::session& sql, std::int64_t id, const std::string& node, Timestamp now);
+bool MarkSent(Tx& tx, std::int64_t id, const std::string& node, Timestamp now);
 // Schedules a retry at `retry_at`, or dead-letters the message when retry_at is empty.
-bool MarkFailed(soci::session& sql, std::int64_t id, const std::string& node, const std::string& error,
+bool MarkFailed(Tx& tx, std::int64_t id, const std::string& node, const std::string& error,
                 std::optional<Timestamp> retry_at);
 
-std::optional<Timestamp> NextOutboxDue(soci::session& sql);
+std::optional<Timestamp> NextOutboxDue(Tx& tx);
 
 // Newest first. `statuses` empty = all.
-std::vector<OutboxMessage> ListOutbox(soci::session& sql, const std::vector<std::string>& statuses,
+std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<std::string>& statuses,
                                       std::optional<std::int64_t> before_id, int limit);
 
 }  // namespace petitiond::store

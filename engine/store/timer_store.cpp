@@ -1,4 +1,5 @@
 #include "engine/store/timer_store.hpp"
+#include "engine/store/session.hpp"
 
 #include <soci/soci.h>
 
@@ -17,7 +18,8 @@ constexpr const char* kNextDue = "SELECT extract(epoch FROM min(due_at))::bigint
 
 }  // namespace
 
-std::vector<DueTimer> LockDueTimers(soci::session& sql, Timestamp now, int limit) {
+std::vector<DueTimer> LockDueTimers(Tx& tx, Timestamp now, int limit) {
+  soci::session& sql = Sql(tx);
   const long long at = Epoch(now);
   std::vector<DueTimer> timers;
   soci::rowset<soci::row> rows = (sql.prepare << kLockDue, soci::use(at, "now"), soci::use(limit, "limit"));
@@ -28,7 +30,8 @@ std::vector<DueTimer> LockDueTimers(soci::session& sql, Timestamp now, int limit
   return timers;
 }
 
-void DeleteTimers(soci::session& sql, const std::vector<std::int64_t>& ids) {
+void DeleteTimers(Tx& tx, const std::vector<std::int64_t>& ids) {
+  soci::session& sql = Sql(tx);
   if (ids.empty()) return;
   PgArray array;
   for (auto id : ids) array.Add(static_cast<long long>(id));
@@ -36,12 +39,14 @@ void DeleteTimers(soci::session& sql, const std::vector<std::int64_t>& ids) {
   sql << kDelete, soci::use(id_array, "ids");
 }
 
-void PostponeTimer(soci::session& sql, std::int64_t id, Timestamp until) {
+void PostponeTimer(Tx& tx, std::int64_t id, Timestamp until) {
+  soci::session& sql = Sql(tx);
   const long long at = Epoch(until), timer = id;
   sql << kPostpone, soci::use(at, "until"), soci::use(timer, "id");
 }
 
-std::optional<Timestamp> NextTimerDue(soci::session& sql) {
+std::optional<Timestamp> NextTimerDue(Tx& tx) {
+  soci::session& sql = Sql(tx);
   long long due = 0;
   soci::indicator ind = soci::i_null;
   sql << kNextDue, soci::into(due, ind);

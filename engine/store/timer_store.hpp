@@ -1,15 +1,13 @@
 #pragma once
 
+#include "engine/store/database.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/time.hpp"
-
-namespace soci {
-class session;
-}
 
 namespace petitiond::store {
 
@@ -24,15 +22,15 @@ struct DueTimer {
 // Inside the caller's firing transaction: locks up to `limit` timers due by `now`,
 // earliest first, skipping rows another node's transaction holds (FOR UPDATE SKIP
 // LOCKED). The locks last until that transaction ends; a node that dies releases them.
-std::vector<DueTimer> LockDueTimers(soci::session& sql, Timestamp now, int limit);
+std::vector<DueTimer> LockDueTimers(Tx& tx, Timestamp now, int limit);
 
 // Deletes fired timers (in the firing transaction).
-void DeleteTimers(soci::session& sql, const std::vector<std::int64_t>& ids);
+void DeleteTimers(Tx& tx, const std::vector<std::int64_t>& ids);
 
 // Moves a timer that failed to fire to a later time, so it cannot block the ones behind it.
-void PostponeTimer(soci::session& sql, std::int64_t id, Timestamp until);
+void PostponeTimer(Tx& tx, std::int64_t id, Timestamp until);
 
 // The earliest due_at of any timer, for sleeping until then.
-std::optional<Timestamp> NextTimerDue(soci::session& sql);
+std::optional<Timestamp> NextTimerDue(Tx& tx);
 
 }  // namespace petitiond::store

@@ -1,4 +1,5 @@
 #include "engine/store/user_store.hpp"
+#include "engine/store/session.hpp"
 
 #include <soci/soci.h>
 
@@ -33,8 +34,9 @@ UserRecord ReadUser(const soci::row& r) {
 
 }  // namespace
 
-std::int64_t InsertUser(soci::session& sql, const std::string& login, const std::string& password_hash,
+std::int64_t InsertUser(Tx& tx, const std::string& login, const std::string& password_hash,
                         const std::vector<std::string>& roles, const std::string& office) {
+  soci::session& sql = Sql(tx);
   PgArray role_array;
   for (const auto& r : roles) role_array.Add(r);
   const std::string array = role_array.str();
@@ -44,14 +46,16 @@ std::int64_t InsertUser(soci::session& sql, const std::string& login, const std:
   return id;
 }
 
-std::optional<UserRecord> FindUser(soci::session& sql, const std::string& login) {
+std::optional<UserRecord> FindUser(Tx& tx, const std::string& login) {
+  soci::session& sql = Sql(tx);
   const std::string query = std::string(kUserColumns) + " WHERE u.login = :login";
   soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(login, "login"));
   for (const auto& r : rows) return ReadUser(r);
   return std::nullopt;
 }
 
-bool AnyUserWithRole(soci::session& sql, const std::string& role) {
+bool AnyUserWithRole(Tx& tx, const std::string& role) {
+  soci::session& sql = Sql(tx);
   long long n = 0;
   sql << kAnyWithRole, soci::use(role, "role"), soci::into(n);
   return n > 0;
@@ -71,14 +75,16 @@ Contact ReadContact(const soci::row& r) {
 
 }  // namespace
 
-std::optional<Contact> ContactOf(soci::session& sql, const std::string& login) {
+std::optional<Contact> ContactOf(Tx& tx, const std::string& login) {
+  soci::session& sql = Sql(tx);
   const std::string query = std::string(kContactColumns) + " WHERE login = :login AND NOT disabled";
   soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(login, "login"));
   for (const auto& r : rows) return ReadContact(r);
   return std::nullopt;
 }
 
-std::vector<Contact> ContactsWithRole(soci::session& sql, const std::string& role, const std::string& office) {
+std::vector<Contact> ContactsWithRole(Tx& tx, const std::string& role, const std::string& office) {
+  soci::session& sql = Sql(tx);
   const std::string query = std::string(kContactColumns) +
                             " WHERE :role = ANY(roles) AND NOT disabled AND (:o1 = '' OR office = :o2) ORDER BY login";
   std::vector<Contact> out;
@@ -88,21 +94,24 @@ std::vector<Contact> ContactsWithRole(soci::session& sql, const std::string& rol
   return out;
 }
 
-void SetContact(soci::session& sql, const std::string& login, const std::optional<std::string>& email,
+void SetContact(Tx& tx, const std::string& login, const std::optional<std::string>& email,
                 const std::optional<std::string>& phone) {
+  soci::session& sql = Sql(tx);
   std::string e = email.value_or(""), p = phone.value_or("");
   soci::indicator e_ind = email ? soci::i_ok : soci::i_null, p_ind = phone ? soci::i_ok : soci::i_null;
   sql << "UPDATE users SET email = :email, phone = :phone WHERE login = :login", soci::use(e, e_ind, "email"),
       soci::use(p, p_ind, "phone"), soci::use(login, "login");
 }
 
-void InsertSession(soci::session& sql, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at) {
+void InsertSession(Tx& tx, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at) {
+  soci::session& sql = Sql(tx);
   const long long expires = Epoch(expires_at);
   const long long uid = user_id;
   sql << kInsertSession, soci::use(token_hash, "hash"), soci::use(uid, "user_id"), soci::use(expires, "expires");
 }
 
-std::optional<UserRecord> UserForSession(soci::session& sql, const std::string& token_hash, Timestamp now) {
+std::optional<UserRecord> UserForSession(Tx& tx, const std::string& token_hash, Timestamp now) {
+  soci::session& sql = Sql(tx);
   const std::string query = std::string(kUserColumns) +
                             " JOIN sessions s ON s.user_id = u.id"
                             " WHERE s.token_hash = :hash AND s.expires_at > to_timestamp(:now) AND NOT u.disabled";

@@ -1,15 +1,13 @@
 #pragma once
 
+#include "engine/store/database.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/time.hpp"
-
-namespace soci {
-class session;
-}
 
 namespace petitiond::store {
 
@@ -23,10 +21,10 @@ struct UserRecord {
 };
 
 // Throws DomainError(kConflict) if the login exists. REQUIRES: roles are validated names.
-std::int64_t InsertUser(soci::session& sql, const std::string& login, const std::string& password_hash,
+std::int64_t InsertUser(Tx& tx, const std::string& login, const std::string& password_hash,
                         const std::vector<std::string>& roles, const std::string& office);
-std::optional<UserRecord> FindUser(soci::session& sql, const std::string& login);
-bool AnyUserWithRole(soci::session& sql, const std::string& role);
+std::optional<UserRecord> FindUser(Tx& tx, const std::string& login);
+bool AnyUserWithRole(Tx& tx, const std::string& role);
 
 // Where a member of staff receives notices.
 struct Contact {
@@ -34,14 +32,14 @@ struct Contact {
   std::optional<std::string> email;
   std::optional<std::string> phone;
 };
-std::optional<Contact> ContactOf(soci::session& sql, const std::string& login);
+std::optional<Contact> ContactOf(Tx& tx, const std::string& login);
 // Enabled users holding `role`; only those of `office` unless it is empty.
-std::vector<Contact> ContactsWithRole(soci::session& sql, const std::string& role, const std::string& office);
-void SetContact(soci::session& sql, const std::string& login, const std::optional<std::string>& email,
+std::vector<Contact> ContactsWithRole(Tx& tx, const std::string& role, const std::string& office);
+void SetContact(Tx& tx, const std::string& login, const std::optional<std::string>& email,
                 const std::optional<std::string>& phone);
 
-void InsertSession(soci::session& sql, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at);
+void InsertSession(Tx& tx, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at);
 // The enabled user behind an unexpired session, or nullopt.
-std::optional<UserRecord> UserForSession(soci::session& sql, const std::string& token_hash, Timestamp now);
+std::optional<UserRecord> UserForSession(Tx& tx, const std::string& token_hash, Timestamp now);
 
 }  // namespace petitiond::store

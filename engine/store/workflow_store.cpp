@@ -1,4 +1,5 @@
 #include "engine/store/workflow_store.hpp"
+#include "engine/store/session.hpp"
 
 #include <soci/soci.h>
 
@@ -14,7 +15,8 @@ constexpr const char* kInsert =
 
 }  // namespace
 
-std::vector<WorkflowRow> LoadWorkflowRows(soci::session& sql) {
+std::vector<WorkflowRow> LoadWorkflowRows(Tx& tx) {
+  soci::session& sql = Sql(tx);
   std::vector<WorkflowRow> out;
   soci::rowset<soci::row> rows = (sql.prepare << kAll);
   for (const auto& r : rows) {
@@ -23,7 +25,8 @@ std::vector<WorkflowRow> LoadWorkflowRows(soci::session& sql) {
   return out;
 }
 
-void DeployWorkflowRow(soci::session& sql, const WorkflowRow& row) {
+void DeployWorkflowRow(Tx& tx, const WorkflowRow& row) {
+  soci::session& sql = Sql(tx);
   std::string existing;
   soci::indicator ind = soci::i_null;
   sql << kChecksum, soci::use(row.name, "name"), soci::use(row.version, "version"), soci::into(existing, ind);

@@ -1,11 +1,9 @@
 #pragma once
 
+#include "engine/store/database.hpp"
+
 #include <string>
 #include <vector>
-
-namespace soci {
-class session;
-}
 
 namespace petitiond::store {
 
@@ -16,10 +14,10 @@ struct WorkflowRow {
   std::string checksum;
 };
 
-std::vector<WorkflowRow> LoadWorkflowRows(soci::session& sql);
+std::vector<WorkflowRow> LoadWorkflowRows(Tx& tx);
 // Inserts the version, or does nothing if the same (name, version, checksum) exists.
 // Throws DomainError(kConflict) if that version exists with different content:
 // a deployed workflow is immutable.
-void DeployWorkflowRow(soci::session& sql, const WorkflowRow& row);
+void DeployWorkflowRow(Tx& tx, const WorkflowRow& row);
 
 }  // namespace petitiond::store

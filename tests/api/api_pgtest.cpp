@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "engine/runtime/auth.hpp"
+#include "engine/store/session.hpp"
 #include "engine/runtime/case_service.hpp"
 #include "engine/runtime/intake_service.hpp"
 #include "engine/digest.hpp"
@@ -307,7 +308,8 @@ class ChannelApiTest : public ApiTest {
   }
   long long Count(const std::string& query) {
     long long n = 0;
-    t_.db().Run([&](soci::session& sql) { sql << query, soci::into(n); });
+    t_.db().Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx); sql << query, soci::into(n); });
     return n;
   }
   static constexpr const char* kDispatch =
@@ -444,7 +446,8 @@ TEST_F(ChannelApiTest, TheMailboxFormWaitsForTheSenderToConfirm) {
   ASSERT_EQ(sent.status, 202) << sent.body;
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0) << "no case before confirmation";
   std::string body;
-  t_.db().Run([&](soci::session& sql) { sql << "SELECT body FROM outbox WHERE recipient = 'lin@example.tw'", soci::into(body); });
+  t_.db().Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx); sql << "SELECT body FROM outbox WHERE recipient = 'lin@example.tw'", soci::into(body); });
   const auto at = body.find("token=");
   ASSERT_NE(at, std::string::npos) << body;
   const std::string token = body.substr(at + 6, 64);
@@ -462,7 +465,8 @@ TEST_F(ChannelApiTest, TheMailboxFormWaitsForTheSenderToConfirm) {
   Response late = Call("POST", "/public/mailbox", "", R"({"email":"wu@example.tw","subject":"s","body":"b"})",
                        {{"content-type", "application/json"}});
   ASSERT_EQ(late.status, 202);
-  t_.db().Run([&](soci::session& sql) {
+  t_.db().Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
     sql << "SELECT body FROM outbox WHERE recipient = 'wu@example.tw'", soci::into(body);
   });
   clock_.Advance(std::chrono::hours(24 * 8));

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "engine/embedded.hpp"
+#include "engine/store/session.hpp"
 #include "engine/store/calendar_store.hpp"
 #include "engine/store/migrator.hpp"
 
@@ -24,13 +25,14 @@ TestDatabase::TestDatabase() {
   name_ = "t_" + std::to_string(getpid()) + "_" + std::to_string(rd() % 1000000);
   {
     store::Database admin(server_, 1);
-    admin.Run([&](soci::session& sql) { sql << "CREATE DATABASE " + name_; });
+    admin.Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx); sql << "CREATE DATABASE " + name_; });
   }
   url_ = server_ + " dbname='" + name_ + "'";  // a repeated keyword: libpq takes the last
   db_ = std::make_unique<store::Database>(url_, 4);
-  db_->Run([](soci::session& sql) {
-    store::Migrate(sql, EmbeddedMigrations());
-    store::UpsertCalendarDays(sql, BusinessCalendar::Shipped(), "shipped");  // as `petitiond migrate` does
+  db_->Run([](store::Tx& tx) {
+    store::Migrate(tx, EmbeddedMigrations());
+    store::UpsertCalendarDays(tx, BusinessCalendar::Shipped(), "shipped");  // as `petitiond migrate` does
   });
 }
 
@@ -38,7 +40,8 @@ TestDatabase::~TestDatabase() {
   db_.reset();
   try {
     store::Database admin(server_, 1);
-    admin.Run([&](soci::session& sql) { sql << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"; });
+    admin.Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx); sql << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"; });
   } catch (const std::exception& e) {
     ADD_FAILURE() << "could not drop " << name_ << ": " << e.what();
   }

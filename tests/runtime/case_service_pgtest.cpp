@@ -1,4 +1,5 @@
 #include "engine/runtime/case_service.hpp"
+#include "engine/store/session.hpp"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -59,7 +60,8 @@ TEST_F(CaseServiceTest, CreatePinsTheLatestWorkflowVersionAndShowsTheAccessCodeO
   EXPECT_EQ(created.view.record.public_no.rfind("115-", 0), 0u) << created.view.record.public_no;
   EXPECT_EQ(created.access_code.size(), 10u);
   std::string stored;
-  t_.db().Run([&](soci::session& sql) {
+  t_.db().Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
     sql << "SELECT access_code_hash FROM cases WHERE id = :id", soci::use(created.view.record.id, "id"),
         soci::into(stored);
   });
@@ -115,7 +117,8 @@ TEST_F(CaseServiceTest, TheAuditTrailCannotBeRewritten) {
   const auto id = NewCase();
   auto attempt = [&](const std::string& statement) {
     try {
-      t_.db().Run([&](soci::session& sql) { sql << statement; });
+      t_.db().Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx); sql << statement; });
       return false;
     } catch (const DomainError& e) {
       return std::string(e.what()).find("append-only") != std::string::npos;

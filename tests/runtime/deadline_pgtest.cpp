@@ -7,6 +7,7 @@
 #include <soci/soci.h>
 
 #include "engine/runtime/auth.hpp"
+#include "engine/store/session.hpp"
 #include "engine/runtime/case_service.hpp"
 #include "engine/runtime/workflow_registry.hpp"
 #include "engine/store/database.hpp"
@@ -35,7 +36,7 @@ class DeadlinePgTest : public testing::Test {
     runtime::AuthService auth(t_.db(), clock_);
     auth.AddUser("chen", "supervisor-pass", {"supervisor"}, "lanyu");
     auth.AddUser("boss", "director-pass", {"director"}, "main");
-    t_.db().Run([](soci::session& sql) { store::SetContact(sql, "chen", "chen@lanyu.example.tw", std::nullopt); });
+    t_.db().Run([](store::Tx& tx) { store::SetContact(tx, "chen", "chen@lanyu.example.tw", std::nullopt); });
   }
 
   // A Lanyu case assigned Monday 11/23 14:00: its response clock is due end of 12/1.
@@ -55,7 +56,7 @@ class DeadlinePgTest : public testing::Test {
 
   std::vector<store::OutboxMessage> Outbox() {
     std::vector<store::OutboxMessage> rows;
-    t_.db().Run([&](soci::session& sql) { rows = store::ListOutbox(sql, {}, std::nullopt, 100); });
+    t_.db().Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, {}, std::nullopt, 100); });
     return rows;
   }
 

@@ -1,4 +1,5 @@
 #include "engine/runtime/dispatcher.hpp"
+#include "engine/store/session.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -116,12 +117,12 @@ class DispatcherTest : public testing::Test {
 
   std::int64_t Queue(store::OutboxMessage m) {
     m.next_attempt_at = clock_.Now();
-    t_.db().Run([&](soci::session& sql) { store::InsertOutbox(sql, {m}); });
+    t_.db().Run([&](store::Tx& tx) { store::InsertOutbox(tx, {m}); });
     return ListAll().front().id;
   }
   std::vector<store::OutboxMessage> ListAll() {
     std::vector<store::OutboxMessage> rows;
-    t_.db().Run([&](soci::session& sql) { rows = store::ListOutbox(sql, {}, std::nullopt, 100); });
+    t_.db().Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, {}, std::nullopt, 100); });
     return rows;
   }
   runtime::Dispatcher::Options Opts(int max_attempts = 3) {
@@ -223,7 +224,7 @@ TEST_F(DispatcherTest, LeavesUndeliverableMessagesVisibleAndUnsent) {
   Queue(m);
   EXPECT_EQ(dispatcher.RunOnce(), 0);
   std::vector<store::OutboxMessage> failed;
-  t_.db().Run([&](soci::session& sql) { failed = store::ListOutbox(sql, {"dead", "undeliverable"}, std::nullopt, 10); });
+  t_.db().Run([&](store::Tx& tx) { failed = store::ListOutbox(tx, {"dead", "undeliverable"}, std::nullopt, 10); });
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].attempts, 0);
 }

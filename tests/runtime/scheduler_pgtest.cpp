@@ -1,4 +1,5 @@
 #include "engine/runtime/scheduler.hpp"
+#include "engine/store/session.hpp"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -54,7 +55,8 @@ class SchedulerTest : public testing::Test {
 
   long long Count(const std::string& query) {
     long long n = 0;
-    t_.db().Run([&](soci::session& sql) { sql << query, soci::into(n); });
+    t_.db().Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx); sql << query, soci::into(n); });
     return n;
   }
 
@@ -122,9 +124,10 @@ TEST_F(SchedulerTest, ANodeThatDiesMidBatchLeavesItsTimersToAnother) {
   {
     // node-a's firing transaction holds the timer...
     store::Database dying(t_.url(), 1);
-    dying.Run([&](soci::session& sql) {
-      soci::transaction tx(sql);
-      ASSERT_EQ(store::LockDueTimers(sql, clock_.Now(), 10).size(), 1u);
+    dying.Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
+      soci::transaction one(sql);
+      ASSERT_EQ(store::LockDueTimers(tx, clock_.Now(), 10).size(), 1u);
       EXPECT_EQ(b.scheduler.RunOnce(), 0) << "a timer another node is firing is left to it";
       // ...and node-a dies: its transaction never commits.
     });
@@ -139,11 +142,12 @@ TEST_F(SchedulerTest, ACaseBeingChangedIsSkippedNotWaitedFor) {
   const auto id = CreateCase(a);
   clock_.Set(Taipei(2026, 11, 25, 9));
   store::Database staff(t_.url(), 1);
-  staff.Run([&](soci::session& sql) {
-    soci::transaction tx(sql);
+  staff.Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
+    soci::transaction one(sql);
     sql << "SELECT id FROM cases WHERE id = " + std::to_string(id) + " FOR UPDATE";  // a change in progress
     EXPECT_EQ(a.scheduler.RunOnce(), 0);
-    tx.commit();
+    one.commit();
   });
   EXPECT_EQ(a.scheduler.RunOnce(), 1);
 }

@@ -1,4 +1,5 @@
 #include "engine/store/migrator.hpp"
+#include "engine/store/session.hpp"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -14,17 +15,18 @@ using testing_support::TestDatabase;
 TEST(MigratorTest, RunningTwiceIsANoOp) {
   TestDatabase t;  // already migrated once
   store::MigrationStatus status;
-  t.db().Run([&](soci::session& sql) { status = store::Migrate(sql, EmbeddedMigrations()); });
+  t.db().Run([&](store::Tx& tx) { status = store::Migrate(tx, EmbeddedMigrations()); });
   EXPECT_TRUE(status.applied_now.empty());
-  t.db().Run([&](soci::session& sql) { status = store::CheckMigrations(sql, EmbeddedMigrations()); });
+  t.db().Run([&](store::Tx& tx) { status = store::CheckMigrations(tx, EmbeddedMigrations()); });
   EXPECT_TRUE(status.pending.empty());
 }
 
 TEST(MigratorTest, RefusesWhenAnAppliedFileChanged) {
   TestDatabase t;
-  t.db().Run([](soci::session& sql) { sql << "UPDATE schema_migrations SET checksum = 'edited'"; });
+  t.db().Run([](store::Tx& tx) {
+    auto& sql = store::Sql(tx); sql << "UPDATE schema_migrations SET checksum = 'edited'"; });
   try {
-    t.db().Run([](soci::session& sql) { store::Migrate(sql, EmbeddedMigrations()); });
+    t.db().Run([](store::Tx& tx) { store::Migrate(tx, EmbeddedMigrations()); });
     FAIL() << "an edited migration was accepted";
   } catch (const DomainError& e) {
     EXPECT_EQ(e.error().kind, ErrorKind::kConflict);
@@ -34,22 +36,24 @@ TEST(MigratorTest, RefusesWhenAnAppliedFileChanged) {
 
 TEST(MigratorTest, RefusesADatabaseNewerThanTheBinary) {
   TestDatabase t;
-  t.db().Run([](soci::session& sql) {
+  t.db().Run([](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
     sql << "INSERT INTO schema_migrations (name, checksum) VALUES ('9999_future.sql', 'x')";
   });
-  EXPECT_THROW(t.db().Run([](soci::session& sql) { store::Migrate(sql, EmbeddedMigrations()); }), DomainError);
+  EXPECT_THROW(t.db().Run([](store::Tx& tx) { store::Migrate(tx, EmbeddedMigrations()); }), DomainError);
 }
 
 TEST(MigratorTest, AppliesToAnEmptyDatabaseAndReportsWhat) {
   TestDatabase t;
-  t.db().Run([](soci::session& sql) {
+  t.db().Run([](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
     sql << "DROP SCHEMA public CASCADE";
     sql << "CREATE SCHEMA public";
   });
   store::MigrationStatus status;
-  t.db().Run([&](soci::session& sql) { status = store::CheckMigrations(sql, EmbeddedMigrations()); });
+  t.db().Run([&](store::Tx& tx) { status = store::CheckMigrations(tx, EmbeddedMigrations()); });
   EXPECT_EQ(status.pending.size(), EmbeddedMigrations().size());
-  t.db().Run([&](soci::session& sql) { status = store::Migrate(sql, EmbeddedMigrations()); });
+  t.db().Run([&](store::Tx& tx) { status = store::Migrate(tx, EmbeddedMigrations()); });
   ASSERT_EQ(status.applied_now.size(), EmbeddedMigrations().size());
   EXPECT_EQ(status.applied_now.front(), "0001_core.sql");
 }
