@@ -10,7 +10,8 @@
 #include <sstream>
 #include <thread>
 
-#include "api/handlers.hpp"
+#include "api/api.hpp"
+#include "engine/runtime/outbox_service.hpp"
 #include "app/channels.hpp"
 #include "engine/runtime/intake_service.hpp"
 #include "api/server.hpp"
@@ -190,7 +191,9 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::IntakeService intake(db, cases, clock, intake_options);
   intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
   api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
-  api::Api api(db, auth, cases, intake, clock, channels);
+  runtime::OutboxService outbox(db);
+  runtime::HealthService health(db);
+  api::Api api(api::Services{auth, cases, intake, outbox, health, clock, channels});
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);

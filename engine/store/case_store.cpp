@@ -18,16 +18,19 @@ constexpr const char* kNextPublicNo = "SELECT nextval('case_public_seq')";
 
 constexpr const char* kInsertCase =
     "INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, subject, "
-    "body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at, last_seq) "
+    "body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at, last_seq, "
+    "next_due_at) "
     "VALUES (:public_no, :channel, :workflow_name, :workflow_version, :state, :office, :category, :subject, "
     ":body, CAST(:petitioner AS jsonb), :assignee, (:overdue <> 0), :priority, :external_ref, :access_code_hash, "
-    "to_timestamp(:received_at), :last_seq) RETURNING id, extract(epoch FROM created_at)::bigint";
+    "to_timestamp(:received_at), :last_seq, coalesce(to_timestamp(CAST(:next_due AS bigint)), 'infinity')) "
+    "RETURNING id, extract(epoch FROM created_at)::bigint";
 
 constexpr const char* kCaseColumns =
     "SELECT id, public_no, channel, workflow_name, workflow_version, state, office, category, subject, body, "
     "petitioner::text, confidential::int, assignee, overdue::int, priority, row_version, external_ref, "
     "extract(epoch FROM received_at)::bigint, extract(epoch FROM created_at)::bigint, "
-    "extract(epoch FROM updated_at)::bigint, merged_into FROM cases";
+    "extract(epoch FROM updated_at)::bigint, merged_into, "
+    "CASE WHEN next_due_at = 'infinity' THEN NULL ELSE extract(epoch FROM next_due_at)::bigint END FROM cases";
 
 constexpr const char* kClockColumns =
     "SELECT case_id, name, extract(epoch FROM started_at)::bigint, extract(epoch FROM due_at)::bigint, "
@@ -39,10 +42,12 @@ constexpr const char* kClockColumns =
 // in one statement (unnest), so firing 200 timers costs a handful of round trips.
 constexpr const char* kUpdateCases =
     "UPDATE cases SET state = u.state, assignee = u.assignee, overdue = u.overdue, priority = u.priority, "
-    "row_version = cases.row_version + 1, updated_at = now(), last_seq = cases.last_seq + u.nevents "
+    "row_version = cases.row_version + 1, updated_at = now(), last_seq = cases.last_seq + u.nevents, "
+    "next_due_at = coalesce(to_timestamp(u.next_due), 'infinity') "
     "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS bigint[]), CAST(:states AS text[]), "
     "CAST(:assignees AS text[]), CAST(:overdue AS boolean[]), CAST(:priorities AS integer[]), "
-    "CAST(:nevents AS integer[])) AS u(id, version, state, assignee, overdue, priority, nevents) "
+    "CAST(:nevents AS integer[]), CAST(:nextdue AS bigint[])) "
+    "AS u(id, version, state, assignee, overdue, priority, nevents, next_due) "
     "WHERE cases.id = u.id AND cases.row_version = u.version AND cases.id = ANY(CAST(:ids2 AS bigint[])) "
     "RETURNING cases.id, cases.last_seq - u.nevents";
 
@@ -117,6 +122,7 @@ CaseRecord ReadCase(const soci::row& r) {
   c.created_at = FromEpoch(r.get<long long>(18));
   c.updated_at = FromEpoch(r.get<long long>(19));
   if (auto m = Opt<long long>(r, 20)) c.merged_into = *m;
+  c.next_due_at = OptTime(r, 21);
   c.state.office = c.office;
   c.state.received_at = c.received_at;
   return c;
@@ -260,6 +266,14 @@ void WriteOutcomeRows(soci::session& sql, const std::vector<OutcomeRows>& batch)
 
 }  // namespace
 
+std::optional<Timestamp> NextDue(const CaseState& s) {
+  std::optional<Timestamp> due;
+  for (const auto& k : s.clocks) {
+    if (k.Running() && !k.Paused() && (!due || k.due_at < *due)) due = k.due_at;
+  }
+  return due;
+}
+
 CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out) {
   soci::session& sql = Sql(tx);
   long long seq = 0;
@@ -285,6 +299,9 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out) {
   const int overdue = out.next.overdue ? 1 : 0;
   const long long received = Epoch(c.received_at);
   const int last_seq = static_cast<int>(out.events.size());
+  rec.next_due_at = NextDue(out.next);
+  long long next_due = rec.next_due_at ? Epoch(*rec.next_due_at) : 0;
+  soci::indicator next_due_ind = rec.next_due_at ? soci::i_ok : soci::i_null;
   long long id = 0;
   long long created = 0;
   sql << kInsertCase, soci::use(rec.public_no, "public_no"), soci::use(c.channel, "channel"),
@@ -294,7 +311,8 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out) {
       soci::use(c.petitioner_json, "petitioner"), soci::use(assignee, assignee_ind, "assignee"),
       soci::use(overdue, "overdue"), soci::use(out.next.priority, "priority"),
       soci::use(external_ref, external_ref_ind, "external_ref"), soci::use(c.access_code_hash, "access_code_hash"),
-      soci::use(received, "received_at"), soci::use(last_seq, "last_seq"), soci::into(id), soci::into(created);
+      soci::use(received, "received_at"), soci::use(last_seq, "last_seq"),
+      soci::use(next_due, next_due_ind, "next_due"), soci::into(id), soci::into(created);
   rec.id = id;
   rec.created_at = rec.updated_at = FromEpoch(created);
   WriteOutcomeRows(sql, {{rec.id, 0, &out}});
@@ -319,7 +337,7 @@ void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const O
 void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch) {
   soci::session& sql = Sql(tx);
   if (batch.empty()) return;
-  PgArray ids, versions, states, assignees, overdue, priorities, nevents;
+  PgArray ids, versions, states, assignees, overdue, priorities, nevents, next_due;
   std::map<std::int64_t, const Outcome*> outcomes;
   for (const auto& b : batch) {
     ids.Add(static_cast<long long>(b.case_id));
@@ -329,15 +347,21 @@ void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch) {
     overdue.Add(b.outcome->next.overdue);
     priorities.Add(b.outcome->next.priority);
     nevents.Add(static_cast<int>(b.outcome->events.size()));
+    if (auto due = NextDue(b.outcome->next)) {
+      next_due.Add(Epoch(*due));
+    } else {
+      next_due.AddNull();
+    }
     outcomes[b.case_id] = b.outcome;
   }
   const std::string i = ids.str(), v = versions.str(), st = states.str(), a = assignees.str(), o = overdue.str(),
-                    p = priorities.str(), n = nevents.str();
+                    p = priorities.str(), n = nevents.str(), nd = next_due.str();
   std::vector<OutcomeRows> rows;
   {
     soci::rowset<soci::row> updated =
         (sql.prepare << kUpdateCases, soci::use(i, "ids"), soci::use(i, "ids2"), soci::use(v, "versions"), soci::use(st, "states"),
-         soci::use(a, "assignees"), soci::use(o, "overdue"), soci::use(p, "priorities"), soci::use(n, "nevents"));
+         soci::use(a, "assignees"), soci::use(o, "overdue"), soci::use(p, "priorities"), soci::use(n, "nevents"),
+         soci::use(nd, "nextdue"));
     for (const auto& r : updated) {
       const auto id = static_cast<std::int64_t>(r.get<long long>(0));
       rows.push_back({id, r.get<int>(1), outcomes.at(id)});
@@ -392,38 +416,67 @@ std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id) {
 
 std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   soci::session& sql = Sql(tx);
-  // One fixed query; an absent filter binds NULL and its predicate is folded away at
-  // planning time. Each value is bound under two names because SOCI's PostgreSQL
-  // backend binds a repeated name only once.
-  static const std::string query = std::string(kCaseColumns) +
-                                   " WHERE (CAST(:s1 AS text) IS NULL OR state = :s2)"
-                                   " AND (CAST(:c1 AS text) IS NULL OR channel = :c2)"
-                                   " AND (CAST(:o1 AS text) IS NULL OR office = :o2)"
-                                   " AND (CAST(:a1 AS text) IS NULL OR assignee = :a2)"
-                                   " AND (CAST(:v1 AS int) IS NULL OR overdue = (CAST(:v2 AS int) <> 0))"
-                                   " AND (CAST(:b1 AS bigint) IS NULL OR id < :b2)"
-                                   " ORDER BY id DESC LIMIT :limit";
-  auto text = [](const std::optional<std::string>& v) { return v.value_or(""); };
-  auto ind = [](bool present) { return present ? soci::i_ok : soci::i_null; };
-  std::string state = text(f.state), channel = text(f.channel), office = text(f.office), assignee = text(f.assignee);
-  soci::indicator s_ind = ind(f.state.has_value()), c_ind = ind(f.channel.has_value()),
-                  o_ind = ind(f.office.has_value()), a_ind = ind(f.assignee.has_value()),
-                  v_ind = ind(f.overdue.has_value()), b_ind = ind(f.before_id.has_value());
-  soci::indicator s_ind2 = s_ind, c_ind2 = c_ind, o_ind2 = o_ind, a_ind2 = a_ind, v_ind2 = v_ind, b_ind2 = b_ind;
-  int overdue = f.overdue.value_or(false) ? 1 : 0;
-  long long before = f.before_id.value_or(0);
-  const int limit = f.limit;
-  soci::rowset<soci::row> rows =
-      (sql.prepare << query, soci::use(state, s_ind, "s1"), soci::use(state, s_ind2, "s2"),
-       soci::use(channel, c_ind, "c1"), soci::use(channel, c_ind2, "c2"), soci::use(office, o_ind, "o1"),
-       soci::use(office, o_ind2, "o2"), soci::use(assignee, a_ind, "a1"), soci::use(assignee, a_ind2, "a2"),
-       soci::use(overdue, v_ind, "v1"), soci::use(overdue, v_ind2, "v2"), soci::use(before, b_ind, "b1"),
-       soci::use(before, b_ind2, "b2"), soci::use(limit, "limit"));
+  // Only the predicates given are in the text, so each shape of list gets a plan that
+  // uses its index (migrations 0001, 0005, 0006). Values are bound, never spliced.
+  std::string where;
+  auto cond = [&](const std::string& c) { where += (where.empty() ? " WHERE " : " AND ") + c; };
+  if (f.state) cond("state = :state");
+  if (f.channel) cond("channel = :channel");
+  if (f.office) cond("office = :office");
+  if (f.assignee) cond("assignee = :assignee");
+  if (f.overdue) cond(*f.overdue ? "overdue" : "NOT overdue");
+  std::string order;
+  if (f.order == CaseFilter::Order::kDue) {
+    // Overdue first, then the earliest deadline; with overdue fixed the key is shorter,
+    // which lets the partial index cases_overdue_due serve the overdue list.
+    if (f.overdue) {
+      if (f.after) cond("(next_due_at, id) > (coalesce(to_timestamp(CAST(:due AS bigint)), 'infinity'), :after)");
+      order = " ORDER BY next_due_at, id";
+    } else {
+      if (f.after) {
+        cond("((NOT overdue), next_due_at, id) > ((:ov <> 0), coalesce(to_timestamp(CAST(:due AS bigint)), "
+             "'infinity'), :after)");
+      }
+      order = " ORDER BY (NOT overdue), next_due_at, id";
+    }
+  } else {
+    if (f.before_id) cond("id < :before");
+    order = " ORDER BY id DESC";
+  }
+  std::string columns = kCaseColumns;
+  if (f.summary) columns.replace(columns.find(" body,"), 6, " ''::text,");  // queue pages: no body
+  const std::string query = columns + where + order + " LIMIT :limit";
+
+  soci::statement st(sql);
+  st.alloc();
+  st.prepare(query);
+  std::string state = f.state.value_or(""), channel = f.channel.value_or(""), office = f.office.value_or(""),
+              assignee = f.assignee.value_or("");
+  long long before = f.before_id.value_or(0), after = f.after ? f.after->id : 0;
+  long long due = f.after && f.after->due_at ? Epoch(*f.after->due_at) : 0;
+  soci::indicator due_ind = f.after && f.after->due_at ? soci::i_ok : soci::i_null;
+  int ov = f.after && !f.after->overdue ? 1 : 0;  // the cursor's (NOT overdue)
+  int limit = f.limit;
+  if (f.state) st.exchange(soci::use(state, "state"));
+  if (f.channel) st.exchange(soci::use(channel, "channel"));
+  if (f.office) st.exchange(soci::use(office, "office"));
+  if (f.assignee) st.exchange(soci::use(assignee, "assignee"));
+  if (f.order == CaseFilter::Order::kDue && f.after) {
+    st.exchange(soci::use(due, due_ind, "due"));
+    st.exchange(soci::use(after, "after"));
+    if (!f.overdue) st.exchange(soci::use(ov, "ov"));
+  } else if (f.order != CaseFilter::Order::kDue && f.before_id) {
+    st.exchange(soci::use(before, "before"));
+  }
+  st.exchange(soci::use(limit, "limit"));
+  soci::row row;
+  st.exchange(soci::into(row));
+  st.define_and_bind();
+  st.execute(false);
   std::vector<CaseRecord> cases;
-  for (const auto& r : rows) cases.push_back(ReadCase(r));
+  while (st.fetch()) cases.push_back(ReadCase(row));
   LoadClocks(sql, cases);
   return cases;
 }
-
 
 }  // namespace petitiond::store

@@ -39,8 +39,14 @@ struct CaseRecord : CaseFields {
   std::optional<std::int64_t> merged_into;  // set by a merge (併案): the surviving case
   Timestamp created_at{};
   Timestamp updated_at{};
+  // The earliest due date of a running, unpaused clock (cases.next_due_at); none when no
+  // clock runs. Kept by the store on every write; the key of sort=due lists.
+  std::optional<Timestamp> next_due_at;
   CaseState state;
 };
+
+// What cases.next_due_at holds for `s`.
+std::optional<Timestamp> NextDue(const CaseState& s);
 
 struct EventRow {
   int seq = 0;
@@ -59,7 +65,19 @@ struct CaseFilter {
   std::optional<std::string> office;
   std::optional<std::string> assignee;
   std::optional<bool> overdue;
-  std::optional<std::int64_t> before_id;  // cursor: newest first, ids below this one
+  enum class Order {
+    kNewest,  // id descending
+    kDue,     // overdue first, then earliest next_due_at, then id
+  };
+  Order order = Order::kNewest;
+  bool summary = false;                   // body left out (queue pages)
+  std::optional<std::int64_t> before_id;  // kNewest cursor: ids below this one
+  struct After {                          // kDue cursor: the last row shown
+    bool overdue = false;
+    std::optional<Timestamp> due_at;
+    std::int64_t id = 0;
+  };
+  std::optional<After> after;
   int limit = 50;
 };
 
@@ -93,7 +111,7 @@ std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, 
 
 std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id);
 
-// Newest first; at most filter.limit rows (clocks included).
+// In filter.order; at most filter.limit rows (clocks included).
 std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& filter);
 
 

@@ -1,19 +1,11 @@
-#include "api/handlers.hpp"
+#include "tests/api/api_fixture.hpp"
 
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
-
-#include "engine/runtime/auth.hpp"
-#include "engine/store/session.hpp"
-#include "engine/runtime/case_service.hpp"
-#include "engine/runtime/intake_service.hpp"
-#include "engine/digest.hpp"
-#include "engine/runtime/workflow_registry.hpp"
-#include "engine/store/database.hpp"
-
 #include <soci/soci.h>
-#include "tests/common/pg_fixture.hpp"
+
+#include "engine/digest.hpp"
+#include "engine/store/session.hpp"
 
 namespace petitiond {
 namespace {
@@ -21,95 +13,6 @@ namespace {
 namespace json = boost::json;
 using api::Request;
 using api::Response;
-using testing_support::FakeClock;
-using testing_support::TestDatabase;
-
-// The whole HTTP surface, minus the socket: requests go through Api::Handle.
-class ApiTest : public testing::Test {
- protected:
-  ApiTest()
-      : clock_(*ParseTimestamp("2026-11-26T10:00:00+08:00")),
-        registry_(t_.db()),
-        cases_(t_.db(), registry_, calendar_, clock_),
-        auth_(t_.db(), clock_),
-        intake_service_(t_.db(), cases_, clock_),
-        api_(t_.db(), auth_, cases_, intake_service_, clock_, api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}) {
-    registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
-    intake_service_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
-    auth_.AddUser("lin", "intake-pass", {"intake"}, "main");
-    auth_.AddUser("chen", "supervisor-pass", {"supervisor"}, "main");
-    auth_.AddUser("wang", "handler-pass", {"handler"}, "main");
-    auth_.AddUser("root", "admin-password", {"admin"}, "main");
-    intake_ = Token("lin", "intake-pass");
-    supervisor_ = Token("chen", "supervisor-pass");
-    handler_ = Token("wang", "handler-pass");
-    admin_ = Token("root", "admin-password");
-  }
-
-  Response Call(const std::string& method, const std::string& path, const std::string& token = "",
-                const std::string& body = "", std::map<std::string, std::string> headers = {}) {
-    Request r;
-    r.method = method;
-    const auto q = path.find('?');
-    r.path = path.substr(0, q);
-    if (q != std::string::npos) {
-      std::stringstream params(path.substr(q + 1));
-      for (std::string kv; std::getline(params, kv, '&');) {
-        const auto eq = kv.find('=');
-        r.query[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
-      }
-    }
-    r.body = body;
-    r.headers = std::move(headers);
-    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
-    return api_.Handle(r);
-  }
-
-  std::string Token(const std::string& login, const std::string& password) {
-    Response r = Call("POST", "/api/v1/sessions", "", R"({"login":")" + login + R"(","password":")" + password + "\"}");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return std::string(json::parse(r.body).at("token").as_string());
-  }
-
-  static json::object Body(const Response& r) { return json::parse(r.body).as_object(); }
-
-  std::int64_t CreateCase() {
-    Response r = Call("POST", "/api/v1/cases", intake_,
-                      R"({"channel":"hotline","office":"main","subject":"戶口名簿","body":"遺失補發",)"
-                      R"("petitioner":{"name":"陳小姐","phone":"0911000111"}})");
-    EXPECT_EQ(r.status, 201) << r.body;
-    return Body(r).at("id").as_int64();
-  }
-
-  Response Event(std::int64_t id, const std::string& token, const std::string& etag, const std::string& body) {
-    return Call("POST", "/api/v1/cases/" + std::to_string(id) + "/events", token, body, {{"if-match", etag}});
-  }
-
-  static void ExpectProblem(const Response& r, int status) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_EQ(r.content_type, "application/problem+json");
-    auto o = Body(r);
-    EXPECT_EQ(o.at("status").as_int64(), status);
-    EXPECT_TRUE(o.contains("type") && o.contains("title") && o.contains("detail")) << r.body;
-  }
-
-  TestDatabase t_;
-  runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
-  FakeClock clock_;
-  runtime::WorkflowRegistry registry_;
-  runtime::CaseService cases_;
-  runtime::AuthService auth_;
-  runtime::IntakeService intake_service_;
-  api::Api api_;
-  std::string intake_, supervisor_, handler_, admin_;
-};
-
-std::string HeaderOf(const Response& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k == name) return v;
-  }
-  return "";
-}
 
 TEST_F(ApiTest, CreateReturnsTheCaseWithAnAccessCodeAndETag) {
   Response r = Call("POST", "/api/v1/cases", intake_,
@@ -471,6 +374,56 @@ TEST_F(ChannelApiTest, TheMailboxFormWaitsForTheSenderToConfirm) {
   });
   clock_.Advance(std::chrono::hours(24 * 8));
   ExpectProblem(Call("GET", "/public/mailbox/confirm?token=" + body.substr(body.find("token=") + 6, 64)), 409);
+}
+
+}  // namespace
+}  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+TEST_F(ApiTest, SortDueListsOverdueFirstThenTheEarliestDeadlineAcrossPages) {
+  // Received on successive working days: each one's assign clock ends a day later.
+  std::vector<std::int64_t> ids;
+  for (const char* day : {"2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"}) {
+    clock_.Set(*ParseTimestamp(std::string(day) + "T09:00:00+08:00"));
+    ids.push_back(CreateCase());
+  }
+  // The newest case is overdue (as an escalation would mark it): it leads the list.
+  t_.db().Run([&](store::Tx& tx) {
+    store::Sql(tx) << "UPDATE cases SET overdue = true WHERE id = " + std::to_string(ids[3]);
+  });
+  std::vector<std::int64_t> seen;
+  std::string cursor;
+  for (int page = 0; page < 3; ++page) {
+    const Response r = Call("GET", "/api/v1/cases?sort=due&limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                            supervisor_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto body = Body(r);
+    for (const auto& item : body.at("items").as_array()) seen.push_back(item.at("id").as_int64());
+    if (body.at("next").is_null()) break;
+    cursor = std::string(body.at("next").as_string());
+  }
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{ids[3], ids[0], ids[1], ids[2]}));
+  // The overdue list alone, by deadline.
+  const auto overdue = Body(Call("GET", "/api/v1/cases?overdue=true&sort=due&fields=summary", supervisor_));
+  ASSERT_EQ(overdue.at("items").as_array().size(), 1u);
+  EXPECT_EQ(overdue.at("items").as_array()[0].at("id").as_int64(), ids[3]);
+  ExpectProblem(Call("GET", "/api/v1/cases?sort=due&cursor=garbage", supervisor_), 400);
+  ExpectProblem(Call("GET", "/api/v1/cases?sort=oldest", supervisor_), 400);
+}
+
+TEST_F(ApiTest, SummaryFieldsLeaveOutTheBodyAndAllContactsButTheName) {
+  CreateCase();
+  const auto full = Body(Call("GET", "/api/v1/cases", supervisor_)).at("items").as_array()[0].as_object();
+  EXPECT_TRUE(full.contains("body"));
+  EXPECT_TRUE(full.at("petitioner").as_object().contains("phone"));
+  const auto summary =
+      Body(Call("GET", "/api/v1/cases?fields=summary&sort=due", handler_)).at("items").as_array()[0].as_object();
+  EXPECT_FALSE(summary.contains("body"));
+  EXPECT_EQ(summary.at("petitioner").as_object().size(), 1u);
+  EXPECT_EQ(summary.at("petitioner").at("name").as_string(), "陳小姐");
+  EXPECT_EQ(summary.at("clocks").as_array().size(), full.at("clocks").as_array().size());
 }
 
 }  // namespace

@@ -1,0 +1,69 @@
+#include "api/api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "api/problem.hpp"
+#include "engine/runtime/auth.hpp"
+
+namespace petitiond::api {
+namespace {
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+Api::Api(Services services) : s_(std::move(services)) {
+  AddHealthRoutes(table_, s_);
+  AddSessionRoutes(table_, s_);
+  AddCaseRoutes(table_, s_);
+  AddCalendarRoutes(table_, s_);
+  AddOutboxRoutes(table_, s_);
+  AddIntakeRoutes(table_, s_);
+  AddPublicRoutes(table_, s_);
+  AddOpenApiRoute(table_);
+}
+
+Response Api::Handle(const Request& request) const {
+  try {
+    return Dispatch(request);
+  } catch (const DomainError& e) {
+    if (e.error().kind == ErrorKind::kInternal || e.error().kind == ErrorKind::kUnavailable) {
+      spdlog::error("{} {}: {}", request.method, request.path, e.what());
+    }
+    return ProblemResponse(e.error());
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: unexpected: {}", request.method, request.path, e.what());
+    return ProblemResponse(Error{ErrorKind::kInternal, e.what(), {}});
+  }
+}
+
+Response Api::Dispatch(const Request& request) const {
+  auto match = table_.Find(request.method, request.path);
+  if (!match.route) {
+    if (match.allowed.empty()) throw DomainError(ErrorKind::kNotFound, "no resource at " + request.path);
+    Response r = Problem(405, "method-not-allowed", "Method not allowed", "allowed here: " + Join(match.allowed));
+    r.headers.emplace_back("Allow", Join(match.allowed));
+    return r;
+  }
+  const Route& route = *match.route;
+  Context ctx{request, std::nullopt, std::move(match.params)};
+  if (route.who.NeedsSession()) {
+    const std::string header = request.Header("authorization").value_or("");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
+      throw DomainError(ErrorKind::kUnauthorized, "sign in first: send Authorization: Bearer <token>");
+    }
+    ctx.actor = s_.auth.Authenticate(std::string_view(header).substr(kBearer.size()));
+    if (!route.who.Allows(*ctx.actor)) {
+      throw DomainError(ErrorKind::kForbidden, route.method + " " + route.pattern + " is for " +
+                                                   Join(route.who.roles));
+    }
+  }
+  return route.handler(ctx);
+}
+
+}  // namespace petitiond::api

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "api/http_types.hpp"
+#include "api/route.hpp"
+#include "engine/time.hpp"
+
+namespace petitiond::runtime {
+class AuthService;
+class CaseService;
+class HealthService;
+class IntakeService;
+class OutboxService;
+}  // namespace petitiond::runtime
+
+namespace petitiond::api {
+
+struct ChannelSettings {
+  std::string hotline_secret;  // config hotline.secret; empty: the webhook answers 401
+  int confirm_days = 7;        // config mailbox.confirm_days
+  std::string public_url = "http://127.0.0.1:8080";
+};
+
+// What the handlers reach data through: runtime services only, never the store.
+// REQUIRES: every reference outlives the Api.
+struct Services {
+  runtime::AuthService& auth;
+  runtime::CaseService& cases;
+  runtime::IntakeService& intake;
+  runtime::OutboxService& outbox;
+  runtime::HealthService& health;
+  const Clock& clock;
+  ChannelSettings channels;
+};
+
+// The JSON API: the route table (one file of handlers per resource under api/), the
+// router derived from it, and the one place failures become problem+json. Blocking
+// (database, argon2id): the server calls Handle on a worker thread.
+//
+// Thread safety: Handle may be called concurrently.
+class Api {
+ public:
+  explicit Api(Services services);
+  // The handlers hold references into the Api: it stays where it was built.
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  Response Handle(const Request& request) const;
+  const RouteTable& routes() const { return table_; }
+
+ private:
+  Response Dispatch(const Request& request) const;
+
+  Services s_;
+  RouteTable table_;
+};
+
+// Adds each resource's routes; one function per file under api/.
+void AddHealthRoutes(RouteTable& t, const Services& s);
+void AddSessionRoutes(RouteTable& t, const Services& s);
+void AddCaseRoutes(RouteTable& t, const Services& s);
+void AddCalendarRoutes(RouteTable& t, const Services& s);
+void AddOutboxRoutes(RouteTable& t, const Services& s);
+void AddIntakeRoutes(RouteTable& t, const Services& s);
+void AddPublicRoutes(RouteTable& t, const Services& s);
+// GET /api/v1/openapi.json, generated from the finished table.
+void AddOpenApiRoute(RouteTable& t);
+// The OpenAPI 3.1 document of every route in `t`.
+boost::json::object OpenApiDocument(const RouteTable& t);
+
+}  // namespace petitiond::api

@@ -1,0 +1,37 @@
+// The office calendar: typhoon closures.
+#include <boost/json.hpp>
+
+#include "api/api.hpp"
+#include "api/json_io.hpp"
+#include "api/schemas.hpp"
+#include "engine/runtime/case_service.hpp"
+
+namespace petitiond::api {
+namespace json = boost::json;
+
+void AddCalendarRoutes(RouteTable& t, const Services& s) {
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/calendar/closures",
+         .who = Who::Roles({"admin"}),
+         .handler =
+             [&s](Context& c) {
+               const json::object o = ParseObject(c.request.body);
+               std::vector<std::string> errors;
+               const std::string office = ReqString(o, "office", errors);
+               const std::string date = ReqString(o, "date", errors);
+               const std::string reason = ReqString(o, "reason", errors);
+               const auto day = ParseDate(date);
+               if (!date.empty() && !day) errors.push_back("date must be YYYY-MM-DD");
+               if (!errors.empty()) Invalid("the closure has invalid fields", errors);
+               const int moved = s.cases.CloseOffice(c.caller(), office, *day, reason);
+               return Json(201, json::object{
+                                    {"office", office}, {"date", date}, {"reason", reason}, {"cases_recomputed", moved}});
+             },
+         .summary = "Close an office for a day (typhoon); running deadlines there move one working day",
+         .tag = "calendar",
+         .request_schema = schemas::kClosure,
+         .status = 201,
+         .response_schema = schemas::kClosureResult});
+}
+
+}  // namespace petitiond::api

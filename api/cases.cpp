@@ -1,0 +1,330 @@
+// Cases: staff intake, the case view, events (If-Match), the audit trail, lists.
+#include <boost/json.hpp>
+
+#include "api/api.hpp"
+#include "api/json_io.hpp"
+#include "api/problem.hpp"
+#include "api/schemas.hpp"
+#include "engine/runtime/case_service.hpp"
+#include "engine/runtime/intake_service.hpp"
+
+namespace petitiond::api {
+namespace json = boost::json;
+namespace {
+
+std::string ETag(const store::CaseRecord& c) { return "\"" + std::to_string(c.row_version) + "\""; }
+
+json::object ClockJson(const ClockState& k, const runtime::CaseView& v, std::size_t i) {
+  json::object clock{{"name", k.name},
+                     {"started_at", FormatTimestamp(k.started_at)},
+                     {"due_at", FormatTimestamp(k.due_at)},
+                     {"paused", k.Paused()},
+                     {"stopped", !k.Running()},
+                     {"overdue", k.Overdue(v.now)},
+                     {"extensions_used", k.extensions},
+                     {"calendar_incomplete", k.calendar_incomplete}};
+  // Working days left (today included); negative once overdue; null once stopped.
+  clock["workdays_left"] =
+      k.Running() && i < v.workdays_left.size() ? json::value(v.workdays_left[i]) : json::value(nullptr);
+  clock["paused_since"] = k.paused_at ? json::value(FormatTimestamp(*k.paused_at)) : json::value(nullptr);
+  clock["stopped_at"] = k.stopped_at ? json::value(FormatTimestamp(*k.stopped_at)) : json::value(nullptr);
+  if (k.pending_extension) {
+    clock["pending_extension"] = json::object{{"requested_by", k.pending_extension->requested_by},
+                                              {"requested_at", FormatTimestamp(k.pending_extension->requested_at)},
+                                              {"reason", k.pending_extension->reason}};
+  } else {
+    clock["pending_extension"] = nullptr;
+  }
+  return clock;
+}
+
+// The case as staff see it. `summary` (queue pages): no body, the petitioner's name only.
+json::object CaseJson(const runtime::CaseView& v, bool summary = false) {
+  const store::CaseRecord& c = v.record;
+  json::object o;
+  o["id"] = c.id;
+  o["public_no"] = c.public_no;
+  o["channel"] = c.channel;
+  o["workflow"] = json::object{{"name", c.workflow_name}, {"version", c.workflow_version}};
+  o["state"] = c.state.state;
+  o["office"] = c.office;
+  o["category"] = OptJson(c.category);
+  o["subject"] = c.subject;
+  json::value petitioner = StoredJson(c.petitioner_json);
+  if (summary) {
+    json::object name;
+    if (petitioner.is_object() && petitioner.as_object().contains("name")) name["name"] = petitioner.at("name");
+    o["petitioner"] = std::move(name);
+  } else {
+    o["body"] = c.body;
+    o["petitioner"] = std::move(petitioner);
+  }
+  o["assignee"] = OptJson(c.state.assignee);
+  o["overdue"] = c.state.overdue;
+  o["priority"] = c.state.priority;
+  o["external_ref"] = OptJson(c.external_ref);
+  o["received_at"] = FormatTimestamp(c.received_at);
+  o["created_at"] = FormatTimestamp(c.created_at);
+  o["updated_at"] = FormatTimestamp(c.updated_at);
+  o["version"] = c.row_version;
+  json::array clocks;
+  for (std::size_t i = 0; i < c.state.clocks.size(); ++i) clocks.push_back(ClockJson(c.state.clocks[i], v, i));
+  o["clocks"] = std::move(clocks);
+  json::array allowed;
+  for (const auto& e : v.allowed_events) allowed.emplace_back(e);
+  o["allowed_events"] = std::move(allowed);
+  return o;
+}
+
+Response CaseResponse(int status, const runtime::CaseView& v) {
+  Response r = Json(status, CaseJson(v));
+  r.headers.emplace_back("ETag", ETag(v.record));
+  return r;
+}
+
+Intake ParseStaffIntake(const Actor& actor, const Request& req) {
+  const json::object o = ParseObject(req.body);
+  std::vector<std::string> errors;
+  Intake in;
+  in.source = "staff " + actor.login;
+  in.content_type = "application/json";
+  in.raw = req.body;
+  in.workflow = OptString(o, "workflow", errors);
+  in.channel = ReqString(o, "channel", errors);
+  in.office = ReqString(o, "office", errors);
+  in.category = OptString(o, "category", errors);
+  in.subject = ReqString(o, "subject", errors);
+  in.body = ReqString(o, "body", errors);
+  in.external_ref = OptString(o, "external_ref", errors);
+  if (!in.channel.empty() && !IsKnown(KnownChannels(), in.channel)) {
+    errors.push_back("channel must be one of hotline, mailbox, news, counter");
+  }
+  if (auto received = OptString(o, "received_at", errors)) {
+    in.received_at = ParseTimestamp(*received);
+    if (!in.received_at) errors.push_back("received_at must be RFC 3339 with an offset, e.g. 2026-11-26T09:30:00+08:00");
+  }
+  if (auto it = o.find("petitioner"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_object()) {
+      errors.push_back("petitioner must be an object {name, phone, email, address}");
+    } else {
+      const auto& p = it->value().as_object();
+      in.petitioner.name = OptString(p, "name", errors).value_or("");
+      in.petitioner.phone = OptString(p, "phone", errors).value_or("");
+      in.petitioner.email = OptString(p, "email", errors).value_or("");
+      in.petitioner.address = OptString(p, "address", errors).value_or("");
+      for (const auto& kv : p) {
+        const std::string k(kv.key());
+        if (k != "name" && k != "phone" && k != "email" && k != "address") {
+          errors.push_back("petitioner." + k + " is not a known field (name, phone, email, address)");
+        }
+      }
+    }
+  }
+  if (!errors.empty()) Invalid("the case has invalid fields", errors);
+  return in;
+}
+
+Response CreateCase(const Services& s, Context& ctx) {
+  const Actor& actor = ctx.caller();
+  const Intake in = ParseStaffIntake(actor, ctx.request);
+  runtime::IntakeResult result = s.intake.Submit(actor, in);
+  runtime::CaseView view;
+  if (result.status == "duplicate") {
+    // The existing case, if the caller may see it; its number is no secret to them.
+    try {
+      view = s.cases.Get(actor, result.record->id);
+    } catch (const DomainError& e) {
+      if (e.error().kind != ErrorKind::kNotFound) throw;
+      throw DomainError(ErrorKind::kConflict, "external_ref " + in.external_ref.value_or("") +
+                                                  " already belongs to a case of another office");
+    }
+  } else {
+    view = s.cases.View(actor, std::move(*result.record));
+  }
+  json::object body = CaseJson(view);
+  if (!result.access_code.empty()) body["access_code"] = result.access_code;
+  body["intake"] = IntakeJson(result);
+  body["possible_duplicates"] = body["intake"].as_object()["possible_duplicates"];
+  Response r = Json(result.status == "duplicate" ? 200 : 201, body);
+  r.headers.emplace_back("ETag", ETag(view.record));
+  r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(view.record.id));
+  return r;
+}
+
+// A sort=due cursor: "<overdue 0|1>.<due epoch or ->.<id>", the last row shown.
+std::string DueCursor(const store::CaseRecord& c) {
+  return std::string(c.state.overdue ? "1" : "0") + "." +
+         (c.next_due_at ? std::to_string(c.next_due_at->time_since_epoch().count()) : "-") + "." +
+         std::to_string(c.id);
+}
+
+store::CaseFilter::After ParseDueCursor(const std::string& text) {
+  store::CaseFilter::After a;
+  const auto d1 = text.find('.');
+  const auto d2 = d1 == std::string::npos ? std::string::npos : text.find('.', d1 + 1);
+  if (d2 == std::string::npos) Invalid("cursor is not one this server gave out");
+  const std::string overdue = text.substr(0, d1), due = text.substr(d1 + 1, d2 - d1 - 1);
+  auto id = ParseId(text.substr(d2 + 1));
+  auto due_epoch = due == "-" ? std::optional<std::int64_t>(0) : ParseId(due);
+  if ((overdue != "0" && overdue != "1") || !id || !due_epoch) Invalid("cursor is not one this server gave out");
+  a.overdue = overdue == "1";
+  if (due != "-") a.due_at = Timestamp(std::chrono::seconds(*due_epoch));
+  a.id = *id;
+  return a;
+}
+
+Response ListCases(const Services& s, Context& ctx) {
+  const Request& req = ctx.request;
+  store::CaseFilter f;
+  f.state = QueryValue(req, "state");
+  f.channel = QueryValue(req, "channel");
+  f.office = QueryValue(req, "office");
+  f.assignee = QueryValue(req, "assignee");
+  if (auto overdue = QueryValue(req, "overdue")) {
+    if (*overdue != "true" && *overdue != "false") Invalid("overdue must be true or false");
+    f.overdue = *overdue == "true";
+  }
+  bool summary = false;
+  if (auto fields = QueryValue(req, "fields")) {
+    if (*fields != "summary" && *fields != "full") Invalid("fields must be summary or full");
+    summary = *fields == "summary";
+  }
+  f.summary = summary;
+  if (auto sort = QueryValue(req, "sort")) {
+    if (*sort != "due" && *sort != "newest") Invalid("sort must be due or newest");
+    if (*sort == "due") f.order = store::CaseFilter::Order::kDue;
+  }
+  if (f.order == store::CaseFilter::Order::kDue) {
+    if (auto cursor = QueryValue(req, "cursor")) f.after = ParseDueCursor(*cursor);
+  } else {
+    f.before_id = Cursor(req);
+  }
+  f.limit = Limit(req);
+  auto views = s.cases.List(ctx.caller(), f);
+  json::array items;
+  for (const auto& v : views) items.push_back(CaseJson(v, summary));
+  json::object body{{"items", std::move(items)}};
+  // A full page may have more behind it; the cursor marks the last row shown.
+  json::value next = nullptr;
+  if (static_cast<int>(views.size()) == f.limit) {
+    const auto& last = views.back().record;
+    next = f.order == store::CaseFilter::Order::kDue ? DueCursor(last) : std::to_string(last.id);
+  }
+  body["next"] = next;
+  return Json(200, body);
+}
+
+Response PostEvent(const Services& s, Context& ctx) {
+  const Request& req = ctx.request;
+  const std::int64_t id = PathId(ctx, "id", "a case id");
+  auto if_match = req.Header("if-match");
+  if (!if_match) {
+    return Problem(428, "precondition-required", "If-Match required",
+                   "send If-Match with the case's ETag so a concurrent change is not overwritten");
+  }
+  std::string tag = *if_match;
+  if (tag.rfind("W/", 0) == 0) tag = tag.substr(2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+  auto expected = ParseId(tag);
+  if (!expected) {
+    throw DomainError(ErrorKind::kPreconditionFailed, "If-Match " + *if_match + " is not an ETag of this case");
+  }
+  const json::object o = ParseObject(req.body);
+  std::vector<std::string> errors;
+  Command cmd;
+  cmd.event = ReqString(o, "event", errors);
+  cmd.comment = OptString(o, "comment", errors).value_or("");
+  if (auto it = o.find("data"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_object()) {
+      errors.push_back("data must be an object");
+    } else {
+      for (const auto& kv : it->value().as_object()) {
+        const json::value& v = kv.value();
+        const std::string key(kv.key());
+        if (v.is_string()) {
+          cmd.data[key] = std::string(v.as_string());
+        } else if (v.is_bool() || v.is_number()) {
+          cmd.data[key] = json::serialize(v);
+        } else if (!v.is_null()) {
+          errors.push_back("data." + key + " must be a string, number or boolean");
+        }
+      }
+    }
+  }
+  if (!errors.empty()) Invalid("the event has invalid fields", errors);
+  return CaseResponse(200, s.cases.Apply(ctx.caller(), id, *expected, cmd));
+}
+
+Response ListEvents(const Services& s, Context& ctx) {
+  json::array items;
+  for (const auto& e : s.cases.Events(ctx.caller(), PathId(ctx, "id", "a case id"))) {
+    items.push_back(json::object{{"seq", e.seq},
+                                 {"event", e.event},
+                                 {"from", OptJson(e.from)},
+                                 {"to", e.to},
+                                 {"actor", e.actor},
+                                 {"at", FormatTimestamp(e.at)},
+                                 {"data", StoredJson(e.data_json)},
+                                 {"comment", OptJson(e.comment)}});
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+}  // namespace
+
+void AddCaseRoutes(RouteTable& t, const Services& s) {
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/cases",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return CreateCase(s, c); },
+         .summary = "Take in a case (hotline call, counter petition); 200 with the existing case for a known "
+                    "external_ref",
+         .tag = "cases",
+         .request_schema = schemas::kNewCase,
+         .status = 201,
+         .response_schema = schemas::kCreatedCase,
+         .other_statuses = {200},
+         .idempotent_create = true});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/cases",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return ListCases(s, c); },
+         .summary = "Cases of your office (directors and admins: all), newest first or earliest due first",
+         .tag = "cases",
+         .query = {{"state", R"({"type":"string"})", "workflow state"},
+                   {"channel", R"({"type":"string","enum":["hotline","mailbox","news","counter"]})", ""},
+                   {"office", R"({"type":"string"})", ""},
+                   {"assignee", R"({"type":"string"})", "login of the handler"},
+                   {"overdue", R"({"type":"string","enum":["true","false"]})", ""},
+                   {"sort", R"({"type":"string","enum":["newest","due"]})",
+                    "newest (default) or due: overdue first, then earliest due date"},
+                   {"fields", R"({"type":"string","enum":["full","summary"]})",
+                    "summary: no body, petitioner name only (queue pages)"},
+                   {"limit", R"({"type":"integer","minimum":1,"maximum":200})", ""},
+                   {"cursor", R"({"type":"string"})", "the previous page's next"}},
+         .response_schema = schemas::kCaseList});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/cases/{id}",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return CaseResponse(200, s.cases.Get(c.caller(), PathId(c, "id", "a case id"))); },
+         .summary = "One case with its clocks and the events you may send now; ETag is its version",
+         .tag = "cases",
+         .response_schema = schemas::kCase});
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/cases/{id}/events",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return PostEvent(s, c); },
+         .summary = "Apply an event (If-Match: the ETag you read); the workflow decides who may send which",
+         .tag = "cases",
+         .request_schema = schemas::kEventRequest,
+         .response_schema = schemas::kCase});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/cases/{id}/events",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return ListEvents(s, c); },
+         .summary = "The case's audit trail, in order",
+         .tag = "cases",
+         .response_schema = schemas::kEventList});
+}
+
+}  // namespace petitiond::api

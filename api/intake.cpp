@@ -1,0 +1,123 @@
+// Intake: the 1999 platform's signed webhook and the raw-input log.
+#include <boost/json.hpp>
+
+#include "api/api.hpp"
+#include "api/json_io.hpp"
+#include "api/schemas.hpp"
+#include "connectors/hotline/hotline.hpp"
+#include "engine/runtime/intake_service.hpp"
+
+namespace petitiond::api {
+namespace json = boost::json;
+namespace {
+
+Response HotlineWebhook(const Services& s, Context& ctx) {
+  const Request& req = ctx.request;
+  const auto problem = connectors::hotline::VerifySignature(
+      s.channels.hotline_secret, req.Header("x-timestamp").value_or(""), req.Header("x-signature").value_or(""),
+      req.body, s.clock.Now());
+  if (problem) throw DomainError(ErrorKind::kUnauthorized, *problem);
+  const Intake in = TakeOrReject(s.intake, connectors::hotline::ParseWebhook(req.body), "hotline",
+                                 "1999 platform webhook", "application/json", req.body);
+  runtime::IntakeResult result = s.intake.Submit(Actor::System(), in);
+  const auto& c = *result.record;
+  json::object body{{"id", c.id},         {"public_no", c.public_no}, {"state", c.state.state},
+                    {"office", c.office}, {"external_ref", OptJson(c.external_ref)}, {"intake", IntakeJson(result)}};
+  Response r = Json(result.status == "duplicate" ? 200 : 201, body);
+  r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(c.id));
+  return r;
+}
+
+Response ListIntake(const Services& s, Context& ctx) {
+  const Request& req = ctx.request;
+  store::IntakeFilter f;
+  if (auto status = QueryValue(req, "status")) {
+    static const std::vector<std::string> known = {"pending", "accepted", "duplicate", "merged", "registered_only",
+                                                   "rejected"};
+    std::string v = *status;
+    for (std::size_t start = 0; start <= v.size();) {
+      const auto comma = v.find(',', start);
+      const std::string one = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!IsKnown(known, one)) {
+        Invalid("status must be pending, accepted, duplicate, merged, registered_only or rejected (comma-separated)");
+      }
+      f.statuses.push_back(one);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  f.channel = QueryValue(req, "channel");
+  f.before_id = Cursor(req);
+  const auto rows = s.intake.List(ctx.caller(), f);
+  json::array items;
+  for (const auto& r : rows) {
+    items.push_back(json::object{{"id", r.id},
+                                 {"channel", r.channel},
+                                 {"source", r.source},
+                                 {"external_ref", OptJson(r.external_ref)},
+                                 {"content_type", r.content_type},
+                                 {"size", r.raw_size},
+                                 {"status", r.status},
+                                 {"reason", OptJson(r.reason)},
+                                 {"case_id", r.case_id ? json::value(*r.case_id) : json::value(nullptr)},
+                                 {"public_no", OptJson(r.public_no)},
+                                 {"received_at", FormatTimestamp(r.received_at)}});
+  }
+  json::value next = nullptr;
+  if (static_cast<int>(rows.size()) == f.limit) next = std::to_string(rows.back().id);
+  return Json(200, json::object{{"items", std::move(items)}, {"next", next}});
+}
+
+}  // namespace
+
+json::object IntakeJson(const runtime::IntakeResult& r) {
+  json::array dups;
+  for (const auto& d : r.possible_duplicates) {
+    dups.push_back(json::object{{"id", d.id},
+                                {"public_no", d.public_no},
+                                {"subject", d.subject},
+                                {"state", d.state},
+                                {"received_at", FormatTimestamp(d.received_at)}});
+  }
+  return json::object{{"id", r.intake_id},
+                      {"status", r.status},
+                      {"reason", OptJson(r.reason)},
+                      {"possible_duplicates", std::move(dups)}};
+}
+
+Intake TakeOrReject(runtime::IntakeService& intake, const Result<Intake>& parsed, const char* channel,
+                    const char* source, const std::string& content_type, const std::string& raw) {
+  connectors::Received in = connectors::FromResult(parsed, channel, source, content_type, raw);
+  if (in.error) {
+    intake.Reject(in.intake, *in.error);
+    throw DomainError(parsed.error());
+  }
+  return std::move(in.intake);
+}
+
+void AddIntakeRoutes(RouteTable& t, const Services& s) {
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/intake/hotline",
+         .who = Who::Signed(),
+         .handler = [&s](Context& c) { return HotlineWebhook(s, c); },
+         .summary = "The 1999 platform's dispatch, signed X-Signature: sha256=HMAC(\"<X-Timestamp>.<body>\"); "
+                    "200 for a case id already received",
+         .tag = "intake",
+         .request_schema = schemas::kHotlineDispatch,
+         .status = 201,
+         .response_schema = schemas::kDispatchResult,
+         .other_statuses = {200}});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/intake",
+         .who = Who::Roles({"supervisor", "director", "admin"}),
+         .handler = [&s](Context& c) { return ListIntake(s, c); },
+         .summary = "Every raw input and what became of it, newest first",
+         .tag = "intake",
+         .query = {{"status", R"({"type":"string"})",
+                    "comma-separated: pending, accepted, duplicate, merged, registered_only, rejected"},
+                   {"channel", R"({"type":"string","enum":["hotline","mailbox","news","counter"]})", ""},
+                   {"cursor", R"({"type":"string"})", "the previous page's next"}},
+         .response_schema = schemas::kIntakeList});
+}
+
+}  // namespace petitiond::api

@@ -1,0 +1,100 @@
+#include "api/json_io.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+
+namespace petitiond::api {
+namespace json = boost::json;
+
+Response Json(int status, const json::value& v) {
+  Response r;
+  r.status = status;
+  r.body = json::serialize(v);
+  return r;
+}
+
+void Invalid(const std::string& message, std::vector<std::string> details) {
+  throw DomainError(Error{ErrorKind::kInvalid, message, std::move(details)});
+}
+
+json::object ParseObject(const std::string& body) {
+  json::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec) Invalid("the body is not valid JSON: " + ec.message());
+  if (!v.is_object()) Invalid("the body must be a JSON object");
+  return std::move(v.as_object());
+}
+
+std::optional<std::string> OptString(const json::object& o, const char* key, std::vector<std::string>& errors) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return std::nullopt;
+  if (!it->value().is_string()) {
+    errors.push_back(std::string(key) + " must be a string");
+    return std::nullopt;
+  }
+  return std::string(it->value().as_string());
+}
+
+std::string ReqString(const json::object& o, const char* key, std::vector<std::string>& errors) {
+  auto it = o.find(key);
+  if (it != o.end() && !it->value().is_null() && !it->value().is_string()) {
+    errors.push_back(std::string(key) + " must be a string");
+    return {};
+  }
+  if (it == o.end() || it->value().is_null() || it->value().as_string().empty()) {
+    errors.push_back(std::string(key) + " is required");
+    return {};
+  }
+  return std::string(it->value().as_string());
+}
+
+std::optional<std::int64_t> ParseId(std::string_view s) {
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || ptr != s.data() + s.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::int64_t PathId(const Context& ctx, const std::string& name, std::string_view what) {
+  const std::string& raw = ctx.Param(name);
+  auto id = ParseId(raw);
+  if (!id) throw DomainError(ErrorKind::kNotFound, "'" + raw + "' is not " + std::string(what));
+  return *id;
+}
+
+std::optional<std::string> QueryValue(const Request& r, const char* key) {
+  auto it = r.query.find(key);
+  if (it == r.query.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::int64_t> Cursor(const Request& r) {
+  auto c = QueryValue(r, "cursor");
+  if (!c) return std::nullopt;
+  auto id = ParseId(*c);
+  if (!id) Invalid("cursor is not one this server gave out");
+  return id;
+}
+
+int Limit(const Request& r, int fallback) {
+  auto l = QueryValue(r, "limit");
+  if (!l) return fallback;
+  auto n = ParseId(*l);
+  if (!n || *n > kMaxPageSize) Invalid("limit must be between 1 and " + std::to_string(kMaxPageSize));
+  return static_cast<int>(*n);
+}
+
+json::value OptJson(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  return json::value(*s);
+}
+
+json::value StoredJson(const std::string& text) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  return ec ? json::value(json::object{}) : v;
+}
+
+}  // namespace petitiond::api

@@ -1,0 +1,66 @@
+#pragma once
+
+// Request parsing and response building shared by the handler files. Every parse
+// failure throws DomainError(kInvalid) naming the field, which api/problem.cpp turns
+// into a 400 problem+json.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.hpp"
+#include "api/route.hpp"
+#include "engine/error.hpp"
+#include "engine/intake.hpp"
+
+namespace petitiond::runtime {
+class IntakeService;
+struct IntakeResult;
+}
+
+namespace petitiond::api {
+
+inline constexpr int kMaxPageSize = 200;
+
+Response Json(int status, const boost::json::value& v);
+
+[[noreturn]] void Invalid(const std::string& message, std::vector<std::string> details = {});
+
+// The body as a JSON object; kInvalid if it is not one.
+boost::json::object ParseObject(const std::string& body);
+
+// Optional string field; a present field of another type adds to `errors`.
+std::optional<std::string> OptString(const boost::json::object& o, const char* key, std::vector<std::string>& errors);
+// Required non-empty string field; a missing or empty one adds "KEY is required".
+std::string ReqString(const boost::json::object& o, const char* key, std::vector<std::string>& errors);
+
+// A positive decimal id ("7"); nullopt for anything else.
+std::optional<std::int64_t> ParseId(std::string_view s);
+// The path parameter {name} as an id; kNotFound if it is not one.
+std::int64_t PathId(const Context& ctx, const std::string& name, std::string_view what);
+
+// A non-empty query parameter.
+std::optional<std::string> QueryValue(const Request& r, const char* key);
+// ?cursor= as the id it encodes; kInvalid if malformed.
+std::optional<std::int64_t> Cursor(const Request& r);
+// ?limit= within 1..kMaxPageSize, default `fallback`.
+int Limit(const Request& r, int fallback = 50);
+
+boost::json::value OptJson(const std::optional<std::string>& s);
+// A flat JSON object of strings stored as text; {} if it does not parse.
+boost::json::value StoredJson(const std::string& text);
+
+// A pushed input (webhook, form) as parsed; one that cannot be read is stored as
+// rejected and rethrown (400 with the parser's errors). Defined in api/intake.cpp.
+Intake TakeOrReject(runtime::IntakeService& intake, const Result<Intake>& parsed, const char* channel,
+                    const char* source, const std::string& content_type, const std::string& raw);
+
+// {id, status, reason, possible_duplicates} of one input. Defined in api/intake.cpp.
+boost::json::object IntakeJson(const runtime::IntakeResult& r);
+
+}  // namespace petitiond::api

@@ -1,0 +1,36 @@
+#pragma once
+
+// JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of request and response bodies. The
+// routes refer to the shared components; api/schemas.cpp defines them once.
+
+#include <string>
+
+namespace petitiond::api::schemas {
+
+#define PETITIOND_REF(name) R"({"$ref":"#/components/schemas/)" name R"("})"
+inline constexpr const char* kProblem = PETITIOND_REF("Problem");
+inline constexpr const char* kStatus = PETITIOND_REF("Status");
+inline constexpr const char* kLogin = PETITIOND_REF("Login");
+inline constexpr const char* kSession = PETITIOND_REF("Session");
+inline constexpr const char* kNewCase = PETITIOND_REF("NewCase");
+inline constexpr const char* kCase = PETITIOND_REF("Case");
+inline constexpr const char* kCreatedCase = PETITIOND_REF("CreatedCase");
+inline constexpr const char* kCaseList = PETITIOND_REF("CaseList");
+inline constexpr const char* kEventRequest = PETITIOND_REF("EventRequest");
+inline constexpr const char* kEventList = PETITIOND_REF("EventList");
+inline constexpr const char* kClosure = PETITIOND_REF("Closure");
+inline constexpr const char* kClosureResult = PETITIOND_REF("ClosureResult");
+inline constexpr const char* kOutboxList = PETITIOND_REF("OutboxList");
+inline constexpr const char* kHotlineDispatch = PETITIOND_REF("HotlineDispatch");
+inline constexpr const char* kDispatchResult = PETITIOND_REF("DispatchResult");
+inline constexpr const char* kIntakeList = PETITIOND_REF("IntakeList");
+inline constexpr const char* kMailboxForm = PETITIOND_REF("MailboxForm");
+inline constexpr const char* kPending = PETITIOND_REF("Pending");
+inline constexpr const char* kConfirmed = PETITIOND_REF("Confirmed");
+inline constexpr const char* kOpenApi = R"({"type":"object","required":["openapi","info","paths"]})";
+#undef PETITIOND_REF
+
+// The components object: {"Problem": {...}, "Case": {...}, ...} as JSON text.
+const std::string& Components();
+
+}  // namespace petitiond::api::schemas

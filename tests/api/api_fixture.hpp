@@ -1,0 +1,153 @@
+#pragma once
+
+#include "api/api.hpp"
+#include "api/schemas.hpp"
+#include "tests/common/json_schema.hpp"
+#include "engine/runtime/outbox_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "engine/runtime/auth.hpp"
+#include "engine/store/session.hpp"
+#include "engine/runtime/case_service.hpp"
+#include "engine/runtime/intake_service.hpp"
+#include "engine/digest.hpp"
+#include "engine/runtime/workflow_registry.hpp"
+#include "engine/store/database.hpp"
+
+#include <soci/soci.h>
+#include "tests/common/pg_fixture.hpp"
+
+namespace petitiond {
+
+namespace json = boost::json;
+using api::Request;
+using api::Response;
+using testing_support::FakeClock;
+using testing_support::TestDatabase;
+
+// The whole HTTP surface, minus the socket: requests go through Api::Handle.
+class ApiTest : public testing::Test {
+ protected:
+  ApiTest()
+      : clock_(*ParseTimestamp("2026-11-26T10:00:00+08:00")),
+        registry_(t_.db()),
+        cases_(t_.db(), registry_, calendar_, clock_),
+        auth_(t_.db(), clock_),
+        intake_service_(t_.db(), cases_, clock_),
+        outbox_(t_.db()),
+        health_(t_.db()),
+        api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, clock_,
+                           api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}}) {
+    registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
+    intake_service_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
+    auth_.AddUser("lin", "intake-pass", {"intake"}, "main");
+    auth_.AddUser("chen", "supervisor-pass", {"supervisor"}, "main");
+    auth_.AddUser("wang", "handler-pass", {"handler"}, "main");
+    auth_.AddUser("root", "admin-password", {"admin"}, "main");
+    auth_.AddUser("lee", "director-pass", {"director"}, "main");
+    intake_ = Token("lin", "intake-pass");
+    supervisor_ = Token("chen", "supervisor-pass");
+    handler_ = Token("wang", "handler-pass");
+    admin_ = Token("root", "admin-password");
+    director_ = Token("lee", "director-pass");
+  }
+
+  Response Call(const std::string& method, const std::string& path, const std::string& token = "",
+                const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    Request r;
+    r.method = method;
+    const auto q = path.find('?');
+    r.path = path.substr(0, q);
+    if (q != std::string::npos) {
+      std::stringstream params(path.substr(q + 1));
+      for (std::string kv; std::getline(params, kv, '&');) {
+        const auto eq = kv.find('=');
+        r.query[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+      }
+    }
+    r.body = body;
+    r.headers = std::move(headers);
+    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+    Response response = api_.Handle(r);
+    ExpectDeclaredShape(r, response);
+    return response;
+  }
+
+  // Every answer the tests receive must match what the route table declares for it:
+  // the success schema for its declared statuses, the Problem schema for errors.
+  void ExpectDeclaredShape(const Request& request, const Response& response) {
+    static const json::object components = json::parse(api::schemas::Components()).as_object();
+    const auto match = api_.routes().Find(request.method, request.path);
+    std::string schema;
+    if (response.content_type == "application/problem+json") {
+      schema = api::schemas::kProblem;
+    } else if (match.route && (response.status == match.route->status ||
+                               std::count(match.route->other_statuses.begin(), match.route->other_statuses.end(),
+                                          response.status))) {
+      if (match.route->response_content_type != "application/json") return;
+      schema = match.route->response_schema;
+    } else {
+      ADD_FAILURE() << request.method << " " << request.path << " answered " << response.status
+                    << ", which its route does not declare";
+      return;
+    }
+    json::error_code ec;
+    const json::value body = json::parse(response.body, ec);
+    ASSERT_FALSE(ec) << request.method << " " << request.path << ": body is not JSON: " << response.body;
+    for (const auto& e : testing_support::CheckSchema(json::parse(schema), body, components)) {
+      ADD_FAILURE() << request.method << " " << request.path << " " << response.status << ": " << e;
+    }
+  }
+
+  std::string Token(const std::string& login, const std::string& password) {
+    Response r = Call("POST", "/api/v1/sessions", "", R"({"login":")" + login + R"(","password":")" + password + "\"}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(json::parse(r.body).at("token").as_string());
+  }
+
+  static json::object Body(const Response& r) { return json::parse(r.body).as_object(); }
+
+  std::int64_t CreateCase() {
+    Response r = Call("POST", "/api/v1/cases", intake_,
+                      R"({"channel":"hotline","office":"main","subject":"戶口名簿","body":"遺失補發",)"
+                      R"("petitioner":{"name":"陳小姐","phone":"0911000111"}})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Body(r).at("id").as_int64();
+  }
+
+  Response Event(std::int64_t id, const std::string& token, const std::string& etag, const std::string& body) {
+    return Call("POST", "/api/v1/cases/" + std::to_string(id) + "/events", token, body, {{"if-match", etag}});
+  }
+
+  static void ExpectProblem(const Response& r, int status) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.content_type, "application/problem+json");
+    auto o = Body(r);
+    EXPECT_EQ(o.at("status").as_int64(), status);
+    EXPECT_TRUE(o.contains("type") && o.contains("title") && o.contains("detail")) << r.body;
+  }
+
+  TestDatabase t_;
+  runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
+  FakeClock clock_;
+  runtime::WorkflowRegistry registry_;
+  runtime::CaseService cases_;
+  runtime::AuthService auth_;
+  runtime::IntakeService intake_service_;
+  runtime::OutboxService outbox_;
+  runtime::HealthService health_;
+  api::Api api_;
+  std::string intake_, supervisor_, handler_, admin_, director_;
+};
+
+inline std::string HeaderOf(const Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+}  // namespace petitiond

@@ -1,0 +1,125 @@
+// The route table is the single declaration of who may call what: these tests walk it,
+// so a route added without the right `who` fails here without anyone writing a test.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/api/api_fixture.hpp"
+
+namespace petitiond {
+namespace {
+
+// The pattern with every {param} filled in: a case that exists, so that a refusal is
+// about the caller, not the resource.
+std::string Fill(std::string pattern, std::int64_t id) {
+  for (auto open = pattern.find('{'); open != std::string::npos; open = pattern.find('{')) {
+    pattern.replace(open, pattern.find('}', open) - open + 1, std::to_string(id));
+  }
+  return pattern;
+}
+
+class RouteTableTest : public ApiTest {
+ protected:
+  std::map<std::string, std::string> TokensByRole() {
+    return {{"intake", intake_}, {"handler", handler_}, {"supervisor", supervisor_},
+            {"director", director_}, {"admin", admin_}};
+  }
+};
+
+TEST_F(RouteTableTest, TheTableCoversEveryKnownRole) {
+  std::set<std::string> covered;
+  for (const auto& [role, token] : TokensByRole()) covered.insert(role);
+  for (const auto& r : KnownRoles()) EXPECT_TRUE(covered.count(r)) << "no test user holds role " << r;
+}
+
+TEST_F(RouteTableTest, EveryRouteThatNeedsASessionAnswers401WithoutOne) {
+  const auto id = CreateCase();
+  int checked = 0;
+  for (const auto& route : api_.routes().routes()) {
+    if (!route.who.NeedsSession()) continue;
+    const std::string path = Fill(route.pattern, id);
+    ExpectProblem(Call(route.method, path, ""), 401);
+    ExpectProblem(Call(route.method, path, "not-a-token"), 401);
+    ++checked;
+  }
+  EXPECT_GE(checked, 8);
+}
+
+TEST_F(RouteTableTest, EveryRoleOutsideARoutesSetIsRefused) {
+  const auto id = CreateCase();
+  int refused = 0;
+  for (const auto& route : api_.routes().routes()) {
+    if (!route.who.NeedsSession()) continue;
+    for (const auto& [role, token] : TokensByRole()) {
+      const bool allowed = std::count(route.who.roles.begin(), route.who.roles.end(), role) > 0;
+      const Response r = Call(route.method, Fill(route.pattern, id), token, "{}");
+      if (allowed) {
+        EXPECT_NE(r.status, 403) << role << " is declared for " << route.method << " " << route.pattern << ": "
+                                 << r.body;
+        EXPECT_NE(r.status, 401) << r.body;
+      } else {
+        ExpectProblem(r, 403);
+        ++refused;
+      }
+    }
+  }
+  EXPECT_GE(refused, 8) << "the outbox, intake log and closures are not for every role";
+}
+
+TEST_F(RouteTableTest, TheSignedWebhookAnswers401WithoutItsSignature) {
+  for (const auto& route : api_.routes().routes()) {
+    if (route.who.kind != api::Who::Kind::kSigned) continue;
+    ExpectProblem(Call(route.method, route.pattern, "", R"({"case_id":"X-1"})"), 401);
+    ExpectProblem(Call(route.method, route.pattern, admin_, R"({"case_id":"X-1"})"), 401);
+  }
+}
+
+TEST_F(RouteTableTest, TheOpenApiDocumentListsExactlyTheTablesRoutes) {
+  const Response r = Call("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::object doc = Body(r);
+  EXPECT_EQ(doc.at("openapi").as_string(), "3.1.0");
+  std::set<std::string> documented, declared;
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, op] : item.as_object()) {
+      std::string m(method);
+      for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert(m + " " + std::string(path));
+      EXPECT_TRUE(op.as_object().contains("responses")) << path;
+    }
+  }
+  for (const auto& route : api_.routes().routes()) declared.insert(route.method + " " + route.pattern);
+  EXPECT_EQ(documented, declared);
+}
+
+TEST_F(RouteTableTest, EverySchemaTheDocumentNamesResolves) {
+  const json::object doc = Body(Call("GET", "/api/v1/openapi.json"));
+  const json::object& components = doc.at("components").as_object().at("schemas").as_object();
+  const std::string text = json::serialize(doc);
+  const std::string prefix = R"("$ref":"#/components/schemas/)";
+  int refs = 0;
+  for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+    const auto start = at + prefix.size();
+    const std::string name = text.substr(start, text.find('"', start) - start);
+    EXPECT_TRUE(components.contains(name)) << name;
+    ++refs;
+  }
+  EXPECT_GT(refs, 20);
+}
+
+TEST_F(RouteTableTest, TheSchemaCheckerCatchesAWrongShape) {
+  // The shape check every Call makes must be able to fail.
+  const json::object components = json::parse(api::schemas::Components()).as_object();
+  const auto errors = testing_support::CheckSchema(json::parse(api::schemas::kCase),
+                                                   json::parse(R"({"id":"seven","clocks":[{}]})"), components);
+  EXPECT_GE(errors.size(), 3u);
+}
+
+TEST_F(RouteTableTest, AnUnknownMethodOnAKnownPathIs405WithAllow) {
+  const Response r = Call("DELETE", "/api/v1/outbox", supervisor_);
+  ExpectProblem(r, 405);
+  EXPECT_EQ(HeaderOf(r, "Allow"), "GET");
+}
+
+}  // namespace
+}  // namespace petitiond
