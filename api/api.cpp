@@ -4,6 +4,7 @@
 
 #include "api/problem.hpp"
 #include "engine/runtime/auth.hpp"
+#include "engine/runtime/idempotency.hpp"
 
 namespace petitiond::api {
 namespace {
@@ -63,7 +64,22 @@ Response Api::Dispatch(const Request& request) const {
                                                    Join(route.who.roles));
     }
   }
-  return route.handler(ctx);
+  const auto key = request.Header("idempotency-key");
+  if (!route.idempotent_create || !key) return route.handler(ctx);
+  // Keys are scoped to the caller; a public route's keys to the route.
+  const std::string principal = ctx.actor ? "user:" + ctx.actor->login : "public:" + route.pattern;
+  const std::string content_type = request.Header("content-type").value_or("");
+  store::StoredResponse stored = s_.idempotency.Run(
+      principal, *key, request.method + "\n" + request.path + "\n" + content_type + "\n" + request.body, [&] {
+        Response r = route.handler(ctx);
+        return store::StoredResponse{r.status, r.content_type, r.headers, r.body};
+      });
+  Response r;
+  r.status = stored.status;
+  r.content_type = stored.content_type;
+  r.headers = std::move(stored.headers);
+  r.body = std::move(stored.body);
+  return r;
 }
 
 }  // namespace petitiond::api

@@ -12,6 +12,7 @@ namespace petitiond::runtime {
 class AuthService;
 class CaseService;
 class HealthService;
+class IdempotencyService;
 class IntakeService;
 class OutboxService;
 }  // namespace petitiond::runtime
@@ -32,6 +33,7 @@ struct Services {
   runtime::IntakeService& intake;
   runtime::OutboxService& outbox;
   runtime::HealthService& health;
+  runtime::IdempotencyService& idempotency;
   const Clock& clock;
   ChannelSettings channels;
 };

@@ -31,7 +31,8 @@ void AddCalendarRoutes(RouteTable& t, const Services& s) {
          .tag = "calendar",
          .request_schema = schemas::kClosure,
          .status = 201,
-         .response_schema = schemas::kClosureResult});
+         .response_schema = schemas::kClosureResult,
+         .idempotent_create = true});
 }
 
 }  // namespace petitiond::api

@@ -50,7 +50,8 @@ void AddPublicRoutes(RouteTable& t, const Services& s) {
          .tag = "public",
          .request_schema = schemas::kMailboxForm,
          .status = 202,
-         .response_schema = schemas::kPending});
+         .response_schema = schemas::kPending,
+         .idempotent_create = true});
   t.Add({.method = "GET",
          .pattern = "/public/mailbox/confirm",
          .who = Who::Public(),

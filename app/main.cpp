@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/api.hpp"
+#include "engine/runtime/idempotency.hpp"
 #include "engine/runtime/outbox_service.hpp"
 #include "app/channels.hpp"
 #include "engine/runtime/intake_service.hpp"
@@ -193,7 +194,8 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
   runtime::OutboxService outbox(db);
   runtime::HealthService health(db);
-  api::Api api(api::Services{auth, cases, intake, outbox, health, clock, channels});
+  runtime::IdempotencyService idempotency(db, clock);
+  api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, clock, channels});
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);

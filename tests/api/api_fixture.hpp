@@ -3,6 +3,7 @@
 #include "api/api.hpp"
 #include "api/schemas.hpp"
 #include "tests/common/json_schema.hpp"
+#include "engine/runtime/idempotency.hpp"
 #include "engine/runtime/outbox_service.hpp"
 
 #include <gtest/gtest.h>
@@ -39,7 +40,8 @@ class ApiTest : public testing::Test {
         intake_service_(t_.db(), cases_, clock_),
         outbox_(t_.db()),
         health_(t_.db()),
-        api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, clock_,
+        idempotency_(t_.db(), clock_),
+        api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, idempotency_, clock_,
                            api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
     intake_service_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
@@ -139,6 +141,7 @@ class ApiTest : public testing::Test {
   runtime::IntakeService intake_service_;
   runtime::OutboxService outbox_;
   runtime::HealthService health_;
+  runtime::IdempotencyService idempotency_;
   api::Api api_;
   std::string intake_, supervisor_, handler_, admin_, director_;
 };

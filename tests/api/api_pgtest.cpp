@@ -428,3 +428,78 @@ TEST_F(ApiTest, SummaryFieldsLeaveOutTheBodyAndAllContactsButTheName) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+class IdempotencyTest : public ApiTest {
+ protected:
+  Response Post(const std::string& token, const std::string& key, const std::string& subject) {
+    return Call("POST", "/api/v1/cases", token,
+                R"({"channel":"hotline","office":"main","subject":")" + subject +
+                    R"(","body":"網路不穩重送","petitioner":{"name":"林先生","phone":"0922000333"}})",
+                {{"idempotency-key", key}});
+  }
+  long long Cases() {
+    long long n = 0;
+    t_.db().Run([&](store::Tx& tx) { store::Sql(tx) << "SELECT count(*) FROM cases", soci::into(n); });
+    return n;
+  }
+};
+
+TEST_F(IdempotencyTest, ARetryWithTheSameKeyAndBodyReturnsTheFirstAnswer) {
+  const Response first = Post(intake_, "k-1", "門牌錯誤");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const Response again = Post(intake_, "k-1", "門牌錯誤");
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body) << "same case, same access code";
+  EXPECT_EQ(HeaderOf(again, "ETag"), HeaderOf(first, "ETag"));
+  EXPECT_EQ(HeaderOf(again, "Location"), HeaderOf(first, "Location"));
+  EXPECT_EQ(Cases(), 1);
+}
+
+TEST_F(IdempotencyTest, TheSameKeyWithAnotherBodyIs422) {
+  ASSERT_EQ(Post(intake_, "k-2", "門牌錯誤").status, 201);
+  ExpectProblem(Post(intake_, "k-2", "戶籍謄本"), 422);
+  EXPECT_EQ(Cases(), 1);
+}
+
+TEST_F(IdempotencyTest, KeysBelongToTheirCallerAndExpireAfterADay) {
+  ASSERT_EQ(Post(intake_, "k-3", "門牌錯誤").status, 201);
+  EXPECT_EQ(Post(handler_, "k-3", "門牌錯誤").status, 201) << "another caller's key is another key";
+  EXPECT_EQ(Cases(), 2);
+  clock_.Advance(std::chrono::hours(25));
+  intake_ = Token("lin", "intake-pass");  // the session expired too
+  EXPECT_EQ(Post(intake_, "k-3", "門牌錯誤").status, 201);
+  EXPECT_EQ(Cases(), 3);
+}
+
+TEST_F(IdempotencyTest, AFailedFirstAttemptLeavesTheKeyFree) {
+  const Response bad = Call("POST", "/api/v1/cases", intake_, R"({"channel":"hotline"})", {{"idempotency-key", "k-4"}});
+  ExpectProblem(bad, 400);
+  EXPECT_EQ(Post(intake_, "k-4", "門牌錯誤").status, 201);
+}
+
+TEST_F(IdempotencyTest, ARequestStillRunningIs409AndAnAbandonedOneIsTakenOver) {
+  const std::string hash = Sha256Hex(std::string("POST\n/api/v1/cases\n\n") +
+                                     R"({"channel":"hotline","office":"main","subject":"門牌錯誤","body":"網路不穩重送",)"
+                                     R"("petitioner":{"name":"林先生","phone":"0922000333"}})");
+  const long long now = clock_.Now().time_since_epoch().count();
+  t_.db().Run([&](store::Tx& tx) {
+    store::Sql(tx) << "INSERT INTO idempotency_keys (principal, key, request_hash, created_at) "
+                      "VALUES ('user:lin', 'k-5', :h, to_timestamp(:now))",
+        soci::use(hash, "h"), soci::use(now, "now");
+  });
+  ExpectProblem(Post(intake_, "k-5", "門牌錯誤"), 409);
+  clock_.Advance(std::chrono::minutes(3));
+  EXPECT_EQ(Post(intake_, "k-5", "門牌錯誤").status, 201);
+}
+
+TEST_F(IdempotencyTest, AMalformedKeyIs400) {
+  ExpectProblem(Post(intake_, std::string(201, 'x'), "門牌錯誤"), 400);
+  ExpectProblem(Post(intake_, "has space", "門牌錯誤"), 400);
+  EXPECT_EQ(Cases(), 0);
+}
+
+}  // namespace
+}  // namespace petitiond
