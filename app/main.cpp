@@ -185,6 +185,14 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::WorkflowRegistry registry(db);
   for (const auto& w : registry.DeployDirectory(workflows_dir)) spdlog::info("workflow {} deployed", w);
   runtime::CaseService cases(db, registry, calendar, clock, config.notify);
+  std::string key_file = config.access_code_key_file;
+  if (const char* env = std::getenv("PETITIOND_ACCESS_CODE_KEY_FILE"); env && *env) key_file = env;
+  if (!key_file.empty()) {
+    cases.set_access_codes(runtime::AccessCodes::FromKeyFile(key_file).ValueOrThrow());
+  } else {
+    spdlog::warn("no access-code key (access_codes.key_file): access codes are hashed with argon2id, "
+                 "which costs milliseconds of CPU per case");
+  }
   runtime::AuthService auth(db, clock);
   runtime::IntakeOptions intake_options;
   intake_options.duplicate_window = config.duplicate_window;
@@ -202,6 +210,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   const std::string node = std::string(host) + ":" + std::to_string(getpid());
   runtime::Scheduler::Options schedule;
   schedule.node = node;
+  cases.set_scheduler_wake_interval(schedule.max_sleep);
   runtime::Scheduler scheduler(db, cases, clock, schedule, &calendar);
   scheduler.Start();
   runtime::CurlTransport transport(config.smtp, config.sms, config.notify.webhooks);

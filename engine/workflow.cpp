@@ -65,6 +65,14 @@ const Template& DefaultTemplate(const std::string& name) {
         "後續進度將以案件 {{into_public_no}} 通知您。\n"}},
       {"register_only",
        {"【存查通知】{{public_no}}", "您好：您陳情的案件 {{public_no}} 已登記存查，不另處理。\n理由：{{reason}}\n"}},
+      {"accepted",
+       {"【受理通知】主任信箱案件 {{public_no}}",
+        "您好：您寄至主任信箱的「{{subject}}」已受理。\n案件編號：{{public_no}}\n查詢密碼：{{access_code}}\n"
+        "請以案件編號及查詢密碼查詢處理進度。\n"}},
+      {"confirm_email",
+       {"【主任信箱】請確認您的電子郵件地址",
+        "您好：我們收到您寄給主任信箱的「{{subject}}」。請於期限 {{expires_at}} 前開啟下列連結確認，"
+        "確認後才會受理：\n{{link}}\n"}},
       {"generic", {"【案件通知】{{public_no}}", "案件 {{public_no}}「{{subject}}」有新的進度：{{event}}。\n"}},
   };
   auto it = defaults.find(name);

@@ -18,11 +18,32 @@ namespace petitiond::runtime {
 std::string HashPassword(std::string_view password);
 bool VerifyPassword(const std::string& hash, std::string_view password);
 
-// 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 50 bits,
-// short enough to read over the phone. Stored as an argon2id hash with light limits,
-// since the code is random rather than chosen (docs/decisions.md).
-std::string NewAccessCode();
-std::string HashAccessCode(std::string_view code);
+// The petitioner's access code (查詢碼) for the public status page: 10 characters from
+// an alphabet without look-alikes (about 50 bits), short enough to read over the
+// phone. Stored hashed, never in clear:
+//  - with a server key (config access_codes.key_file, 32+ bytes kept outside the
+//    database): "hmac-sha256$<hex>" of HMAC-SHA256(key, code). Microseconds to make,
+//    and a copied database alone gives no way to test guesses.
+//  - without a key: argon2id with light limits (a few milliseconds of CPU per case).
+// Verify accepts both forms, so codes made before a key was configured keep working.
+class AccessCodes {
+ public:
+  AccessCodes() = default;
+  // REQUIRES: key.size() >= 32 or empty.
+  explicit AccessCodes(std::string key);
+  // The key file's bytes (at least 32); kInvalid naming the file otherwise.
+  static Result<AccessCodes> FromKeyFile(const std::string& path);
+
+  bool keyed() const { return !key_.empty(); }
+  std::string New() const;
+  std::string Hash(std::string_view code) const;
+  // Constant time for the keyed form. False for a hash this server cannot check
+  // (keyed, but made with another key or no key configured now).
+  bool Verify(const std::string& stored, std::string_view code) const;
+
+ private:
+  std::string key_;
+};
 
 // 32 random bytes as hex; only Sha256Hex(token) is stored.
 std::string NewToken();

@@ -53,8 +53,9 @@ CaseView CaseService::View(const Actor& actor, store::CaseRecord record) {
 void CaseService::Persist(store::Tx& tx, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
                           bool inserted_already) {
   if (!inserted_already) {
-    store::SaveOutcome(tx, rec.id, rec.row_version, out);
+    store::SaveOutcome(tx, rec.id, rec.row_version, out, WakeBefore());
     rec.row_version += 1;
+    rec.next_due_at = store::NextDue(out.next);
   }
   rec.state = out.next;
   ContactCache contacts;
@@ -88,7 +89,9 @@ CreatedCase CaseService::Create(const Actor& actor, const CreateCaseInput& in) {
 }
 
 std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, const Actor& actor,
-                                                                const CreateCaseInput& in) {
+                                                                const CreateCaseInput& in,
+                                                                const store::IntakeLink* intake,
+                                                                std::optional<std::int64_t>* intake_id) {
   Error invalid{ErrorKind::kInvalid, "the case is incomplete", {}};
   if (!IsKnown(KnownChannels(), in.channel)) {
     invalid.details.push_back("channel must be one of hotline, mailbox, news, counter");
@@ -109,7 +112,7 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, c
   if (received > now + std::chrono::minutes(5)) {
     throw DomainError(ErrorKind::kInvalid, "received_at lies in the future");
   }
-  const std::string access_code = NewAccessCode();
+  const std::string access_code = codes_.New();
   store::NewCase row;
   row.channel = in.channel;
   row.workflow_name = wf->name;
@@ -121,12 +124,14 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, c
   row.petitioner_json = in.petitioner_json;
   row.external_ref = in.external_ref;
   row.received_at = received;
-  row.access_code_hash = HashAccessCode(access_code);
+  row.access_code_hash = codes_.Hash(access_code);
+  if (intake) row.intake = *intake;
+  row.wake_schedulers_before = WakeBefore();
   std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
   const auto calendar = calendar_.Get();
   Outcome out = Machine(*calendar).Start(*wf, actor, in.office, received, data);
   out.next.priority = in.priority;
-  store::CaseRecord rec = store::InsertCase(tx, row, out);
+  store::CaseRecord rec = store::InsertCase(tx, row, out, intake_id);
   Persist(tx, *wf, rec, out, /*inserted_already=*/true);
   return {std::move(rec), access_code};
 }
@@ -313,7 +318,7 @@ int CaseService::FireBatch(int limit) {
     store::DeleteTimers(tx, done);
     std::vector<store::OutcomeToSave> saves;
     for (const auto& [id, out] : combined) saves.push_back({id, by_id[id]->row_version, &out});
-    store::SaveOutcomes(tx, saves);
+    store::SaveOutcomes(tx, saves, WakeBefore());
     ContactCache contacts;
     if (std::any_of(combined.begin(), combined.end(), [](const auto& c) {
           return std::any_of(c.second.notifications.begin(), c.second.notifications.end(), [](const Notification& n) {
@@ -371,7 +376,7 @@ int CaseService::CloseOffice(const Actor& actor, const std::string& office, std:
         NoteIncompleteDeadlines(rec, outcomes.back());
       }
     }
-    store::SaveOutcomes(tx, saves);
+    store::SaveOutcomes(tx, saves, WakeBefore());
     moved = static_cast<int>(saves.size());
     store::NotifyCalendarChanged(tx);
     closed = std::move(calendar);

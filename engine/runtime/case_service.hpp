@@ -10,6 +10,7 @@
 #include "engine/machine.hpp"
 #include "engine/store/case_store.hpp"
 #include "engine/time.hpp"
+#include "engine/runtime/auth.hpp"
 #include "engine/runtime/calendar_holder.hpp"
 #include "engine/runtime/notifications.hpp"
 #include "engine/runtime/workflow_registry.hpp"
@@ -62,14 +63,27 @@ class CaseService {
   CreatedCase Create(const Actor& actor, const CreateCaseInput& input);
   // Create's work inside the caller's transaction (the intake pipeline's); the view is
   // left to the caller (View).
-  std::pair<store::CaseRecord, std::string> CreateIn(store::Tx& tx, const Actor& actor,
-                                                     const CreateCaseInput& input);
+  // `intake`, when given, is stored in the case's own statement and its id put in
+  // *intake_id.
+  std::pair<store::CaseRecord, std::string> CreateIn(store::Tx& tx, const Actor& actor, const CreateCaseInput& input,
+                                                     const store::IntakeLink* intake = nullptr,
+                                                     std::optional<std::int64_t>* intake_id = nullptr);
   // Applies `command` to `rec` (loaded with its row lock) inside the caller's transaction.
   void ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, const Command& command);
   // Appends an audit event that changes nothing else (a news item attached to its story).
   void RecordIn(store::Tx& tx, store::CaseRecord& rec, AuditEvent event);
   // Whether the case sits in a final state of its workflow.
   bool IsFinal(const store::CaseRecord& rec);
+  // The workflow version the case is pinned to; kInternal if it is not deployed.
+  std::shared_ptr<const Workflow> WorkflowOf(const store::CaseRecord& c);
+
+  // How often the schedulers wake up on their own (Scheduler::Options::max_sleep): a
+  // change arming a timer due later than that sends no NOTIFY. REQUIRES: set before use.
+  void set_scheduler_wake_interval(std::chrono::milliseconds every) { wake_interval_ = every; }
+  // Access codes: a keyed hash when a key is set (fast), argon2id otherwise.
+  // REQUIRES: set before use.
+  void set_access_codes(AccessCodes codes) { codes_ = std::move(codes); }
+  const AccessCodes& access_codes() const { return codes_; }
   CaseView View(const Actor& actor, store::CaseRecord record);
 
   CaseView Get(const Actor& actor, std::int64_t id);
@@ -110,13 +124,15 @@ class CaseService {
   // The built-in "merge" (併案): `rec` ends in the workflow's merge transition and
   // points at data["into"], whose audit trail records it; one transaction.
   void Merge(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, Command command);
-  std::shared_ptr<const Workflow> WorkflowOf(const store::CaseRecord& c);
+  Timestamp WakeBefore() const { return clock_.Now() + std::chrono::duration_cast<std::chrono::seconds>(wake_interval_); }
 
   store::Database& db_;
   WorkflowRegistry& workflows_;
   CalendarHolder& calendar_;
   const Clock& clock_;
   NotifyConfig notify_;
+  std::chrono::milliseconds wake_interval_{5000};
+  AccessCodes codes_;
 };
 
 }  // namespace petitiond::runtime

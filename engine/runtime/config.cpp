@@ -53,8 +53,14 @@ class ConfigLoader {
       Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
       return Finish();
     }
-    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news", "intake", "database"},
+    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news", "intake", "database", "access_codes"},
          "the config");
+    if (auto a = root["access_codes"]) {
+      if (Map(a, "access_codes")) {
+        Keys(a, {"key_file"}, "access_codes");
+        config_.access_code_key_file = Str(a, "key_file", true);
+      }
+    }
     if (auto d = root["database"]) {
       if (Map(d, "database")) {
         Keys(d, {"connect_timeout", "statement_timeout", "lease_timeout"}, "database");

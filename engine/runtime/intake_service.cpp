@@ -58,10 +58,7 @@ IntakeResult IntakeService::Submit(const Actor& actor, const Intake& in) {
   IntakeResult result;
   try {
     try {
-      db_.Transact([&](store::Tx& tx) {
-        const auto id = store::InsertIntake(tx, in, "pending", std::nullopt, std::nullopt);
-        result = SubmitIn(tx, actor, in, id);
-      });
+      db_.Transact([&](store::Tx& tx) { result = SubmitIn(tx, actor, in, std::nullopt); });
       return result;
     } catch (const store::UniqueViolation& e) {
       // Another node made the case for this reference between our check and our
@@ -79,20 +76,54 @@ IntakeResult IntakeService::Submit(const Actor& actor, const Intake& in) {
   }
 }
 
-IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const Intake& in,
-                                     std::int64_t intake_id) {
-  IntakeResult r;
-  r.intake_id = intake_id;
-  const Timestamp now = clock_.Now();
-  if (in.external_ref) {
-    if (auto existing = store::FindCaseByRef(tx, in.channel, *in.external_ref)) {
-      r.status = "duplicate";
-      r.record = store::LoadCase(tx, *existing, false);
-      r.reason = "already received as case " + r.record->public_no;
-      store::SetIntakeOutcome(tx, intake_id, r.status, r.reason, *existing);
-      return r;
-    }
+std::int64_t IntakeService::RecordOutcome(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id,
+                                          const IntakeResult& r, std::optional<std::int64_t> case_id) {
+  if (intake_id) {
+    store::SetIntakeOutcome(tx, *intake_id, r.status, r.reason, case_id);
+    return *intake_id;
   }
+  return store::InsertIntake(tx, in, r.status, r.reason, case_id);
+}
+
+std::optional<IntakeResult> IntakeService::AsDuplicate(store::Tx& tx, const Intake& in,
+                                                       std::optional<std::int64_t> intake_id) {
+  if (!in.external_ref) return std::nullopt;
+  auto existing = store::FindCaseByRef(tx, in.channel, *in.external_ref);
+  if (!existing) return std::nullopt;
+  IntakeResult r;
+  r.status = "duplicate";
+  r.record = store::LoadCase(tx, *existing, false);
+  r.reason = "already received as case " + r.record->public_no;
+  r.intake_id = RecordOutcome(tx, in, intake_id, r, *existing);
+  return r;
+}
+
+std::optional<IntakeResult> IntakeService::AsSameStory(store::Tx& tx, const Intake& in, const std::string& office,
+                                                       std::optional<std::int64_t> intake_id) {
+  if (in.channel != "news") return std::nullopt;
+  const Timestamp now = clock_.Now();
+  for (const auto& open : store::RecentCases(tx, "news", office, now - options_.news_story_window)) {
+    if (Similarity(open.subject, in.subject) < options_.same_story) continue;
+    auto rec = store::LoadCase(tx, open.id, /*lock=*/true);
+    if (!rec || cases_.IsFinal(*rec)) continue;
+    IntakeResult r;
+    r.status = "merged";
+    r.reason = "same story as case " + rec->public_no + " (taken in within " +
+               std::to_string(options_.news_story_window.count() / 3600) + " h)";
+    r.intake_id = RecordOutcome(tx, in, intake_id, r, rec->id);
+    cases_.RecordIn(tx, *rec,
+                    AuditEvent{"news_item_attached", rec->state.state, rec->state.state, "system", now,
+                               {{"title", in.subject},
+                                {"link", in.external_ref.value_or("")},
+                                {"intake_id", std::to_string(r.intake_id)}},
+                               ""});
+    r.record = std::move(rec);
+    return r;
+  }
+  return std::nullopt;
+}
+
+CreateCaseInput IntakeService::Route(const Intake& in) const {
   const auto routing = this->routing();
   const RouteRule* rule = routing->Find(in);
   CreateCaseInput c;
@@ -106,64 +137,72 @@ IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const In
   c.petitioner_json = PetitionerJson(in.petitioner);
   c.received_at = in.received_at;
   c.external_ref = in.external_ref;
+  return c;
+}
 
-  if (in.channel == "news") {
-    // Later reports on the same story attach to its open case.
-    for (const auto& open : store::RecentCases(tx, "news", c.office, now - options_.news_story_window)) {
-      if (Similarity(open.subject, in.subject) < options_.same_story) continue;
-      auto rec = store::LoadCase(tx, open.id, /*lock=*/true);
-      if (!rec || cases_.IsFinal(*rec)) continue;
-      cases_.RecordIn(tx, *rec,
-                      AuditEvent{"news_item_attached", rec->state.state, rec->state.state, "system", now,
-                                 {{"title", in.subject}, {"link", in.external_ref.value_or("")}, {"intake_id",
-                                  std::to_string(intake_id)}}, ""});
-      r.status = "merged";
-      r.reason = "same story as case " + rec->public_no + " (taken in within " +
-                 std::to_string(options_.news_story_window.count() / 3600) + " h)";
-      store::SetIntakeOutcome(tx, intake_id, r.status, r.reason, rec->id);
-      r.record = std::move(rec);
-      return r;
-    }
+void IntakeService::RegisterOnly(store::Tx& tx, store::CaseRecord& rec, const std::string& why, IntakeResult& r) {
+  try {
+    Command cmd{"register_only", {{"reason", why}}, ""};
+    // The rule of law applies itself: the system acts with the roles the transition names.
+    Actor system = Actor::System();
+    system.roles = KnownRoles();
+    cases_.ApplyIn(tx, system, rec, cmd);
+    r.status = "registered_only";
+    r.reason = why;
+  } catch (const DomainError& e) {
+    // The workflow cannot register only: the case stays open for staff, never dropped.
+    spdlog::warn("case {}: registered-only input, but its workflow cannot register it only: {}", rec.public_no,
+                 e.what());
+    r.reason = why + " (left open: " + e.what() + ")";
   }
+}
 
-  const auto registered_only = RegisteredOnlyReason(in);
-  r.possible_duplicates = PossibleDuplicates(tx, in);
-  auto [rec, code] = cases_.CreateIn(tx, actor, c);
-  r.access_code = code;
+void IntakeService::SendAcceptance(store::Tx& tx, const Intake& in, const store::CaseRecord& rec,
+                                   const IntakeResult& r) {
+  // The acceptance notice (DOMAIN.md): the case number and the access code that lets
+  // the petitioner look the case up, rendered from the workflow's "accepted" template.
+  const auto wf = cases_.WorkflowOf(rec);
+  const Template& t = wf->TemplateFor("accepted");
+  const std::map<std::string, std::string> vars = {
+      {"public_no", rec.public_no}, {"subject", rec.subject}, {"access_code", r.access_code}, {"office", rec.office}};
+  store::InsertOutbox(tx, {Mail(rec.id, in.petitioner.email, RenderTemplate(t.subject, vars),
+                                RenderTemplate(t.body, vars),
+                                "petitiond:intake:" + std::to_string(r.intake_id) + ":accepted", clock_.Now())});
+  store::NotifyOutbox(tx);
+}
+
+IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const Intake& in,
+                                     std::optional<std::int64_t> intake_id) {
+  if (auto dup = AsDuplicate(tx, in, intake_id)) return std::move(*dup);
+  const CreateCaseInput c = Route(in);
+  if (auto merged = AsSameStory(tx, in, c.office, intake_id)) return std::move(*merged);
+
+  IntakeResult r;
   r.status = "accepted";
-  if (registered_only) {
-    try {
-      Command cmd{"register_only", {{"reason", *registered_only}}, ""};
-      // The rule of law applies itself: the system acts with the roles the transition names.
-      Actor system = Actor::System();
-      system.roles = KnownRoles();
-      cases_.ApplyIn(tx, system, rec, cmd);
-      r.status = "registered_only";
-      r.reason = *registered_only;
-    } catch (const DomainError& e) {
-      // The workflow cannot register only: the case stays open for staff, never dropped.
-      spdlog::warn("case {}: {} but its workflow cannot register it only: {}", rec.public_no, *registered_only,
-                   e.what());
-      r.reason = *registered_only + " (left open: " + e.what() + ")";
-    }
-  }
+  r.possible_duplicates = PossibleDuplicates(tx, in);
   if (!r.possible_duplicates.empty()) {
     std::string list;
     for (const auto& d : r.possible_duplicates) list += (list.empty() ? "" : ", ") + d.public_no;
-    r.reason = (r.reason ? *r.reason + "; " : std::string()) + "possible repeat of " + list;
+    r.reason = "possible repeat of " + list;
   }
-  store::SetIntakeOutcome(tx, intake_id, r.status, r.reason, rec.id);
-  if (!in.attachments.empty()) store::InsertAttachments(tx, rec.id, intake_id, in.attachments);
+  const auto registered_only = RegisteredOnlyReason(in);
+  // The common case writes the raw input with the case, in the case's one statement;
+  // a registered-only input learns its outcome only after its transition.
+  std::optional<store::IntakeLink> link;
+  if (!registered_only && !intake_id) link = store::IntakeLink{&in, r.status, r.reason};
+  std::optional<std::int64_t> stored_id;
+  auto [rec, code] = cases_.CreateIn(tx, actor, c, link ? &*link : nullptr, &stored_id);
+  r.access_code = code;
+  if (registered_only) {
+    const auto dup_reason = r.reason;
+    RegisterOnly(tx, rec, *registered_only, r);
+    if (dup_reason) r.reason = *r.reason + "; " + *dup_reason;
+  }
+  r.intake_id = stored_id ? *stored_id : RecordOutcome(tx, in, intake_id, r, rec.id);
+  if (!in.attachments.empty()) store::InsertAttachments(tx, rec.id, r.intake_id, in.attachments);
+  // A registered-only case gets its own notice from the register_only transition.
   if (in.channel == "mailbox" && !in.petitioner.email.empty() && r.status == "accepted") {
-    // The acceptance notice (DOMAIN.md): the case number and the access code that
-    // lets the petitioner look the case up. A registered-only case gets its own notice
-    // from the workflow's register_only transition instead.
-    store::InsertOutbox(
-        tx, {Mail(rec.id, in.petitioner.email, "【受理通知】主任信箱案件 " + rec.public_no,
-                   "您好：您寄至主任信箱的「" + c.subject + "」已受理。\n案件編號：" + rec.public_no +
-                       "\n查詢密碼：" + code + "\n請以案件編號及查詢密碼查詢處理進度。\n",
-                   "petitiond:intake:" + std::to_string(intake_id) + ":accepted", now)});
-    store::NotifyOutbox(tx);
+    SendAcceptance(tx, in, rec, r);
   }
   r.record = std::move(rec);
   return r;
@@ -195,11 +234,12 @@ std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& 
                              std::nullopt);
     store::InsertConfirmation(tx, Sha256Hex(token), id, expires);
     const std::string link = confirm_url + (confirm_url.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
-    store::InsertOutbox(tx, {Mail(std::nullopt, in.petitioner.email, "【主任信箱】請確認您的電子郵件地址",
-                                   "您好：我們收到您寄給主任信箱的「" + in.subject +
-                                       "」。請於期限 " + FormatTimestamp(expires) +
-                                       " 前開啟下列連結確認，確認後才會受理：\n" + link + "\n",
-                                   "petitiond:intake:" + std::to_string(id) + ":confirm", clock_.Now())});
+    const Template& t = DefaultTemplate("confirm_email");
+    const std::map<std::string, std::string> vars = {
+        {"subject", in.subject}, {"expires_at", FormatTimestamp(expires)}, {"link", link}};
+    store::InsertOutbox(tx, {Mail(std::nullopt, in.petitioner.email, RenderTemplate(t.subject, vars),
+                                  RenderTemplate(t.body, vars), "petitiond:intake:" + std::to_string(id) + ":confirm",
+                                  clock_.Now())});
     store::NotifyOutbox(tx);
   });
   return {id, token};

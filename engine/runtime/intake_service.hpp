@@ -70,7 +70,18 @@ class IntakeService {
   std::vector<store::IntakeRow> List(const Actor& actor, const store::IntakeFilter& filter);
 
  private:
-  IntakeResult SubmitIn(store::Tx& tx, const Actor& actor, const Intake& in, std::int64_t intake_id);
+  // The pipeline's steps, inside the caller's transaction. `intake_id` is the raw row
+  // already stored (a confirmed web form); otherwise the raw input is stored here, once,
+  // with its outcome.
+  IntakeResult SubmitIn(store::Tx& tx, const Actor& actor, const Intake& in, std::optional<std::int64_t> intake_id);
+  std::optional<IntakeResult> AsDuplicate(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id);
+  std::optional<IntakeResult> AsSameStory(store::Tx& tx, const Intake& in, const std::string& office,
+                                          std::optional<std::int64_t> intake_id);
+  CreateCaseInput Route(const Intake& in) const;
+  void RegisterOnly(store::Tx& tx, store::CaseRecord& rec, const std::string& why, IntakeResult& r);
+  void SendAcceptance(store::Tx& tx, const Intake& in, const store::CaseRecord& rec, const IntakeResult& r);
+  std::int64_t RecordOutcome(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id,
+                             const IntakeResult& r, std::optional<std::int64_t> case_id);
   std::vector<store::PetitionerCase> PossibleDuplicates(store::Tx& tx, const Intake& in);
 
   store::Database& db_;

@@ -14,16 +14,38 @@
 namespace petitiond::store {
 namespace {
 
-constexpr const char* kNextPublicNo = "SELECT nextval('case_public_seq')";
 
-constexpr const char* kInsertCase =
-    "INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, subject, "
-    "body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at, last_seq, "
-    "next_due_at) "
-    "VALUES (:public_no, :channel, :workflow_name, :workflow_version, :state, :office, :category, :subject, "
-    ":body, CAST(:petitioner AS jsonb), :assignee, (:overdue <> 0), :priority, :external_ref, :access_code_hash, "
-    "to_timestamp(:received_at), :last_seq, coalesce(to_timestamp(CAST(:next_due AS bigint)), 'infinity')) "
-    "RETURNING id, extract(epoch FROM created_at)::bigint";
+
+
+// A new case with its first events, clocks and timers, and optionally the raw input
+// that made it, in one statement: one round trip for the whole intake write.
+constexpr const char* kInsertCaseWithRows =
+    "WITH n AS (SELECT nextval('case_public_seq') AS v), "
+    "c AS (INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, "
+    "subject, body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at, "
+    "last_seq, next_due_at) "
+    "SELECT CAST(:roc AS int) || '-' || CASE WHEN n.v < 1000000 THEN lpad(n.v::text, 6, '0') ELSE n.v::text END, "
+    ":channel, :workflow_name, :workflow_version, :state, :office, :category, :subject, :body, "
+    "CAST(:petitioner AS jsonb), :assignee, (:overdue <> 0), :priority, :external_ref, :access_code_hash, "
+    "to_timestamp(:received_at), :last_seq, coalesce(to_timestamp(CAST(:next_due AS bigint)), 'infinity') FROM n "
+    "RETURNING id, public_no, extract(epoch FROM created_at)::bigint AS created), "
+    "ev AS (INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment) "
+    "SELECT c.id, s, e, f, t, a, to_timestamp(at), CAST(d AS jsonb), cm FROM c, unnest(CAST(:es AS integer[]), "
+    "CAST(:ee AS text[]), CAST(:ef AS text[]), CAST(:et AS text[]), CAST(:ea AS text[]), CAST(:eat AS bigint[]), "
+    "CAST(:ed AS text[]), CAST(:ecm AS text[])) AS u(s, e, f, t, a, at, d, cm)), "
+    "ck AS (INSERT INTO clocks (case_id, name, started_at, due_at, paused_at, paused_seconds, stopped_at, "
+    "extensions, fired, calendar_incomplete, pending_extension) "
+    "SELECT c.id, n, to_timestamp(st), to_timestamp(du), to_timestamp(pa), ps, to_timestamp(sp), ex, "
+    "CAST(fi AS integer[]), inc, CAST(pe AS jsonb) FROM c, unnest(CAST(:kn AS text[]), CAST(:kst AS bigint[]), "
+    "CAST(:kdu AS bigint[]), CAST(:kpa AS bigint[]), CAST(:kps AS bigint[]), CAST(:ksp AS bigint[]), "
+    "CAST(:kex AS integer[]), CAST(:kfi AS text[]), CAST(:kinc AS boolean[]), CAST(:kpe AS text[])) "
+    "AS u(n, st, du, pa, ps, sp, ex, fi, inc, pe)), "
+    "tm AS (INSERT INTO timers (case_id, clock, rule, due_at) SELECT c.id, k, r, to_timestamp(d) "
+    "FROM c, unnest(CAST(:tk AS text[]), CAST(:tr AS integer[]), CAST(:td AS bigint[])) AS u(k, r, d)), "
+    "raw AS (INSERT INTO intake_raw (channel, source, external_ref, content_type, raw, status, reason, case_id) "
+    "SELECT :ichannel, :isource, :iref, :ict, decode(:iraw, 'hex'), :istatus, :ireason, c.id FROM c "
+    "WHERE CAST(:with_intake AS int) <> 0 RETURNING id) "
+    "SELECT c.id, c.public_no, c.created, (SELECT id FROM raw) FROM c";
 
 constexpr const char* kCaseColumns =
     "SELECT id, public_no, channel, workflow_name, workflow_version, state, office, category, subject, body, "
@@ -189,78 +211,98 @@ struct OutcomeRows {
   const Outcome* outcome;
 };
 
-// Events, clocks and timers of a batch of Outcomes; case rows (and their last_seq) are
-// written by the caller.
-void WriteOutcomeRows(soci::session& sql, const std::vector<OutcomeRows>& batch) {
-  std::map<std::int64_t, int> seq;
-  for (const auto& b : batch) seq[b.case_id] = b.last_seq;
+// The events, clocks and timers of a batch of Outcomes as array literals, one per
+// column, for the unnest() writers.
+struct OutcomeArrays {
   PgArray ec, es, ee, ef, et, ea, eat, ed, ecm;
   PgArray kc, kn, kst, kdu, kpa, kps, ksp, kex, kfi, kinc, kpe;
   PgArray dc, dk, tc, tk, tr, td;
+  std::optional<Timestamp> earliest_timer;
+};
+
+OutcomeArrays BuildArrays(const std::vector<OutcomeRows>& batch) {
+  OutcomeArrays a;
+  std::map<std::int64_t, int> seq;
+  for (const auto& b : batch) seq[b.case_id] = b.last_seq;
   for (const auto& [id, last_seq, out] : batch) {
     const long long case_id = id;
     for (const auto& e : out->events) {
-      ec.Add(case_id);
-      es.Add(++seq[id]);
-      ee.Add(e.event);
-      ef.Add(e.from.empty() ? std::nullopt : std::optional(e.from));
-      et.Add(e.to);
-      ea.Add(e.actor);
-      eat.Add(static_cast<long long>(Epoch(e.at)));
-      ed.Add(ToJson(e.data));
-      ecm.Add(e.comment.empty() ? std::nullopt : std::optional(e.comment));
+      a.ec.Add(case_id);
+      a.es.Add(++seq[id]);
+      a.ee.Add(e.event);
+      a.ef.Add(e.from.empty() ? std::nullopt : std::optional(e.from));
+      a.et.Add(e.to);
+      a.ea.Add(e.actor);
+      a.eat.Add(static_cast<long long>(Epoch(e.at)));
+      a.ed.Add(ToJson(e.data));
+      a.ecm.Add(e.comment.empty() ? std::nullopt : std::optional(e.comment));
     }
     for (const auto& k : out->next.clocks) {
-      kc.Add(case_id);
-      kn.Add(k.name);
-      kst.Add(static_cast<long long>(Epoch(k.started_at)));
-      kdu.Add(static_cast<long long>(Epoch(k.due_at)));
-      kpa.Add(OptEpoch(k.paused_at));
-      kps.Add(static_cast<long long>(k.paused_seconds));
-      ksp.Add(OptEpoch(k.stopped_at));
-      kex.Add(k.extensions);
-      kfi.Add(IntArray(k.fired));
-      kinc.Add(k.calendar_incomplete);
+      a.kc.Add(case_id);
+      a.kn.Add(k.name);
+      a.kst.Add(static_cast<long long>(Epoch(k.started_at)));
+      a.kdu.Add(static_cast<long long>(Epoch(k.due_at)));
+      a.kpa.Add(OptEpoch(k.paused_at));
+      a.kps.Add(static_cast<long long>(k.paused_seconds));
+      a.ksp.Add(OptEpoch(k.stopped_at));
+      a.kex.Add(k.extensions);
+      a.kfi.Add(IntArray(k.fired));
+      a.kinc.Add(k.calendar_incomplete);
       if (k.pending_extension) {
-        kpe.Add(ToJson({{"requested_by", k.pending_extension->requested_by},
-                        {"requested_at", std::to_string(Epoch(k.pending_extension->requested_at))},
-                        {"reason", k.pending_extension->reason}}));
+        a.kpe.Add(ToJson({{"requested_by", k.pending_extension->requested_by},
+                          {"requested_at", std::to_string(Epoch(k.pending_extension->requested_at))},
+                          {"reason", k.pending_extension->reason}}));
       } else {
-        kpe.AddNull();
+        a.kpe.AddNull();
       }
     }
     for (const auto& clock : out->rescheduled_clocks) {
-      dc.Add(case_id);
-      dk.Add(clock);
+      a.dc.Add(case_id);
+      a.dk.Add(clock);
     }
     for (const auto& t : out->timers) {
-      tc.Add(case_id);
-      tk.Add(t.clock);
-      tr.Add(t.rule);
-      td.Add(static_cast<long long>(Epoch(t.due_at)));
+      a.tc.Add(case_id);
+      a.tk.Add(t.clock);
+      a.tr.Add(t.rule);
+      a.td.Add(static_cast<long long>(Epoch(t.due_at)));
+      if (!a.earliest_timer || t.due_at < *a.earliest_timer) a.earliest_timer = t.due_at;
     }
   }
-  if (!ec.empty()) {
-    const std::string c = ec.str(), s = es.str(), e = ee.str(), f = ef.str(), t = et.str(), a = ea.str(),
-                      at = eat.str(), d = ed.str(), cm = ecm.str();
+  return a;
+}
+
+// Wakes the schedulers only for a timer due before their next regular wake-up: a case
+// received today escalates days later, and a NOTIFY per case would serialise commits.
+void NotifyTimersIfSoon(soci::session& sql, const OutcomeArrays& a, Timestamp wake_before) {
+  if (a.earliest_timer && *a.earliest_timer < wake_before) sql << kNotifyTimers;
+}
+
+// Events, clocks and timers of a batch of Outcomes; case rows (and their last_seq) are
+// written by the caller.
+void WriteOutcomeRows(soci::session& sql, const std::vector<OutcomeRows>& batch, Timestamp wake_before) {
+  const OutcomeArrays a = BuildArrays(batch);
+  if (!a.ec.empty()) {
+    const std::string c = a.ec.str(), s = a.es.str(), e = a.ee.str(), f = a.ef.str(), t = a.et.str(), ac = a.ea.str(),
+                      at = a.eat.str(), d = a.ed.str(), cm = a.ecm.str();
     sql << kInsertEvents, soci::use(c, "c"), soci::use(s, "s"), soci::use(e, "e"), soci::use(f, "f"),
-        soci::use(t, "t"), soci::use(a, "a"), soci::use(at, "at"), soci::use(d, "d"), soci::use(cm, "cm");
+        soci::use(t, "t"), soci::use(ac, "a"), soci::use(at, "at"), soci::use(d, "d"), soci::use(cm, "cm");
   }
-  if (!kc.empty()) {
-    const std::string c = kc.str(), n = kn.str(), st = kst.str(), du = kdu.str(), pa = kpa.str(), ps = kps.str(),
-                      sp = ksp.str(), ex = kex.str(), fi = kfi.str(), inc = kinc.str(), pe = kpe.str();
+  if (!a.kc.empty()) {
+    const std::string c = a.kc.str(), n = a.kn.str(), st = a.kst.str(), du = a.kdu.str(), pa = a.kpa.str(),
+                      ps = a.kps.str(), sp = a.ksp.str(), ex = a.kex.str(), fi = a.kfi.str(), inc = a.kinc.str(),
+                      pe = a.kpe.str();
     sql << kUpsertClocks, soci::use(c, "c"), soci::use(n, "n"), soci::use(st, "st"), soci::use(du, "du"),
         soci::use(pa, "pa"), soci::use(ps, "ps"), soci::use(sp, "sp"), soci::use(ex, "ex"), soci::use(fi, "fi"),
         soci::use(inc, "inc"), soci::use(pe, "pe");
   }
-  if (!dc.empty()) {
-    const std::string c = dc.str(), k = dk.str();
+  if (!a.dc.empty()) {
+    const std::string c = a.dc.str(), k = a.dk.str();
     sql << kDropPendingTimers, soci::use(c, "c"), soci::use(c, "c2"), soci::use(k, "k");
   }
-  if (!tc.empty()) {
-    const std::string c = tc.str(), k = tk.str(), r = tr.str(), d = td.str();
+  if (!a.tc.empty()) {
+    const std::string c = a.tc.str(), k = a.tk.str(), r = a.tr.str(), d = a.td.str();
     sql << kInsertTimers, soci::use(c, "c"), soci::use(k, "k"), soci::use(r, "r"), soci::use(d, "d");
-    sql << kNotifyTimers;
+    NotifyTimersIfSoon(sql, a, wake_before);
   }
 }
 
@@ -274,21 +316,16 @@ std::optional<Timestamp> NextDue(const CaseState& s) {
   return due;
 }
 
-CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out) {
+CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optional<std::int64_t>* intake_id) {
   soci::session& sql = Sql(tx);
-  long long seq = 0;
-  sql << kNextPublicNo, soci::into(seq);
-  // ROC year of receipt (民國 = Gregorian - 1911), then a running number.
-  const int roc_year =
-      static_cast<int>(std::chrono::year_month_day(TaipeiDate(c.received_at)).year()) - 1911;
-  char public_no[32];
-  std::snprintf(public_no, sizeof public_no, "%d-%06lld", roc_year, seq);
-
+  // ROC year of receipt (民國 = Gregorian - 1911); the running number comes from the
+  // sequence inside the statement.
+  const int roc_year = static_cast<int>(std::chrono::year_month_day(TaipeiDate(c.received_at)).year()) - 1911;
   CaseRecord rec;
   static_cast<CaseFields&>(rec) = c;
-  rec.public_no = public_no;
   rec.row_version = 1;
   rec.state = out.next;
+  rec.next_due_at = NextDue(out.next);
 
   std::string category = c.category.value_or("");
   soci::indicator category_ind = c.category ? soci::i_ok : soci::i_null;
@@ -299,12 +336,32 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out) {
   const int overdue = out.next.overdue ? 1 : 0;
   const long long received = Epoch(c.received_at);
   const int last_seq = static_cast<int>(out.events.size());
-  rec.next_due_at = NextDue(out.next);
   long long next_due = rec.next_due_at ? Epoch(*rec.next_due_at) : 0;
   soci::indicator next_due_ind = rec.next_due_at ? soci::i_ok : soci::i_null;
-  long long id = 0;
-  long long created = 0;
-  sql << kInsertCase, soci::use(rec.public_no, "public_no"), soci::use(c.channel, "channel"),
+
+  // Events, clocks and timers take the new id from the INSERT's RETURNING (the 0 in
+  // their case-id column is never used).
+  const OutcomeArrays a = BuildArrays({{0, 0, &out}});
+  const std::string es = a.es.str(), ee = a.ee.str(), ef = a.ef.str(), et = a.et.str(), ea = a.ea.str(),
+                    eat = a.eat.str(), ed = a.ed.str(), ecm = a.ecm.str();
+  const std::string kn = a.kn.str(), kst = a.kst.str(), kdu = a.kdu.str(), kpa = a.kpa.str(), kps = a.kps.str(),
+                    ksp = a.ksp.str(), kex = a.kex.str(), kfi = a.kfi.str(), kinc = a.kinc.str(), kpe = a.kpe.str();
+  const std::string tk = a.tk.str(), tr = a.tr.str(), td = a.td.str();
+
+  // The raw input, when given, is stored with its final outcome in the same statement.
+  const bool with_intake = c.intake.has_value();
+  const Intake* in = with_intake ? c.intake->input : nullptr;
+  std::string raw = with_intake ? HexBytes(in->raw) : "", channel = with_intake ? in->channel : "",
+              source = with_intake ? in->source : "", ct = with_intake ? in->content_type : "",
+              ref = with_intake ? in->external_ref.value_or("") : "", status = with_intake ? c.intake->status : "",
+              why = with_intake ? c.intake->reason.value_or("") : "";
+  soci::indicator ref_ind = with_intake && in->external_ref ? soci::i_ok : soci::i_null;
+  soci::indicator why_ind = with_intake && c.intake->reason ? soci::i_ok : soci::i_null;
+  const int intake_flag = with_intake ? 1 : 0;
+
+  long long id = 0, created = 0, raw_id = 0;
+  soci::indicator raw_id_ind = soci::i_null;
+  sql << kInsertCaseWithRows, soci::use(roc_year, "roc"), soci::use(c.channel, "channel"),
       soci::use(c.workflow_name, "workflow_name"), soci::use(c.workflow_version, "workflow_version"),
       soci::use(out.next.state, "state"), soci::use(c.office, "office"),
       soci::use(category, category_ind, "category"), soci::use(c.subject, "subject"), soci::use(c.body, "body"),
@@ -312,10 +369,19 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out) {
       soci::use(overdue, "overdue"), soci::use(out.next.priority, "priority"),
       soci::use(external_ref, external_ref_ind, "external_ref"), soci::use(c.access_code_hash, "access_code_hash"),
       soci::use(received, "received_at"), soci::use(last_seq, "last_seq"),
-      soci::use(next_due, next_due_ind, "next_due"), soci::into(id), soci::into(created);
+      soci::use(next_due, next_due_ind, "next_due"), soci::use(es, "es"), soci::use(ee, "ee"), soci::use(ef, "ef"),
+      soci::use(et, "et"), soci::use(ea, "ea"), soci::use(eat, "eat"), soci::use(ed, "ed"), soci::use(ecm, "ecm"),
+      soci::use(kn, "kn"), soci::use(kst, "kst"), soci::use(kdu, "kdu"), soci::use(kpa, "kpa"),
+      soci::use(kps, "kps"), soci::use(ksp, "ksp"), soci::use(kex, "kex"), soci::use(kfi, "kfi"),
+      soci::use(kinc, "kinc"), soci::use(kpe, "kpe"), soci::use(tk, "tk"), soci::use(tr, "tr"), soci::use(td, "td"),
+      soci::use(intake_flag, "with_intake"), soci::use(channel, "ichannel"), soci::use(source, "isource"),
+      soci::use(ref, ref_ind, "iref"), soci::use(ct, "ict"), soci::use(raw, "iraw"), soci::use(status, "istatus"),
+      soci::use(why, why_ind, "ireason"), soci::into(id), soci::into(rec.public_no), soci::into(created),
+      soci::into(raw_id, raw_id_ind);
   rec.id = id;
   rec.created_at = rec.updated_at = FromEpoch(created);
-  WriteOutcomeRows(sql, {{rec.id, 0, &out}});
+  if (intake_id) *intake_id = raw_id_ind == soci::i_ok ? std::optional<std::int64_t>(raw_id) : std::nullopt;
+  NotifyTimersIfSoon(sql, a, c.wake_schedulers_before);
   return rec;
 }
 
@@ -330,11 +396,12 @@ std::optional<CaseRecord> LoadCase(Tx& tx, std::int64_t id, bool lock) {
   return std::move(found.front());
 }
 
-void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const Outcome& out) {
-  SaveOutcomes(tx, {OutcomeToSave{id, expected_version, &out}});
+void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const Outcome& out,
+                 Timestamp wake_schedulers_before) {
+  SaveOutcomes(tx, {OutcomeToSave{id, expected_version, &out}}, wake_schedulers_before);
 }
 
-void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch) {
+void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wake_schedulers_before) {
   soci::session& sql = Sql(tx);
   if (batch.empty()) return;
   PgArray ids, versions, states, assignees, overdue, priorities, nevents, next_due;
@@ -374,7 +441,7 @@ void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch) {
                                               std::to_string(batch[0].expected_version) + "); reload it and try again"
                                         : "a case in the batch was changed by someone else");
   }
-  WriteOutcomeRows(sql, rows);
+  WriteOutcomeRows(sql, rows, wake_schedulers_before);
 }
 
 std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, RowLock lock) {

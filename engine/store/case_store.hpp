@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/intake.hpp"
 #include "engine/machine.hpp"
 #include "engine/time.hpp"
 
@@ -26,8 +27,19 @@ struct CaseFields {
   Timestamp received_at{};
 };
 
+// The raw input that made a case, stored with its outcome in the case's own statement.
+struct IntakeLink {
+  const Intake* input = nullptr;  // REQUIRES: outlives the InsertCase call
+  std::string status;             // accepted, registered_only
+  std::optional<std::string> reason;
+};
+
 struct NewCase : CaseFields {
   std::string access_code_hash;
+  std::optional<IntakeLink> intake;
+  // NOTIFY the schedulers only if a timer of the case falls due before this instant
+  // (their next regular wake-up); the default always notifies.
+  Timestamp wake_schedulers_before = Timestamp::max();
 };
 
 // A case row with its clocks. `state` carries what the machine reads and writes.
@@ -86,14 +98,18 @@ struct CaseFilter {
 
 // Inserts the case, the Outcome's events, clocks and timers. Returns the stored record
 // (id, public_no and row_version 1 filled in).
-CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out);
+// One statement. `intake_id`, when given, receives the id of the stored raw input.
+CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out,
+                      std::optional<std::int64_t>* intake_id = nullptr);
 
 // Loads a case and its clocks; `lock` takes the row lock (SELECT ... FOR UPDATE).
 std::optional<CaseRecord> LoadCase(Tx& tx, std::int64_t id, bool lock);
 
 // Persists an Outcome for case `id` if its row_version is still `expected_version`,
 // then bumps it. Throws DomainError(kPreconditionFailed) if another change came first.
-void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const Outcome& out);
+// Timers due before `wake_schedulers_before` NOTIFY the schedulers (see NewCase).
+void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const Outcome& out,
+                 Timestamp wake_schedulers_before = Timestamp::max());
 
 // The same for many cases at once, set-based (one statement per table). Throws
 // kPreconditionFailed if any case moved on; the caller's transaction then rolls back.
@@ -102,7 +118,8 @@ struct OutcomeToSave {
   std::int64_t expected_version = 0;
   const Outcome* outcome = nullptr;
 };
-void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch);
+void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch,
+                  Timestamp wake_schedulers_before = Timestamp::max());
 
 // Loads cases and their clocks, ordered by id. kWait takes their row locks in that
 // order; kSkipLocked leaves out the cases another transaction holds right now.

@@ -1,6 +1,7 @@
 #include "engine/store/database.hpp"
 
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <soci/connection-pool.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -154,6 +155,13 @@ void Listener::Run(const std::function<void(Tx&)>& fn) {
   } catch (...) {
     RethrowAsDomainError();
   }
+}
+
+std::string HexBytes(const std::string& bytes) {
+  std::string hex(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  hex.pop_back();
+  return hex;
 }
 
 PGconn* RawConnection(soci::session& sql) {

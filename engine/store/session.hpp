@@ -23,6 +23,9 @@ void ExecScript(soci::session& sql, const std::string& script);
 // The raw libpq connection of a session.
 ::pg_conn* RawConnection(soci::session& sql);
 
+// Lower-case hex of `bytes`: how bytea values travel (decode(:p, 'hex')).
+std::string HexBytes(const std::string& bytes);
+
 // Maps the exception being handled (call only inside a catch block) to a StoreError.
 [[noreturn]] void RethrowAsDomainError();
 

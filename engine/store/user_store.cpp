@@ -49,9 +49,10 @@ std::int64_t InsertUser(Tx& tx, const std::string& login, const std::string& pas
 std::optional<UserRecord> FindUser(Tx& tx, const std::string& login) {
   soci::session& sql = Sql(tx);
   const std::string query = std::string(kUserColumns) + " WHERE u.login = :login";
-  soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(login, "login"));
-  for (const auto& r : rows) return ReadUser(r);
-  return std::nullopt;
+  soci::row r;
+  sql << query, soci::use(login, "login"), soci::into(r);
+  if (!sql.got_data()) return std::nullopt;
+  return ReadUser(r);
 }
 
 bool AnyUserWithRole(Tx& tx, const std::string& role) {
@@ -116,9 +117,11 @@ std::optional<UserRecord> UserForSession(Tx& tx, const std::string& token_hash, 
                             " JOIN sessions s ON s.user_id = u.id"
                             " WHERE s.token_hash = :hash AND s.expires_at > to_timestamp(:now) AND NOT u.disabled";
   const long long at = Epoch(now);
-  soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(token_hash, "hash"), soci::use(at, "now"));
-  for (const auto& r : rows) return ReadUser(r);
-  return std::nullopt;
+  // One-shot (no named prepared statement): every request runs this, once.
+  soci::row r;
+  sql << query, soci::use(token_hash, "hash"), soci::use(at, "now"), soci::into(r);
+  if (!sql.got_data()) return std::nullopt;
+  return ReadUser(r);
 }
 
 }  // namespace petitiond::store

@@ -195,3 +195,46 @@ TEST_F(CaseServiceTest, AChangedWorkflowNeedsANewVersion) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// The schedulers wake on their own every few seconds; a NOTIFY for a timer due days
+// later only serialises commits (issue #8). One for a timer due now still goes out.
+TEST_F(CaseServiceTest, OnlyATimerDueBeforeTheSchedulersNextWakeUpSendsANotify) {
+  store::Listener listener(t_.db(), {store::kTimersChannel});
+  auto notified = [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // delivery is asynchronous
+    return listener.Drain().count(store::kTimersChannel) > 0;
+  };
+  NewCase();  // hotline: its first escalation is a workday away
+  EXPECT_FALSE(notified());
+  CreateCaseInput news;
+  news.channel = "news";
+  news.office = "main";
+  news.subject = "媒體報導戶政所";
+  news.body = "報導內容";
+  service_.Create(intake_, news);  // news-media: the director hears of it at once (0%)
+  EXPECT_TRUE(notified());
+}
+
+TEST_F(CaseServiceTest, TheCaseAndItsFirstRowsAreWrittenTogetherWithADeadlineForLists) {
+  const auto id = NewCase();
+  long long events = 0, clocks = 0, timers = 0;
+  std::string due;
+  t_.db().Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
+    sql << "SELECT (SELECT count(*) FROM case_events WHERE case_id = :a), (SELECT count(*) FROM clocks WHERE "
+           "case_id = :b), (SELECT count(*) FROM timers WHERE case_id = :c), "
+           "(SELECT to_char(next_due_at AT TIME ZONE 'Asia/Taipei', 'YYYY-MM-DD HH24:MI') FROM cases WHERE id = :d)",
+        soci::use(id, "a"), soci::use(id, "b"), soci::use(id, "c"), soci::use(id, "d"), soci::into(events),
+        soci::into(clocks), soci::into(timers), soci::into(due);
+  });
+  EXPECT_EQ(events, 1);
+  EXPECT_GE(clocks, 1);
+  EXPECT_GE(timers, 1);
+  EXPECT_EQ(due, "2026-11-24 23:59") << "the assign clock: 1 workday from Monday";
+}
+
+}  // namespace
+}  // namespace petitiond
