@@ -12,6 +12,7 @@
 
 #include "api/api.hpp"
 #include "engine/runtime/idempotency.hpp"
+#include "engine/runtime/shutdown.hpp"
 #include "engine/runtime/outbox_service.hpp"
 #include "app/channels.hpp"
 #include "engine/runtime/intake_service.hpp"
@@ -230,11 +231,20 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  spdlog::info("signal {}: shutting down", signal_number);
-  server.Stop();
-  pollers.Stop();
-  scheduler.Stop();
-  dispatcher.Stop();
+  spdlog::info("signal {}: shutting down (at most {} s)", signal_number, config.shutdown_grace.count());
+  const bool clean = runtime::RunWithin(config.shutdown_grace, [&] {
+    server.Stop();
+    pollers.Stop();
+    scheduler.Stop();
+    dispatcher.Stop();
+  });
+  if (!clean) {
+    // A stuck connector or request must not keep the process alive: nothing is lost,
+    // since every change is committed or rolled back by PostgreSQL.
+    spdlog::error("shutdown did not finish within {} s; exiting now", config.shutdown_grace.count());
+    spdlog::shutdown();
+    std::_Exit(1);
+  }
   return 0;
 }
 

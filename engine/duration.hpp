@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -7,17 +8,19 @@
 
 namespace petitiond {
 
-// A span of time as a workflow states it. Workdays count on the office calendar;
-// days, hours and minutes are plain elapsed time.
+// A span of time as a workflow or the config states it: one grammar for both.
+// Workdays count on the office calendar; days, hours, minutes and seconds are plain
+// elapsed time.
 struct Duration {
-  enum class Unit { kWorkdays, kDays, kHours, kMinutes };
+  enum class Unit { kWorkdays, kDays, kHours, kMinutes, kSeconds };
   Unit unit = Unit::kWorkdays;
   int amount = 0;
 
   friend bool operator==(const Duration&, const Duration&) = default;
 };
 
-// Parses "6 workdays", "1 workday", "2 days", "4 hours", "30 minutes".
+// Parses "6 workdays", "1 workday", "2 days", "4 hours", "30 minutes", "90 seconds" and
+// the short forms "30s", "15m", "2h", "1d".
 // Returns kInvalid with a sentence naming the accepted forms.
 Result<Duration> ParseDuration(std::string_view text);
 std::string ToString(const Duration& d);
@@ -32,5 +35,9 @@ struct EscalationPoint {
 };
 
 Result<EscalationPoint> ParseEscalationPoint(std::string_view text);
+
+// Elapsed time only (config intervals): kInvalid for workdays, which need a calendar,
+// and for zero.
+Result<std::chrono::seconds> ToElapsed(const Duration& d, std::string_view text);
 
 }  // namespace petitiond

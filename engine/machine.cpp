@@ -60,6 +60,7 @@ Timestamp Machine::Add(Timestamp start, const Duration& d, std::string_view offi
     case Duration::Unit::kDays: return start + std::chrono::days(d.amount);
     case Duration::Unit::kHours: return start + std::chrono::hours(d.amount);
     case Duration::Unit::kMinutes: return start + std::chrono::minutes(d.amount);
+    case Duration::Unit::kSeconds: return start + std::chrono::seconds(d.amount);
   }
   return start;
 }

@@ -1,5 +1,6 @@
 #include "engine/runtime/config.hpp"
 
+#include "engine/duration.hpp"
 #include "engine/yaml_checker.hpp"
 
 #include <algorithm>
@@ -18,24 +19,14 @@ std::string ReadFileText(const std::string& path) {
 }
 
 Result<std::chrono::seconds> ParseInterval(std::string_view text) {
-  std::string_view s = text;
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  long long n = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  std::string_view unit = s.substr(static_cast<std::size_t>(ptr - s.data()));
-  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
-  long long factor = 0;
-  if (unit == "s" || unit == "second" || unit == "seconds") factor = 1;
-  if (unit == "m" || unit == "minute" || unit == "minutes") factor = 60;
-  if (unit == "h" || unit == "hour" || unit == "hours") factor = 3600;
-  if (unit == "d" || unit == "day" || unit == "days") factor = 86400;
-  if (ec != std::errc() || ptr == s.data() || n <= 0 || factor == 0) {
+  // The workflow grammar (engine/duration.hpp), limited to elapsed time.
+  auto d = ParseDuration(text);
+  if (!d) {
     return Error{ErrorKind::kInvalid,
                  "'" + std::string(text) + "' is not an interval; write e.g. 30s, 90 seconds, 15 minutes, 1 hour or 30 days",
                  {}};
   }
-  return std::chrono::seconds(n * factor);
+  return ToElapsed(*d, text);
 }
 
 namespace {
@@ -53,8 +44,14 @@ class ConfigLoader {
       Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
       return Finish();
     }
-    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news", "intake", "database", "access_codes"},
+    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news", "intake", "database", "access_codes", "shutdown"},
          "the config");
+    if (auto sd = root["shutdown"]) {
+      if (Map(sd, "shutdown")) {
+        Keys(sd, {"grace"}, "shutdown");
+        Interval(sd, "grace", config_.shutdown_grace);
+      }
+    }
     if (auto a = root["access_codes"]) {
       if (Map(a, "access_codes")) {
         Keys(a, {"key_file"}, "access_codes");

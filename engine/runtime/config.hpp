@@ -21,6 +21,7 @@ namespace petitiond::runtime {
 //   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval } ] }
 //   intake:     { duplicate_window, news_story_window }             (e.g. 30 days, 24 hours)
 //   database:   { connect_timeout, statement_timeout, lease_timeout } (e.g. 5s, 30s, 2s)
+//   shutdown:   { grace }   (SIGTERM: at most this long, then exit; default 10s)
 //   access_codes: { key_file }   (32+ secret bytes outside the database; see AccessCodes)
 struct HotlineConfig {
   std::string secret;
@@ -47,6 +48,7 @@ struct DatabaseConfig {
 };
 struct Config {
   DatabaseConfig database;
+  std::chrono::seconds shutdown_grace{10};
   // PETITIOND_ACCESS_CODE_KEY_FILE in the environment takes precedence.
   std::string access_code_key_file;
   SmtpConfig smtp;

@@ -163,12 +163,19 @@ Dispatcher::Dispatcher(store::Database& db, Transport& transport, const Clock& c
               return store::NextOutboxDue(listen);
             }) {}
 
-std::chrono::seconds Dispatcher::RetryDelay(int attempts) const {
+std::uint32_t SystemRandom::Uniform(std::uint32_t upper) { return randombytes_uniform(upper); }
+
+std::chrono::seconds RetryDelay(int attempts, std::chrono::seconds first_retry, std::chrono::seconds max_retry,
+                                Random& random) {
   const int exponent = std::clamp(attempts - 1, 0, 20);
-  const auto base = std::min<long long>(options_.first_retry.count() << exponent, options_.max_retry.count());
-  // Jitter spreads retries of many messages that failed together (a mail server down).
-  const double factor = 0.5 + randombytes_uniform(1001) / 1000.0;
+  const auto base = std::min<long long>(first_retry.count() << exponent, max_retry.count());
+  const double factor = 0.5 + random.Uniform(1001) / 1000.0;
   return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(base * factor)));
+}
+
+std::chrono::seconds Dispatcher::RetryDelay(int attempts) const {
+  Random& random = options_.random ? *options_.random : system_random_;
+  return runtime::RetryDelay(attempts, options_.first_retry, options_.max_retry, random);
 }
 
 int Dispatcher::RunOnce() {

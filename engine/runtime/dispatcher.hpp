@@ -8,6 +8,7 @@
 #include "engine/runtime/listen_loop.hpp"
 #include "engine/runtime/notifications.hpp"
 #include "engine/store/outbox_store.hpp"
+#include "engine/random.hpp"
 #include "engine/time.hpp"
 
 namespace petitiond::store {
@@ -53,6 +54,19 @@ class CurlTransport final : public Transport {
   std::vector<WebhookTarget> webhooks_;
 };
 
+// libsodium's CSPRNG.
+class SystemRandom final : public Random {
+ public:
+  std::uint32_t Uniform(std::uint32_t upper) override;
+};
+
+// The wait before attempt number `attempts` + 1: first_retry doubled per failed attempt,
+// capped at max_retry, times a jitter factor from 0.5 to 1.5 drawn from `random` (so
+// messages that failed together, a mail server down, do not retry together). At
+// least one second.
+std::chrono::seconds RetryDelay(int attempts, std::chrono::seconds first_retry, std::chrono::seconds max_retry,
+                                Random& random);
+
 // Sends what the outbox holds: claims due messages in batches with a lease, sends each,
 // marks it sent, or schedules a retry with exponential backoff and jitter, and
 // dead-letters it after max_attempts. Delivery is at least once; each message carries
@@ -67,6 +81,7 @@ class Dispatcher {
     std::chrono::seconds first_retry{30};
     std::chrono::seconds max_retry{3600};
     std::chrono::milliseconds max_sleep{5000};
+    Random* random = nullptr;  // retry jitter; null: SystemRandom
   };
 
   // REQUIRES: all references outlive the dispatcher.
@@ -74,7 +89,7 @@ class Dispatcher {
 
   // Sends every message due now. Returns how many were delivered.
   int RunOnce();
-  // The wait before attempt number `attempts` + 1, jitter included (0.5x to 1.5x).
+  // RetryDelay with this dispatcher's limits and random source.
   std::chrono::seconds RetryDelay(int attempts) const;
 
   void Start() { loop_.Start(); }
@@ -85,6 +100,7 @@ class Dispatcher {
   Transport& transport_;
   const Clock& clock_;
   Options options_;
+  mutable SystemRandom system_random_;  // stateless; Uniform is thread-safe
   ListenLoop loop_;
 };
 

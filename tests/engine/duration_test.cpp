@@ -86,3 +86,25 @@ TEST(ParseDateTest, ReadsIsoDatesAndRejectsOthers) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+TEST(DurationGrammarTest, ShortFormsAndSecondsParseThroughTheSameGrammar) {
+  EXPECT_EQ(ParseDuration("30s").value(), (Duration{Duration::Unit::kSeconds, 30}));
+  EXPECT_EQ(ParseDuration("30 seconds").value(), (Duration{Duration::Unit::kSeconds, 30}));
+  EXPECT_EQ(ParseDuration("15m").value(), (Duration{Duration::Unit::kMinutes, 15}));
+  EXPECT_EQ(ParseDuration("2 h").value(), (Duration{Duration::Unit::kHours, 2}));
+  EXPECT_EQ(ParseDuration("1d").value(), (Duration{Duration::Unit::kDays, 1}));
+  EXPECT_FALSE(ParseDuration("6workdays").ok()) << "words still need their space";
+  EXPECT_EQ(ToString(ParseDuration("90s").value()), "90 seconds");
+}
+
+TEST(DurationGrammarTest, ElapsedIntervalsRefuseWorkdaysAndZero) {
+  EXPECT_EQ(ToElapsed(ParseDuration("15 minutes").value(), "15 minutes").value(), std::chrono::seconds(900));
+  EXPECT_FALSE(ToElapsed(ParseDuration("2 workdays").value(), "2 workdays").ok());
+  EXPECT_FALSE(ToElapsed(ParseDuration("0s").value(), "0s").ok());
+}
+
+}  // namespace
+}  // namespace petitiond
