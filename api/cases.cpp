@@ -151,23 +151,20 @@ Response CreateCase(const Services& s, Context& ctx) {
   return r;
 }
 
-// A sort=due cursor: "<overdue 0|1>.<due epoch or ->.<id>", the last row shown.
+// A sort=due cursor: "<due epoch or ->.<id>", the last row shown.
 std::string DueCursor(const store::CaseRecord& c) {
-  return std::string(c.state.overdue ? "1" : "0") + "." +
-         (c.next_due_at ? std::to_string(c.next_due_at->time_since_epoch().count()) : "-") + "." +
+  return (c.next_due_at ? std::to_string(c.next_due_at->time_since_epoch().count()) : "-") + "." +
          std::to_string(c.id);
 }
 
 store::CaseFilter::After ParseDueCursor(const std::string& text) {
   store::CaseFilter::After a;
-  const auto d1 = text.find('.');
-  const auto d2 = d1 == std::string::npos ? std::string::npos : text.find('.', d1 + 1);
-  if (d2 == std::string::npos) Invalid("cursor is not one this server gave out");
-  const std::string overdue = text.substr(0, d1), due = text.substr(d1 + 1, d2 - d1 - 1);
-  auto id = ParseId(text.substr(d2 + 1));
+  const auto dot = text.find('.');
+  if (dot == std::string::npos) Invalid("cursor is not one this server gave out");
+  const std::string due = text.substr(0, dot);
+  auto id = ParseId(text.substr(dot + 1));
   auto due_epoch = due == "-" ? std::optional<std::int64_t>(0) : ParseId(due);
-  if ((overdue != "0" && overdue != "1") || !id || !due_epoch) Invalid("cursor is not one this server gave out");
-  a.overdue = overdue == "1";
+  if (!id || !due_epoch) Invalid("cursor is not one this server gave out");
   if (due != "-") a.due_at = Timestamp(std::chrono::seconds(*due_epoch));
   a.id = *id;
   return a;
@@ -289,7 +286,7 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
          .pattern = "/api/v1/cases",
          .who = Who::Staff(),
          .handler = [&s](Context& c) { return ListCases(s, c); },
-         .summary = "Cases of your office (directors and admins: all), newest first or earliest due first",
+         .summary = "Cases of your office (directors and admins: all), newest first or earliest deadline first",
          .tag = "cases",
          .query = {{"state", R"({"type":"string"})", "workflow state"},
                    {"channel", R"({"type":"string","enum":["hotline","mailbox","news","counter"]})", ""},
@@ -297,7 +294,7 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
                    {"assignee", R"({"type":"string"})", "login of the handler"},
                    {"overdue", R"({"type":"string","enum":["true","false"]})", ""},
                    {"sort", R"({"type":"string","enum":["newest","due"]})",
-                    "newest (default) or due: overdue first, then earliest due date"},
+                    "newest (default) or due: earliest deadline first, so cases past their deadline lead"},
                    {"fields", R"({"type":"string","enum":["full","summary"]})",
                     "summary: no body, petitioner name only (queue pages)"},
                    {"limit", R"({"type":"integer","minimum":1,"maximum":200})", ""},

@@ -42,11 +42,13 @@ escalations:
 )";
 
 // N cases whose clock fell due an hour ago, each with its armed timer. Written with
-// set-based SQL: the benchmark measures firing, not intake.
+// set-based SQL as the store would write them (next_due_at included): the benchmark
+// measures firing, not intake.
 constexpr const char* kSeed[] = {
     "INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, subject, body, "
-    "access_code_hash, received_at, last_seq) SELECT 'B-' || g, 'counter', 'bench', 1, 'open', 'main', '效能測試 ' || g, 'b', "
-    "'x', now() - interval '2 hours', 1 FROM generate_series(1, :n) g",
+    "access_code_hash, received_at, last_seq, next_due_at) SELECT 'B-' || g, 'counter', 'bench', 1, 'open', 'main', "
+    "'效能測試 ' || g, 'b', 'x', date_trunc('second', now()) - interval '2 hours', 1, "
+    "date_trunc('second', now()) - interval '2 hours' + interval '1 minute' FROM generate_series(1, :n) g",
     "INSERT INTO case_events (case_id, seq, event, to_state, actor, at) "
     "SELECT id, 1, 'created', 'open', 'bench', received_at FROM cases",
     "INSERT INTO clocks (case_id, name, started_at, due_at) "

@@ -494,18 +494,9 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   if (f.overdue) cond(*f.overdue ? "overdue" : "NOT overdue");
   std::string order;
   if (f.order == CaseFilter::Order::kDue) {
-    // Overdue first, then the earliest deadline; with overdue fixed the key is shorter,
-    // which lets the partial index cases_overdue_due serve the overdue list.
-    if (f.overdue) {
-      if (f.after) cond("(next_due_at, id) > (coalesce(to_timestamp(CAST(:due AS bigint)), 'infinity'), :after)");
-      order = " ORDER BY next_due_at, id";
-    } else {
-      if (f.after) {
-        cond("((NOT overdue), next_due_at, id) > ((:ov <> 0), coalesce(to_timestamp(CAST(:due AS bigint)), "
-             "'infinity'), :after)");
-      }
-      order = " ORDER BY (NOT overdue), next_due_at, id";
-    }
+    // Earliest deadline first: a case past its deadline has the earliest of all.
+    if (f.after) cond("(next_due_at, id) > (coalesce(to_timestamp(CAST(:due AS bigint)), 'infinity'), :after)");
+    order = " ORDER BY next_due_at, id";
   } else {
     if (f.before_id) cond("id < :before");
     order = " ORDER BY id DESC";
@@ -522,7 +513,6 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   long long before = f.before_id.value_or(0), after = f.after ? f.after->id : 0;
   long long due = f.after && f.after->due_at ? Epoch(*f.after->due_at) : 0;
   soci::indicator due_ind = f.after && f.after->due_at ? soci::i_ok : soci::i_null;
-  int ov = f.after && !f.after->overdue ? 1 : 0;  // the cursor's (NOT overdue)
   int limit = f.limit;
   if (f.state) st.exchange(soci::use(state, "state"));
   if (f.channel) st.exchange(soci::use(channel, "channel"));
@@ -531,7 +521,6 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   if (f.order == CaseFilter::Order::kDue && f.after) {
     st.exchange(soci::use(due, due_ind, "due"));
     st.exchange(soci::use(after, "after"));
-    if (!f.overdue) st.exchange(soci::use(ov, "ov"));
   } else if (f.order != CaseFilter::Order::kDue && f.before_id) {
     st.exchange(soci::use(before, "before"));
   }

@@ -79,13 +79,12 @@ struct CaseFilter {
   std::optional<bool> overdue;
   enum class Order {
     kNewest,  // id descending
-    kDue,     // overdue first, then earliest next_due_at, then id
+    kDue,     // earliest next_due_at (overdue cases have the earliest), then id
   };
   Order order = Order::kNewest;
   bool summary = false;                   // body left out (queue pages)
   std::optional<std::int64_t> before_id;  // kNewest cursor: ids below this one
   struct After {                          // kDue cursor: the last row shown
-    bool overdue = false;
     std::optional<Timestamp> due_at;
     std::int64_t id = 0;
   };

@@ -382,21 +382,24 @@ TEST_F(ChannelApiTest, TheMailboxFormWaitsForTheSenderToConfirm) {
 namespace petitiond {
 namespace {
 
-TEST_F(ApiTest, SortDueListsOverdueFirstThenTheEarliestDeadlineAcrossPages) {
-  // Received on successive working days: each one's assign clock ends a day later.
+TEST_F(ApiTest, SortDueListsTheEarliestDeadlineFirstAcrossPages) {
+  // Received on successive working days, in reverse: each one's assign clock ends a day
+  // earlier than the previous one's.
   std::vector<std::int64_t> ids;
-  for (const char* day : {"2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"}) {
+  for (const char* day : {"2026-11-26", "2026-11-25", "2026-11-24", "2026-11-23"}) {
     clock_.Set(*ParseTimestamp(std::string(day) + "T09:00:00+08:00"));
     ids.push_back(CreateCase());
   }
-  // The newest case is overdue (as an escalation would mark it): it leads the list.
+  clock_.Set(*ParseTimestamp("2026-11-26T09:00:00+08:00"));
+  supervisor_ = Token("chen", "supervisor-pass");
+  // The earliest (received Monday, due Tuesday) is past its deadline and marked so.
   t_.db().Run([&](store::Tx& tx) {
     store::Sql(tx) << "UPDATE cases SET overdue = true WHERE id = " + std::to_string(ids[3]);
   });
   std::vector<std::int64_t> seen;
   std::string cursor;
   for (int page = 0; page < 3; ++page) {
-    const Response r = Call("GET", "/api/v1/cases?sort=due&limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor),
+    const Response r = Call("GET", "/api/v1/cases?sort=due&limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor),
                             supervisor_);
     ASSERT_EQ(r.status, 200) << r.body;
     const auto body = Body(r);
@@ -404,7 +407,7 @@ TEST_F(ApiTest, SortDueListsOverdueFirstThenTheEarliestDeadlineAcrossPages) {
     if (body.at("next").is_null()) break;
     cursor = std::string(body.at("next").as_string());
   }
-  EXPECT_EQ(seen, (std::vector<std::int64_t>{ids[3], ids[0], ids[1], ids[2]}));
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{ids[3], ids[2], ids[1], ids[0]}));
   // The overdue list alone, by deadline.
   const auto overdue = Body(Call("GET", "/api/v1/cases?overdue=true&sort=due&fields=summary", supervisor_));
   ASSERT_EQ(overdue.at("items").as_array().size(), 1u);
