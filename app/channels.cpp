@@ -30,8 +30,9 @@ bool Take(runtime::IntakeService& intake, const connectors::Received& r) {
   }
 }
 
-ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config)
-    : intake_(intake), memory_(db) {
+ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config,
+                               const Clock& clock)
+    : intake_(intake), memory_(db, clock) {
   if (!config.mailbox.maildir.empty()) {
     connectors::mailbox::ParseLimits limits;
     limits.max_attachment = config.mailbox.max_attachment;
@@ -80,7 +81,7 @@ void ChannelPollers::DbFeedMemory::Save(const std::string& url, const connectors
                                         const std::optional<std::string>& error) {
   if (error) spdlog::warn("news feed {}: {}", url, *error);
   db_.Run([&](store::Tx& tx) {
-    store::SaveFeedState(tx, url, store::FeedState{v.etag, v.last_modified}, error, SystemClock().Now());
+    store::SaveFeedState(tx, url, store::FeedState{v.etag, v.last_modified}, error, clock_.Now());
   });
 }
 

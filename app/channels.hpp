@@ -23,7 +23,9 @@ bool Take(runtime::IntakeService& intake, const connectors::Received& r);
 // its own thread at its configured interval, all feeding the IntakeService.
 class ChannelPollers {
  public:
-  ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config);
+  // REQUIRES: all references outlive the pollers.
+  ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config,
+                 const Clock& clock);
   ~ChannelPollers() { Stop(); }
 
   void Start();
@@ -33,13 +35,14 @@ class ChannelPollers {
   // Feed validators in the news_feeds table.
   class DbFeedMemory : public connectors::news::FeedMemory {
    public:
-    explicit DbFeedMemory(store::Database& db) : db_(db) {}
+    DbFeedMemory(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
     connectors::news::Validators Load(const std::string& url) override;
     void Save(const std::string& url, const connectors::news::Validators& v,
               const std::optional<std::string>& error) override;
 
    private:
     store::Database& db_;
+    const Clock& clock_;
   };
 
   void Loop(connectors::Source& source);

@@ -223,7 +223,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   dispatch.lease_seconds = static_cast<int>(config.dispatcher_lease.count());
   runtime::Dispatcher dispatcher(db, transport, clock, dispatch);
   dispatcher.Start();
-  app::ChannelPollers pollers(db, intake, config);
+  app::ChannelPollers pollers(db, intake, config, clock);
   pollers.Start();
   api::HttpServer server(http, [&api](const api::Request& r) { return api.Handle(r); });
   const unsigned short port = server.Start();

@@ -12,8 +12,6 @@
 #include "connectors/mailbox/mailbox.hpp"
 #include "connectors/news/news.hpp"
 #include "engine/digest.hpp"
-#include "engine/routing.hpp"
-#include "engine/similarity.hpp"
 
 namespace petitiond {
 namespace {
@@ -198,61 +196,6 @@ TEST(NewsTest, MatchesKeywordsUnlessExcluded) {
   EXPECT_EQ(connectors::news::Match(items[0], feed), "戶政");
   EXPECT_FALSE(connectors::news::Match(items[1], feed)) << "excluded";
   EXPECT_FALSE(connectors::news::Match(items[2], feed)) << "no keyword";
-}
-
-TEST(SimilarityTest, ComparesChineseSubjectsByBigrams) {
-  EXPECT_DOUBLE_EQ(Similarity("戶口名簿遺失", "戶口名簿遺失"), 1.0);
-  EXPECT_GT(Similarity("戶口名簿遺失補發", "戶口名簿遺失了"), 0.5);
-  EXPECT_LT(Similarity("戶口名簿遺失", "門牌整編進度"), 0.1);
-  EXPECT_EQ(Similarity("", "x"), 0.0);
-}
-
-TEST(RoutingTest, FirstMatchingRuleWinsAndErrorsHavePositions) {
-  auto routing = LoadRouting(
-      "routes:\n"
-      "  - match: { channel: hotline, keywords: [蘭嶼] }\n"
-      "    to: { office: lanyu, priority: 1 }\n"
-      "  - match: { channel: [hotline, mailbox] }\n"
-      "    to: { workflow: hotline-1999 }\n",
-      "routing.yaml", {"hotline-1999"});
-  ASSERT_TRUE(routing.ok()) << routing.error().message;
-  Intake in;
-  in.channel = "hotline";
-  in.place = "蘭嶼鄉";
-  ASSERT_TRUE(routing->Find(in));
-  EXPECT_EQ(routing->Find(in)->to.office, "lanyu");
-  in.place = "台東市";
-  EXPECT_EQ(routing->Find(in)->to.workflow, "hotline-1999");
-  in.channel = "news";
-  EXPECT_FALSE(routing->Find(in));
-
-  auto bad = LoadRouting(
-      "routes:\n"
-      "  - match: { channel: fax }\n"
-      "    to: { workflow: nope, priority: high, colour: red }\n",
-      "routing.yaml", {"hotline-1999"});
-  ASSERT_FALSE(bad.ok());
-  std::string all;
-  for (const auto& d : bad.error().details) all += d + "\n";
-  EXPECT_NE(all.find("routing.yaml:2:23: unknown channel 'fax'"), std::string::npos) << all;
-  EXPECT_NE(all.find("routing.yaml:3:21: workflow 'nope' is not deployed"), std::string::npos) << all;
-  EXPECT_NE(all.find("priority must be a whole number"), std::string::npos) << all;
-  EXPECT_NE(all.find("colour"), std::string::npos) << all;
-}
-
-TEST(IntakeRulesTest, RegistersOnlyWithoutContentOrIdentity) {
-  Intake in;
-  in.channel = "hotline";
-  in.subject = "。。";
-  EXPECT_EQ(RegisteredOnlyReason(in), "no concrete content (無具體內容)");
-  in.body = "門牌錯誤";
-  EXPECT_EQ(RegisteredOnlyReason(in), "no name and no contact details (無具名且無聯絡方式)");
-  in.petitioner.phone = "0911000111";
-  EXPECT_FALSE(RegisteredOnlyReason(in));
-  Intake news;
-  news.channel = "news";
-  news.subject = "報導";
-  EXPECT_FALSE(RegisteredOnlyReason(news)) << "news has no petitioner";
 }
 
 }  // namespace
