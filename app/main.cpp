@@ -203,7 +203,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
   runtime::OutboxService outbox(db);
   runtime::HealthService health(db);
-  runtime::IdempotencyService idempotency(db, clock);
+  runtime::IdempotencyService idempotency(db, clock, cases.access_codes().DeriveKey("petitiond idempotency"));
   api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, clock, channels});
 
   char host[256] = "node";

@@ -9,7 +9,7 @@ CREATE TABLE idempotency_keys (
   status       integer,                     -- NULL while the first request runs
   content_type text,
   headers      jsonb,
-  body         text,
+  body         text,                        -- sealed (secretbox, hex): it may hold an access code
   PRIMARY KEY (principal, key)
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);

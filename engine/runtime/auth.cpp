@@ -87,6 +87,15 @@ Result<AccessCodes> AccessCodes::FromKeyFile(const std::string& path) {
 
 std::string AccessCodes::New() const { return RandomCode(10); }
 
+std::string AccessCodes::DeriveKey(std::string_view purpose) const {
+  if (!keyed()) return {};
+  std::string out(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(),
+                     reinterpret_cast<const unsigned char*>(key_.data()), std::min<std::size_t>(key_.size(), 64));
+  return out;
+}
+
 namespace {
 constexpr std::string_view kKeyedPrefix = "hmac-sha256$";
 

@@ -35,6 +35,9 @@ class AccessCodes {
   static Result<AccessCodes> FromKeyFile(const std::string& path);
 
   bool keyed() const { return !key_.empty(); }
+  // A 32-byte key for another purpose (e.g. sealing stored answers), derived from the
+  // server key so one secret kept outside the database serves both; empty if !keyed().
+  std::string DeriveKey(std::string_view purpose) const;
   std::string New() const;
   std::string Hash(std::string_view code) const;
   // Constant time for the keyed form. False for a hash this server cannot check

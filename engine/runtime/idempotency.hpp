@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "engine/store/idempotency_store.hpp"
@@ -30,9 +31,14 @@ class IdempotencyService {
     std::chrono::seconds purge_every{3600};
   };
 
-  IdempotencyService(store::Database& db, const Clock& clock) : IdempotencyService(db, clock, Options{}) {}
-  IdempotencyService(store::Database& db, const Clock& clock, Options options)
-      : db_(db), clock_(clock), options_(options) {}
+  // Stored answers may hold secrets (a new case's access code): they are sealed
+  // (XSalsa20-Poly1305) under `seal_key`, 32 bytes kept outside the database, e.g.
+  // AccessCodes::DeriveKey("idempotency"). Empty: a random key for this process only;
+  // then another node, or this one after a restart, cannot replay the answer and says
+  // so (409), and the client retries with a new key.
+  IdempotencyService(store::Database& db, const Clock& clock, std::string seal_key, Options options);
+  IdempotencyService(store::Database& db, const Clock& clock, std::string seal_key = {})
+      : IdempotencyService(db, clock, std::move(seal_key), Options{}) {}
 
   // `principal` scopes keys (a login, or a public route); `request` is what must be the
   // same on a retry (method, path and body).
@@ -41,10 +47,14 @@ class IdempotencyService {
 
  private:
   void PurgeNowAndThen(Timestamp now);
+  std::string Seal(const std::string& body) const;
+  // nullopt if the body was sealed under another key.
+  std::optional<std::string> Open(const std::string& sealed) const;
 
   store::Database& db_;
   const Clock& clock_;
   Options options_;
+  std::string seal_key_;
   std::atomic<long long> last_purge_{0};
 };
 

@@ -498,6 +498,23 @@ TEST_F(IdempotencyTest, ARequestStillRunningIs409AndAnAbandonedOneIsTakenOver) {
   EXPECT_EQ(Post(intake_, "k-5", "門牌錯誤").status, 201);
 }
 
+TEST_F(IdempotencyTest, TheStoredAnswerKeepsTheAccessCodeSealed) {
+  const Response first = Post(intake_, "k-6", "門牌錯誤");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string code(Body(first).at("access_code").as_string());
+  std::string stored;
+  t_.db().Run([&](store::Tx& tx) {
+    store::Sql(tx) << "SELECT body FROM idempotency_keys WHERE key = 'k-6'", soci::into(stored);
+  });
+  EXPECT_EQ(stored.find(code), std::string::npos) << "a copied database must not show the code";
+  EXPECT_EQ(stored.find("門牌"), std::string::npos);
+  // Another server without the same key cannot replay it, and says so instead of
+  // creating a second case.
+  runtime::IdempotencyService elsewhere(t_.db(), clock_, std::string(32, 'z'));
+  EXPECT_THROW(elsewhere.Run("user:lin", "k-6", "irrelevant", [] { return store::StoredResponse{}; }), DomainError);
+  EXPECT_EQ(Cases(), 1);
+}
+
 TEST_F(IdempotencyTest, AMalformedKeyIs400) {
   ExpectProblem(Post(intake_, std::string(201, 'x'), "門牌錯誤"), 400);
   ExpectProblem(Post(intake_, "has space", "門牌錯誤"), 400);
