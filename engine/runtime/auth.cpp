@@ -77,8 +77,8 @@ AccessCodes::AccessCodes(std::string key) : key_(std::move(key)) {
 Result<AccessCodes> AccessCodes::FromKeyFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in.is_open()) return Error{ErrorKind::kInvalid, path + ": cannot be read", {}};
+  // Every byte is key, a trailing newline included: random bytes end in 0x0a too.
   std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
   if (key.size() < 32) {
     return Error{ErrorKind::kInvalid, path + ": an access-code key needs at least 32 bytes (e.g. head -c 32 /dev/urandom)", {}};
   }

@@ -56,6 +56,9 @@ TEST(AccessCodesTest, AShortOrMissingKeyFileIsRefusedWithItsName) {
   EXPECT_FALSE(AccessCodes::FromKeyFile(path + ".missing").ok());
   std::ofstream(path) << kKey << "\n";
   EXPECT_TRUE(AccessCodes::FromKeyFile(path).ok());
+  // 31 random bytes and a final 0x0a are a 32-byte key, not a 31-byte one.
+  std::ofstream(path, std::ios::binary) << std::string(31, 'r') << '\n';
+  EXPECT_TRUE(AccessCodes::FromKeyFile(path).ok()) << "a key ending in a newline byte must not shrink";
   std::remove(path.c_str());
 }
 
