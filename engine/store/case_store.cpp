@@ -47,12 +47,15 @@ constexpr const char* kInsertCaseWithRows =
     "WHERE CAST(:with_intake AS int) <> 0 RETURNING id) "
     "SELECT c.id, c.public_no, c.created, (SELECT id FROM raw) FROM c";
 
-constexpr const char* kCaseColumns =
-    "SELECT id, public_no, channel, workflow_name, workflow_version, state, office, category, subject, body, "
-    "petitioner::text, confidential::int, assignee, overdue::int, priority, row_version, external_ref, "
-    "extract(epoch FROM received_at)::bigint, extract(epoch FROM created_at)::bigint, "
-    "extract(epoch FROM updated_at)::bigint, merged_into, "
-    "CASE WHEN next_due_at = 'infinity' THEN NULL ELSE extract(epoch FROM next_due_at)::bigint END FROM cases";
+// The columns ReadCase reads, with `body` as given: the column, or '' for queue pages.
+std::string CaseColumns(std::string_view body = "body") {
+  return "SELECT id, public_no, channel, workflow_name, workflow_version, state, office, category, subject, " +
+         std::string(body) +
+         ", petitioner::text, confidential::int, assignee, overdue::int, priority, row_version, external_ref, "
+         "extract(epoch FROM received_at)::bigint, extract(epoch FROM created_at)::bigint, "
+         "extract(epoch FROM updated_at)::bigint, merged_into, "
+         "CASE WHEN next_due_at = 'infinity' THEN NULL ELSE extract(epoch FROM next_due_at)::bigint END FROM cases";
+}
 
 constexpr const char* kClockColumns =
     "SELECT case_id, name, extract(epoch FROM started_at)::bigint, extract(epoch FROM due_at)::bigint, "
@@ -387,7 +390,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
 
 std::optional<CaseRecord> LoadCase(Tx& tx, std::int64_t id, bool lock) {
   soci::session& sql = Sql(tx);
-  const std::string query = std::string(kCaseColumns) + " WHERE id = :id" + (lock ? " FOR UPDATE" : "");
+  const std::string query = CaseColumns() + " WHERE id = :id" + (lock ? " FOR UPDATE" : "");
   soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(id, "id"));
   std::vector<CaseRecord> found;
   for (const auto& r : rows) found.push_back(ReadCase(r));
@@ -452,7 +455,7 @@ std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, 
   // Sorted by id: concurrent batches take row locks in one order and cannot deadlock.
   const char* suffix = lock == RowLock::kWait ? " FOR UPDATE" : lock == RowLock::kSkipLocked ? " FOR UPDATE SKIP LOCKED" : "";
   const std::string query =
-      std::string(kCaseColumns) + " WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id" + suffix;
+      CaseColumns() + " WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id" + suffix;
   std::vector<CaseRecord> found;
   {
     soci::rowset<soci::row> rows = (sql.prepare << query, soci::use(id_array, "ids"));
@@ -484,47 +487,38 @@ std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id) {
 std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   soci::session& sql = Sql(tx);
   // Only the predicates given are in the text, so each shape of list gets a plan that
-  // uses its index (migrations 0001, 0005, 0006). Values are bound, never spliced.
-  std::string where;
-  auto cond = [&](const std::string& c) { where += (where.empty() ? " WHERE " : " AND ") + c; };
-  if (f.state) cond("state = :state");
-  if (f.channel) cond("channel = :channel");
-  if (f.office) cond("office = :office");
-  if (f.assignee) cond("assignee = :assignee");
-  if (f.overdue) cond(*f.overdue ? "overdue" : "NOT overdue");
-  std::string order;
-  if (f.order == CaseFilter::Order::kDue) {
-    // Earliest deadline first: a case past its deadline has the earliest of all.
-    if (f.after) cond("(next_due_at, id) > (coalesce(to_timestamp(CAST(:due AS bigint)), 'infinity'), :after)");
-    order = " ORDER BY next_due_at, id";
-  } else {
-    if (f.before_id) cond("id < :before");
-    order = " ORDER BY id DESC";
-  }
-  std::string columns = kCaseColumns;
-  if (f.summary) columns.replace(columns.find(" body,"), 6, " ''::text,");  // queue pages: no body
-  const std::string query = columns + where + order + " LIMIT :limit";
-
+  // uses its index (migrations 0001, 0005, 0006). Each value is bound where its
+  // predicate is written, never spliced.
   soci::statement st(sql);
   st.alloc();
-  st.prepare(query);
   std::string state = f.state.value_or(""), channel = f.channel.value_or(""), office = f.office.value_or(""),
               assignee = f.assignee.value_or("");
   long long before = f.before_id.value_or(0), after = f.after ? f.after->id : 0;
   long long due = f.after && f.after->due_at ? Epoch(*f.after->due_at) : 0;
   soci::indicator due_ind = f.after && f.after->due_at ? soci::i_ok : soci::i_null;
   int limit = f.limit;
-  if (f.state) st.exchange(soci::use(state, "state"));
-  if (f.channel) st.exchange(soci::use(channel, "channel"));
-  if (f.office) st.exchange(soci::use(office, "office"));
-  if (f.assignee) st.exchange(soci::use(assignee, "assignee"));
-  if (f.order == CaseFilter::Order::kDue && f.after) {
-    st.exchange(soci::use(due, due_ind, "due"));
-    st.exchange(soci::use(after, "after"));
-  } else if (f.order != CaseFilter::Order::kDue && f.before_id) {
-    st.exchange(soci::use(before, "before"));
+  std::string where;
+  auto cond = [&](const char* predicate) { where += (where.empty() ? " WHERE " : " AND ") + std::string(predicate); };
+  if (f.state) cond("state = :state"), st.exchange(soci::use(state, "state"));
+  if (f.channel) cond("channel = :channel"), st.exchange(soci::use(channel, "channel"));
+  if (f.office) cond("office = :office"), st.exchange(soci::use(office, "office"));
+  if (f.assignee) cond("assignee = :assignee"), st.exchange(soci::use(assignee, "assignee"));
+  if (f.overdue) cond(*f.overdue ? "overdue" : "NOT overdue");
+  std::string order;
+  if (f.order == CaseFilter::Order::kDue) {
+    // Earliest deadline first: a case past its deadline has the earliest of all.
+    if (f.after) {
+      cond("(next_due_at, id) > (coalesce(to_timestamp(CAST(:due AS bigint)), 'infinity'), :after)");
+      st.exchange(soci::use(due, due_ind, "due"));
+      st.exchange(soci::use(after, "after"));
+    }
+    order = " ORDER BY next_due_at, id";
+  } else {
+    if (f.before_id) cond("id < :before"), st.exchange(soci::use(before, "before"));
+    order = " ORDER BY id DESC";
   }
   st.exchange(soci::use(limit, "limit"));
+  st.prepare(CaseColumns(f.summary ? "''::text" : "body") + where + order + " LIMIT :limit");
   soci::row row;
   st.exchange(soci::into(row));
   st.define_and_bind();

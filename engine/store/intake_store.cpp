@@ -10,7 +10,6 @@ namespace petitiond::store {
 namespace {
 
 // bytea travels as hex text: decode(:p, 'hex') going in (HexBytes), encode(col, 'hex') out.
-std::string Hex(const std::string& bytes) { return HexBytes(bytes); }
 
 std::string Unhex(const std::string& hex) {
   std::string bytes(hex.size() / 2, '\0');
@@ -64,7 +63,7 @@ std::vector<PetitionerCase> ReadCases(soci::rowset<soci::row>& rows) {
 std::int64_t InsertIntake(Tx& tx, const Intake& in, const std::string& status,
                           const std::optional<std::string>& reason, std::optional<std::int64_t> case_id) {
   soci::session& sql = Sql(tx);
-  const std::string raw = Hex(in.raw), ref = in.external_ref.value_or(""), why = reason.value_or("");
+  const std::string raw = HexBytes(in.raw), ref = in.external_ref.value_or(""), why = reason.value_or("");
   const long long cid = case_id.value_or(0);
   soci::indicator ref_ind = Ind(in.external_ref.has_value()), why_ind = Ind(reason.has_value()),
                   cid_ind = Ind(case_id.has_value());
@@ -180,7 +179,7 @@ void InsertAttachments(Tx& tx, std::int64_t case_id, std::int64_t intake_id,
   soci::session& sql = Sql(tx);
   const long long cid = case_id, iid = intake_id;
   for (const auto& f : files) {
-    const std::string data = Hex(f.data);
+    const std::string data = HexBytes(f.data);
     sql << "INSERT INTO case_attachments (case_id, intake_id, filename, content_type, data) "
            "VALUES (:c, :i, :f, :t, decode(:d, 'hex'))",
         soci::use(cid, "c"), soci::use(iid, "i"), soci::use(f.filename, "f"), soci::use(f.content_type, "t"),
