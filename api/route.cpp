@@ -27,18 +27,24 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-void RouteTable::Add(Route route) { routes_.push_back(std::move(route)); }
+void RouteTable::Add(Route route) {
+  std::vector<std::string> segments;
+  for (auto s : Segments(route.pattern)) segments.emplace_back(s);
+  patterns_.push_back(std::move(segments));
+  routes_.push_back(std::move(route));
+}
 
 RouteTable::Match RouteTable::Find(std::string_view method, std::string_view path) const {
   Match m;
   const auto segments = Segments(path);
-  for (const auto& r : routes_) {
-    const auto pattern = Segments(r.pattern);
+  for (std::size_t n = 0; n < routes_.size(); ++n) {
+    const Route& r = routes_[n];
+    const auto& pattern = patterns_[n];
     if (pattern.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
     bool same = true;
     for (std::size_t i = 0; i < pattern.size() && same; ++i) {
-      const auto p = pattern[i];
+      const std::string_view p = pattern[i];
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
         params[std::string(p.substr(1, p.size() - 2))] = std::string(segments[i]);
       } else {

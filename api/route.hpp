@@ -87,6 +87,7 @@ class RouteTable {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split once, at Add
 };
 
 // Splits "/api/v1/cases/7" into {"api","v1","cases","7"}; empty segments dropped.
