@@ -129,7 +129,7 @@ Response CreateCase(const Services& s, Context& ctx) {
   const Intake in = ParseStaffIntake(actor, ctx.request);
   runtime::IntakeResult result = s.intake.Submit(actor, in);
   runtime::CaseView view;
-  if (result.status == "duplicate") {
+  if (result.status == IntakeStatus::kDuplicate) {
     // The existing case, if the caller may see it; its number is no secret to them.
     try {
       view = s.cases.Get(actor, result.record->id);
@@ -145,7 +145,7 @@ Response CreateCase(const Services& s, Context& ctx) {
   if (!result.access_code.empty()) body["access_code"] = result.access_code;
   body["intake"] = IntakeJson(result);
   body["possible_duplicates"] = body["intake"].as_object()["possible_duplicates"];
-  Response r = Json(result.status == "duplicate" ? 200 : 201, body);
+  Response r = Json(result.status == IntakeStatus::kDuplicate ? 200 : 201, body);
   r.headers.emplace_back("ETag", ETag(view.record));
   r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(view.record.id));
   return r;

@@ -23,7 +23,7 @@ Response HotlineWebhook(const Services& s, Context& ctx) {
   const auto& c = *result.record;
   json::object body{{"id", c.id},         {"public_no", c.public_no}, {"state", c.state.state},
                     {"office", c.office}, {"external_ref", OptJson(c.external_ref)}, {"intake", IntakeJson(result)}};
-  Response r = Json(result.status == "duplicate" ? 200 : 201, body);
+  Response r = Json(result.status == IntakeStatus::kDuplicate ? 200 : 201, body);
   r.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(c.id));
   return r;
 }
@@ -32,16 +32,15 @@ Response ListIntake(const Services& s, Context& ctx) {
   const Request& req = ctx.request;
   store::IntakeFilter f;
   if (auto status = QueryValue(req, "status")) {
-    static const std::vector<std::string> known = {"pending", "accepted", "duplicate", "merged", "registered_only",
-                                                   "rejected"};
     std::string v = *status;
     for (std::size_t start = 0; start <= v.size();) {
       const auto comma = v.find(',', start);
       const std::string one = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!IsKnown(known, one)) {
+      const auto parsed = ParseIntakeStatus(one);
+      if (!parsed) {
         Invalid("status must be pending, accepted, duplicate, merged, registered_only or rejected (comma-separated)");
       }
-      f.statuses.push_back(one);
+      f.statuses.push_back(*parsed);
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
@@ -57,7 +56,7 @@ Response ListIntake(const Services& s, Context& ctx) {
                                  {"external_ref", OptJson(r.external_ref)},
                                  {"content_type", r.content_type},
                                  {"size", r.raw_size},
-                                 {"status", r.status},
+                                 {"status", Name(r.status)},
                                  {"reason", OptJson(r.reason)},
                                  {"case_id", r.case_id ? json::value(*r.case_id) : json::value(nullptr)},
                                  {"public_no", OptJson(r.public_no)},
@@ -80,7 +79,7 @@ json::object IntakeJson(const runtime::IntakeResult& r) {
                                 {"received_at", FormatTimestamp(d.received_at)}});
   }
   return json::object{{"id", r.intake_id},
-                      {"status", r.status},
+                      {"status", Name(r.status)},
                       {"reason", OptJson(r.reason)},
                       {"possible_duplicates", std::move(dups)}};
 }

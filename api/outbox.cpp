@@ -12,12 +12,12 @@ namespace {
 
 Response ListOutbox(const Services& s, Context& ctx) {
   const Request& req = ctx.request;
-  std::vector<std::string> statuses;
+  std::vector<OutboxStatus> statuses;
   if (auto status = QueryValue(req, "status")) {
     if (*status == "failed") {
-      statuses = {"dead", "undeliverable"};
-    } else if (*status == "pending" || *status == "sent" || *status == "dead" || *status == "undeliverable") {
-      statuses = {*status};
+      statuses = {OutboxStatus::kDead, OutboxStatus::kUndeliverable};
+    } else if (auto one = ParseOutboxStatus(*status)) {
+      statuses = {*one};
     } else {
       Invalid("status must be pending, sent, failed, dead or undeliverable");
     }
@@ -28,10 +28,10 @@ Response ListOutbox(const Services& s, Context& ctx) {
   json::array items;
   for (const auto& m : rows) {
     json::object o{{"id", m.id},
-                   {"channel", m.channel},
+                   {"channel", Name(m.channel)},
                    {"recipient", m.recipient},
                    {"subject", m.subject},
-                   {"status", m.status},
+                   {"status", Name(m.status)},
                    {"attempts", m.attempts},
                    {"idempotency_key", m.idempotency_key},
                    {"created_at", FormatTimestamp(m.created_at)},

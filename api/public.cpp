@@ -34,7 +34,7 @@ Response ConfirmMailbox(const Services& s, Context& ctx) {
     return std::move(in).ValueOrThrow();
   });
   const auto& c = *result.record;
-  return Json(200, json::object{{"status", result.status},
+  return Json(200, json::object{{"status", Name(result.status)},
                                 {"public_no", c.public_no},
                                 {"detail", "案件已受理，編號 " + c.public_no + "；查詢密碼已寄至您的電子郵件。"}});
 }

@@ -17,7 +17,7 @@ bool Take(runtime::IntakeService& intake, const connectors::Received& r) {
       intake.Reject(r.intake, *r.error);
     } else {
       auto result = intake.Submit(Actor::System(), r.intake);
-      spdlog::info("{} -> {} case {}", r.intake.source, result.status,
+      spdlog::info("{} -> {} case {}", r.intake.source, Name(result.status),
                    result.record ? result.record->public_no : "-");
     }
     return true;
@@ -102,7 +102,7 @@ int ImportHotlineCsv(runtime::IntakeService& intake, const std::string& path) {
     }
     try {
       auto r = intake.Submit(Actor::System(), row.input.intake);
-      (r.status == "duplicate" ? duplicates : accepted) += 1;
+      (r.status == IntakeStatus::kDuplicate ? duplicates : accepted) += 1;
     } catch (const DomainError& e) {
       if (e.error().kind == ErrorKind::kUnavailable || e.error().kind == ErrorKind::kInternal) throw;
       std::cerr << path << ":" << row.line << ": " << e.what() << "\n";

@@ -1,6 +1,7 @@
 #include "engine/digest.hpp"
 #include "engine/runtime/dispatcher.hpp"
 
+#include <boost/json.hpp>
 #include <curl/curl.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -74,31 +75,31 @@ CurlTransport::CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<Webhook
 }
 
 std::optional<std::string> CurlTransport::Send(const store::OutboxMessage& m) {
-  if (m.channel == "email") return SendMail(m);
-  if (m.channel == "sms") {
-    if (sms_.url.empty()) return "no SMS gateway is configured (sms.url)";
-    std::string body = "{\"to\":\"" + m.recipient + "\",\"text\":";
-    body += "\"";
-    for (char ch : m.body) {
-      if (ch == '"' || ch == '\\') body += '\\';
-      if (ch == '\n') {
-        body += "\\n";
-        continue;
-      }
-      body += ch;
-    }
-    body += "\",\"idempotency_key\":\"" + m.idempotency_key + "\"}";
-    return Post(sms_.url, body, {"X-Idempotency-Key: " + m.idempotency_key});
+  switch (m.channel) {
+    case OutboxChannel::kEmail:
+      return SendMail(m);
+    case OutboxChannel::kSms:
+      return SendSms(m);
+    case OutboxChannel::kWebhook:
+      return SendWebhook(m);
   }
-  if (m.channel == "webhook") {
-    auto hook = std::find_if(webhooks_.begin(), webhooks_.end(), [&](const auto& w) { return w.url == m.recipient; });
-    if (hook == webhooks_.end()) return "webhook " + m.recipient + " is no longer configured";
-    const std::string ts = std::to_string(std::time(nullptr));
-    return Post(m.recipient, m.body,
-                {"X-Idempotency-Key: " + m.idempotency_key, "X-Timestamp: " + ts,
-                 "X-Signature: " + WebhookSignature(hook->secret, ts, m.body)});
-  }
-  return "unknown channel " + m.channel;
+  return "unknown channel";
+}
+
+std::optional<std::string> CurlTransport::SendSms(const store::OutboxMessage& m) {
+  if (sms_.url.empty()) return "no SMS gateway is configured (sms.url)";
+  const std::string body = boost::json::serialize(
+      boost::json::object{{"to", m.recipient}, {"text", m.body}, {"idempotency_key", m.idempotency_key}});
+  return Post(sms_.url, body, {"X-Idempotency-Key: " + m.idempotency_key});
+}
+
+std::optional<std::string> CurlTransport::SendWebhook(const store::OutboxMessage& m) {
+  auto hook = std::find_if(webhooks_.begin(), webhooks_.end(), [&](const auto& w) { return w.url == m.recipient; });
+  if (hook == webhooks_.end()) return "webhook " + m.recipient + " is no longer configured";
+  const std::string ts = std::to_string(std::time(nullptr));
+  return Post(m.recipient, m.body,
+              {"X-Idempotency-Key: " + m.idempotency_key, "X-Timestamp: " + ts,
+               "X-Signature: " + WebhookSignature(hook->secret, ts, m.body)});
 }
 
 std::optional<std::string> CurlTransport::SendMail(const store::OutboxMessage& m) {

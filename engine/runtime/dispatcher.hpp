@@ -46,6 +46,8 @@ class CurlTransport final : public Transport {
 
  private:
   std::optional<std::string> SendMail(const store::OutboxMessage& m);
+  std::optional<std::string> SendSms(const store::OutboxMessage& m);
+  std::optional<std::string> SendWebhook(const store::OutboxMessage& m);
   std::optional<std::string> Post(const std::string& url, const std::string& body,
                                   const std::vector<std::string>& headers);
 

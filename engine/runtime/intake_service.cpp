@@ -23,7 +23,7 @@ store::OutboxMessage Mail(std::optional<std::int64_t> case_id, const std::string
                           std::string body, std::string key, Timestamp now) {
   store::OutboxMessage m;
   m.case_id = case_id;
-  m.channel = "email";
+  m.channel = OutboxChannel::kEmail;
   m.recipient = to;
   m.subject = std::move(subject);
   m.body = std::move(body);
@@ -91,7 +91,7 @@ std::optional<IntakeResult> IntakeService::AsDuplicate(store::Tx& tx, const Inta
   auto existing = store::FindCaseByRef(tx, in.channel, *in.external_ref);
   if (!existing) return std::nullopt;
   IntakeResult r;
-  r.status = "duplicate";
+  r.status = IntakeStatus::kDuplicate;
   r.record = store::LoadCase(tx, *existing, false);
   r.reason = "already received as case " + r.record->public_no;
   r.intake_id = RecordOutcome(tx, in, intake_id, r, *existing);
@@ -107,7 +107,7 @@ std::optional<IntakeResult> IntakeService::AsSameStory(store::Tx& tx, const Inta
     auto rec = store::LoadCase(tx, open.id, /*lock=*/true);
     if (!rec || cases_.IsFinal(*rec)) continue;
     IntakeResult r;
-    r.status = "merged";
+    r.status = IntakeStatus::kMerged;
     r.reason = "same story as case " + rec->public_no + " (taken in within " +
                std::to_string(options_.news_story_window.count() / 3600) + " h)";
     r.intake_id = RecordOutcome(tx, in, intake_id, r, rec->id);
@@ -147,7 +147,7 @@ void IntakeService::RegisterOnly(store::Tx& tx, store::CaseRecord& rec, const st
     Actor system = Actor::System();
     system.roles = KnownRoles();
     cases_.ApplyIn(tx, system, rec, cmd);
-    r.status = "registered_only";
+    r.status = IntakeStatus::kRegisteredOnly;
     r.reason = why;
   } catch (const DomainError& e) {
     // The workflow cannot register only: the case stays open for staff, never dropped.
@@ -178,7 +178,7 @@ IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const In
   if (auto merged = AsSameStory(tx, in, c.office, intake_id)) return std::move(*merged);
 
   IntakeResult r;
-  r.status = "accepted";
+  r.status = IntakeStatus::kAccepted;
   r.possible_duplicates = PossibleDuplicates(tx, in);
   if (!r.possible_duplicates.empty()) {
     std::string list;
@@ -201,7 +201,7 @@ IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const In
   r.intake_id = stored_id ? *stored_id : RecordOutcome(tx, in, intake_id, r, rec.id);
   if (!in.attachments.empty()) store::InsertAttachments(tx, rec.id, r.intake_id, in.attachments);
   // A registered-only case gets its own notice from the register_only transition.
-  if (in.channel == "mailbox" && !in.petitioner.email.empty() && r.status == "accepted") {
+  if (in.channel == "mailbox" && !in.petitioner.email.empty() && r.status == IntakeStatus::kAccepted) {
     SendAcceptance(tx, in, rec, r);
   }
   r.record = std::move(rec);
@@ -220,7 +220,7 @@ std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(store::Tx& 
 
 std::int64_t IntakeService::Reject(const Intake& in, const std::string& reason) {
   std::int64_t id = 0;
-  db_.Run([&](store::Tx& tx) { id = store::InsertIntake(tx, in, "rejected", reason, std::nullopt); });
+  db_.Run([&](store::Tx& tx) { id = store::InsertIntake(tx, in, IntakeStatus::kRejected, reason, std::nullopt); });
   spdlog::warn("intake {} from {} rejected: {}", in.channel, in.source, reason);
   return id;
 }
@@ -230,7 +230,7 @@ std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& 
   const std::string token = NewToken();
   std::int64_t id = 0;
   db_.Transact([&](store::Tx& tx) {
-    id = store::InsertIntake(tx, in, "pending", "waiting for the sender to confirm the e-mail address",
+    id = store::InsertIntake(tx, in, IntakeStatus::kPending, "waiting for the sender to confirm the e-mail address",
                              std::nullopt);
     store::InsertConfirmation(tx, Sha256Hex(token), id, expires);
     const std::string link = confirm_url + (confirm_url.find('?') == std::string::npos ? "?" : "&") + "token=" + token;

@@ -30,7 +30,7 @@ struct IntakeOptions {
 // What became of one input.
 struct IntakeResult {
   std::int64_t intake_id = 0;
-  std::string status;  // accepted, duplicate, merged, registered_only, rejected, pending
+  IntakeStatus status = IntakeStatus::kAccepted;
   std::optional<std::string> reason;
   std::optional<store::CaseRecord> record;  // the case made, or the existing one
   std::string access_code;                  // only for a new case

@@ -97,18 +97,18 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
         m.subject = subject;
         m.body = body;
         if (r.email) {
-          m.channel = "email";
+          m.channel = OutboxChannel::kEmail;
           m.recipient = *r.email;
         } else if (r.phone) {
-          m.channel = "sms";
+          m.channel = OutboxChannel::kSms;
           m.recipient = *r.phone;
           m.body = subject + "\n" + body;
         } else {
-          m.channel = "email";
-          m.status = "undeliverable";
+          m.channel = OutboxChannel::kEmail;
+          m.status = OutboxStatus::kUndeliverable;
           m.last_error = target + " " + r.who + " has no e-mail address or phone number";
         }
-        m.idempotency_key = prefix + target + ":" + r.who + ":" + m.channel;
+        m.idempotency_key = prefix + target + ":" + r.who + ":" + std::string(Name(m.channel));
         messages.push_back(std::move(m));
       }
     }
@@ -126,7 +126,7 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
       store::OutboxMessage m;
       m.case_id = after.id;
       m.next_attempt_at = now;
-      m.channel = "webhook";
+      m.channel = OutboxChannel::kWebhook;
       m.recipient = hook.url;
       m.subject = subject;
       m.idempotency_key = prefix + "webhook:" + hook.url;

@@ -6,7 +6,7 @@
 
 namespace petitiond::runtime {
 
-std::vector<store::OutboxMessage> OutboxService::List(const Actor&, const std::vector<std::string>& statuses,
+std::vector<store::OutboxMessage> OutboxService::List(const Actor&, const std::vector<OutboxStatus>& statuses,
                                                       std::optional<std::int64_t> before_id, int limit) {
   std::vector<store::OutboxMessage> rows;
   db_.Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, statuses, before_id, limit); });

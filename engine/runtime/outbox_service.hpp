@@ -20,7 +20,7 @@ class OutboxService {
   explicit OutboxService(store::Database& db) : db_(db) {}
 
   // Newest first, at most `limit`, ids below `before_id`; `statuses` empty = all.
-  std::vector<store::OutboxMessage> List(const Actor& actor, const std::vector<std::string>& statuses,
+  std::vector<store::OutboxMessage> List(const Actor& actor, const std::vector<OutboxStatus>& statuses,
                                          std::optional<std::int64_t> before_id, int limit);
 
  private:

@@ -356,7 +356,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
   const Intake* in = with_intake ? c.intake->input : nullptr;
   std::string raw = with_intake ? HexBytes(in->raw) : "", channel = with_intake ? in->channel : "",
               source = with_intake ? in->source : "", ct = with_intake ? in->content_type : "",
-              ref = with_intake ? in->external_ref.value_or("") : "", status = with_intake ? c.intake->status : "",
+              ref = with_intake ? in->external_ref.value_or("") : "", status = with_intake ? std::string(Name(c.intake->status)) : "",
               why = with_intake ? c.intake->reason.value_or("") : "";
   soci::indicator ref_ind = with_intake && in->external_ref ? soci::i_ok : soci::i_null;
   soci::indicator why_ind = with_intake && c.intake->reason ? soci::i_ok : soci::i_null;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/intake.hpp"
+#include "engine/status.hpp"
 #include "engine/machine.hpp"
 #include "engine/time.hpp"
 
@@ -30,7 +31,7 @@ struct CaseFields {
 // The raw input that made a case, stored with its outcome in the case's own statement.
 struct IntakeLink {
   const Intake* input = nullptr;  // REQUIRES: outlives the InsertCase call
-  std::string status;             // accepted, registered_only
+  IntakeStatus status = IntakeStatus::kAccepted;  // accepted, registered_only
   std::optional<std::string> reason;
 };
 

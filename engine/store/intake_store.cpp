@@ -41,7 +41,8 @@ IntakeRow ReadIntake(const soci::row& r) {
   row.external_ref = Opt<std::string>(r, 3);
   row.content_type = r.get<std::string>(4);
   row.raw_size = r.get<int>(5);
-  row.status = r.get<std::string>(6);
+  // The column's CHECK constraint admits only the enum's words.
+  row.status = ParseIntakeStatus(r.get<std::string>(6)).value_or(IntakeStatus::kRejected);
   row.reason = Opt<std::string>(r, 7);
   if (auto c = Opt<long long>(r, 8)) row.case_id = *c;
   row.public_no = Opt<std::string>(r, 9);
@@ -60,10 +61,11 @@ std::vector<PetitionerCase> ReadCases(soci::rowset<soci::row>& rows) {
 
 }  // namespace
 
-std::int64_t InsertIntake(Tx& tx, const Intake& in, const std::string& status,
+std::int64_t InsertIntake(Tx& tx, const Intake& in, IntakeStatus status_value,
                           const std::optional<std::string>& reason, std::optional<std::int64_t> case_id) {
   soci::session& sql = Sql(tx);
-  const std::string raw = HexBytes(in.raw), ref = in.external_ref.value_or(""), why = reason.value_or("");
+  const std::string raw = HexBytes(in.raw), ref = in.external_ref.value_or(""), why = reason.value_or(""),
+                    status(Name(status_value));
   const long long cid = case_id.value_or(0);
   soci::indicator ref_ind = Ind(in.external_ref.has_value()), why_ind = Ind(reason.has_value()),
                   cid_ind = Ind(case_id.has_value());
@@ -76,10 +78,10 @@ std::int64_t InsertIntake(Tx& tx, const Intake& in, const std::string& status,
   return id;
 }
 
-void SetIntakeOutcome(Tx& tx, std::int64_t id, const std::string& status,
+void SetIntakeOutcome(Tx& tx, std::int64_t id, IntakeStatus status_value,
                       const std::optional<std::string>& reason, std::optional<std::int64_t> case_id) {
   soci::session& sql = Sql(tx);
-  const std::string why = reason.value_or("");
+  const std::string why = reason.value_or(""), status(Name(status_value));
   const long long cid = case_id.value_or(0), iid = id;
   soci::indicator why_ind = Ind(reason.has_value()), cid_ind = Ind(case_id.has_value());
   sql << "UPDATE intake_raw SET status = :status, reason = :reason, case_id = :case_id WHERE id = :id",
@@ -90,7 +92,7 @@ void SetIntakeOutcome(Tx& tx, std::int64_t id, const std::string& status,
 std::vector<IntakeRow> ListIntake(Tx& tx, const IntakeFilter& f) {
   soci::session& sql = Sql(tx);
   PgArray statuses;
-  for (const auto& s : f.statuses) statuses.Add(s);
+  for (const auto s : f.statuses) statuses.Add(std::string(Name(s)));
   const std::string st = statuses.str(), channel = f.channel.value_or("");
   const long long before = f.before_id.value_or(0);
   soci::indicator st1 = Ind(!f.statuses.empty()), st2 = st1, ch1 = Ind(f.channel.has_value()), ch2 = ch1,

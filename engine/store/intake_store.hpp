@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/intake.hpp"
+#include "engine/status.hpp"
 #include "engine/time.hpp"
 
 namespace petitiond::store {
@@ -21,7 +22,7 @@ struct IntakeRow {
   std::optional<std::string> external_ref;
   std::string content_type;
   std::int64_t raw_size = 0;
-  std::string status;  // pending, accepted, duplicate, merged, registered_only, rejected
+  IntakeStatus status = IntakeStatus::kPending;
   std::optional<std::string> reason;
   std::optional<std::int64_t> case_id;
   std::optional<std::string> public_no;
@@ -29,7 +30,7 @@ struct IntakeRow {
 };
 
 struct IntakeFilter {
-  std::vector<std::string> statuses;  // empty: all
+  std::vector<IntakeStatus> statuses;  // empty: all
   std::optional<std::string> channel;
   std::optional<std::int64_t> before_id;
   int limit = 50;
@@ -45,9 +46,9 @@ struct PetitionerCase {
 };
 
 // Every function runs in the caller's transaction.
-std::int64_t InsertIntake(Tx& tx, const Intake& in, const std::string& status,
+std::int64_t InsertIntake(Tx& tx, const Intake& in, IntakeStatus status,
                           const std::optional<std::string>& reason, std::optional<std::int64_t> case_id);
-void SetIntakeOutcome(Tx& tx, std::int64_t id, const std::string& status,
+void SetIntakeOutcome(Tx& tx, std::int64_t id, IntakeStatus status,
                       const std::optional<std::string>& reason, std::optional<std::int64_t> case_id);
 std::vector<IntakeRow> ListIntake(Tx& tx, const IntakeFilter& f);
 std::optional<IntakeRow> LoadIntake(Tx& tx, std::int64_t id, bool lock);

@@ -49,12 +49,13 @@ OutboxMessage Read(const soci::row& r) {
   OutboxMessage m;
   m.id = r.get<long long>(0);
   if (r.get_indicator(1) != soci::i_null) m.case_id = r.get<long long>(1);
-  m.channel = r.get<std::string>(2);
+  // The columns' CHECK constraints admit only the enums' words.
+  m.channel = ParseOutboxChannel(r.get<std::string>(2)).value_or(OutboxChannel::kEmail);
   m.recipient = r.get<std::string>(3);
   m.subject = r.get<std::string>(4);
   m.body = r.get<std::string>(5);
   m.idempotency_key = r.get<std::string>(6);
-  m.status = r.get<std::string>(7);
+  m.status = ParseOutboxStatus(r.get<std::string>(7)).value_or(OutboxStatus::kDead);
   m.attempts = r.get<int>(8);
   if (r.get_indicator(9) != soci::i_null) m.last_error = r.get<std::string>(9);
   m.created_at = FromEpoch(r.get<long long>(10));
@@ -75,12 +76,12 @@ void InsertOutbox(Tx& tx, const std::vector<OutboxMessage>& messages) {
     } else {
       c.AddNull();
     }
-    ch.Add(m.channel);
+    ch.Add(std::string(Name(m.channel)));
     r.Add(m.recipient);
     su.Add(m.subject);
     b.Add(m.body);
     k.Add(m.idempotency_key);
-    st.Add(m.status);
+    st.Add(std::string(Name(m.status)));
     e.Add(m.last_error);
     n.Add(static_cast<long long>(Epoch(m.next_attempt_at)));
   }
@@ -133,11 +134,11 @@ std::optional<Timestamp> NextOutboxDue(Tx& tx) {
   return FromEpoch(due);
 }
 
-std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<std::string>& statuses,
+std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<OutboxStatus>& statuses,
                                       std::optional<std::int64_t> before_id, int limit) {
   soci::session& sql = Sql(tx);
   PgArray status_array;
-  for (const auto& st : statuses) status_array.Add(st);
+  for (const auto st : statuses) status_array.Add(std::string(Name(st)));
   const std::string array = status_array.str();
   soci::indicator s_ind = statuses.empty() ? soci::i_null : soci::i_ok, s_ind2 = s_ind;
   long long before = before_id.value_or(0);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/status.hpp"
 #include "engine/time.hpp"
 
 namespace petitiond::store {
@@ -14,12 +15,12 @@ namespace petitiond::store {
 struct OutboxMessage {
   std::int64_t id = 0;
   std::optional<std::int64_t> case_id;
-  std::string channel;    // email, sms, webhook
+  OutboxChannel channel = OutboxChannel::kEmail;
   std::string recipient;  // address, phone number or URL
   std::string subject;
   std::string body;
   std::string idempotency_key;
-  std::string status = "pending";  // pending, sent, dead, undeliverable
+  OutboxStatus status = OutboxStatus::kPending;
   int attempts = 0;
   std::optional<std::string> last_error;
   Timestamp created_at{};
@@ -27,7 +28,7 @@ struct OutboxMessage {
   Timestamp next_attempt_at{};  // when first due: the time of the event that caused it
 };
 
-// In the caller's transaction. A message with status "undeliverable" (no address
+// In the caller's transaction. A message with status kUndeliverable (no address
 // known) is stored too, so nothing is lost and supervisors can see it.
 void InsertOutbox(Tx& tx, const std::vector<OutboxMessage>& messages);
 // Wakes dispatchers (delivered on commit).
@@ -46,7 +47,7 @@ bool MarkFailed(Tx& tx, std::int64_t id, const std::string& node, const std::str
 std::optional<Timestamp> NextOutboxDue(Tx& tx);
 
 // Newest first. `statuses` empty = all.
-std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<std::string>& statuses,
+std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<OutboxStatus>& statuses,
                                       std::optional<std::int64_t> before_id, int limit);
 
 }  // namespace petitiond::store

@@ -323,7 +323,7 @@ TEST_F(ChannelApiTest, AnEmptyMailIsRegisteredOnlyAndToldSoNotAccepted) {
   mail.petitioner.email = "a@example.tw";
   mail.body = "。";
   auto r = intake_service_.Submit(Actor::System(), mail);
-  EXPECT_EQ(r.status, "registered_only");
+  EXPECT_EQ(r.status, IntakeStatus::kRegisteredOnly);
   EXPECT_EQ(r.record->state.state, "registered_only");
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient = 'a@example.tw' AND subject LIKE '%受理通知%'"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient = 'a@example.tw' AND subject LIKE '%存查通知%'"), 1);

@@ -115,9 +115,9 @@ TEST_F(DeadlinePgTest, AnEscalationQueuesItsNoticesInTheSameTransaction) {
   std::size_t to_chen = 0, webhooks = 0, undeliverable = 0;
   for (const auto& m : rows) {
     EXPECT_EQ(m.case_id, id);
-    if (m.channel == "email" && m.recipient == "chen@lanyu.example.tw") ++to_chen;
-    if (m.channel == "webhook") ++webhooks;
-    if (m.status == "undeliverable") ++undeliverable;
+    if (m.channel == OutboxChannel::kEmail && m.recipient == "chen@lanyu.example.tw") ++to_chen;
+    if (m.channel == OutboxChannel::kWebhook) ++webhooks;
+    if (m.status == OutboxStatus::kUndeliverable) ++undeliverable;
   }
   EXPECT_GE(to_chen, 1u) << "the supervisor of the case's office is told";
   EXPECT_GE(webhooks, 1u) << "every notice also goes to each configured webhook";

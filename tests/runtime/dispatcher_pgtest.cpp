@@ -95,7 +95,7 @@ std::string Header(const std::string& request, const std::string& name) {
   return request.substr(at + name.size() + 2, request.find("\r\n", at) - at - name.size() - 2);
 }
 
-store::OutboxMessage Msg(const std::string& channel, const std::string& recipient, const std::string& subject,
+store::OutboxMessage Msg(OutboxChannel channel, const std::string& recipient, const std::string& subject,
                          const std::string& body, const std::string& key) {
   store::OutboxMessage m;
   m.channel = channel;
@@ -142,9 +142,9 @@ TEST_F(DispatcherTest, SendsRealMailThroughTheSmtpSink) {
   runtime::CurlTransport transport({smtp, "petitiond@hr.example.gov.tw", "", ""}, {}, {});
   runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
   const std::string key = "test-mail-" + std::to_string(getpid()) + "-" + std::to_string(std::time(nullptr));
-  Queue(Msg("email", "chen@lanyu.example.tw", "【案件提醒】115-000001", "案件已逾期，請儘速處理。", key));
+  Queue(Msg(OutboxChannel::kEmail, "chen@lanyu.example.tw", "【案件提醒】115-000001", "案件已逾期，請儘速處理。", key));
   EXPECT_EQ(dispatcher.RunOnce(), 1);
-  EXPECT_EQ(ListAll().front().status, "sent");
+  EXPECT_EQ(ListAll().front().status, OutboxStatus::kSent);
   // Find the message the sink stored.
   std::string found;
   for (const auto& f : std::filesystem::directory_iterator(maildir + "/new")) {
@@ -176,7 +176,7 @@ TEST_F(DispatcherTest, SignsWebhooksWithHmacOverTimestampAndBody) {
   runtime::CurlTransport transport({}, {}, {{receiver.url(), "s3cret"}});
   runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
   const std::string body = R"({"case_id":1,"subject":"逾期"})";
-  Queue(Msg("webhook", receiver.url(), "", body, "hook-key-1"));
+  Queue(Msg(OutboxChannel::kWebhook, receiver.url(), "", body, "hook-key-1"));
   EXPECT_EQ(dispatcher.RunOnce(), 1);
   auto reqs = receiver.requests();
   ASSERT_EQ(reqs.size(), 1u);
@@ -198,10 +198,10 @@ TEST_F(DispatcherTest, RetriesWithBackoffThenDeadLetters) {
   HookReceiver receiver(500);
   runtime::CurlTransport transport({}, {}, {{receiver.url(), "k"}});
   runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts(/*max_attempts=*/2));
-  Queue(Msg("webhook", receiver.url(), "", "{}", "retry-key"));
+  Queue(Msg(OutboxChannel::kWebhook, receiver.url(), "", "{}", "retry-key"));
   EXPECT_EQ(dispatcher.RunOnce(), 0);
   auto m = ListAll().front();
-  EXPECT_EQ(m.status, "pending");
+  EXPECT_EQ(m.status, OutboxStatus::kPending);
   EXPECT_EQ(m.attempts, 1);
   EXPECT_NE(m.last_error.value_or("").find("500"), std::string::npos);
   EXPECT_GE(m.next_attempt_at, clock_.Now() + std::chrono::seconds(15)) << "first retry after ~30 s, with jitter";
@@ -210,7 +210,7 @@ TEST_F(DispatcherTest, RetriesWithBackoffThenDeadLetters) {
   clock_.Advance(std::chrono::hours(2));
   EXPECT_EQ(dispatcher.RunOnce(), 0);
   m = ListAll().front();
-  EXPECT_EQ(m.status, "dead");
+  EXPECT_EQ(m.status, OutboxStatus::kDead);
   EXPECT_EQ(m.attempts, 2);
   EXPECT_EQ(receiver.requests().size(), 2u);
 }
@@ -218,13 +218,13 @@ TEST_F(DispatcherTest, RetriesWithBackoffThenDeadLetters) {
 TEST_F(DispatcherTest, LeavesUndeliverableMessagesVisibleAndUnsent) {
   runtime::CurlTransport transport({}, {}, {});
   runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
-  store::OutboxMessage m = Msg("email", "", "s", "b", "no-address");
-  m.status = "undeliverable";
+  store::OutboxMessage m = Msg(OutboxChannel::kEmail, "", "s", "b", "no-address");
+  m.status = OutboxStatus::kUndeliverable;
   m.last_error = "assignee wang has no e-mail address or phone number";
   Queue(m);
   EXPECT_EQ(dispatcher.RunOnce(), 0);
   std::vector<store::OutboxMessage> failed;
-  t_.db().Run([&](store::Tx& tx) { failed = store::ListOutbox(tx, {"dead", "undeliverable"}, std::nullopt, 10); });
+  t_.db().Run([&](store::Tx& tx) { failed = store::ListOutbox(tx, {OutboxStatus::kDead, OutboxStatus::kUndeliverable}, std::nullopt, 10); });
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].attempts, 0);
 }

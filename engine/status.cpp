@@ -1,0 +1,61 @@
+#include "engine/status.hpp"
+
+#include <array>
+#include <utility>
+
+namespace petitiond {
+namespace {
+
+template <typename E, std::size_t N>
+using Words = std::array<std::pair<E, std::string_view>, N>;
+
+constexpr Words<IntakeStatus, 6> kIntake{{{IntakeStatus::kPending, "pending"},
+                                          {IntakeStatus::kAccepted, "accepted"},
+                                          {IntakeStatus::kDuplicate, "duplicate"},
+                                          {IntakeStatus::kMerged, "merged"},
+                                          {IntakeStatus::kRegisteredOnly, "registered_only"},
+                                          {IntakeStatus::kRejected, "rejected"}}};
+constexpr Words<OutboxStatus, 4> kOutbox{{{OutboxStatus::kPending, "pending"},
+                                          {OutboxStatus::kSent, "sent"},
+                                          {OutboxStatus::kDead, "dead"},
+                                          {OutboxStatus::kUndeliverable, "undeliverable"}}};
+constexpr Words<OutboxChannel, 3> kChannel{
+    {{OutboxChannel::kEmail, "email"}, {OutboxChannel::kSms, "sms"}, {OutboxChannel::kWebhook, "webhook"}}};
+
+template <typename E, std::size_t N>
+std::string_view NameIn(const Words<E, N>& words, E e) {
+  for (const auto& [v, w] : words) {
+    if (v == e) return w;
+  }
+  return "?";  // unreachable: every enumerator is in its table (tests/engine/status_test.cpp)
+}
+
+template <typename E, std::size_t N>
+std::optional<E> ParseIn(const Words<E, N>& words, std::string_view word) {
+  for (const auto& [v, w] : words) {
+    if (w == word) return v;
+  }
+  return std::nullopt;
+}
+
+template <typename E, std::size_t N>
+std::vector<std::string> NamesIn(const Words<E, N>& words) {
+  std::vector<std::string> out;
+  for (const auto& [v, w] : words) out.emplace_back(w);
+  return out;
+}
+
+}  // namespace
+
+std::string_view Name(IntakeStatus s) { return NameIn(kIntake, s); }
+std::string_view Name(OutboxStatus s) { return NameIn(kOutbox, s); }
+std::string_view Name(OutboxChannel c) { return NameIn(kChannel, c); }
+
+std::optional<IntakeStatus> ParseIntakeStatus(std::string_view word) { return ParseIn(kIntake, word); }
+std::optional<OutboxStatus> ParseOutboxStatus(std::string_view word) { return ParseIn(kOutbox, word); }
+std::optional<OutboxChannel> ParseOutboxChannel(std::string_view word) { return ParseIn(kChannel, word); }
+
+std::vector<std::string> IntakeStatusNames() { return NamesIn(kIntake); }
+std::vector<std::string> OutboxStatusNames() { return NamesIn(kOutbox); }
+
+}  // namespace petitiond
