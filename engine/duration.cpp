@@ -114,4 +114,14 @@ Result<std::chrono::seconds> ToElapsed(const Duration& d, std::string_view text)
   return std::chrono::seconds(d.amount * factor);
 }
 
+Result<std::chrono::seconds> ParseInterval(std::string_view text) {
+  auto d = ParseDuration(text);
+  if (!d) {
+    return Error{ErrorKind::kInvalid,
+                 "'" + std::string(text) + "' is not an interval; write e.g. 30s, 90 seconds, 15 minutes, 1 hour or 30 days",
+                 {}};
+  }
+  return ToElapsed(*d, text);
+}
+
 }  // namespace petitiond

@@ -39,5 +39,7 @@ Result<EscalationPoint> ParseEscalationPoint(std::string_view text);
 // Elapsed time only (config intervals): kInvalid for workdays, which need a calendar,
 // and for zero.
 Result<std::chrono::seconds> ToElapsed(const Duration& d, std::string_view text);
+// ParseDuration then ToElapsed: "30s", "90 seconds", "15 minutes", "1 hour", "30 days".
+Result<std::chrono::seconds> ParseInterval(std::string_view text);
 
 }  // namespace petitiond

@@ -39,92 +39,92 @@ const RouteRule* Routing::Find(const Intake& in) const {
   return nullptr;
 }
 
-Result<Routing> LoadRouting(std::string_view yaml_text, std::string_view file_name,
-                            const std::set<std::string>& workflows) {
-  YamlChecker check(file_name);
-  Routing routing;
-  auto parsed = check.Parse(yaml_text);
-  if (!parsed) return check.Failure("routing file is not valid YAML");
-  const YAML::Node root = *parsed;
-  auto names = [&](const YAML::Node& n, const std::string& what) {
-    std::vector<std::string> out;
-    if (n.IsScalar()) {
-      out.push_back(n.Scalar());
-    } else if (n.IsSequence()) {
-      for (const auto& item : n) {
-        if (item.IsScalar()) out.push_back(item.Scalar());
-        else check.Report(item.Mark(), what + " must list names");
-      }
-    } else {
-      check.Report(n.Mark(), what + " must be a name or a list of names");
+namespace {
+
+// routing.yaml: { default_office, routes: [ { match: {...}, to: {...} } ] }, one reader
+// per part.
+class RoutingLoader {
+ public:
+  RoutingLoader(std::string_view file, const std::set<std::string>& workflows) : check_(file), workflows_(workflows) {}
+
+  Result<Routing> Load(std::string_view text) {
+    auto parsed = check_.Parse(text);
+    if (!parsed) return check_.Failure("routing file is not valid YAML");
+    const YAML::Node root = *parsed;
+    if (!root.IsMap()) {
+      check_.Report(root.Mark(), "a routing file must be a mapping with 'routes' (and optionally 'default_office')");
+      return check_.Failure("routing file is invalid");
     }
-    return out;
-  };
-  if (!root.IsMap()) {
-    check.Report(root.Mark(), "a routing file must be a mapping with 'routes' (and optionally 'default_office')");
-    return check.Failure("routing file is invalid");
+    check_.CheckKeys(root, {"default_office", "routes"}, "the routing file");
+    if (auto office = check_.Scalar(root, "default_office", false)) routing_.default_office = *office;
+    const YAML::Node routes = root["routes"];
+    if (!routes || !routes.IsSequence()) {
+      check_.Report(routes ? routes.Mark() : root.Mark(), "routes must be a list of { match, to }");
+      return check_.Failure("routing file is invalid");
+    }
+    for (const auto& r : routes) Route(r);
+    if (!check_.ok()) return check_.Failure("routing file is invalid");
+    return routing_;
   }
-  check.CheckKeys(root, {"default_office", "routes"}, "the routing file");
-  if (auto office = check.Scalar(root, "default_office", false)) routing.default_office = *office;
-  const YAML::Node routes = root["routes"];
-  if (!routes || !routes.IsSequence()) {
-    check.Report(routes ? routes.Mark() : root.Mark(), "routes must be a list of { match, to }");
-    return check.Failure("routing file is invalid");
-  }
-  for (const auto& r : routes) {
+
+ private:
+  void Route(const YAML::Node& r) {
     if (!r.IsMap()) {
-      check.Report(r.Mark(), "a route must be a mapping { match, to }");
-      continue;
+      check_.Report(r.Mark(), "a route must be a mapping { match, to }");
+      return;
     }
-    check.CheckKeys(r, {"match", "to"}, "route");
+    check_.CheckKeys(r, {"match", "to"}, "route");
     RouteRule rule;
     rule.line = r.Mark().line + 1;
-    if (const YAML::Node m = r["match"]) {
-      if (!m.IsMap()) {
-        check.Report(m.Mark(), "match must be a mapping of channel, category and keywords");
-      } else {
-        check.CheckKeys(m, {"channel", "category", "keywords"}, "match");
-        if (m["channel"]) {
-          rule.match.channels = names(m["channel"], "channel");
-          for (std::size_t i = 0; i < rule.match.channels.size(); ++i) {
-            if (!IsKnown(KnownChannels(), rule.match.channels[i])) {
-              check.Report(m["channel"].IsSequence() ? m["channel"][i].Mark() : m["channel"].Mark(),
-                           "unknown channel '" + rule.match.channels[i] + "'; channels are hotline, mailbox, news and counter");
-            }
-          }
-        }
-        if (m["category"]) rule.match.categories = names(m["category"], "category");
-        if (m["keywords"]) rule.match.keywords = names(m["keywords"], "keywords");
-      }
-    }
+    if (const YAML::Node m = r["match"]) rule.match = Match(m);
     const YAML::Node to = r["to"];
     if (!to || !to.IsMap()) {
-      check.Report(to ? to.Mark() : r.Mark(), "a route needs 'to: { workflow, office, category, priority }'");
-      continue;
+      check_.Report(to ? to.Mark() : r.Mark(), "a route needs 'to: { workflow, office, category, priority }'");
+      return;
     }
-    check.CheckKeys(to, {"workflow", "office", "category", "priority"}, "to");
-    rule.to.workflow = check.Scalar(to, "workflow", false);
-    if (rule.to.workflow && !workflows.empty() && !workflows.count(*rule.to.workflow)) {
-      check.Report(to["workflow"].Mark(), "workflow '" + *rule.to.workflow + "' is not deployed");
-    }
-    rule.to.office = check.Scalar(to, "office", false);
-    rule.to.category = check.Scalar(to, "category", false);
-    if (auto p = check.Scalar(to, "priority", false)) {
-      try {
-        std::size_t used = 0;
-        rule.to.priority = std::stoi(*p, &used);
-        if (used != p->size() || rule.to.priority < 0) throw std::invalid_argument(*p);
-      } catch (const std::exception&) {
-        check.Report(to["priority"].Mark(), "priority must be a whole number of at least 0");
-      }
-    }
-    if (!rule.to.workflow && !rule.to.office && !rule.to.category && rule.to.priority == 0) {
-      check.Report(to.Mark(), "a route must set a workflow, office, category or priority");
-    }
-    routing.rules.push_back(std::move(rule));
+    rule.to = To(to);
+    routing_.rules.push_back(std::move(rule));
   }
-  if (!check.ok()) return check.Failure("routing file is invalid");
-  return routing;
+
+  RouteMatch Match(const YAML::Node& m) {
+    RouteMatch match;
+    if (!m.IsMap()) {
+      check_.Report(m.Mark(), "match must be a mapping of channel, category and keywords");
+      return match;
+    }
+    check_.CheckKeys(m, {"channel", "category", "keywords"}, "match");
+    if (m["channel"]) match.channels = check_.Channels(m["channel"], "channel");
+    if (m["category"]) match.categories = check_.Names(m["category"], "category");
+    if (m["keywords"]) match.keywords = check_.Names(m["keywords"], "keywords");
+    return match;
+  }
+
+  RouteTarget To(const YAML::Node& to) {
+    RouteTarget target;
+    check_.CheckKeys(to, {"workflow", "office", "category", "priority"}, "to");
+    target.workflow = check_.Scalar(to, "workflow", false);
+    if (target.workflow && !workflows_.empty() && !workflows_.count(*target.workflow)) {
+      check_.Report(to["workflow"].Mark(), "workflow '" + *target.workflow + "' is not deployed");
+    }
+    target.office = check_.Scalar(to, "office", false);
+    target.category = check_.Scalar(to, "category", false);
+    if (to["priority"]) target.priority = check_.Int(to["priority"], "priority", 0);
+    if (!target.workflow && !target.office && !target.category && target.priority == 0) {
+      check_.Report(to.Mark(), "a route must set a workflow, office, category or priority");
+    }
+    return target;
+  }
+
+  YamlChecker check_;
+  const std::set<std::string>& workflows_;
+  Routing routing_;
+};
+
+}  // namespace
+
+Result<Routing> LoadRouting(std::string_view yaml_text, std::string_view file_name,
+                            const std::set<std::string>& workflows) {
+  return RoutingLoader(file_name, workflows).Load(yaml_text);
 }
 
 }  // namespace petitiond

@@ -134,15 +134,7 @@ class Loader {
       wf_.version = Int(v, "version", 1);
     }
     if (root["calendar"]) wf_.calendar = String(root["calendar"], "calendar");
-    if (root["channels"]) {
-      wf_.channels = Strings(root["channels"], "channels");
-      for (std::size_t i = 0; i < wf_.channels.size(); ++i) {
-        if (!IsKnown(KnownChannels(), wf_.channels[i])) {
-          Report(root["channels"].IsSequence() ? root["channels"][i].Mark() : root["channels"].Mark(),
-                 "unknown channel '" + wf_.channels[i] + "'; channels are hotline, mailbox, news and counter");
-        }
-      }
-    }
+    if (root["channels"]) wf_.channels = check_.Channels(root["channels"], "channels");
     if (root["case_limit"]) {
       wf_.case_limit = ParseDurationAt(root["case_limit"], "case_limit");
       if (wf_.case_limit.unit != Duration::Unit::kDays) {
@@ -169,79 +161,14 @@ class Loader {
   void CheckKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, const std::string& where) {
     check_.CheckKeys(map, allowed, where);
   }
-
-  YAML::Node Required(const YAML::Node& map, const std::string& key) {
-    YAML::Node n = map[key];
-    if (!n) {
-      Report(map.Mark(), "missing required key '" + key + "'");
-      return YAML::Node(YAML::NodeType::Undefined);
-    }
-    return n;
-  }
-
-  std::string String(const YAML::Node& n, const std::string& what) {
-    if (!n.IsScalar()) {
-      Report(n.Mark(), what + " must be a single value");
-      return {};
-    }
-    return n.Scalar();
-  }
-
-  std::string RequiredString(const YAML::Node& map, const std::string& key) {
-    YAML::Node n = Required(map, key);
-    if (!n) return {};
-    std::string s = String(n, key);
-    if (s.empty() && n.IsScalar()) Report(n.Mark(), key + " must not be empty");
-    return s;
-  }
-
-  int Int(const YAML::Node& n, const std::string& what, int min) {
-    if (n.IsScalar()) {
-      const std::string& s = n.Scalar();
-      int v = 0;
-      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec == std::errc() && ptr == s.data() + s.size() && v >= min) return v;
-    }
-    Report(n.Mark(), what + " must be a whole number of at least " + std::to_string(min));
-    return min;
-  }
-
-  bool Bool(const YAML::Node& n, const std::string& what) {
-    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
-    Report(n.Mark(), what + " must be true or false");
-    return false;
-  }
-
-  // A scalar or a sequence of scalars.
-  std::vector<std::string> Strings(const YAML::Node& n, const std::string& what) {
-    std::vector<std::string> out;
-    if (n.IsScalar()) {
-      out.push_back(n.Scalar());
-    } else if (n.IsSequence()) {
-      for (const auto& item : n) {
-        if (item.IsScalar()) {
-          out.push_back(item.Scalar());
-        } else {
-          Report(item.Mark(), what + " must list names");
-        }
-      }
-    } else {
-      Report(n.Mark(), what + " must be a name or a list of names");
-    }
-    return out;
-  }
-
+  YAML::Node Required(const YAML::Node& map, const std::string& key) { return check_.Required(map, key); }
+  std::string String(const YAML::Node& n, const std::string& what) { return check_.String(n, what); }
+  std::string RequiredString(const YAML::Node& map, const std::string& key) { return check_.RequiredString(map, key); }
+  int Int(const YAML::Node& n, const std::string& what, int min) { return check_.Int(n, what, min); }
+  bool Bool(const YAML::Node& n, const std::string& what) { return check_.Bool(n, what); }
+  std::vector<std::string> Strings(const YAML::Node& n, const std::string& what) { return check_.Names(n, what); }
   Duration ParseDurationAt(const YAML::Node& n, const std::string& what) {
-    if (!n.IsScalar()) {
-      Report(n.Mark(), what + " must be a duration such as '6 workdays'");
-      return {};
-    }
-    auto d = ParseDuration(n.Scalar());
-    if (!d) {
-      Report(n.Mark(), d.error().message);
-      return {};
-    }
-    return d.value();
+    return check_.DurationOf(n, what).value_or(Duration{});
   }
 
   void LoadTemplates(const YAML::Node& templates) {
@@ -307,22 +234,18 @@ class Loader {
 
   std::vector<std::string> NotifyTargets(const YAML::Node& n) {
     auto targets = Strings(n, "notify");
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-      if (!kNotifyTargets.count(targets[i])) {
-        Report(n.IsSequence() ? n[i].Mark() : n.Mark(),
-               "unknown notify target '" + targets[i] + "'; targets are assignee, supervisor, director and petitioner");
-      }
-    }
+    check_.CheckEach(
+        n, targets, [](const std::string& t) { return kNotifyTargets.count(t) > 0; },
+        [](const std::string& t) {
+          return "unknown notify target '" + t + "'; targets are assignee, supervisor, director and petitioner";
+        });
     return targets;
   }
 
   void CheckClockRefs(const YAML::Node& n, const std::vector<std::string>& names, const std::string& state) {
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (!wf_.FindClock(names[i])) {
-        Report(n.IsSequence() ? n[i].Mark() : n.Mark(),
-               "state '" + state + "' names unknown clock '" + names[i] + "'");
-      }
-    }
+    check_.CheckEach(
+        n, names, [&](const std::string& c) { return wf_.FindClock(c) != nullptr; },
+        [&](const std::string& c) { return "state '" + state + "' names unknown clock '" + c + "'"; });
   }
 
   void LoadStates(const YAML::Node& states) {
@@ -380,7 +303,7 @@ class Loader {
       if (auto from = Required(t, "from")) {
         d.from = Strings(from, "from");
         for (std::size_t i = 0; i < d.from.size(); ++i) {
-          const YAML::Mark mark = from.IsSequence() ? from[i].Mark() : from.Mark();
+          const YAML::Mark mark = YamlChecker::ItemMark(from, i);
           const StateDef* s = wf_.FindState(d.from[i]);
           if (!s) {
             Report(mark, "transition '" + d.on + "' starts from unknown state '" + d.from[i] + "'");
@@ -402,11 +325,8 @@ class Loader {
       }
       if (t["roles"]) {
         d.roles = Strings(t["roles"], "roles");
-        for (std::size_t i = 0; i < d.roles.size(); ++i) {
-          if (!IsKnown(KnownRoles(), d.roles[i])) {
-            Report(t["roles"].IsSequence() ? t["roles"][i].Mark() : t["roles"].Mark(), UnknownRole(d.roles[i]));
-          }
-        }
+        check_.CheckEach(
+            t["roles"], d.roles, [](const std::string& r) { return IsKnown(KnownRoles(), r); }, UnknownRole);
       }
       if (t["require"]) d.require = Strings(t["require"], "require");
       if (t["notify"]) d.notify = NotifyTargets(t["notify"]);

@@ -4,7 +4,6 @@
 #include "engine/yaml_checker.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -18,19 +17,10 @@ std::string ReadFileText(const std::string& path) {
   return s.str();
 }
 
-Result<std::chrono::seconds> ParseInterval(std::string_view text) {
-  // The workflow grammar (engine/duration.hpp), limited to elapsed time.
-  auto d = ParseDuration(text);
-  if (!d) {
-    return Error{ErrorKind::kInvalid,
-                 "'" + std::string(text) + "' is not an interval; write e.g. 30s, 90 seconds, 15 minutes, 1 hour or 30 days",
-                 {}};
-  }
-  return ToElapsed(*d, text);
-}
-
 namespace {
 
+// One reader per section of the config file. Each gets its section's node, already
+// known to be a mapping (webhooks: a list), and writes into the Config.
 class ConfigLoader {
  public:
   explicit ConfigLoader(std::string_view file) : check_(file) {}
@@ -40,186 +30,162 @@ class ConfigLoader {
     if (!parsed) return Finish();
     const YAML::Node root = *parsed;
     if (root.IsNull()) return Finish();
+    std::vector<std::string> names;
+    for (const auto& s : kSections) names.emplace_back(s.name);
     if (!root.IsMap()) {
-      Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher)");
+      check_.Report(root.Mark(), "the config must be a mapping of sections (smtp, sms, webhooks, dispatcher, ...)");
       return Finish();
     }
-    Keys(root, {"smtp", "sms", "webhooks", "dispatcher", "hotline", "mailbox", "news", "intake", "database", "access_codes", "shutdown"},
-         "the config");
-    if (auto sd = root["shutdown"]) {
-      if (Map(sd, "shutdown")) {
-        Keys(sd, {"grace"}, "shutdown");
-        Interval(sd, "grace", config_.shutdown_grace);
-      }
-    }
-    if (auto a = root["access_codes"]) {
-      if (Map(a, "access_codes")) {
-        Keys(a, {"key_file"}, "access_codes");
-        config_.access_code_key_file = Str(a, "key_file", true);
-      }
-    }
-    if (auto d = root["database"]) {
-      if (Map(d, "database")) {
-        Keys(d, {"connect_timeout", "statement_timeout", "lease_timeout"}, "database");
-        Interval(d, "connect_timeout", config_.database.connect_timeout);
-        Interval(d, "statement_timeout", config_.database.statement_timeout);
-        Interval(d, "lease_timeout", config_.database.lease_timeout);
-      }
-    }
-    if (auto i = root["intake"]) {
-      if (Map(i, "intake")) {
-        Keys(i, {"duplicate_window", "news_story_window"}, "intake");
-        Interval(i, "duplicate_window", config_.duplicate_window);
-        Interval(i, "news_story_window", config_.news_story_window);
-      }
-    }
-    if (auto h = root["hotline"]) {
-      if (Map(h, "hotline")) {
-        Keys(h, {"secret"}, "hotline");
-        config_.hotline.secret = Str(h, "secret", true);
-      }
-    }
-    if (auto m = root["mailbox"]) {
-      if (Map(m, "mailbox")) {
-        Keys(m, {"maildir", "confirm_days", "public_url", "max_attachment", "interval"}, "mailbox");
-        config_.mailbox.maildir = Str(m, "maildir", false);
-        if (auto n = m["confirm_days"]) config_.mailbox.confirm_days = Whole(n, "confirm_days");
-        if (auto u = m["public_url"]) config_.mailbox.public_url = Str(m, "public_url", true);
-        if (auto n = m["max_attachment"]) config_.mailbox.max_attachment = static_cast<std::size_t>(Whole(n, "max_attachment"));
-        Interval(m, "interval", config_.mailbox.interval);
-      }
-    }
-    if (auto news = root["news"]) {
-      if (Map(news, "news")) {
-        Keys(news, {"feeds"}, "news");
-        const YAML::Node feeds = news["feeds"];
-        if (!feeds || !feeds.IsSequence()) {
-          Report(feeds ? feeds.Mark() : news.Mark(), "news.feeds must be a list of { url, office, keywords, exclude, interval }");
-        } else {
-          for (const auto& f : feeds) {
-            if (!Map(f, "a news feed")) continue;
-            Keys(f, {"url", "office", "keywords", "exclude", "interval"}, "a news feed");
-            NewsFeedConfig feed;
-            feed.url = Str(f, "url", true);
-            if (!feed.url.empty() && feed.url.rfind("http://", 0) != 0 && feed.url.rfind("https://", 0) != 0) {
-              Report(f["url"].Mark(), "a feed url must start with http:// or https://");
-            }
-            feed.office = Str(f, "office", true);
-            feed.keywords = List(f, "keywords");
-            if (feed.keywords.empty()) Report(f.Mark(), "a news feed needs keywords: [...] to match items");
-            feed.exclude = List(f, "exclude");
-            Interval(f, "interval", feed.interval);
-            config_.news_feeds.push_back(std::move(feed));
-          }
+    check_.CheckKeys(root, names, "the config");
+    for (const auto& section : kSections) {
+      const YAML::Node n = root[std::string(section.name)];
+      if (!n) continue;
+      if (section.list) {
+        if (!n.IsSequence()) {
+          check_.Report(n.Mark(), std::string(section.name) + " must be a list of { url, secret }");
+          continue;
         }
+      } else if (!check_.Map(n, std::string(section.name))) {
+        continue;
       }
-    }
-    if (auto smtp = root["smtp"]) {
-      if (Map(smtp, "smtp")) {
-        Keys(smtp, {"url", "from", "username", "password"}, "smtp");
-        config_.smtp.url = Str(smtp, "url", true);
-        config_.smtp.from = Str(smtp, "from", true);
-        config_.smtp.username = Str(smtp, "username", false);
-        config_.smtp.password = Str(smtp, "password", false);
-        if (!config_.smtp.url.empty() && config_.smtp.url.rfind("smtp://", 0) != 0 &&
-            config_.smtp.url.rfind("smtps://", 0) != 0) {
-          Report(smtp["url"].Mark(), "smtp.url must start with smtp:// or smtps://");
-        }
-      }
-    }
-    if (auto sms = root["sms"]) {
-      if (Map(sms, "sms")) {
-        Keys(sms, {"url"}, "sms");
-        config_.sms.url = Str(sms, "url", true);
-      }
-    }
-    if (auto hooks = root["webhooks"]) {
-      if (!hooks.IsSequence()) {
-        Report(hooks.Mark(), "webhooks must be a list of { url, secret }");
-      } else {
-        for (const auto& h : hooks) {
-          if (!Map(h, "a webhook")) continue;
-          Keys(h, {"url", "secret"}, "a webhook");
-          config_.notify.webhooks.push_back(WebhookTarget{Str(h, "url", true), Str(h, "secret", true)});
-        }
-      }
-    }
-    if (auto d = root["dispatcher"]) {
-      if (Map(d, "dispatcher")) {
-        Keys(d, {"max_attempts", "first_retry", "max_retry", "lease"}, "dispatcher");
-        Interval(d, "lease", config_.dispatcher_lease);
-        if (auto n = d["max_attempts"]) {
-          int v = 0;
-          const std::string& sv = n.Scalar();
-          auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), v);
-          if (ec != std::errc() || ptr != sv.data() + sv.size() || v < 1) {
-            Report(n.Mark(), "max_attempts must be a whole number of at least 1");
-          } else {
-            config_.max_attempts = v;
-          }
-        }
-        Interval(d, "first_retry", config_.first_retry);
-        Interval(d, "max_retry", config_.max_retry);
-      }
+      (this->*section.read)(n);
     }
     return Finish();
   }
 
  private:
-  void Report(const YAML::Mark& m, const std::string& sentence) { check_.Report(m, sentence); }
+  struct Section {
+    std::string_view name;
+    void (ConfigLoader::*read)(const YAML::Node&);
+    bool list = false;
+  };
+  static const std::vector<Section> kSections;
+
+  void Shutdown(const YAML::Node& n) {
+    check_.CheckKeys(n, {"grace"}, "shutdown");
+    Interval(n, "grace", config_.shutdown_grace);
+  }
+
+  void AccessCodes(const YAML::Node& n) {
+    check_.CheckKeys(n, {"key_file"}, "access_codes");
+    config_.access_code_key_file = Str(n, "key_file", true);
+  }
+
+  void Database(const YAML::Node& n) {
+    check_.CheckKeys(n, {"connect_timeout", "statement_timeout", "lease_timeout"}, "database");
+    Interval(n, "connect_timeout", config_.database.connect_timeout);
+    Interval(n, "statement_timeout", config_.database.statement_timeout);
+    Interval(n, "lease_timeout", config_.database.lease_timeout);
+  }
+
+  void Intake(const YAML::Node& n) {
+    check_.CheckKeys(n, {"duplicate_window", "news_story_window"}, "intake");
+    Interval(n, "duplicate_window", config_.duplicate_window);
+    Interval(n, "news_story_window", config_.news_story_window);
+  }
+
+  void Hotline(const YAML::Node& n) {
+    check_.CheckKeys(n, {"secret"}, "hotline");
+    config_.hotline.secret = Str(n, "secret", true);
+  }
+
+  void Mailbox(const YAML::Node& n) {
+    check_.CheckKeys(n, {"maildir", "confirm_days", "public_url", "max_attachment", "interval"}, "mailbox");
+    MailboxConfig& m = config_.mailbox;
+    m.maildir = Str(n, "maildir", false);
+    if (auto v = n["confirm_days"]) m.confirm_days = check_.Int(v, "confirm_days", 1);
+    if (n["public_url"]) m.public_url = Str(n, "public_url", true);
+    if (auto v = n["max_attachment"]) m.max_attachment = static_cast<std::size_t>(check_.Int(v, "max_attachment", 1));
+    Interval(n, "interval", m.interval);
+  }
+
+  void News(const YAML::Node& n) {
+    check_.CheckKeys(n, {"feeds"}, "news");
+    const YAML::Node feeds = n["feeds"];
+    if (!feeds || !feeds.IsSequence()) {
+      check_.Report(feeds ? feeds.Mark() : n.Mark(),
+                    "news.feeds must be a list of { url, office, keywords, exclude, interval }");
+      return;
+    }
+    for (const auto& f : feeds) {
+      if (!check_.Map(f, "a news feed")) continue;
+      check_.CheckKeys(f, {"url", "office", "keywords", "exclude", "interval"}, "a news feed");
+      NewsFeedConfig feed;
+      feed.url = Str(f, "url", true);
+      Scheme(f, "url", feed.url, {"http://", "https://"}, "a feed url must start with http:// or https://");
+      feed.office = Str(f, "office", true);
+      if (f["keywords"]) feed.keywords = check_.Words(f["keywords"], "keywords");
+      if (feed.keywords.empty()) check_.Report(f.Mark(), "a news feed needs keywords: [...] to match items");
+      if (f["exclude"]) feed.exclude = check_.Words(f["exclude"], "exclude");
+      Interval(f, "interval", feed.interval);
+      config_.news_feeds.push_back(std::move(feed));
+    }
+  }
+
+  void Smtp(const YAML::Node& n) {
+    check_.CheckKeys(n, {"url", "from", "username", "password"}, "smtp");
+    config_.smtp.url = Str(n, "url", true);
+    config_.smtp.from = Str(n, "from", true);
+    config_.smtp.username = Str(n, "username", false);
+    config_.smtp.password = Str(n, "password", false);
+    Scheme(n, "url", config_.smtp.url, {"smtp://", "smtps://"}, "smtp.url must start with smtp:// or smtps://");
+  }
+
+  void Sms(const YAML::Node& n) {
+    check_.CheckKeys(n, {"url"}, "sms");
+    config_.sms.url = Str(n, "url", true);
+  }
+
+  void Webhooks(const YAML::Node& n) {
+    for (const auto& h : n) {
+      if (!check_.Map(h, "a webhook")) continue;
+      check_.CheckKeys(h, {"url", "secret"}, "a webhook");
+      config_.notify.webhooks.push_back(WebhookTarget{Str(h, "url", true), Str(h, "secret", true)});
+    }
+  }
+
+  void Dispatcher(const YAML::Node& n) {
+    check_.CheckKeys(n, {"max_attempts", "first_retry", "max_retry", "lease"}, "dispatcher");
+    Interval(n, "lease", config_.dispatcher_lease);
+    if (auto v = n["max_attempts"]) config_.max_attempts = check_.Int(v, "max_attempts", 1);
+    Interval(n, "first_retry", config_.first_retry);
+    Interval(n, "max_retry", config_.max_retry);
+  }
+
   Result<Config> Finish() {
     if (check_.ok()) return config_;
     return check_.Failure(check_.file() + ": invalid configuration");
   }
-  bool Map(const YAML::Node& n, const std::string& what) {
-    if (n.IsMap()) return true;
-    Report(n.Mark(), what + " must be a mapping");
-    return false;
-  }
-  void Keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, const std::string& where) {
-    check_.CheckKeys(map, allowed, where);
-  }
   std::string Str(const YAML::Node& map, const std::string& key, bool required) {
     return check_.Scalar(map, key, required).value_or("");
   }
-  int Whole(const YAML::Node& n, const std::string& what) {
-    int v = 0;
-    const std::string sv = n.IsScalar() ? n.Scalar() : "";
-    auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), v);
-    if (sv.empty() || ec != std::errc() || ptr != sv.data() + sv.size() || v < 1) {
-      Report(n.Mark(), what + " must be a whole number of at least 1");
-      return 1;
-    }
-    return v;
-  }
-  std::vector<std::string> List(const YAML::Node& map, const std::string& key) {
-    std::vector<std::string> out;
-    const YAML::Node n = map[key];
-    if (!n) return out;
-    if (!n.IsSequence()) {
-      Report(n.Mark(), key + " must be a list such as [戶政, 蘭嶼]");
-      return out;
-    }
-    for (const auto& item : n) {
-      if (item.IsScalar() && !item.Scalar().empty()) out.push_back(item.Scalar());
-      else Report(item.Mark(), key + " must list words");
-    }
-    return out;
-  }
   void Interval(const YAML::Node& map, const std::string& key, std::chrono::seconds& out) {
     if (auto n = map[key]) {
-      auto v = ParseInterval(n.IsScalar() ? n.Scalar() : "");
-      if (!v) {
-        Report(n.Mark(), v.error().message);
-      } else {
-        out = v.value();
-      }
+      if (auto v = check_.Interval(n, key)) out = *v;
     }
+  }
+  // A URL that must start with one of `schemes`.
+  void Scheme(const YAML::Node& map, const std::string& key, const std::string& url,
+              std::initializer_list<std::string_view> schemes, const std::string& sentence) {
+    if (url.empty()) return;
+    for (auto s : schemes) {
+      if (url.rfind(s, 0) == 0) return;
+    }
+    check_.Report(map[key].Mark(), sentence);
   }
 
   YamlChecker check_;
   Config config_;
 };
+
+// In the order they are read; the order of the file does not matter.
+const std::vector<ConfigLoader::Section> ConfigLoader::kSections = {
+    {"smtp", &ConfigLoader::Smtp},           {"sms", &ConfigLoader::Sms},
+    {"webhooks", &ConfigLoader::Webhooks, true}, {"dispatcher", &ConfigLoader::Dispatcher},
+    {"hotline", &ConfigLoader::Hotline},     {"mailbox", &ConfigLoader::Mailbox},
+    {"news", &ConfigLoader::News},           {"intake", &ConfigLoader::Intake},
+    {"database", &ConfigLoader::Database},   {"access_codes", &ConfigLoader::AccessCodes},
+    {"shutdown", &ConfigLoader::Shutdown}};
 
 }  // namespace
 

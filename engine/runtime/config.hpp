@@ -74,7 +74,4 @@ Result<Config> LoadConfig(std::string_view yaml_text, std::string_view file_name
 // The whole file; kInvalid naming the path if it cannot be read.
 std::string ReadFileText(const std::string& path);
 
-// "30s", "90 seconds", "15 minutes", "1 hour", "2 hours".
-Result<std::chrono::seconds> ParseInterval(std::string_view text);
-
 }  // namespace petitiond::runtime

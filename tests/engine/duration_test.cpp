@@ -106,5 +106,15 @@ TEST(DurationGrammarTest, ElapsedIntervalsRefuseWorkdaysAndZero) {
   EXPECT_FALSE(ToElapsed(ParseDuration("0s").value(), "0s").ok());
 }
 
+TEST(Duration, IntervalsAreElapsedTimeOnly) {
+  EXPECT_EQ(ParseInterval("30s").value(), std::chrono::seconds(30));
+  EXPECT_EQ(ParseInterval("15 minutes").value(), std::chrono::seconds(900));
+  EXPECT_EQ(ParseInterval("1 hour").value(), std::chrono::seconds(3600));
+  EXPECT_FALSE(ParseInterval("0s").ok());
+  EXPECT_FALSE(ParseInterval("fortnight").ok());
+  EXPECT_FALSE(ParseInterval("2 workdays").ok());  // needs a calendar
+}
+
 }  // namespace
+
 }  // namespace petitiond

@@ -71,13 +71,6 @@ TEST(ConfigTest, ReadsTheChannelSections) {
   EXPECT_NE(all.find("'soon' is not an interval"), std::string::npos) << all;
 }
 
-TEST(ConfigTest, ParsesIntervals) {
-  EXPECT_EQ(runtime::ParseInterval("30s").value(), std::chrono::seconds(30));
-  EXPECT_EQ(runtime::ParseInterval("15 minutes").value(), std::chrono::seconds(900));
-  EXPECT_EQ(runtime::ParseInterval("1 hour").value(), std::chrono::seconds(3600));
-  EXPECT_FALSE(runtime::ParseInterval("0s").ok());
-  EXPECT_FALSE(runtime::ParseInterval("fortnight").ok());
-}
 
 }  // namespace
 }  // namespace petitiond
