@@ -272,13 +272,22 @@ std::optional<Outcome> Machine::Escalate(const Workflow& wf, const CaseState& cu
   return out;
 }
 
-Result<Outcome> Machine::ApplyExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
-                                        const Actor& actor, Timestamp now) const {
+// What every extension event needs first: a running, extendable clock named in the
+// command, and whether the actor may decide on it.
+struct Machine::ExtensionCheck {
+  std::string clock;
+  std::string reason;  // request only
+  const ExtendRule* rule = nullptr;
+  const ClockState* state = nullptr;
+  bool may_decide = false;
+};
+
+Result<Machine::ExtensionCheck> Machine::CheckExtension(const Workflow& wf, const CaseState& current,
+                                                        const Command& cmd, const Actor& actor) const {
   const StateDef* state = wf.FindState(current.state);
   if (state && state->final) {
     return Error{ErrorKind::kConflict, "'" + current.state + "' is a final state; it allows no events", {}};
   }
-  const bool request = cmd.event == kRequestExtension;
   Error missing{ErrorKind::kUnprocessable, "event '" + cmd.event + "' is missing required data", {}};
   auto get = [&](const char* key) {
     auto it = cmd.data.find(key);
@@ -288,68 +297,98 @@ Result<Outcome> Machine::ApplyExtension(const Workflow& wf, const CaseState& cur
     }
     return it->second;
   };
-  const std::string clock_name = get("clock");
-  const std::string reason = request ? get("reason") : "";
+  ExtensionCheck c;
+  c.clock = get("clock");
+  if (cmd.event == kRequestExtension) c.reason = get("reason");
   if (!missing.details.empty()) return missing;
 
-  const ClockDef* def = wf.FindClock(clock_name);
-  const ClockState* clock = current.FindClock(clock_name);
+  const ClockDef* def = wf.FindClock(c.clock);
+  c.state = current.FindClock(c.clock);
   if (!def || !def->extend) {
-    return Error{ErrorKind::kConflict, "clock '" + clock_name + "' cannot be extended in this workflow", {}};
+    return Error{ErrorKind::kConflict, "clock '" + c.clock + "' cannot be extended in this workflow", {}};
   }
-  if (!clock || !clock->Running()) {
-    return Error{ErrorKind::kConflict, "clock '" + clock_name + "' is not running", {}};
+  if (!c.state || !c.state->Running()) {
+    return Error{ErrorKind::kConflict, "clock '" + c.clock + "' is not running", {}};
   }
-  const ExtendRule& rule = *def->extend;
-  const bool may_decide = rule.needs_role.empty() || actor.HasRole(rule.needs_role);
+  c.rule = &*def->extend;
+  c.may_decide = c.rule->needs_role.empty() || actor.HasRole(c.rule->needs_role);
+  return c;
+}
 
+Result<Outcome> Machine::ApplyExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                        const Actor& actor, Timestamp now) const {
+  auto check = CheckExtension(wf, current, cmd, actor);
+  if (!check) return check.error();
+  return cmd.event == kRequestExtension ? RequestExtension(wf, current, cmd, check.value(), actor, now)
+                                        : DecideExtension(wf, current, cmd, check.value(), actor, now);
+}
+
+Result<Outcome> Machine::RequestExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                          const ExtensionCheck& c, const Actor& actor, Timestamp now) const {
+  if (c.state->pending_extension) {
+    return Error{ErrorKind::kConflict, "an extension of '" + c.clock + "' is already waiting for a decision", {}};
+  }
+  if (c.state->extensions >= c.rule->max) {
+    return Error{ErrorKind::kConflict, "clock '" + c.clock + "' was already extended " +
+                                           std::to_string(c.state->extensions) + " time(s), the most allowed",
+                 {}};
+  }
+  const ExtensionRequest asked{actor.login, now, c.reason};
+  // Someone who may decide asks and approves in one step.
+  if (c.may_decide) return GrantExtension(wf, current, cmd, c, asked, actor, now);
   Outcome out;
   out.next = current;
-  ClockState& next = *out.next.FindClock(clock_name);
-  if (request) {
-    if (clock->pending_extension) {
-      return Error{ErrorKind::kConflict, "an extension of '" + clock_name + "' is already waiting for a decision", {}};
-    }
-    if (clock->extensions >= rule.max) {
-      return Error{ErrorKind::kConflict, "clock '" + clock_name + "' was already extended " +
-                                             std::to_string(clock->extensions) + " time(s), the most allowed",
-                   {}};
-    }
-    next.pending_extension = ExtensionRequest{actor.login, now, reason};
-    if (!may_decide) {
-      out.events.push_back(AuditEvent{cmd.event, current.state, current.state, actor.login, now,
-                                      {{"clock", clock_name}, {"reason", reason}}, cmd.comment});
-      return out;
-    }
-    // The requester may approve: request and approval are one step.
-  } else {
-    if (!clock->pending_extension) {
-      return Error{ErrorKind::kConflict, "no extension of '" + clock_name + "' is waiting for a decision", {}};
-    }
-    if (!may_decide) {
-      return Error{ErrorKind::kForbidden, "deciding an extension of '" + clock_name + "' needs the role " +
-                                              rule.needs_role,
-                   {}};
-    }
+  out.next.FindClock(c.clock)->pending_extension = asked;
+  out.events.push_back(AuditEvent{cmd.event, current.state, current.state, actor.login, now,
+                                  {{"clock", c.clock}, {"reason", c.reason}}, cmd.comment});
+  return out;
+}
+
+Result<Outcome> Machine::DecideExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                         const ExtensionCheck& c, const Actor& actor, Timestamp now) const {
+  if (!c.state->pending_extension) {
+    return Error{ErrorKind::kConflict, "no extension of '" + c.clock + "' is waiting for a decision", {}};
   }
-  const ExtensionRequest asked = *next.pending_extension;
+  if (!c.may_decide) {
+    return Error{ErrorKind::kForbidden, "deciding an extension of '" + c.clock + "' needs the role " +
+                                            c.rule->needs_role,
+                 {}};
+  }
+  const ExtensionRequest asked = *c.state->pending_extension;
+  if (cmd.event == kApproveExtension) return GrantExtension(wf, current, cmd, c, asked, actor, now);
+  Outcome out;
+  out.next = current;
+  out.next.FindClock(c.clock)->pending_extension.reset();
+  auto data = RequestData(c.clock, asked);
+  data["denied_by"] = actor.login;
+  out.events.push_back(AuditEvent{cmd.event, current.state, current.state, actor.login, now, data, cmd.comment});
+  return out;
+}
+
+std::map<std::string, std::string> Machine::RequestData(const std::string& clock, const ExtensionRequest& asked) {
+  return {{"clock", clock},
+          {"reason", asked.reason},
+          {"requested_by", asked.requested_by},
+          {"requested_at", FormatTimestamp(asked.requested_at)}};
+}
+
+Result<Outcome> Machine::GrantExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                        const ExtensionCheck& c, const ExtensionRequest& asked, const Actor& actor,
+                                        Timestamp now) const {
+  const ExtendRule& rule = *c.rule;
+  const Timestamp old_due = c.state->due_at;
+  Outcome out;
+  out.next = current;
+  ClockState& next = *out.next.FindClock(c.clock);
   next.pending_extension.reset();
-  std::map<std::string, std::string> data{{"clock", clock_name},
-                                          {"reason", asked.reason},
-                                          {"requested_by", asked.requested_by},
-                                          {"requested_at", FormatTimestamp(asked.requested_at)}};
-  if (cmd.event == kDenyExtension) {
-    data["denied_by"] = actor.login;
-    out.events.push_back(AuditEvent{cmd.event, current.state, current.state, actor.login, now, data, cmd.comment});
-    return out;
-  }
+  auto data = RequestData(c.clock, asked);
   // Extend from the current due date; never past the case-wide limit.
   Timestamp new_due = rule.by.unit == Duration::Unit::kWorkdays
-                          ? TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(clock->due_at), rule.by.amount,
+                          ? TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(old_due), rule.by.amount,
                                                                      current.office, &next.calendar_incomplete))
-                          : Add(clock->due_at, rule.by, current.office);
+                          : Add(old_due, rule.by, current.office);
   const Timestamp limit = TaipeiEndOfDay(TaipeiDate(current.received_at) + std::chrono::days(wf.case_limit.amount));
-  if (limit <= clock->due_at) {
+  if (limit <= old_due) {
     return Error{ErrorKind::kConflict, "the case must close within " + ToString(wf.case_limit) +
                                            " of receipt (" + FormatTimestamp(limit) + "); no extension is possible",
                  {}};
@@ -359,16 +398,16 @@ Result<Outcome> Machine::ApplyExtension(const Workflow& wf, const CaseState& cur
     data["capped"] = "true";
   }
   data["approved_by"] = actor.login;
-  data["old_due"] = FormatTimestamp(clock->due_at);
+  data["old_due"] = FormatTimestamp(old_due);
   data["new_due"] = FormatTimestamp(new_due);
   next.due_at = new_due;
   next.extensions += 1;
   // Reminders and escalations apply afresh to the new deadline.
-  std::erase_if(next.fired, [&](int r) { return wf.escalations[static_cast<std::size_t>(r)].clock == clock_name; });
+  std::erase_if(next.fired, [&](int r) { return wf.escalations[static_cast<std::size_t>(r)].clock == c.clock; });
   ArmTimers(wf, next, now, out);
   if (!rule.notify.empty()) {
     out.notifications.push_back(
-        Notification{rule.notify, "extension", {{"clock", clock_name}, {"reason", asked.reason}, {"new_due", data["new_due"]}}});
+        Notification{rule.notify, "extension", {{"clock", c.clock}, {"reason", asked.reason}, {"new_due", data["new_due"]}}});
   }
   out.events.push_back(AuditEvent{kApproveExtension, current.state, current.state, actor.login, now, data,
                                   cmd.comment});

@@ -169,8 +169,22 @@ class Machine {
  private:
   void EnterState(const Workflow& wf, const StateDef& to, Timestamp now, Outcome& out) const;
   void ArmTimers(const Workflow& wf, const ClockState& clock, Timestamp now, Outcome& out) const;
+  // request_extension, approve_extension and deny_extension: the check they share,
+  // then asking (pending, or granted at once for someone who may decide), deciding on
+  // a pending request, and granting (the new due date).
+  struct ExtensionCheck;
   Result<Outcome> ApplyExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
                                  const Actor& actor, Timestamp now) const;
+  Result<ExtensionCheck> CheckExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                        const Actor& actor) const;
+  Result<Outcome> RequestExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                   const ExtensionCheck& c, const Actor& actor, Timestamp now) const;
+  Result<Outcome> DecideExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                  const ExtensionCheck& c, const Actor& actor, Timestamp now) const;
+  Result<Outcome> GrantExtension(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                 const ExtensionCheck& c, const ExtensionRequest& asked, const Actor& actor,
+                                 Timestamp now) const;
+  static std::map<std::string, std::string> RequestData(const std::string& clock, const ExtensionRequest& asked);
 
   const BusinessCalendar& calendar_;
 };

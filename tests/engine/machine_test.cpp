@@ -347,6 +347,37 @@ TEST_F(DeadlineRulesTest, AHandlersExtensionWaitsForTheSupervisorThenMovesTheDue
   EXPECT_EQ(again.error().kind, ErrorKind::kConflict);
 }
 
+TEST_F(DeadlineRulesTest, ADeniedExtensionLeavesTheDeadlineAndCanBeAskedAgain) {
+  CaseState c = Opened("main", At(2026, 11, 23, 10));
+  auto asked = machine().Apply(wf_, c, Command{kRequestExtension, {{"clock", "response"}, {"reason", "r"}}, ""},
+                               handler_, At(2026, 11, 27, 9));
+  ASSERT_TRUE(asked.ok());
+  auto twice = machine().Apply(wf_, asked->next, Command{kRequestExtension, {{"clock", "response"}, {"reason", "r"}}, ""},
+                               handler_, At(2026, 11, 27, 9));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().kind, ErrorKind::kConflict) << "one request waits at a time";
+  auto denied = machine().Apply(wf_, asked->next, Command{kDenyExtension, {{"clock", "response"}}, "理由不足"},
+                                supervisor_, At(2026, 11, 27, 10));
+  ASSERT_TRUE(denied.ok()) << denied.error().message;
+  const ClockState& k = denied->next.clocks[0];
+  EXPECT_EQ(k.due_at, TaipeiEndOfDay(Day(2026, 12, 1)));
+  EXPECT_EQ(k.extensions, 0);
+  EXPECT_FALSE(k.pending_extension);
+  EXPECT_TRUE(denied->notifications.empty());
+  ASSERT_EQ(denied->events.size(), 1u);
+  EXPECT_EQ(denied->events[0].event, kDenyExtension);
+  EXPECT_EQ(denied->events[0].data.at("denied_by"), "chen");
+  EXPECT_EQ(denied->events[0].data.at("requested_by"), "wang");
+  EXPECT_EQ(denied->events[0].comment, "理由不足");
+  auto nothing = machine().Apply(wf_, denied->next, Command{kDenyExtension, {{"clock", "response"}}, ""}, supervisor_,
+                                 At(2026, 11, 27, 11));
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.error().kind, ErrorKind::kConflict) << "nothing is waiting";
+  auto again = machine().Apply(wf_, denied->next, Command{kRequestExtension, {{"clock", "response"}, {"reason", "r2"}}, ""},
+                               handler_, At(2026, 11, 27, 12));
+  EXPECT_TRUE(again.ok()) << "a denial does not use up the allowed extensions";
+}
+
 TEST_F(DeadlineRulesTest, ASupervisorsRequestIsApprovedAtOnce) {
   CaseState c = Opened("main", At(2026, 11, 23, 10));
   auto out = machine().Apply(wf_, c, Command{kRequestExtension, {{"clock", "response"}, {"reason", "r"}}, ""},
