@@ -28,29 +28,17 @@ using namespace petitiond;
 
 namespace {
 
-constexpr const char* kWorkflow = R"(workflow: bench
-version: 1
-clocks:
-  quick: { within: 1 minute }
-states:
-  open: { initial: true, starts: [quick] }
-  done: { final: true }
-transitions:
-  - { on: finish, from: open, to: done }
-escalations:
-  - { clock: quick, at: due, notify: [supervisor], mark: overdue }
-)";
 
 // N cases whose clock fell due an hour ago, each with its armed timer. Written with
 // set-based SQL as the store would write them (next_due_at included): the benchmark
 // measures firing, not intake.
 constexpr const char* kSeed[] = {
     "INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, subject, body, "
-    "access_code_hash, received_at, last_seq, next_due_at) SELECT 'B-' || g, 'counter', 'bench', 1, 'open', 'main', "
+    "access_code_hash, received_at, last_seq, next_due_at) SELECT 'B-' || g, 'counter', 'one-minute', 1, 'open', 'main', "
     "'效能測試 ' || g, 'b', 'x', date_trunc('second', now()) - interval '2 hours', 1, "
     "date_trunc('second', now()) - interval '2 hours' + interval '1 minute' FROM generate_series(1, :n) g",
     "INSERT INTO case_events (case_id, seq, event, to_state, actor, at) "
-    "SELECT id, 1, 'created', 'open', 'bench', received_at FROM cases",
+    "SELECT id, 1, 'created', 'open', 'one-minute', received_at FROM cases",
     "INSERT INTO clocks (case_id, name, started_at, due_at) "
     "SELECT id, 'quick', received_at, received_at + interval '1 minute' FROM cases",
     "INSERT INTO timers (case_id, clock, rule, due_at) "
@@ -86,9 +74,10 @@ int main(int argc, char** argv) {
       store::Migrate(tx, EmbeddedMigrations());
       store::UpsertCalendarDays(tx, BusinessCalendar::Shipped(), "shipped");
     });
+    // The one-minute test workflow (tests/data), alone in a directory of its own.
     const auto dir = std::filesystem::temp_directory_path() / ("timers_bench_" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "bench.yaml") << kWorkflow;
+    std::filesystem::copy_file(PETITIOND_SOURCE_DIR "/tests/data/one-minute.yaml", dir / "one-minute.yaml");
     SystemClock clock;
     runtime::WorkflowRegistry registry(db);
     registry.DeployDirectory(dir.string());

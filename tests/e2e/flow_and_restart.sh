@@ -17,19 +17,7 @@ export DATABASE_URL
 
 mkdir -p "$work/workflows"
 cp "$src/workflows/hotline-1999.yaml" "$work/workflows/"
-cat >"$work/workflows/e2e-fast.yaml" <<'YAML'
-workflow: e2e-fast
-version: 1
-clocks:
-  quick: { within: 1 minute }
-states:
-  open:   { initial: true, starts: [quick] }
-  done:   { final: true }
-transitions:
-  - { on: finish, from: open, to: done }
-escalations:
-  - { clock: quick, at: 5%, notify: [supervisor], mark: overdue }
-YAML
+one_minute_workflow "$work/workflows"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
@@ -79,7 +67,7 @@ r=$(call GET "/api/v1/cases/$id/events" "$sup")
 [ "$(echo "$r" | value 'len(v["items"])')" = 4 ] || fail "audit trail: $r"
 echo "flow: create -> assign -> reply -> close ok, audit trail of 4 events"
 
-r=$(call POST /api/v1/cases "$han" '{"workflow":"e2e-fast","channel":"counter","office":"main","subject":"s","body":"b"}')
+r=$(call POST /api/v1/cases "$han" '{"workflow":"one-minute","channel":"counter","office":"main","subject":"s","body":"b"}')
 expect 201 "$r"
 fast=$(echo "$r" | value 'v["id"]')
 kill -9 "$server_pid"

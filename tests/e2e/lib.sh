@@ -33,5 +33,14 @@ e2e_end() {
   DATABASE_URL=$server_url drop_database "$db"
   rm -rf "$work"
 }
+# one_minute_workflow DIR [AT]: writes tests/data/one-minute.yaml into DIR, its
+# escalation at AT (default 5%: 3 s after intake) instead.
+one_minute_workflow() {
+  local here
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  mkdir -p "$1"
+  sed "s/at: 5%,/at: ${2:-5%},/" "$here/../data/one-minute.yaml" >"$1/one-minute.yaml"
+  grep -q "at: ${2:-5%}," "$1/one-minute.yaml" || { echo "one_minute_workflow: no escalation point to move" >&2; exit 1; }
+}
 # fail MESSAGE: reports it with the end of the server's log and exits 1.
 fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && tail -n 30 "$work/serve.log" >&2; exit 1; }

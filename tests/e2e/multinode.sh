@@ -33,20 +33,8 @@ export DATABASE_URL
 sql() { psql -X -q -t -A -d "$DATABASE_URL" -c "$1"; }
 
 mkdir -p "$work/workflows"
-cat >"$work/workflows/multinode.yaml" <<'YAML'
-workflow: multinode
-version: 1
-channels: [counter]
-clocks:
-  quick: { within: 1 minute }
-states:
-  open: { initial: true, starts: [quick] }
-  done: { final: true }
-transitions:
-  - { on: finish, from: open, to: done }
-escalations:
-  - { clock: quick, at: 50%, notify: [supervisor], mark: overdue }
-YAML
+# Escalations at 30 s: every case is made before the first one fires.
+one_minute_workflow "$work/workflows" 50%
 hook_port=$(free_port)
 $py "$src/tests/e2e/webhook_sink.py" "$hook_port" "$work/hooks.txt" &
 pids+=($!)
@@ -88,7 +76,7 @@ def create(port, count):
     tok = token(port)
     c = http.client.HTTPConnection("127.0.0.1", int(port))
     for i in range(count):
-        body = json.dumps({"channel": "counter", "office": "main", "subject": f"多節點測試 {i}", "body": "b"})
+        body = json.dumps({"workflow": "one-minute", "channel": "counter", "office": "main", "subject": f"多節點測試 {i}", "body": "b"})
         c.request("POST", "/api/v1/cases", body, {"Authorization": "Bearer " + tok})
         r = c.getresponse(); r.read()
         if r.status != 201: errors.append(r.status)
