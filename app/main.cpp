@@ -214,7 +214,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   cases.set_scheduler_wake_interval(schedule.max_sleep);
   runtime::Scheduler scheduler(db, cases, clock, schedule, &calendar);
   scheduler.Start();
-  runtime::CurlTransport transport(config.smtp, config.sms, config.notify.webhooks);
+  runtime::CurlTransport transport(config.smtp, config.sms, config.notify.webhooks, clock);
   runtime::Dispatcher::Options dispatch;
   dispatch.node = node;
   dispatch.max_attempts = config.max_attempts;

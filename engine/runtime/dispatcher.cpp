@@ -68,8 +68,8 @@ void CommonOptions(CURL* c) {
 
 }  // namespace
 
-CurlTransport::CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<WebhookTarget> webhooks)
-    : smtp_(std::move(smtp)), sms_(std::move(sms)), webhooks_(std::move(webhooks)) {
+CurlTransport::CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<WebhookTarget> webhooks, const Clock& clock)
+    : smtp_(std::move(smtp)), sms_(std::move(sms)), webhooks_(std::move(webhooks)), clock_(clock) {
   static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
   (void)init;
 }
@@ -96,7 +96,8 @@ std::optional<std::string> CurlTransport::SendSms(const store::OutboxMessage& m)
 std::optional<std::string> CurlTransport::SendWebhook(const store::OutboxMessage& m) {
   auto hook = std::find_if(webhooks_.begin(), webhooks_.end(), [&](const auto& w) { return w.url == m.recipient; });
   if (hook == webhooks_.end()) return "webhook " + m.recipient + " is no longer configured";
-  const std::string ts = std::to_string(std::time(nullptr));
+  const std::string ts =
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count());
   return Post(m.recipient, m.body,
               {"X-Idempotency-Key: " + m.idempotency_key, "X-Timestamp: " + ts,
                "X-Signature: " + WebhookSignature(hook->secret, ts, m.body)});
@@ -109,7 +110,7 @@ std::optional<std::string> CurlTransport::SendMail(const store::OutboxMessage& m
   std::string wrapped;
   for (std::size_t i = 0; i < b64.size(); i += 76) wrapped += b64.substr(i, 76) + "\r\n";
   upload.data = "From: " + smtp_.from + "\r\nTo: " + m.recipient + "\r\nSubject: " + EncodedWord(m.subject) +
-                "\r\nDate: " + Rfc5322Date(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())) +
+                "\r\nDate: " + Rfc5322Date(clock_.Now()) +
                 "\r\nMessage-ID: <" + m.idempotency_key + "@petitiond>\r\nMIME-Version: 1.0\r\n"
                 "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + wrapped;
   CurlHandle h;

@@ -41,7 +41,8 @@ struct SmsConfig {
 // connect timeout of 5 s and a total timeout of 20 s.
 class CurlTransport final : public Transport {
  public:
-  CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<WebhookTarget> webhooks);
+  // `clock` stamps X-Timestamp and the mail Date header.
+  CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<WebhookTarget> webhooks, const Clock& clock);
   std::optional<std::string> Send(const store::OutboxMessage& message) override;
 
  private:
@@ -54,6 +55,7 @@ class CurlTransport final : public Transport {
   SmtpConfig smtp_;
   SmsConfig sms_;
   std::vector<WebhookTarget> webhooks_;
+  const Clock& clock_;
 };
 
 // libsodium's CSPRNG.

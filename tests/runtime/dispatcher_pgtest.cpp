@@ -139,7 +139,7 @@ class DispatcherTest : public testing::Test {
 TEST_F(DispatcherTest, SendsRealMailThroughTheSmtpSink) {
   const std::string smtp = Env("PETITIOND_TEST_SMTP_URL"), maildir = Env("PETITIOND_TEST_MAILDIR");
   ASSERT_FALSE(smtp.empty() || maildir.empty()) << "scripts/test starts the mail sink and sets PETITIOND_TEST_SMTP_URL";
-  runtime::CurlTransport transport({smtp, "petitiond@hr.example.gov.tw", "", ""}, {}, {});
+  runtime::CurlTransport transport({smtp, "petitiond@hr.example.gov.tw", "", ""}, {}, {}, clock_);
   runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
   const std::string key = "test-mail-" + std::to_string(getpid()) + "-" + std::to_string(std::time(nullptr));
   Queue(Msg(OutboxChannel::kEmail, "chen@lanyu.example.tw", "【案件提醒】115-000001", "案件已逾期，請儘速處理。", key));
@@ -173,7 +173,7 @@ TEST_F(DispatcherTest, SendsRealMailThroughTheSmtpSink) {
 
 TEST_F(DispatcherTest, SignsWebhooksWithHmacOverTimestampAndBody) {
   HookReceiver receiver(200);
-  runtime::CurlTransport transport({}, {}, {{receiver.url(), "s3cret"}});
+  runtime::CurlTransport transport({}, {}, {{receiver.url(), "s3cret"}}, clock_);
   runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
   const std::string body = R"({"case_id":1,"subject":"逾期"})";
   Queue(Msg(OutboxChannel::kWebhook, receiver.url(), "", body, "hook-key-1"));
@@ -182,6 +182,8 @@ TEST_F(DispatcherTest, SignsWebhooksWithHmacOverTimestampAndBody) {
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(Header(reqs[0], "X-Idempotency-Key"), "hook-key-1");
   const std::string ts = Header(reqs[0], "X-Timestamp");
+  EXPECT_EQ(ts, std::to_string(std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count()))
+      << "stamped by the injected clock";
   const std::string signed_text = ts + "." + body;
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state st;
@@ -196,7 +198,7 @@ TEST_F(DispatcherTest, SignsWebhooksWithHmacOverTimestampAndBody) {
 
 TEST_F(DispatcherTest, RetriesWithBackoffThenDeadLetters) {
   HookReceiver receiver(500);
-  runtime::CurlTransport transport({}, {}, {{receiver.url(), "k"}});
+  runtime::CurlTransport transport({}, {}, {{receiver.url(), "k"}}, clock_);
   runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts(/*max_attempts=*/2));
   Queue(Msg(OutboxChannel::kWebhook, receiver.url(), "", "{}", "retry-key"));
   EXPECT_EQ(dispatcher.RunOnce(), 0);
@@ -216,7 +218,7 @@ TEST_F(DispatcherTest, RetriesWithBackoffThenDeadLetters) {
 }
 
 TEST_F(DispatcherTest, LeavesUndeliverableMessagesVisibleAndUnsent) {
-  runtime::CurlTransport transport({}, {}, {});
+  runtime::CurlTransport transport({}, {}, {}, clock_);
   runtime::Dispatcher dispatcher(t_.db(), transport, clock_, Opts());
   store::OutboxMessage m = Msg(OutboxChannel::kEmail, "", "s", "b", "no-address");
   m.status = OutboxStatus::kUndeliverable;
@@ -227,26 +229,6 @@ TEST_F(DispatcherTest, LeavesUndeliverableMessagesVisibleAndUnsent) {
   t_.db().Run([&](store::Tx& tx) { failed = store::ListOutbox(tx, {OutboxStatus::kDead, OutboxStatus::kUndeliverable}, std::nullopt, 10); });
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].attempts, 0);
-}
-
-TEST(RetryDelayTest, GrowsExponentiallyWithJitterAndACap) {
-  FakeClock clock(Timestamp{});
-  runtime::Dispatcher::Options o;
-  o.first_retry = std::chrono::seconds(30);
-  o.max_retry = std::chrono::seconds(600);
-  // RetryDelay reads no database; a Dispatcher needs one only to run.
-  TestDatabase t;
-  runtime::CurlTransport transport({}, {}, {});
-  runtime::Dispatcher d(t.db(), transport, clock, o);
-  for (int i = 0; i < 50; ++i) {
-    const auto first = d.RetryDelay(1).count(), third = d.RetryDelay(3).count(), late = d.RetryDelay(12).count();
-    EXPECT_GE(first, 15);
-    EXPECT_LE(first, 45);
-    EXPECT_GE(third, 60);
-    EXPECT_LE(third, 180);
-    EXPECT_LE(late, 900);
-    EXPECT_GE(late, 300);
-  }
 }
 
 }  // namespace
