@@ -1,5 +1,7 @@
 #include "connectors/mailbox/mailbox.hpp"
 
+#include "connectors/html.hpp"
+
 #include <gmime/gmime.h>
 
 #include <boost/json.hpp>
@@ -115,45 +117,6 @@ std::string Trim(std::string s) {
 
 }  // namespace
 
-std::string HtmlToText(std::string_view html) {
-  std::string out;
-  for (std::size_t i = 0; i < html.size();) {
-    if (html[i] == '<') {
-      const auto end = html.find('>', i);
-      if (end == std::string_view::npos) break;
-      std::string tag(html.substr(i + 1, end - i - 1));
-      for (auto& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      const std::string name = tag.substr(tag[0] == '/' ? 1 : 0, tag.find_first_of(" />", 1) - (tag[0] == '/' ? 1 : 0));
-      if (name == "script" || name == "style") {
-        const auto close = html.find("</" + name, end);
-        i = close == std::string_view::npos ? html.size() : html.find('>', close) + 1;
-        continue;
-      }
-      if (name == "br" || name == "p" || name == "div" || name == "li" || name == "tr" || name == "h1" ||
-          name == "h2" || name == "h3") {
-        if (!out.empty() && out.back() != '\n') out += '\n';
-      }
-      i = end + 1;
-    } else if (html[i] == '&') {
-      static const std::map<std::string, std::string> entities = {
-          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", " "}};
-      bool matched = false;
-      for (const auto& [e, v] : entities) {
-        if (html.substr(i, e.size()) == e) {
-          out += v;
-          i += e.size();
-          matched = true;
-          break;
-        }
-      }
-      if (!matched) out += html[i++];
-    } else {
-      out += html[i++];
-    }
-  }
-  return Trim(out);
-}
-
 Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits) {
   InitGMime();
   Intake in;
@@ -210,7 +173,7 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
     Visit(nullptr, body, &walk);
   }
   if (!walk.error.empty()) return reject(walk.error);
-  in.body = Trim(!walk.plain.empty() ? walk.plain : HtmlToText(walk.html));
+  in.body = Trim(!walk.plain.empty() ? walk.plain : connectors::HtmlToText(walk.html));
   in.attachments = std::move(walk.attachments);
   return in;
 }

@@ -23,9 +23,6 @@ struct ParseLimits {
 // taken: not MIME, truncated, no sender, an attachment over the limit.
 Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits = {});
 
-// HTML reduced to its text: tags dropped, block elements as line breaks, the common
-// entities decoded.
-std::string HtmlToText(std::string_view html);
 
 // The public mailbox form (application/x-www-form-urlencoded or JSON) with name,
 // email, phone, subject, body. kInvalid names each missing or bad field.

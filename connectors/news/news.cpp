@@ -9,7 +9,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "connectors/mailbox/mailbox.hpp"
+#include "connectors/html.hpp"
 
 namespace petitiond::connectors::news {
 namespace {
@@ -92,7 +92,7 @@ Result<std::vector<FeedItem>> ParseFeed(const std::string& xml) {
       FeedItem f;
       f.title = Text(item.child("title"));
       f.link = Text(item.child("link"));
-      f.summary = mailbox::HtmlToText(Text(item.child("description")));
+      f.summary = connectors::HtmlToText(Text(item.child("description")));
       f.id = Text(item.child("guid"));
       if (f.id.empty()) f.id = f.link;
       f.published = Date(Text(item.child("pubDate")));
@@ -109,7 +109,7 @@ Result<std::vector<FeedItem>> ParseFeed(const std::string& xml) {
           break;
         }
       }
-      f.summary = mailbox::HtmlToText(Text(entry.child("summary")).empty() ? Text(entry.child("content"))
+      f.summary = connectors::HtmlToText(Text(entry.child("summary")).empty() ? Text(entry.child("content"))
                                                                           : Text(entry.child("summary")));
       f.id = Text(entry.child("id"));
       if (f.id.empty()) f.id = f.link;

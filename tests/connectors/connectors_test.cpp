@@ -113,6 +113,18 @@ TEST(MailboxTest, ReducesGb2312HtmlToText) {
   EXPECT_EQ(in->body, "请问&户籍誊本");
 }
 
+// Reproduction: an HTML-only message ending in an unterminated closing tag pinned a
+// core forever (the old scanner restarted at byte 0).
+TEST(MailboxTest, AnHtmlOnlyMessageWithBrokenMarkupIsRead) {
+  const std::string raw =
+      "From: =?UTF-8?B?5p6X5bCP5aeQ?= <lin@example.tw>\r\nTo: director@hr.example.gov.tw\r\n"
+      "Subject: test\r\nMessage-ID: <broken-html@example.tw>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/html; charset=utf-8\r\n\r\n<p>門牌整編進度</p><script></script";
+  auto in = connectors::mailbox::ParseMessage(raw, "new/9");
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->body, "門牌整編進度");
+}
+
 TEST(MailboxTest, RejectsMalformedMessagesWithAReason) {
   connectors::mailbox::ParseLimits small;
   small.max_attachment = 1024;
@@ -178,6 +190,15 @@ TEST(NewsTest, ParsesRssAndAtom) {
   ASSERT_EQ(atom->size(), 1u);
   EXPECT_EQ((*atom)[0].link, "https://forum.example.tw/t/77");
   EXPECT_EQ((*atom)[0].id, "urn:forum:77");
+}
+
+TEST(NewsTest, ADescriptionWithBrokenMarkupIsRead) {
+  auto feed = connectors::news::ParseFeed(
+      "<rss version=\"2.0\"><channel><item><guid>g-1</guid><title>戶政</title>"
+      "<description>&lt;p&gt;蘭嶼戶政&lt;/p&gt;&lt;script&gt;&lt;/script</description></item></channel></rss>");
+  ASSERT_TRUE(feed.ok()) << feed.error().message;
+  ASSERT_EQ(feed->size(), 1u);
+  EXPECT_EQ((*feed)[0].summary, "蘭嶼戶政");
 }
 
 TEST(NewsTest, RefusesBrokenXmlAndDoctypes) {
