@@ -91,7 +91,7 @@ Intake ParseStaffIntake(const Actor& actor, const Request& req) {
   in.raw = req.body;
   in.workflow = OptString(o, "workflow", errors);
   in.channel = ReqString(o, "channel", errors);
-  in.office = ReqString(o, "office", errors);
+  in.office = OptString(o, "office", errors);  // staff: their own office when left out
   in.category = OptString(o, "category", errors);
   in.subject = ReqString(o, "subject", errors);
   in.body = ReqString(o, "body", errors);

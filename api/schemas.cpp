@@ -18,7 +18,7 @@ const std::string& Components() {
   "Petitioner": {"type": "object", "additionalProperties": false,
     "properties": {"name": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"},
                    "address": {"type": "string"}}},
-  "NewCase": {"type": "object", "required": ["channel", "office", "subject", "body"],
+  "NewCase": {"type": "object", "required": ["channel", "subject", "body"],
     "properties": {"workflow": {"type": "string"},
                    "channel": {"type": "string", "enum": ["hotline", "mailbox", "news", "counter"]},
                    "office": {"type": "string"}, "category": {"type": "string"}, "subject": {"type": "string"},

@@ -1,4 +1,5 @@
 #include "engine/runtime/case_service.hpp"
+#include "engine/runtime/policy.hpp"
 
 
 #include <algorithm>
@@ -18,8 +19,6 @@
 namespace petitiond::runtime {
 namespace {
 
-bool SeesAllOffices(const Actor& a) { return a.HasRole("director") || a.HasRole("admin"); }
-
 DomainError NotFound(std::int64_t id) {
   return DomainError(ErrorKind::kNotFound, "case " + std::to_string(id) + " does not exist");
 }
@@ -27,7 +26,7 @@ DomainError NotFound(std::int64_t id) {
 }  // namespace
 
 bool CaseService::CanSee(const Actor& actor, const store::CaseRecord& c) const {
-  return SeesAllOffices(actor) || actor.office == c.office;
+  return InScope(actor, c.office);
 }
 
 std::shared_ptr<const Workflow> CaseService::WorkflowOf(const store::CaseRecord& c) {

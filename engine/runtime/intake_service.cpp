@@ -1,5 +1,6 @@
 #include "engine/digest.hpp"
 #include "engine/runtime/intake_service.hpp"
+#include "engine/runtime/policy.hpp"
 
 
 #include <boost/json.hpp>
@@ -54,7 +55,14 @@ std::shared_ptr<const Routing> IntakeService::routing() const {
   return routing_;
 }
 
-IntakeResult IntakeService::Submit(const Actor& actor, const Intake& in) {
+IntakeResult IntakeService::Submit(const Actor& actor, const Intake& submitted) {
+  std::optional<Intake> staffed;
+  if (!submitted.office && !actor.roles.empty()) staffed = InOwnOffice(actor, submitted);
+  const Intake& in = staffed ? *staffed : submitted;
+  if (!actor.roles.empty() && in.office && !InScope(actor, *in.office)) {
+    throw DomainError(ErrorKind::kForbidden, "staff of " + actor.office + " create cases of " + actor.office +
+                                                 " only; a director or admin can create one for another office");
+  }
   IntakeResult result;
   try {
     try {
@@ -74,6 +82,14 @@ IntakeResult IntakeService::Submit(const Actor& actor, const Intake& in) {
     Reject(in, reason);
     throw;
   }
+}
+
+Intake IntakeService::InOwnOffice(const Actor& actor, const Intake& in) {
+  Intake staffed = in;
+  // Staff who name no office create in their own; directors and admins leave it to
+  // routing.yaml.
+  if (!SeesAllOffices(actor)) staffed.office = actor.office;
+  return staffed;
 }
 
 std::int64_t IntakeService::RecordOutcome(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id,
@@ -179,7 +195,7 @@ IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const In
 
   IntakeResult r;
   r.status = IntakeStatus::kAccepted;
-  r.possible_duplicates = PossibleDuplicates(tx, in);
+  r.possible_duplicates = PossibleDuplicates(tx, in, c.office);
   if (!r.possible_duplicates.empty()) {
     std::string list;
     for (const auto& d : r.possible_duplicates) list += (list.empty() ? "" : ", ") + d.public_no;
@@ -208,10 +224,11 @@ IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const In
   return r;
 }
 
-std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(store::Tx& tx, const Intake& in) {
+std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(store::Tx& tx, const Intake& in,
+                                                                     const std::string& office) {
   std::vector<store::PetitionerCase> out;
   if (in.petitioner.phone.empty() && in.petitioner.email.empty()) return out;
-  for (auto& c : store::CasesOfPetitioner(tx, in.petitioner.phone, in.petitioner.email,
+  for (auto& c : store::CasesOfPetitioner(tx, in.petitioner.phone, in.petitioner.email, office,
                                           clock_.Now() - options_.duplicate_window)) {
     if (Similarity(c.subject, in.subject) >= options_.similar_subject) out.push_back(std::move(c));
   }
@@ -272,10 +289,11 @@ IntakeResult IntakeService::Confirm(const std::string& token,
   return result;
 }
 
-std::vector<store::IntakeRow> IntakeService::List(const Actor& actor, const store::IntakeFilter& filter) {
+std::vector<store::IntakeRow> IntakeService::List(const Actor& actor, store::IntakeFilter filter) {
   if (!Allowed(actor)) {
     throw DomainError(ErrorKind::kForbidden, "the intake log is for supervisors, directors and admins");
   }
+  filter.office = OfficeScope(actor);
   std::vector<store::IntakeRow> rows;
   db_.Run([&](store::Tx& tx) { rows = store::ListIntake(tx, filter); });
   return rows;

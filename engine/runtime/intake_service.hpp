@@ -50,8 +50,10 @@ class IntakeService {
   std::shared_ptr<const Routing> routing() const;
 
   // A case from `in`, or the existing case for its (channel, external_ref). `actor` is
-  // the staff member for staff intake, Actor::System() for connectors. Domain errors
-  // (bad office, no workflow) are stored as rejected and rethrown.
+  // the staff member for staff intake, Actor::System() for connectors. Staff create
+  // cases of their own office only (kForbidden otherwise; an office left out is
+  // theirs), directors and admins of any. Domain errors (bad office, no workflow) are
+  // stored as rejected and rethrown.
   IntakeResult Submit(const Actor& actor, const Intake& in);
   // Keeps an input the connector could not read: stored raw as rejected with `reason`.
   std::int64_t Reject(const Intake& in, const std::string& reason);
@@ -66,8 +68,9 @@ class IntakeService {
   // unknown token, kConflict once it has expired.
   IntakeResult Confirm(const std::string& token, const std::function<Intake(const std::string& raw)>& reparse);
 
-  // intake_raw rows; supervisors, directors and admins only.
-  std::vector<store::IntakeRow> List(const Actor& actor, const store::IntakeFilter& filter);
+  // intake_raw rows; supervisors, directors and admins only, scoped to the caller's
+  // office (runtime/policy.hpp).
+  std::vector<store::IntakeRow> List(const Actor& actor, store::IntakeFilter filter);
 
  private:
   // The pipeline's steps, inside the caller's transaction. `intake_id` is the raw row
@@ -78,11 +81,15 @@ class IntakeService {
   std::optional<IntakeResult> AsSameStory(store::Tx& tx, const Intake& in, const std::string& office,
                                           std::optional<std::int64_t> intake_id);
   CreateCaseInput Route(const Intake& in) const;
+  static Intake InOwnOffice(const Actor& actor, const Intake& in);
   void RegisterOnly(store::Tx& tx, store::CaseRecord& rec, const std::string& why, IntakeResult& r);
   void SendAcceptance(store::Tx& tx, const Intake& in, const store::CaseRecord& rec, const IntakeResult& r);
   std::int64_t RecordOutcome(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id,
                              const IntakeResult& r, std::optional<std::int64_t> case_id);
-  std::vector<store::PetitionerCase> PossibleDuplicates(store::Tx& tx, const Intake& in);
+  // Earlier cases of the same petitioner in `office`: a case's duplicates are its own
+  // office's business, and an answer naming other offices' cases would let anyone
+  // signed in probe whether a phone number has petitioned anywhere.
+  std::vector<store::PetitionerCase> PossibleDuplicates(store::Tx& tx, const Intake& in, const std::string& office);
 
   store::Database& db_;
   CaseService& cases_;

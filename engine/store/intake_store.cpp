@@ -93,18 +93,19 @@ std::vector<IntakeRow> ListIntake(Tx& tx, const IntakeFilter& f) {
   soci::session& sql = Sql(tx);
   PgArray statuses;
   for (const auto s : f.statuses) statuses.Add(std::string(Name(s)));
-  const std::string st = statuses.str(), channel = f.channel.value_or("");
+  const std::string st = statuses.str(), channel = f.channel.value_or(""), office = f.office.value_or("");
   const long long before = f.before_id.value_or(0);
   soci::indicator st1 = Ind(!f.statuses.empty()), st2 = st1, ch1 = Ind(f.channel.has_value()), ch2 = ch1,
-                  b1 = Ind(f.before_id.has_value()), b2 = b1;
+                  b1 = Ind(f.before_id.has_value()), b2 = b1, o1 = Ind(f.office.has_value()), o2 = o1;
   const int limit = f.limit;
   soci::rowset<soci::row> rows =
       (sql.prepare << std::string(kIntakeColumns) +
                           " WHERE (CAST(:s1 AS text[]) IS NULL OR i.status = ANY(CAST(:s2 AS text[])))"
                           " AND (CAST(:c1 AS text) IS NULL OR i.channel = :c2)"
+                          " AND (CAST(:o1 AS text) IS NULL OR c.office = :o2)"
                           " AND (CAST(:b1 AS bigint) IS NULL OR i.id < :b2) ORDER BY i.id DESC LIMIT :limit",
        soci::use(st, st1, "s1"), soci::use(st, st2, "s2"), soci::use(channel, ch1, "c1"),
-       soci::use(channel, ch2, "c2"), soci::use(before, b1, "b1"), soci::use(before, b2, "b2"),
+       soci::use(channel, ch2, "c2"), soci::use(office, o1, "o1"), soci::use(office, o2, "o2"), soci::use(before, b1, "b1"), soci::use(before, b2, "b2"),
        soci::use(limit, "limit"));
   std::vector<IntakeRow> out;
   for (const auto& r : rows) out.push_back(ReadIntake(r));
@@ -141,7 +142,7 @@ std::optional<std::int64_t> FindCaseByRef(Tx& tx, const std::string& channel,
 }
 
 std::vector<PetitionerCase> CasesOfPetitioner(Tx& tx, const std::string& phone, const std::string& email,
-                                              Timestamp since) {
+                                              const std::string& office, Timestamp since) {
   soci::session& sql = Sql(tx);
   const long long t = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
   // Two index scans (phone, e-mail) rather than one OR the planner cannot index. One
@@ -153,9 +154,9 @@ std::vector<PetitionerCase> CasesOfPetitioner(Tx& tx, const std::string& phone, 
          "AND petitioner ->> 'phone' <> '' AND received_at >= to_timestamp(:t1) UNION "
          "SELECT id FROM cases WHERE :email <> '' AND lower(petitioner ->> 'email') = lower(:email2) "
          "AND petitioner ->> 'email' <> '' AND received_at >= to_timestamp(:t2)) "
-         "AND merged_into IS NULL ORDER BY id DESC LIMIT 20",
+         "AND merged_into IS NULL AND office = :office ORDER BY id DESC LIMIT 20",
       soci::use(phone, "phone"), soci::use(phone, "phone2"), soci::use(t, "t1"), soci::use(email, "email"),
-      soci::use(email, "email2"), soci::use(t, "t2"), soci::into(ids), soci::into(nos), soci::into(subjects),
+      soci::use(email, "email2"), soci::use(t, "t2"), soci::use(office, "office"), soci::into(ids), soci::into(nos), soci::into(subjects),
       soci::into(states), soci::into(received);
   std::vector<PetitionerCase> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -32,6 +32,9 @@ struct IntakeRow {
 struct IntakeFilter {
   std::vector<IntakeStatus> statuses;  // empty: all
   std::optional<std::string> channel;
+  // Only inputs that became (or joined) a case of this office; inputs with no case
+  // (rejected, waiting for confirmation) have no office and are left out.
+  std::optional<std::string> office;
   std::optional<std::int64_t> before_id;
   int limit = 50;
 };
@@ -57,9 +60,10 @@ std::string LoadIntakeRaw(Tx& tx, std::int64_t id);
 // The case already made from (channel, external_ref), if any.
 std::optional<std::int64_t> FindCaseByRef(Tx& tx, const std::string& channel,
                                           const std::string& external_ref);
-// Cases since `since` whose petitioner has this phone or e-mail (either may be empty).
+// Cases of `office` since `since` whose petitioner has this phone or e-mail (either
+// may be empty).
 std::vector<PetitionerCase> CasesOfPetitioner(Tx& tx, const std::string& phone, const std::string& email,
-                                              Timestamp since);
+                                              const std::string& office, Timestamp since);
 // Cases of `channel` and `office` taken in since `since` (created_at: a report may be
 // older than the moment it was found), newest first.
 std::vector<PetitionerCase> RecentCases(Tx& tx, const std::string& channel, const std::string& office,

@@ -135,7 +135,8 @@ std::optional<Timestamp> NextOutboxDue(Tx& tx) {
 }
 
 std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<OutboxStatus>& statuses,
-                                      std::optional<std::int64_t> before_id, int limit) {
+                                      const std::optional<std::string>& office, std::optional<std::int64_t> before_id,
+                                      int limit) {
   soci::session& sql = Sql(tx);
   PgArray status_array;
   for (const auto st : statuses) status_array.Add(std::string(Name(st)));
@@ -143,12 +144,16 @@ std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<OutboxStatus>& s
   soci::indicator s_ind = statuses.empty() ? soci::i_null : soci::i_ok, s_ind2 = s_ind;
   long long before = before_id.value_or(0);
   soci::indicator b_ind = before_id ? soci::i_ok : soci::i_null, b_ind2 = b_ind;
+  const std::string o = office.value_or("");
+  soci::indicator o_ind = office ? soci::i_ok : soci::i_null, o_ind2 = o_ind;
   const std::string query = std::string(kColumns) +
                             " WHERE (CAST(:s1 AS text[]) IS NULL OR status = ANY(CAST(:s2 AS text[])))"
+                            " AND (CAST(:o1 AS text) IS NULL OR case_id IN (SELECT id FROM cases WHERE office = :o2))"
                             " AND (CAST(:b1 AS bigint) IS NULL OR id < :b2) ORDER BY id DESC LIMIT :limit";
   soci::rowset<soci::row> rows =
-      (sql.prepare << query, soci::use(array, s_ind, "s1"), soci::use(array, s_ind2, "s2"),
-       soci::use(before, b_ind, "b1"), soci::use(before, b_ind2, "b2"), soci::use(limit, "limit"));
+      (sql.prepare << query, soci::use(array, s_ind, "s1"), soci::use(array, s_ind2, "s2"), soci::use(o, o_ind, "o1"),
+       soci::use(o, o_ind2, "o2"), soci::use(before, b_ind, "b1"), soci::use(before, b_ind2, "b2"),
+       soci::use(limit, "limit"));
   std::vector<OutboxMessage> out;
   for (const auto& r : rows) out.push_back(Read(r));
   return out;

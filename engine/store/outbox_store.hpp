@@ -46,8 +46,10 @@ bool MarkFailed(Tx& tx, std::int64_t id, const std::string& node, const std::str
 
 std::optional<Timestamp> NextOutboxDue(Tx& tx);
 
-// Newest first. `statuses` empty = all.
+// Newest first. `statuses` empty = all. With `office`, only messages about that
+// office's cases (messages with no case, e.g. a form's confirmation, are left out).
 std::vector<OutboxMessage> ListOutbox(Tx& tx, const std::vector<OutboxStatus>& statuses,
-                                      std::optional<std::int64_t> before_id, int limit);
+                                      const std::optional<std::string>& office, std::optional<std::int64_t> before_id,
+                                      int limit);
 
 }  // namespace petitiond::store

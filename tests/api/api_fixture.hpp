@@ -112,6 +112,13 @@ class ApiTest : public testing::Test {
 
   static json::object Body(const Response& r) { return json::parse(r.body).as_object(); }
 
+  // One number from SQL, to check what the database holds.
+  long long Count(const std::string& query) {
+    long long n = 0;
+    t_.db().Run([&](store::Tx& tx) { store::Sql(tx) << query, soci::into(n); });
+    return n;
+  }
+
   std::int64_t CreateCase() {
     Response r = Call("POST", "/api/v1/cases", intake_,
                       R"({"channel":"hotline","office":"main","subject":"戶口名簿","body":"遺失補發",)"

@@ -56,7 +56,7 @@ class DeadlinePgTest : public testing::Test {
 
   std::vector<store::OutboxMessage> Outbox() {
     std::vector<store::OutboxMessage> rows;
-    t_.db().Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, {}, std::nullopt, 100); });
+    t_.db().Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, {}, std::nullopt, std::nullopt, 100); });
     return rows;
   }
 

@@ -122,7 +122,7 @@ class DispatcherTest : public testing::Test {
   }
   std::vector<store::OutboxMessage> ListAll() {
     std::vector<store::OutboxMessage> rows;
-    t_.db().Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, {}, std::nullopt, 100); });
+    t_.db().Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, {}, std::nullopt, std::nullopt, 100); });
     return rows;
   }
   runtime::Dispatcher::Options Opts(int max_attempts = 3) {
@@ -226,7 +226,7 @@ TEST_F(DispatcherTest, LeavesUndeliverableMessagesVisibleAndUnsent) {
   Queue(m);
   EXPECT_EQ(dispatcher.RunOnce(), 0);
   std::vector<store::OutboxMessage> failed;
-  t_.db().Run([&](store::Tx& tx) { failed = store::ListOutbox(tx, {OutboxStatus::kDead, OutboxStatus::kUndeliverable}, std::nullopt, 10); });
+  t_.db().Run([&](store::Tx& tx) { failed = store::ListOutbox(tx, {OutboxStatus::kDead, OutboxStatus::kUndeliverable}, std::nullopt, std::nullopt, 10); });
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].attempts, 0);
 }

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/machine.hpp"
+
+namespace petitiond::runtime {
+
+// Office scope, the one rule every service applies to reads, lists and writes
+// (docs/roles.md): directors and admins act on every office; everyone else only on
+// their own. The system actor (connectors, timers) is not a caller and is never
+// scoped through these; services that run for it decide by the case's own office.
+inline bool SeesAllOffices(const Actor& a) { return a.HasRole("director") || a.HasRole("admin"); }
+
+// The office the caller's reads are limited to; nullopt for every office.
+inline std::optional<std::string> OfficeScope(const Actor& a) {
+  if (SeesAllOffices(a)) return std::nullopt;
+  return a.office;
+}
+
+inline bool InScope(const Actor& a, std::string_view office) { return SeesAllOffices(a) || a.office == office; }
+
+}  // namespace petitiond::runtime

@@ -1,0 +1,82 @@
+// Office scope (issue 9): each reproduction of a read or write across offices, now
+// refused or scoped.
+#include "tests/api/api_fixture.hpp"
+
+namespace petitiond {
+namespace {
+
+class ScopeTest : public ApiTest {
+ protected:
+  ScopeTest() {
+    auth_.AddUser("kao", "lanyu-supervisor", {"supervisor"}, "lanyu");
+    auth_.AddUser("syaman", "lanyu-handler", {"handler", "intake"}, "lanyu");
+    lanyu_supervisor_ = Token("kao", "lanyu-supervisor");
+    lanyu_handler_ = Token("syaman", "lanyu-handler");
+  }
+
+  // A main-office mailbox case: its acceptance mail to lin@example.tw is in the outbox.
+  std::int64_t MainMailboxCase() {
+    Response r = Call("POST", "/api/v1/cases", intake_,
+                      R"({"channel":"mailbox","office":"main","subject":"印鑑證明","body":"如何申請",)"
+                      R"("petitioner":{"name":"林小姐","phone":"0933000444","email":"lin@example.tw"}})");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Body(r).at("id").as_int64();
+  }
+
+  std::size_t Items(const std::string& path, const std::string& token) {
+    Response r = Call("GET", path, token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Body(r).at("items").as_array().size();
+  }
+
+  std::string lanyu_supervisor_, lanyu_handler_;
+};
+
+TEST_F(ScopeTest, ASupervisorReadsOnlyTheOutboxOfTheirOffice) {
+  MainMailboxCase();
+  EXPECT_EQ(Items("/api/v1/outbox", supervisor_), 1u);
+  EXPECT_EQ(Items("/api/v1/outbox", director_), 1u);
+  Response lanyu = Call("GET", "/api/v1/outbox", lanyu_supervisor_);
+  ASSERT_EQ(lanyu.status, 200);
+  EXPECT_TRUE(Body(lanyu).at("items").as_array().empty()) << lanyu.body;
+  EXPECT_EQ(lanyu.body.find("lin@example.tw"), std::string::npos);
+}
+
+TEST_F(ScopeTest, ASupervisorReadsOnlyTheIntakeLogOfTheirOffice) {
+  MainMailboxCase();
+  EXPECT_EQ(Items("/api/v1/intake", supervisor_), 1u);
+  EXPECT_EQ(Items("/api/v1/intake", admin_), 1u);
+  EXPECT_EQ(Items("/api/v1/intake", lanyu_supervisor_), 0u);
+}
+
+TEST_F(ScopeTest, StaffCreateCasesOfTheirOwnOfficeOnly) {
+  Response other = Call("POST", "/api/v1/cases", lanyu_handler_,
+                        R"({"channel":"counter","office":"main","subject":"戶籍謄本","body":"申請"})");
+  ExpectProblem(other, 403);
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0);
+  Response own = Call("POST", "/api/v1/cases", lanyu_handler_,
+                      R"({"channel":"counter","subject":"戶籍謄本","body":"申請"})");
+  ASSERT_EQ(own.status, 201) << own.body;
+  EXPECT_EQ(Body(own).at("office").as_string(), "lanyu") << "no office named: the caller's own";
+  Response director = Call("POST", "/api/v1/cases", director_,
+                           R"({"channel":"counter","office":"lanyu","subject":"戶籍謄本","body":"代為登錄"})");
+  EXPECT_EQ(director.status, 201) << director.body;
+}
+
+TEST_F(ScopeTest, PossibleDuplicatesNameOnlyTheNewCasesOffice) {
+  MainMailboxCase();  // 0933000444 petitioned main
+  Response probe = Call("POST", "/api/v1/cases", lanyu_handler_,
+                        R"({"channel":"counter","subject":"印鑑證明","body":"如何申請",)"
+                        R"("petitioner":{"phone":"0933000444"}})");
+  ASSERT_EQ(probe.status, 201) << probe.body;
+  EXPECT_TRUE(Body(probe).at("possible_duplicates").as_array().empty())
+      << "a lanyu handler learns nothing of main's petitioners: " << probe.body;
+  Response same_office = Call("POST", "/api/v1/cases", intake_,
+                              R"({"channel":"counter","office":"main","subject":"印鑑證明","body":"再問一次",)"
+                              R"("petitioner":{"phone":"0933000444"}})");
+  ASSERT_EQ(same_office.status, 201) << same_office.body;
+  EXPECT_EQ(Body(same_office).at("possible_duplicates").as_array().size(), 1u) << same_office.body;
+}
+
+}  // namespace
+}  // namespace petitiond
