@@ -213,9 +213,9 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
   Outcome out;
   out.next = current;
   out.next.state = t->to;
-  if (auto it = cmd.data.find("assignee"); it != cmd.data.end() && !it->second.empty()) {
-    out.next.assignee = it->second;
-  }
+  // Data keys with meaning act only through the transition that requires them: an
+  // "assignee" added to any other event's data is recorded, never obeyed.
+  if (Contains(t->require, "assignee")) out.next.assignee = cmd.data.at("assignee");
   out.events.push_back(AuditEvent{cmd.event, current.state, t->to, actor.login, now, cmd.data, cmd.comment});
   EnterState(wf, *wf.FindState(t->to), now, out);
   for (const auto& [name, by] : t->lengthen) {

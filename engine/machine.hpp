@@ -65,7 +65,7 @@ struct CaseState {
 
 struct Command {
   std::string event;
-  std::map<std::string, std::string> data;  // flat key -> value; "assignee" also sets the case's assignee
+  std::map<std::string, std::string> data;  // flat key -> value; "assignee" sets the case's assignee when the transition requires it
   std::string comment;
 };
 

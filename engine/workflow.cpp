@@ -115,7 +115,7 @@ const std::set<std::string> kNotifyTargets = {"assignee", "supervisor", "directo
 // Collects every problem of one file, each with its position, before failing.
 class Loader {
  public:
-  explicit Loader(std::string_view file) : check_(file) {}
+  Loader(std::string_view file, WorkflowRules rules) : check_(file), rules_(rules) {}
 
   Result<Workflow> Load(std::string_view text) {
     auto parsed = check_.Parse(text);
@@ -323,6 +323,9 @@ class Loader {
           Report(to.Mark(), "transition '" + d.on + "' goes to unknown state '" + d.to + "'");
         }
       }
+      if (!t["roles"] && rules_ == WorkflowRules::kDeploy) {
+        Report(t.Mark(), "transition '" + d.on + "' must name the roles that may take it (roles: [...])");
+      }
       if (t["roles"]) {
         d.roles = Strings(t["roles"], "roles");
         check_.CheckEach(
@@ -437,6 +440,7 @@ class Loader {
   }
 
   YamlChecker check_;
+  WorkflowRules rules_;
   Workflow wf_;
   std::map<std::string, YAML::Mark> state_marks_;
   std::map<std::string, YAML::Mark> clock_marks_;
@@ -444,8 +448,8 @@ class Loader {
 
 }  // namespace
 
-Result<Workflow> LoadWorkflow(std::string_view yaml_text, std::string_view file_name) {
-  return Loader(file_name).Load(yaml_text);
+Result<Workflow> LoadWorkflow(std::string_view yaml_text, std::string_view file_name, WorkflowRules rules) {
+  return Loader(file_name, rules).Load(yaml_text);
 }
 
 }  // namespace petitiond

@@ -101,8 +101,14 @@ const Template& DefaultTemplate(const std::string& name);
 // Fills {{name}} placeholders; unknown names are left as written.
 std::string RenderTemplate(const std::string& text, const std::map<std::string, std::string>& vars);
 
+// Which rules a workflow file is held to. A new deployment meets today's rules; a
+// version already stored (kStored) was valid when deployed and keeps its meaning, so
+// rules added since (every transition names its roles) are not applied to it.
+enum class WorkflowRules { kDeploy, kStored };
+
 // Parses and validates one workflow file. On failure the Error is kInvalid and its
 // details hold every problem found, each "FILE:LINE:COL: sentence" (1-based).
-Result<Workflow> LoadWorkflow(std::string_view yaml_text, std::string_view file_name);
+Result<Workflow> LoadWorkflow(std::string_view yaml_text, std::string_view file_name,
+                              WorkflowRules rules = WorkflowRules::kDeploy);
 
 }  // namespace petitiond

@@ -15,6 +15,7 @@
 #include "engine/store/intake_store.hpp"
 #include "engine/store/outbox_store.hpp"
 #include "engine/store/timer_store.hpp"
+#include "engine/store/user_store.hpp"
 
 namespace petitiond::runtime {
 namespace {
@@ -168,8 +169,18 @@ void CaseService::ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& 
   const auto calendar = calendar_.Get();
   const auto wf = WorkflowOf(rec);
   Outcome out = Machine(*calendar).Apply(*wf, rec.state, command, actor, now).ValueOrThrow();
+  if (out.next.assignee != rec.state.assignee && out.next.assignee) CheckAssignee(tx, rec, *out.next.assignee);
   Persist(tx, *wf, rec, out, /*inserted_already=*/false);
   rec.updated_at = now;
+}
+
+void CaseService::CheckAssignee(store::Tx& tx, const store::CaseRecord& rec, const std::string& login) {
+  const auto user = store::FindUser(tx, login);
+  if (!user || user->disabled || user->office != rec.office ||
+      std::find(user->roles.begin(), user->roles.end(), "handler") == user->roles.end()) {
+    throw DomainError(ErrorKind::kUnprocessable, "assignee '" + login + "' is not an active handler of office " +
+                                                     rec.office);
+  }
 }
 
 void CaseService::Merge(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, Command command) {

@@ -123,6 +123,9 @@ class CaseService {
   bool CanSee(const Actor& actor, const store::CaseRecord& c) const;
   // The built-in "merge" (併案): `rec` ends in the workflow's merge transition and
   // points at data["into"], whose audit trail records it; one transaction.
+  // kUnprocessable unless `login` is an active user of the case's office with the
+  // handler role.
+  static void CheckAssignee(store::Tx& tx, const store::CaseRecord& rec, const std::string& login);
   void Merge(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, Command command);
   Timestamp WakeBefore() const { return clock_.Now() + std::chrono::duration_cast<std::chrono::seconds>(wake_interval_); }
 

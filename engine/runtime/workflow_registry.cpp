@@ -95,7 +95,7 @@ void WorkflowRegistry::Reload() {
   db_.Run([&](store::Tx& tx) { rows = store::LoadWorkflowRows(tx); });
   std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> parsed;
   for (const auto& row : rows) {
-    auto wf = LoadWorkflow(row.yaml, row.name + " v" + std::to_string(row.version));
+    auto wf = LoadWorkflow(row.yaml, row.name + " v" + std::to_string(row.version), WorkflowRules::kStored);
     if (!wf) {
       // Rows are validated before they are stored; one that fails now means the
       // validator changed. Refuse to guess how its running cases should move.

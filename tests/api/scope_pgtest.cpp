@@ -78,5 +78,25 @@ TEST_F(ScopeTest, PossibleDuplicatesNameOnlyTheNewCasesOffice) {
   EXPECT_EQ(Body(same_office).at("possible_duplicates").as_array().size(), 1u) << same_office.body;
 }
 
+// Reproduced: a handler reassigned a case to anyone, even a login that does not
+// exist, by adding "assignee" to the data of any event.
+TEST_F(ScopeTest, OnlyTheAssignTransitionAssignsAndOnlyToAHandlerOfTheOffice) {
+  const std::int64_t id = CreateCase();
+  const std::string path = "/api/v1/cases/" + std::to_string(id);
+  auto etag = [&] { return HeaderOf(Call("GET", path, supervisor_), "ETag"); };
+  for (const char* who : {"mallory", "chen", "syaman"}) {  // no such user; a supervisor; a Lanyu handler
+    Response r = Event(id, supervisor_, etag(),
+                       std::string(R"({"event":"assign","data":{"assignee":")") + who + R"("}})");
+    ExpectProblem(r, 422);
+    EXPECT_NE(r.body.find("not an active handler of office main"), std::string::npos) << r.body;
+  }
+  Response assigned = Event(id, supervisor_, etag(), R"({"event":"assign","data":{"assignee":"wang"}})");
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  EXPECT_EQ(Body(assigned).at("assignee").as_string(), "wang");
+  Response asked = Event(id, handler_, etag(), R"({"event":"ask","data":{"missing":"身分證影本","assignee":"mallory"}})");
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(Body(asked).at("assignee").as_string(), "wang") << "data of another event is recorded, never obeyed";
+}
+
 }  // namespace
 }  // namespace petitiond

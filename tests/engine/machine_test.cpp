@@ -19,7 +19,8 @@ class MachineTest : public testing::Test {
     std::ifstream in(std::string(PETITIOND_SOURCE_DIR) + "/tests/engine/hotline-1999-v1.yaml");
     std::stringstream s;
     s << in.rdbuf();
-    auto wf = LoadWorkflow(s.str(), "hotline-1999.yaml");
+    // Version 1 as it was stored: held to the rules of its day.
+    auto wf = LoadWorkflow(s.str(), "hotline-1999.yaml", WorkflowRules::kStored);
     ASSERT_TRUE(wf.ok()) << wf.error().message;
     workflow_ = new Workflow(wf.value());
     calendar_ = new BusinessCalendar(BusinessCalendar::Shipped());
@@ -213,7 +214,7 @@ states:
   open:   { initial: true, starts: [response] }
   done:   { final: true, stops: [response] }
 transitions:
-  - { on: finish, from: open, to: done }
+  - { on: finish, from: open, to: done, roles: [handler] }
 escalations:
   - { clock: response, at: due, notify: [supervisor], mark: overdue, every: 1 workday }
 )";
@@ -271,7 +272,7 @@ states:
   open: { initial: true, starts: [response] }
   done: { final: true, stops: [response] }
 transitions:
-  - { on: finish, from: open, to: done }
+  - { on: finish, from: open, to: done, roles: [handler] }
 escalations:
   - { clock: response, at: due, notify: [director], mark: overdue }
 )";
@@ -433,7 +434,7 @@ TEST(TemplateTest, FillsPlaceholdersAndLeavesUnknownOnes) {
 namespace petitiond {
 namespace {
 
-// The shipped hotline workflow (v2): the reply is due 6 workdays after receipt, 10 once
+// The shipped hotline workflow (v2 and later): the reply is due 6 workdays after receipt, 10 once
 // a supervisor records that several units are involved.
 TEST(ShippedHotlineWorkflowTest, SeveralUnitsLengthenTheReplyToTenWorkdays) {
   std::ifstream in(std::string(PETITIOND_SOURCE_DIR) + "/workflows/hotline-1999.yaml");

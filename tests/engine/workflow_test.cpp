@@ -26,7 +26,7 @@ TEST(WorkflowTest, LoadsTheShippedHotlineWorkflow) {
                          "hotline-1999.yaml");
   ASSERT_TRUE(wf.ok()) << Joined(wf.error());
   EXPECT_EQ(wf->name, "hotline-1999");
-  EXPECT_EQ(wf->version, 2);
+  EXPECT_EQ(wf->version, 3);
   EXPECT_EQ(wf->InitialState().name, "received");
   ASSERT_NE(wf->FindClock("response"), nullptr);
   EXPECT_EQ(wf->FindClock("response")->within, (Duration{Duration::Unit::kWorkdays, 6}));
@@ -70,6 +70,19 @@ TEST(WorkflowTest, ReportsEveryErrorWithLineAndColumn) {
        }) {
     EXPECT_NE(all.find(expected), std::string::npos) << "missing: " << expected << "\ngot:\n" << all;
   }
+}
+
+TEST(WorkflowTest, EveryTransitionNamesItsRolesInANewDeployment) {
+  const std::string yaml =
+      "workflow: w\nversion: 1\nstates:\n  a: { initial: true }\n  b: { final: true }\n"
+      "transitions:\n  - { on: go, from: a, to: b }\n";
+  auto fresh = LoadWorkflow(yaml, "w.yaml");
+  ASSERT_FALSE(fresh.ok());
+  EXPECT_NE(Joined(fresh.error()).find("w.yaml:7:5: transition 'go' must name the roles that may take it"),
+            std::string::npos)
+      << Joined(fresh.error());
+  // A version stored before the rule keeps its meaning: any staff may take it.
+  EXPECT_TRUE(LoadWorkflow(yaml, "w v1", WorkflowRules::kStored).ok());
 }
 
 TEST(WorkflowTest, RejectsAWorkflowWithoutAnInitialState) {

@@ -29,6 +29,7 @@ class CaseServiceTest : public testing::Test {
  protected:
   CaseServiceTest() : clock_(Taipei(2026, 11, 23, 10)), registry_(t_.db()), service_(t_.db(), registry_, calendar_, clock_) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
+    runtime::AuthService(t_.db(), clock_).AddUser("wang", "handler-pass", {"handler"}, "main");  // an assignee
   }
 
   std::int64_t NewCase(const std::string& office = "main") {
@@ -55,7 +56,7 @@ TEST_F(CaseServiceTest, CreatePinsTheLatestWorkflowVersionAndShowsTheAccessCodeO
   CreateCaseInput in{std::nullopt, "hotline", "beinan", "戶籍", "主旨", "內容", "{}", std::nullopt, std::nullopt};
   auto created = service_.Create(intake_, in);
   EXPECT_EQ(created.view.record.workflow_name, "hotline-1999");
-  EXPECT_EQ(created.view.record.workflow_version, 2);
+  EXPECT_EQ(created.view.record.workflow_version, 3);
   EXPECT_EQ(created.view.record.state.state, "received");
   EXPECT_EQ(created.view.record.public_no.rfind("115-", 0), 0u) << created.view.record.public_no;
   EXPECT_EQ(created.access_code.size(), 10u);
@@ -181,8 +182,8 @@ TEST_F(CaseServiceTest, AChangedWorkflowNeedsANewVersion) {
   std::filesystem::create_directories(dir);
   {
     std::ofstream out(dir + "/hotline-1999.yaml");
-    out << "workflow: hotline-1999\nversion: 2\nstates:\n  a: { initial: true }\n  b: { final: true }\n"
-           "transitions:\n  - { on: go, from: a, to: b }\n";
+    out << "workflow: hotline-1999\nversion: 3\nstates:\n  a: { initial: true }\n  b: { final: true }\n"
+           "transitions:\n  - { on: go, from: a, to: b, roles: [handler] }\n";
   }
   try {
     registry_.DeployDirectory(dir);

@@ -36,6 +36,8 @@ class DeadlinePgTest : public testing::Test {
     runtime::AuthService auth(t_.db(), clock_);
     auth.AddUser("chen", "supervisor-pass", {"supervisor"}, "lanyu");
     auth.AddUser("boss", "director-pass", {"director"}, "main");
+    auth.AddUser("wang", "handler-pass", {"handler"}, "lanyu");  // assignees, one per office
+    auth.AddUser("hsu", "handler-pass", {"handler"}, "main");
     t_.db().Run([](store::Tx& tx) { store::SetContact(tx, "chen", "chen@lanyu.example.tw", std::nullopt); });
   }
 
@@ -50,7 +52,8 @@ class DeadlinePgTest : public testing::Test {
     const Actor local_supervisor{"chen", {"supervisor"}, office};
     const auto id = service_.Create(local_supervisor, in).view.record.id;
     clock_.Set(At(2026, 11, 23, 14));
-    service_.Apply(local_supervisor, id, 1, Command{"assign", {{"assignee", "wang"}}, ""});
+    service_.Apply(local_supervisor, id, 1,
+                   Command{"assign", {{"assignee", office == "lanyu" ? "wang" : "hsu"}}, ""});
     return id;
   }
 
@@ -153,7 +156,7 @@ TEST_F(DeadlinePgTest, MergedPetitionersHearTheSurvivingCasesTimedNotices) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/quick.yaml") << "workflow: quick\nversion: 1\nclocks:\n  q: { within: 1 minute }\n"
                                         "states:\n  open: { initial: true, starts: [q] }\n  merged: { final: true }\n"
-                                        "transitions:\n  - { on: merge, from: open, to: merged, require: [into] }\n"
+                                        "transitions:\n  - { on: merge, from: open, to: merged, roles: [supervisor], require: [into] }\n"
                                         "escalations:\n  - { clock: q, at: due, notify: [petitioner] }\n";
   registry_.DeployDirectory(dir);
   std::filesystem::remove_all(dir);

@@ -42,6 +42,7 @@ class SchedulerTest : public testing::Test {
  protected:
   SchedulerTest() : clock_(Taipei(2026, 11, 23, 10)) {
     runtime::WorkflowRegistry(t_.db()).DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
+    runtime::AuthService(t_.db(), clock_).AddUser("wang", "handler-pass", {"handler"}, "main");  // an assignee
   }
 
   std::int64_t CreateCase(Node& node) {
