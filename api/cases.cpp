@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "api/api.hpp"
+#include "engine/contact.hpp"
 #include "api/json_io.hpp"
 #include "api/problem.hpp"
 #include "api/schemas.hpp"
@@ -112,6 +113,12 @@ Intake ParseStaffIntake(const Actor& actor, const Request& req) {
       in.petitioner.phone = OptString(p, "phone", errors).value_or("");
       in.petitioner.email = OptString(p, "email", errors).value_or("");
       in.petitioner.address = OptString(p, "address", errors).value_or("");
+      if (!in.petitioner.email.empty()) {
+        if (auto why = EmailProblem(in.petitioner.email)) errors.push_back("petitioner.email: " + *why);
+      }
+      if (!in.petitioner.phone.empty()) {
+        if (auto why = PhoneProblem(in.petitioner.phone)) errors.push_back("petitioner.phone: " + *why);
+      }
       for (const auto& kv : p) {
         const std::string k(kv.key());
         if (k != "name" && k != "phone" && k != "email" && k != "address") {

@@ -1,5 +1,7 @@
 #include "connectors/hotline/hotline.hpp"
 
+#include "engine/contact.hpp"
+
 #include <sodium.h>
 
 #include <boost/json.hpp>
@@ -27,6 +29,13 @@ Intake Base(const std::string& source, std::string content_type, std::string raw
   in.content_type = std::move(content_type);
   in.raw = std::move(raw);
   return in;
+}
+
+// The platform's contact fields reach mail headers and SMS gateways: one that could
+// not be used safely is left out (the raw dispatch keeps it), and the case goes on.
+void DropUnusableContact(Petitioner& p) {
+  if (!p.email.empty() && EmailProblem(p.email)) p.email.clear();
+  if (!p.phone.empty() && PhoneProblem(p.phone)) p.phone.clear();
 }
 
 }  // namespace
@@ -73,6 +82,7 @@ Result<Intake> ParseWebhook(const std::string& body) {
       in.petitioner.name = Text(p->as_object(), "name");
       in.petitioner.phone = Text(p->as_object(), "phone");
       in.petitioner.email = Text(p->as_object(), "email");
+      DropUnusableContact(in.petitioner);
     }
   }
   in.petitioner.address = address;

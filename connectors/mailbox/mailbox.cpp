@@ -1,6 +1,7 @@
 #include "connectors/mailbox/mailbox.hpp"
 
 #include "connectors/html.hpp"
+#include "engine/contact.hpp"
 
 #include <gmime/gmime.h>
 
@@ -157,7 +158,9 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
   if (const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(sender))) {
     in.petitioner.email = addr;
   }
-  if (in.petitioner.email.find('@') == std::string::npos) return reject("the sender's address is not an e-mail address");
+  // A sender address that could not be replied to safely is left out (the raw message
+  // keeps it); the case then goes by the sender's name, or is registered only.
+  if (EmailProblem(in.petitioner.email)) in.petitioner.email.clear();
   if (GDateTime* date = g_mime_message_get_date(message.p)) {
     in.received_at = Timestamp(std::chrono::seconds(g_date_time_to_unix(date)));
   }
@@ -212,8 +215,15 @@ Result<Intake> ParseForm(const std::string& body, const std::string& content_typ
   in.petitioner.phone = Trim(f["phone"]);
   in.subject = Trim(f["subject"]);
   in.body = Trim(f["body"]);
-  if (in.petitioner.email.empty()) bad.details.push_back("email is required: the confirmation link is sent there");
-  else if (in.petitioner.email.find('@') == std::string::npos) bad.details.push_back("email is not an e-mail address");
+  if (in.petitioner.email.empty()) {
+    bad.details.push_back("email is required: the confirmation link is sent there");
+  } else if (auto why = EmailProblem(in.petitioner.email)) {
+    bad.details.push_back("email: " + *why);
+  }
+  if (!in.petitioner.phone.empty()) {
+    if (auto why = PhoneProblem(in.petitioner.phone)) bad.details.push_back("phone: " + *why);
+  }
+  if (in.petitioner.name.size() > 200) bad.details.push_back("name is longer than 200 bytes");
   if (in.subject.empty()) bad.details.push_back("subject is required");
   if (in.body.empty()) bad.details.push_back("body is required");
   if (in.subject.size() > 500) bad.details.push_back("subject is longer than 500 bytes");

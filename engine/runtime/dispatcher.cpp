@@ -3,37 +3,50 @@
 
 #include <boost/json.hpp>
 #include <curl/curl.h>
+#include <gmime/gmime.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <mutex>
 #include <cstring>
 #include <ctime>
 
+#include "engine/contact.hpp"
 #include "engine/runtime/metrics.hpp"
 #include "engine/store/database.hpp"
 
 namespace petitiond::runtime {
 namespace {
 
-std::string Base64(std::string_view bytes) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
+// The message as GMime writes it: encoded words for the subject, base64 UTF-8 text,
+// CRLF line ends. No header is assembled by hand.
+std::string MimeMail(const std::string& from, const std::string& to, const std::string& subject,
+                     const std::string& body, const std::string& message_id, Timestamp date) {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+  GMimeMessage* msg = g_mime_message_new(TRUE);
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, nullptr, from.c_str());
+  g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, nullptr, to.c_str());
+  g_mime_message_set_subject(msg, subject.c_str(), "utf-8");
+  GDateTime* when = g_date_time_new_from_unix_utc(std::chrono::duration_cast<std::chrono::seconds>(date.time_since_epoch()).count());
+  g_mime_message_set_date(msg, when);
+  g_date_time_unref(when);
+  g_mime_message_set_message_id(msg, message_id.c_str());
+  GMimeTextPart* text = g_mime_text_part_new_with_subtype("plain");
+  g_mime_text_part_set_text(text, body.c_str());
+  g_mime_text_part_set_charset(text, "utf-8");
+  g_mime_part_set_content_encoding(GMIME_PART(text), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_message_set_mime_part(msg, GMIME_OBJECT(text));
+  g_object_unref(text);
+  GMimeFormatOptions* format = g_mime_format_options_new();
+  g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);
+  char* written = g_mime_object_to_string(GMIME_OBJECT(msg), format);
+  std::string out = written ? written : "";
+  g_free(written);
+  g_mime_format_options_free(format);
+  g_object_unref(msg);
   return out;
-}
-
-// RFC 2047 encoded word, so a Chinese subject survives every mail hop.
-std::string EncodedWord(const std::string& text) { return "=?UTF-8?B?" + Base64(text) + "?="; }
-
-std::string Rfc5322Date(Timestamp t) {
-  const std::time_t tt = t.time_since_epoch().count();
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
 }
 
 struct Upload {
@@ -105,14 +118,11 @@ std::optional<std::string> CurlTransport::SendWebhook(const store::OutboxMessage
 
 std::optional<std::string> CurlTransport::SendMail(const store::OutboxMessage& m) {
   if (smtp_.url.empty()) return "no SMTP server is configured (smtp.url)";
+  // The address reaches the envelope and the To: header: never send to one that could
+  // break either, whatever put it in the outbox.
+  if (auto why = EmailProblem(m.recipient)) return "not a usable e-mail address: " + *why;
   Upload upload;
-  std::string b64 = Base64(m.body);
-  std::string wrapped;
-  for (std::size_t i = 0; i < b64.size(); i += 76) wrapped += b64.substr(i, 76) + "\r\n";
-  upload.data = "From: " + smtp_.from + "\r\nTo: " + m.recipient + "\r\nSubject: " + EncodedWord(m.subject) +
-                "\r\nDate: " + Rfc5322Date(clock_.Now()) +
-                "\r\nMessage-ID: <" + m.idempotency_key + "@petitiond>\r\nMIME-Version: 1.0\r\n"
-                "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + wrapped;
+  upload.data = MimeMail(smtp_.from, m.recipient, m.subject, m.body, m.idempotency_key + "@petitiond", clock_.Now());
   CurlHandle h;
   if (!h.c) return "curl_easy_init failed";
   CommonOptions(h.c);

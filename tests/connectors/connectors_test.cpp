@@ -44,13 +44,14 @@ TEST(HotlineTest, AcceptsOnlyTheRightSignatureWithinFiveMinutes) {
 TEST(HotlineTest, ParsesTheDispatchBody) {
   auto in = connectors::hotline::ParseWebhook(
       R"({"case_id":"1999-0001","service_name":"陳情","subject":"門牌","description":"門牌錯誤",)"
-      R"("district":"蘭嶼鄉","address":"紅頭村1號","petitioner":{"name":"林","phone":"0911"},)"
+      R"("district":"蘭嶼鄉","address":"紅頭村1號","petitioner":{"name":"林","phone":"0911-000-111","email":"lin@example.tw\r\nBcc: x@evil.example"},)"
       R"("created_at":"2026-03-02T09:00:00+08:00"})");
   ASSERT_TRUE(in.ok()) << in.error().message;
   EXPECT_EQ(in->external_ref, "1999-0001");
   EXPECT_EQ(in->category, "陳情");
   EXPECT_EQ(in->place, "蘭嶼鄉 紅頭村1號");
-  EXPECT_EQ(in->petitioner.phone, "0911");
+  EXPECT_EQ(in->petitioner.phone, "0911-000-111");
+  EXPECT_EQ(in->petitioner.email, "") << "an address that could break a header is left out; the raw keeps it";
   EXPECT_EQ(in->received_at, ParseTimestamp("2026-03-02T09:00:00+08:00"));
   EXPECT_FALSE(connectors::hotline::ParseWebhook("[1]").ok());
   EXPECT_FALSE(connectors::hotline::ParseWebhook(R"({"subject":"x"})").ok()) << "no case_id";

@@ -107,7 +107,7 @@ wait_for "SELECT count(*) FROM intake_raw WHERE channel = 'news' AND status = 'm
 [ "$(sql "SELECT count(*) FROM case_events WHERE event = 'news_item_attached'")" = 1 ] || fail "not attached"
 
 # The 1999 platform webhook, signed.
-body='{"case_id":"TT-7","service_name":"陳情","subject":"門牌","description":"綠島鄉門牌錯誤","district":"綠島鄉","petitioner":{"name":"林","phone":"0911"}}'
+body='{"case_id":"TT-7","service_name":"陳情","subject":"門牌","description":"綠島鄉門牌錯誤","district":"綠島鄉","petitioner":{"name":"林","phone":"0911-000-111"}}'
 sign() { /usr/bin/python3 -c 'import hmac,hashlib,sys; print("sha256="+hmac.new(sys.argv[1].encode(),(sys.argv[2]+"."+sys.argv[3]).encode(),hashlib.sha256).hexdigest())' "$@"; }
 post() {
   curl -s -o "$work/body" -w '%{http_code}' -X POST "$base/api/v1/intake/hotline" -H "X-Timestamp: $1" \

@@ -121,7 +121,7 @@ hooks=$(wc -l <"$work/hooks.txt")
 hook_keys=$(sort -u "$work/hooks.txt" | wc -l)
 [ "$hook_keys" = "$cases" ] || fail "webhook receiver saw $hook_keys distinct keys, expected $cases"
 mails=$(grep -l "^To: $mail" "$PETITIOND_TEST_MAILDIR"/new/* | wc -l)
-mail_keys=$(grep -h "^Message-ID:" $(grep -l "^To: $mail" "$PETITIOND_TEST_MAILDIR"/new/*) | sort -u | wc -l)
+mail_keys=$(grep -hi "^Message-ID:" $(grep -l "^To: $mail" "$PETITIOND_TEST_MAILDIR"/new/*) | sort -u | wc -l)
 [ "$mail_keys" = "$cases" ] || fail "mail sink got $mail_keys distinct messages, expected $cases"
 echo "notices: $total queued and marked sent once each; webhooks: $hooks deliveries of $hook_keys keys;" \
      "mail: $mails deliveries of $mail_keys messages (repeats carry the same idempotency key / Message-ID)"

@@ -154,8 +154,12 @@ TEST_F(DispatcherTest, SendsRealMailThroughTheSmtpSink) {
     if (s.str().find(key) != std::string::npos) found = s.str();
   }
   ASSERT_FALSE(found.empty()) << "no message with Message-ID " << key << " in " << maildir;
-  EXPECT_NE(found.find("Message-ID: <" + key + "@petitiond>"), std::string::npos);
-  EXPECT_NE(found.find("Subject: =?UTF-8?B?"), std::string::npos);
+  // Header names and encoded-word markers are case-insensitive (RFC 5322, RFC 2047).
+  std::string lower = found;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_NE(lower.find("message-id: <" + key + "@petitiond>"), std::string::npos) << found;
+  EXPECT_NE(lower.find("subject: =?utf-8?b?"), std::string::npos) << found;
+  EXPECT_NE(lower.find("content-transfer-encoding: base64"), std::string::npos) << found;
   // The body is base64 UTF-8; decode and compare.
   const auto body_at = found.find("\n\n") != std::string::npos ? found.find("\n\n") + 2 : found.find("\r\n\r\n") + 4;
   std::string b64;
@@ -169,6 +173,15 @@ TEST_F(DispatcherTest, SendsRealMailThroughTheSmtpSink) {
             0);
   decoded.resize(len);
   EXPECT_EQ(decoded, "案件已逾期，請儘速處理。");
+}
+
+// An address that would break the envelope or the To: header is never sent to,
+// whatever put it in the outbox; the message dead-letters with the reason.
+TEST_F(DispatcherTest, NeverMailsAnAddressThatCouldBreakTheHeaders) {
+  runtime::CurlTransport transport({"smtp://127.0.0.1:9", "petitiond@hr.example.gov.tw", "", ""}, {}, {}, clock_);
+  const auto why = transport.Send(Msg(OutboxChannel::kEmail, "lin@example.tw\r\nBcc: victim@example.com", "s", "b", "k"));
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("not a usable e-mail address"), std::string::npos) << *why;
 }
 
 TEST_F(DispatcherTest, SignsWebhooksWithHmacOverTimestampAndBody) {

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace petitiond {
+
+// Contact details that reach mail headers, SMTP envelopes and SMS gateways. Checked
+// where they enter (the public form, staff intake, the 1999 webhook and CSV), so no
+// control character or header-breaking text is ever stored as an address.
+
+// nullopt for a usable address, else the reason. An address is local@domain, at most
+// 254 bytes (RFC 5321), local part at most 64; the local part is dot-atoms of RFC
+// 5322 atext, the domain dot-separated labels of letters, digits and hyphens (or UTF-8
+// for internationalised names) with at least one dot. No space, quote, angle bracket,
+// comma or control character anywhere.
+std::optional<std::string> EmailProblem(std::string_view address);
+
+// nullopt for a usable phone number, else the reason: digits with optional leading
+// '+', spaces, hyphens, parentheses and a '#' extension; 6 to 20 digits.
+std::optional<std::string> PhoneProblem(std::string_view phone);
+
+}  // namespace petitiond
