@@ -2,7 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+
 #include "api/problem.hpp"
+#include "engine/store/database.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/idempotency.hpp"
 
@@ -28,17 +34,49 @@ Api::Api(Services services) : s_(std::move(services)) {
   AddOpenApiRoute(table_);
 }
 
+namespace {
+
+// Ties an answer the caller sees to the log line that holds the details.
+std::string RequestId() {
+  static std::atomic<std::uint64_t> next{0};
+  static const std::uint64_t start = static_cast<std::uint64_t>(std::time(nullptr)) << 20;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(start + ++next));
+  return buf;
+}
+
+// What a caller is told when the database refused: never its message, which may quote
+// SQL, constraint names or values.
+std::string StoreMessage(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kConflict: return "someone changed the same data at the same moment; please try again";
+    case ErrorKind::kUnavailable: return "the database is unavailable; please try again shortly";
+    default: return "an internal error occurred";
+  }
+}
+
+}  // namespace
+
 Response Api::Handle(const Request& request) const {
   try {
     return Dispatch(request);
+  } catch (const store::StoreError& e) {
+    const std::string id = RequestId();
+    spdlog::error("{} {} [request {}]: {}", request.method, request.path, id, e.what());
+    return ProblemResponse(Error{e.error().kind, StoreMessage(e.error().kind) + " (request " + id + ")", {}});
   } catch (const DomainError& e) {
     if (e.error().kind == ErrorKind::kInternal || e.error().kind == ErrorKind::kUnavailable) {
-      spdlog::error("{} {}: {}", request.method, request.path, e.what());
+      const std::string id = RequestId();
+      spdlog::error("{} {} [request {}]: {}", request.method, request.path, id, e.what());
+      Error shown = e.error();
+      if (shown.kind == ErrorKind::kInternal) shown.message = "an internal error occurred (request " + id + ")";
+      return ProblemResponse(shown);
     }
     return ProblemResponse(e.error());
   } catch (const std::exception& e) {
-    spdlog::error("{} {}: unexpected: {}", request.method, request.path, e.what());
-    return ProblemResponse(Error{ErrorKind::kInternal, e.what(), {}});
+    const std::string id = RequestId();
+    spdlog::error("{} {} [request {}]: unexpected: {}", request.method, request.path, id, e.what());
+    return ProblemResponse(Error{ErrorKind::kInternal, "an internal error occurred (request " + id + ")", {}});
   }
 }
 

@@ -50,9 +50,9 @@ Response Problem(int status, std::string_view slug, std::string_view title, std:
 
 Response ProblemResponse(const Error& error) {
   const KindInfo info = Info(error.kind);
-  // Internal details (SQL, library messages) stay in the log, not in the response.
-  return Problem(info.status, info.slug, info.title,
-                 error.kind == ErrorKind::kInternal ? "see the server log" : error.message, error.details);
+  // Internal details (SQL, library messages) stay in the log, not in the response;
+  // Api::Handle puts a request id in their place.
+  return Problem(info.status, info.slug, info.title, error.message, error.details);
 }
 
 }  // namespace petitiond::api

@@ -109,8 +109,11 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, c
   }
   const Timestamp now = clock_.Now();
   const Timestamp received = in.received_at.value_or(now);
-  if (received > now + std::chrono::minutes(5)) {
-    throw DomainError(ErrorKind::kInvalid, "received_at lies in the future");
+  // Petitions are not older than the 1999 hotline and not from tomorrow; a year-1
+  // received_at made every view walk 740,000 calendar days.
+  static const Timestamp kEarliest = TaipeiStartOfDay(std::chrono::sys_days(std::chrono::year(1999) / 1 / 1));
+  if (received < kEarliest || received > now + std::chrono::hours(24)) {
+    throw DomainError(ErrorKind::kInvalid, "received_at must lie between 1999-01-01 and a day from now");
   }
   const std::string access_code = codes_.New();
   store::NewCase row;

@@ -213,7 +213,8 @@ int Dispatcher::RunOnce() {
         if (!last) retry = clock_.Now() + RetryDelay(m.attempts);
         if (store::MarkFailed(tx, m.id, options_.node, *error, retry)) {
           (last ? GlobalMetrics().outbox_dead : GlobalMetrics().outbox_retried) += 1;
-          spdlog::warn("outbox {} to {} failed (attempt {}): {}{}", m.id, m.recipient, m.attempts, *error,
+          // The id, never the recipient: addresses and phone numbers stay out of logs.
+          spdlog::warn("outbox {} ({}) failed (attempt {}): {}{}", m.id, Name(m.channel), m.attempts, *error,
                        last ? "; dead-lettered" : "");
         }
       });

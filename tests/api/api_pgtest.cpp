@@ -519,3 +519,32 @@ TEST_F(IdempotencyTest, AMalformedKeyIs400) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// Found by reading: 409/503 bodies carried PostgreSQL's own messages (SQL, relation
+// and constraint names). Now a database failure answers with a request id only;
+// the details go to the log under that id.
+TEST_F(ApiTest, ADatabaseFailureAnswersWithARequestIdNotTheDatabasesWords) {
+  t_.db().Run([](store::Tx& tx) { store::Sql(tx) << "ALTER TABLE outbox RENAME TO outbox_gone"; });
+  Response r = Call("GET", "/api/v1/outbox", supervisor_);
+  ExpectProblem(r, 500);
+  EXPECT_EQ(r.body.find("outbox"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("relation"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("(request "), std::string::npos) << r.body;
+  t_.db().Run([](store::Tx& tx) { store::Sql(tx) << "ALTER TABLE outbox_gone RENAME TO outbox"; });
+
+  // A unique violation nobody expected: 409, without the constraint or the values.
+  t_.db().Run([](store::Tx& tx) { store::Sql(tx) << "CREATE UNIQUE INDEX secret_subject_idx ON cases (subject)"; });
+  CreateCase();
+  Response again = Call("POST", "/api/v1/cases", intake_,
+                        R"({"channel":"hotline","office":"main","subject":"戶口名簿","body":"再一次"})");
+  ExpectProblem(again, 409);
+  EXPECT_EQ(again.body.find("secret_subject_idx"), std::string::npos) << again.body;
+  EXPECT_EQ(again.body.find("duplicate key"), std::string::npos) << again.body;
+  EXPECT_NE(again.body.find("(request "), std::string::npos) << again.body;
+}
+
+}  // namespace
+}  // namespace petitiond

@@ -98,5 +98,19 @@ TEST_F(ScopeTest, OnlyTheAssignTransitionAssignsAndOnlyToAHandlerOfTheOffice) {
   EXPECT_EQ(Body(asked).at("assignee").as_string(), "wang") << "data of another event is recorded, never obeyed";
 }
 
+// Found by reading: received_at of year 1 made each view walk 740,000 days.
+TEST_F(ScopeTest, ReceivedAtLiesBetween1999AndADayFromNow) {
+  for (const char* when : {"0001-01-01T00:00:00+08:00", "1998-12-31T23:59:59+08:00", "2026-11-27T10:00:01+08:00"}) {
+    Response r = Call("POST", "/api/v1/cases", intake_,
+                      std::string(R"({"channel":"counter","office":"main","subject":"s","body":"b","received_at":")") +
+                          when + "\"}");
+    ExpectProblem(r, 400);
+    EXPECT_NE(r.body.find("between 1999-01-01 and a day from now"), std::string::npos) << r.body;
+  }
+  Response ok = Call("POST", "/api/v1/cases", intake_,
+                     R"({"channel":"counter","office":"main","subject":"s","body":"b","received_at":"1999-01-01T00:00:00+08:00"})");
+  EXPECT_EQ(ok.status, 201) << ok.body;
+}
+
 }  // namespace
 }  // namespace petitiond
