@@ -60,6 +60,10 @@ std::string StoreMessage(ErrorKind kind) {
 Response Api::Handle(const Request& request) const {
   try {
     return Dispatch(request);
+  } catch (const TooManyRequests& e) {
+    Response r = ProblemResponse(e.error());
+    r.headers.emplace_back("Retry-After", std::to_string(e.retry_after().count()));
+    return r;
   } catch (const store::StoreError& e) {
     const std::string id = RequestId();
     spdlog::error("{} {} [request {}]: {}", request.method, request.path, id, e.what());

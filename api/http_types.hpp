@@ -15,6 +15,7 @@ struct Request {
   std::map<std::string, std::string> query;    // decoded query parameters
   std::map<std::string, std::string> headers;  // names lower-case
   std::string body;
+  std::string client;  // the peer's IP address (sign-in throttling); empty in tests
 
   std::optional<std::string> Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -21,6 +21,7 @@ KindInfo Info(ErrorKind kind) {
     case ErrorKind::kPreconditionFailed: return {412, "stale-version", "The case changed since you read it"};
     case ErrorKind::kUnprocessable: return {422, "missing-data", "Required data is missing"};
     case ErrorKind::kUnavailable: return {503, "unavailable", "Service temporarily unavailable"};
+    case ErrorKind::kTooManyRequests: return {429, "too-many-requests", "Too many attempts"};
     case ErrorKind::kInternal: break;
   }
   return {500, "internal", "Internal error"};

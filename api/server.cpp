@@ -86,6 +86,9 @@ struct HttpServer::Impl {
 
   net::awaitable<void> Session(beast::tcp_stream stream) {
     beast::flat_buffer buffer;
+    beast::error_code peer_ec;
+    const auto peer = stream.socket().remote_endpoint(peer_ec);
+    const std::string client = peer_ec ? "" : peer.address().to_string();
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.body_limit);
@@ -107,7 +110,8 @@ struct HttpServer::Impl {
         ~Busy() { n.fetch_sub(1); }
       } busy_guard{busy};
       const auto& raw = parser.get();
-      const Request request = Convert(raw);
+      Request request = Convert(raw);
+      request.client = client;
       const auto started = std::chrono::steady_clock::now();
       Response response = co_await Dispatch(request);
       spdlog::info("{} {} {} {}ms", request.method, request.path, response.status,

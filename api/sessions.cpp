@@ -20,13 +20,27 @@ void AddSessionRoutes(RouteTable& t, const Services& s) {
                const std::string login = ReqString(o, "login", errors);
                const std::string password = ReqString(o, "password", errors);
                if (!errors.empty()) Invalid("login and password are required", errors);
-               return Json(201, json::object{{"token", s.auth.Login(login, password)}, {"expires_in", 12 * 3600}});
+               return Json(201, json::object{{"token", s.auth.Login(login, password, c.request.client)},
+                                             {"expires_in", 12 * 3600}});
              },
          .summary = "Sign in with login and password; send the token as Authorization: Bearer",
          .tag = "sessions",
          .request_schema = schemas::kLogin,
          .status = 201,
          .response_schema = schemas::kSession});
+  t.Add({.method = "DELETE",
+         .pattern = "/api/v1/sessions/current",
+         .who = Who::Staff(),
+         .handler =
+             [&s](Context& c) {
+               // The router has authenticated the header: "Bearer <token>".
+               s.auth.Logout(std::string_view(*c.request.Header("authorization")).substr(7));
+               return Json(200, json::object{{"status", "signed out"}});
+             },
+         .summary = "Sign out: the session's token stops working at once",
+         .tag = "sessions",
+         .status = 200,
+         .response_schema = schemas::kStatus});
 }
 
 }  // namespace petitiond::api

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <chrono>
 #include <string>
 #include <utility>
 #include <variant>
@@ -19,6 +20,7 @@ enum class ErrorKind {
   kPreconditionFailed,  // stale row_version / If-Match
   kUnprocessable,       // well-formed, but required data is missing
   kUnavailable,         // database down, pool exhausted
+  kTooManyRequests,     // throttled: try again after TooManyRequests::retry_after
   kInternal,
 };
 
@@ -39,6 +41,17 @@ class DomainError : public std::runtime_error {
 
  private:
   Error error_;
+};
+
+// kTooManyRequests with how long to wait (HTTP 429 with Retry-After).
+class TooManyRequests : public DomainError {
+ public:
+  TooManyRequests(std::string message, std::chrono::seconds retry_after)
+      : DomainError(ErrorKind::kTooManyRequests, std::move(message)), retry_after_(retry_after) {}
+  std::chrono::seconds retry_after() const { return retry_after_; }
+
+ private:
+  std::chrono::seconds retry_after_;
 };
 
 // A value or an Error. Deliberately tiny: g++ 12 in C++20 mode has no std::expected.

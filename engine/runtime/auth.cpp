@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <semaphore>
 
 #include "engine/error.hpp"
@@ -29,9 +30,24 @@ void InitSodium() {
 // limit (19 MiB for passwords), so a burst of sign-ins cannot multiply the footprint.
 std::counting_semaphore<2> g_hashing(2);
 
+// Sign-ins wait for a hashing slot, but only so many: past that a flood of them is
+// refused at once (503) instead of holding the server's worker threads, so every
+// other route keeps answering.
+constexpr int kMaxHashingWaiters = 6;
+std::atomic<int> g_hashing_waiters{0};
+
 struct HashingSlot {
-  HashingSlot() { g_hashing.acquire(); }
+  HashingSlot() {
+    if (g_hashing_waiters.fetch_add(1) >= kMaxHashingWaiters) {
+      g_hashing_waiters.fetch_sub(1);
+      throw DomainError(ErrorKind::kUnavailable, "too many sign-ins at once; try again in a moment");
+    }
+    g_hashing.acquire();
+    g_hashing_waiters.fetch_sub(1);
+  }
   ~HashingSlot() { g_hashing.release(); }
+  HashingSlot(const HashingSlot&) = delete;
+  HashingSlot& operator=(const HashingSlot&) = delete;
 };
 
 std::string PwHash(std::string_view secret, unsigned long long ops, std::size_t mem) {
@@ -136,16 +152,31 @@ std::string NewToken() {
   return hex;
 }
 
-std::string AuthService::Login(const std::string& login, std::string_view password) {
+std::string AuthService::Login(const std::string& login, std::string_view password, const std::string& client) {
+  if (auto wait = throttle_.Wait(login, client)) {
+    throw TooManyRequests("too many failed sign-ins; try again in " + std::to_string(wait->count()) + " s", *wait);
+  }
   std::optional<store::UserRecord> user;
   db_.Run([&](store::Tx& tx) { user = store::FindUser(tx, login); });
-  const bool ok = user && !user->disabled && VerifyPassword(user->password_hash, password);
-  if (!ok) throw DomainError(ErrorKind::kUnauthorized, "wrong login or password");
+  // The same argon2id work whether the login exists, is disabled or not: the time of
+  // the answer tells nothing about which.
+  static const std::string kNobody = HashPassword("petitiond: no such user");
+  const bool password_ok = VerifyPassword(user ? user->password_hash : kNobody, password);
+  const bool ok = user && !user->disabled && password_ok;
+  if (!ok) {
+    throttle_.Failed(login, client);
+    throw DomainError(ErrorKind::kUnauthorized, "wrong login or password");
+  }
+  throttle_.Succeeded(login);
   const std::string token = NewToken();
   db_.Run([&](store::Tx& tx) {
     store::InsertSession(tx, Sha256Hex(token), user->id, clock_.Now() + kSessionLifetime);
   });
   return token;
+}
+
+void AuthService::Logout(std::string_view bearer_token) {
+  db_.Run([&](store::Tx& tx) { store::DeleteSession(tx, Sha256Hex(bearer_token)); });
 }
 
 Actor AuthService::Authenticate(std::string_view bearer_token) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/machine.hpp"
+#include "engine/runtime/login_throttle.hpp"
 #include "engine/time.hpp"
 
 namespace petitiond::store {
@@ -54,11 +55,16 @@ std::string NewToken();
 // Sign-in and users. Blocking (database, argon2id): call from worker threads.
 class AuthService {
  public:
-  AuthService(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  AuthService(store::Database& db, const Clock& clock) : db_(db), clock_(clock), throttle_(clock) {}
 
   // Returns a bearer token valid for 12 hours. kUnauthorized for a wrong login or
-  // password (the same message for both, so logins cannot be probed).
-  std::string Login(const std::string& login, std::string_view password);
+  // password (the same message and the same argon2id work for both, so logins cannot
+  // be probed); TooManyRequests once the login or the client address (`client`, may
+  // be empty) has failed too often (LoginThrottle); kUnavailable when too many
+  // sign-ins already wait for a hashing slot.
+  std::string Login(const std::string& login, std::string_view password, const std::string& client = "");
+  // Ends the session of `bearer_token` (sign out); a token already gone is no error.
+  void Logout(std::string_view bearer_token);
   // kUnauthorized for a missing, unknown or expired token.
   Actor Authenticate(std::string_view bearer_token);
 
@@ -72,6 +78,7 @@ class AuthService {
  private:
   store::Database& db_;
   const Clock& clock_;
+  LoginThrottle throttle_;
 };
 
 }  // namespace petitiond::runtime

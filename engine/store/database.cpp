@@ -190,7 +190,10 @@ void RethrowAsDomainError() {
     throw;
   } catch (const soci::postgresql_soci_error& e) {
     const std::string state = e.sqlstate();
-    const std::string message = e.get_error_message();
+    // PostgreSQL's first line only: its DETAIL quotes the row's values (a petitioner's
+    // phone in a unique violation), which must not reach a log.
+    std::string message = e.get_error_message();
+    if (const auto detail = message.find("\nDETAIL:"); detail != std::string::npos) message.resize(detail);
     if (state == "23505") throw UniqueViolation(message, ConstraintName(message));
     if (state == "40001" || state == "40P01") {
       throw SerializationFailure(ErrorKind::kConflict, "concurrent update, try again: " + message, state);

@@ -111,6 +111,12 @@ void InsertSession(Tx& tx, const std::string& token_hash, std::int64_t user_id, 
   sql << kInsertSession, soci::use(token_hash, "hash"), soci::use(uid, "user_id"), soci::use(expires, "expires");
 }
 
+bool DeleteSession(Tx& tx, const std::string& token_hash) {
+  soci::statement st = (Sql(tx).prepare << "DELETE FROM sessions WHERE token_hash = :hash", soci::use(token_hash, "hash"));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
 std::optional<UserRecord> UserForSession(Tx& tx, const std::string& token_hash, Timestamp now) {
   soci::session& sql = Sql(tx);
   const std::string query = std::string(kUserColumns) +

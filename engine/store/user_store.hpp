@@ -39,6 +39,8 @@ void SetContact(Tx& tx, const std::string& login, const std::optional<std::strin
                 const std::optional<std::string>& phone);
 
 void InsertSession(Tx& tx, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at);
+// Ends a session (sign out); false if there was none.
+bool DeleteSession(Tx& tx, const std::string& token_hash);
 // The enabled user behind an unexpired session, or nullopt.
 std::optional<UserRecord> UserForSession(Tx& tx, const std::string& token_hash, Timestamp now);
 

@@ -114,3 +114,38 @@ TEST_F(ScopeTest, ReceivedAtLiesBetween1999AndADayFromNow) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// Sign-in that resists abuse (issue 9, item 3).
+TEST_F(ApiTest, RepeatedWrongPasswordsAre429WithRetryAfterAndOthersStillSignIn) {
+  for (int i = 0; i < 5; ++i) {
+    ExpectProblem(Call("POST", "/api/v1/sessions", "", R"({"login":"root","password":"guess-)" + std::to_string(i) + "\"}"),
+                  401);
+  }
+  Response locked = Call("POST", "/api/v1/sessions", "", R"({"login":"root","password":"admin-password"})");
+  ExpectProblem(locked, 429);
+  EXPECT_FALSE(HeaderOf(locked, "Retry-After").empty());
+  EXPECT_EQ(Call("POST", "/api/v1/sessions", "", R"({"login":"chen","password":"supervisor-pass"})").status, 201);
+  // An unknown login is throttled the same way: its answers tell nothing.
+  for (int i = 0; i < 5; ++i) {
+    ExpectProblem(Call("POST", "/api/v1/sessions", "", R"({"login":"nobody","password":"x"})"), 401);
+  }
+  ExpectProblem(Call("POST", "/api/v1/sessions", "", R"({"login":"nobody","password":"x"})"), 429);
+  clock_.Advance(std::chrono::minutes(16));
+  EXPECT_EQ(Call("POST", "/api/v1/sessions", "", R"({"login":"root","password":"admin-password"})").status, 201);
+}
+
+TEST_F(ApiTest, SigningOutEndsTheSessionAtOnce) {
+  const std::string token = Token("wang", "handler-pass");
+  ASSERT_EQ(Call("GET", "/api/v1/cases", token).status, 200);
+  Response out = Call("DELETE", "/api/v1/sessions/current", token);
+  ASSERT_EQ(out.status, 200) << out.body;
+  ExpectProblem(Call("GET", "/api/v1/cases", token), 401);
+  ExpectProblem(Call("DELETE", "/api/v1/sessions/current", token), 401);
+  EXPECT_EQ(Call("GET", "/api/v1/cases", handler_).status, 200) << "other sessions of the same user stay";
+}
+
+}  // namespace
+}  // namespace petitiond
