@@ -11,28 +11,9 @@
 
 namespace petitiond::app {
 
-bool Take(runtime::IntakeService& intake, const connectors::Received& r) {
-  try {
-    if (r.error) {
-      intake.Reject(r.intake, *r.error);
-    } else {
-      auto result = intake.Submit(Actor::System(), r.intake);
-      spdlog::info("{} -> {} case {}", r.intake.source, Name(result.status),
-                   result.record ? result.record->public_no : "-");
-    }
-    return true;
-  } catch (const DomainError& e) {
-    if (e.error().kind == ErrorKind::kUnavailable || e.error().kind == ErrorKind::kInternal) {
-      spdlog::error("{} kept for the next round: {}", r.intake.source, e.what());
-      return false;
-    }
-    return true;  // refused by the pipeline and stored as rejected there
-  }
-}
-
 ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config,
                                const Clock& clock)
-    : intake_(intake), memory_(db, clock) {
+    : feeder_(intake, config.intake_max_attempts), memory_(db, clock) {
   if (!config.mailbox.maildir.empty()) {
     connectors::mailbox::ParseLimits limits;
     limits.max_attachment = config.mailbox.max_attachment;
@@ -62,7 +43,7 @@ void ChannelPollers::Stop() {
 void ChannelPollers::Loop(connectors::Source& source) {
   for (;;) {
     try {
-      source.Poll([this](const connectors::Received& r) { return Take(intake_, r); });
+      source.Poll([this](const connectors::Received& r) { return feeder_.Take(r.intake, r.error); });
     } catch (const std::exception& e) {
       spdlog::error("{}: poll failed: {}", source.name(), e.what());
     }

@@ -10,14 +10,11 @@
 #include "connectors/connector.hpp"
 #include "connectors/news/news.hpp"
 #include "engine/runtime/config.hpp"
+#include "engine/runtime/intake_feeder.hpp"
 #include "engine/runtime/intake_service.hpp"
 
 namespace petitiond::app {
 
-// Hands one Received to the intake pipeline: a case (or a duplicate of one), or the raw
-// input stored as rejected. False when nothing could be committed (the database is
-// down), so the connector keeps the input for its next round.
-bool Take(runtime::IntakeService& intake, const connectors::Received& r);
 
 // The polling connectors of `serve` (the director's Maildir, the news feeds), each on
 // its own thread at its configured interval, all feeding the IntakeService.
@@ -47,7 +44,7 @@ class ChannelPollers {
 
   void Loop(connectors::Source& source);
 
-  runtime::IntakeService& intake_;
+  runtime::IntakeFeeder feeder_;
   DbFeedMemory memory_;
   std::vector<std::unique_ptr<connectors::Source>> sources_;
   std::mutex mu_;

@@ -36,7 +36,10 @@ std::optional<Timestamp> Date(const std::string& text) {
   in >> zone;
   long offset = 0;
   if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-    offset = (std::stol(zone.substr(1, 2)) * 60 + std::stol(zone.substr(3, 2))) * 60;
+    for (std::size_t i = 1; i < 5; ++i) {
+      if (zone[i] < '0' || zone[i] > '9') return std::nullopt;  // "+ab00": no date rather than a wrong one
+    }
+    offset = ((zone[1] - '0') * 10 + (zone[2] - '0')) * 3600 + ((zone[3] - '0') * 10 + (zone[4] - '0')) * 60;
     if (zone[0] == '-') offset = -offset;
   }
   return Timestamp(std::chrono::seconds(timegm(&tm) - offset));

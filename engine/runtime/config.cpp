@@ -79,7 +79,8 @@ class ConfigLoader {
   }
 
   void Intake(const YAML::Node& n) {
-    check_.CheckKeys(n, {"duplicate_window", "news_story_window"}, "intake");
+    check_.CheckKeys(n, {"duplicate_window", "news_story_window", "max_attempts"}, "intake");
+    if (auto v = n["max_attempts"]) config_.intake_max_attempts = check_.Int(v, "max_attempts", 1);
     Interval(n, "duplicate_window", config_.duplicate_window);
     Interval(n, "news_story_window", config_.news_story_window);
   }

@@ -19,7 +19,7 @@ namespace petitiond::runtime {
 //   hotline:    { secret }                                        (1999 platform webhook HMAC key)
 //   mailbox:    { maildir, confirm_days, public_url, max_attachment, interval }
 //   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval } ] }
-//   intake:     { duplicate_window, news_story_window }             (e.g. 30 days, 24 hours)
+//   intake:     { duplicate_window, news_story_window, max_attempts } (e.g. 30 days, 24 hours, 3)
 //   database:   { connect_timeout, statement_timeout, lease_timeout } (e.g. 5s, 30s, 2s)
 //   shutdown:   { grace }   (SIGTERM: at most this long, then exit; default 10s)
 //   access_codes: { key_file }   (32+ secret bytes outside the database; see AccessCodes)
@@ -65,6 +65,8 @@ struct Config {
   std::chrono::seconds duplicate_window{30 * 86400};
   // A news report on a story with an open case within this window attaches to it.
   std::chrono::seconds news_story_window{86400};
+  // A polled input that fails this many times is stored as rejected and set aside.
+  int intake_max_attempts = 3;
 };
 
 // Reads and validates a config file; every problem as "FILE:LINE:COL: sentence" in the

@@ -15,6 +15,9 @@
 namespace petitiond::runtime {
 namespace {
 
+// Longer references are stored as their digest (a btree entry holds ~2,700 bytes).
+constexpr std::size_t kMaxExternalRef = 512;
+
 // The UNIQUE (channel, external_ref) of migrations/0001_core.sql.
 constexpr const char* kCasesExternalRef = "cases_channel_external_ref_key";
 
@@ -58,6 +61,12 @@ std::shared_ptr<const Routing> IntakeService::routing() const {
 IntakeResult IntakeService::Submit(const Actor& actor, const Intake& submitted) {
   std::optional<Intake> staffed;
   if (!submitted.office && !actor.roles.empty()) staffed = InOwnOffice(actor, submitted);
+  if (submitted.external_ref && submitted.external_ref->size() > kMaxExternalRef) {
+    // A feed GUID or Message-ID too long for the unique index: its digest identifies
+    // it as well, and the raw input keeps the original.
+    if (!staffed) staffed = submitted;
+    staffed->external_ref = "sha256:" + Sha256Hex(*submitted.external_ref);
+  }
   const Intake& in = staffed ? *staffed : submitted;
   if (!actor.roles.empty() && in.office && !InScope(actor, *in.office)) {
     throw DomainError(ErrorKind::kForbidden, "staff of " + actor.office + " create cases of " + actor.office +

@@ -222,3 +222,20 @@ TEST(NewsTest, MatchesKeywordsUnlessExcluded) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// Reproduction: a pubDate zone such as "+ab00" threw out of the feed parser on every
+// round, blocking the feed. Now the item has no date (it is taken in as of now).
+TEST(NewsTest, AnUnreadableDateZoneLeavesTheItemUndated) {
+  auto feed = connectors::news::ParseFeed(
+      "<rss version=\"2.0\"><channel><item><guid>g-2</guid><title>戶政</title>"
+      "<pubDate>Tue, 03 Mar 2026 08:00:00 +ab00</pubDate></item></channel></rss>");
+  ASSERT_TRUE(feed.ok()) << feed.error().message;
+  ASSERT_EQ(feed->size(), 1u);
+  EXPECT_FALSE((*feed)[0].published);
+}
+
+}  // namespace
+}  // namespace petitiond
