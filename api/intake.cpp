@@ -19,7 +19,8 @@ Response HotlineWebhook(const Services& s, Context& ctx) {
   if (problem) throw DomainError(ErrorKind::kUnauthorized, *problem);
   const Intake in = TakeOrReject(s.intake, connectors::hotline::ParseWebhook(req.body), "hotline",
                                  "1999 platform webhook", "application/json", req.body);
-  runtime::IntakeResult result = s.intake.Submit(Actor::System(), in);
+  runtime::IntakeResult result =
+      s.intake.SubmitSigned(in, req.Header("x-signature").value_or(""), connectors::hotline::kSignatureWindow);
   const auto& c = *result.record;
   json::object body{{"id", c.id},         {"public_no", c.public_no}, {"state", c.state.state},
                     {"office", c.office}, {"external_ref", OptJson(c.external_ref)}, {"intake", IntakeJson(result)}};

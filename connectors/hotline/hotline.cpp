@@ -49,7 +49,9 @@ std::optional<std::string> VerifySignature(std::string_view secret, std::string_
     return "X-Timestamp must be unix seconds";
   }
   const long long skew = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count() - ts;
-  if (skew > 300 || skew < -300) return "X-Timestamp is more than 5 minutes off the server's clock";
+  if (skew > kSignatureWindow.count() || skew < -kSignatureWindow.count()) {
+    return "X-Timestamp is more than 5 minutes off the server's clock";
+  }
   const std::string expected = WebhookSignature(secret, timestamp, body);
   if (signature.size() != expected.size() ||
       sodium_memcmp(signature.data(), expected.data(), expected.size()) != 0) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,9 @@
 namespace petitiond::connectors::hotline {
 
 // The county 1999 platform's dispatch webhook (issue #4 contract): headers
+// How far X-Timestamp may be from the server's clock, either way.
+inline constexpr std::chrono::seconds kSignatureWindow{300};
+
 // `X-Timestamp: <unix seconds>` and `X-Signature: sha256=<hex HMAC-SHA256 of
 // "<timestamp>.<body>">`. Returns the reason to refuse it (bad signature, clock skew
 // over 5 minutes), or nullopt when it is genuine (engine/digest.hpp WebhookSignature).

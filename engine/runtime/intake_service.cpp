@@ -244,6 +244,32 @@ std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(store::Tx& 
   return out;
 }
 
+IntakeResult IntakeService::SubmitSigned(const Intake& in, const std::string& signature,
+                                         std::chrono::seconds window) {
+  const std::string hash = Sha256Hex(signature);
+  const Timestamp now = clock_.Now(), since = now - 2 * window;  // either side of the server's clock
+  std::optional<IntakeResult> replay;
+  db_.Run([&](store::Tx& tx) {
+    if (!store::WebhookSeen(tx, hash, since)) return;
+    IntakeResult r;
+    r.status = IntakeStatus::kDuplicate;
+    r.reason = "a replay of a signed request already received";
+    if (in.external_ref) {
+      if (auto id = store::FindCaseByRef(tx, in.channel, *in.external_ref)) r.record = store::LoadCase(tx, *id, false);
+    }
+    replay = std::move(r);
+  });
+  if (replay) {
+    if (!replay->record) throw DomainError(ErrorKind::kConflict, "this signed request was already received");
+    return std::move(*replay);
+  }
+  IntakeResult result = Submit(Actor::System(), in);
+  // After the case is committed: a failure above leaves the signature usable for the
+  // platform's retry.
+  db_.Run([&](store::Tx& tx) { store::RememberWebhook(tx, hash, now, since); });
+  return result;
+}
+
 std::int64_t IntakeService::Reject(const Intake& in, const std::string& reason) {
   std::int64_t id = 0;
   db_.Run([&](store::Tx& tx) { id = store::InsertIntake(tx, in, IntakeStatus::kRejected, reason, std::nullopt); });

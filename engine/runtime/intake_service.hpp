@@ -55,6 +55,11 @@ class IntakeService {
   // theirs), directors and admins of any. Domain errors (bad office, no workflow) are
   // stored as rejected and rethrown.
   IntakeResult Submit(const Actor& actor, const Intake& in);
+  // A signed webhook's input: Submit, once per signature. The same signature again
+  // within `window` (the signature's own validity) is a replay: it stores nothing and
+  // answers with the case its reference already made (status duplicate), or
+  // kConflict if there is none.
+  IntakeResult SubmitSigned(const Intake& in, const std::string& signature, std::chrono::seconds window);
   // Keeps an input the connector could not read: stored raw as rejected with `reason`.
   std::int64_t Reject(const Intake& in, const std::string& reason);
 

@@ -130,6 +130,22 @@ std::string LoadIntakeRaw(Tx& tx, std::int64_t id) {
   return Unhex(hex);
 }
 
+bool WebhookSeen(Tx& tx, const std::string& signature_hash, Timestamp since) {
+  const long long s = Epoch(since);
+  int n = 0;
+  Sql(tx) << "SELECT count(*) FROM webhook_signatures WHERE signature_hash = :h AND seen_at >= to_timestamp(:s)",
+      soci::use(signature_hash, "h"), soci::use(s, "s"), soci::into(n);
+  return n > 0;
+}
+
+void RememberWebhook(Tx& tx, const std::string& signature_hash, Timestamp now, Timestamp since) {
+  const long long at = Epoch(now), s = Epoch(since);
+  Sql(tx) << "DELETE FROM webhook_signatures WHERE seen_at < to_timestamp(:s)", soci::use(s, "s");
+  Sql(tx) << "INSERT INTO webhook_signatures (signature_hash, seen_at) VALUES (:h, to_timestamp(:at)) "
+             "ON CONFLICT (signature_hash) DO UPDATE SET seen_at = excluded.seen_at",
+      soci::use(signature_hash, "h"), soci::use(at, "at");
+}
+
 std::optional<std::int64_t> FindCaseByRef(Tx& tx, const std::string& channel,
                                           const std::string& external_ref) {
   soci::session& sql = Sql(tx);

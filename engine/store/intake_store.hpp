@@ -87,6 +87,11 @@ struct Confirmation {
 std::optional<Confirmation> LockConfirmation(Tx& tx, const std::string& token_hash);
 void MarkConfirmed(Tx& tx, const std::string& token_hash, Timestamp at);
 
+// Signed webhooks already taken (replay protection). Seen: true if `signature_hash`
+// was recorded after `since`. Remember records it and forgets rows older than `since`.
+bool WebhookSeen(Tx& tx, const std::string& signature_hash, Timestamp since);
+void RememberWebhook(Tx& tx, const std::string& signature_hash, Timestamp now, Timestamp since);
+
 // News feed conditional-GET state.
 struct FeedState {
   std::optional<std::string> etag;

@@ -221,6 +221,12 @@ TEST_F(ChannelApiTest, TheHotlineWebhookCreatesOnceAndRoutesByDistrict) {
   auto o = Body(first);
   EXPECT_EQ(o.at("office").as_string(), "lanyu") << "routing.yaml sends 蘭嶼 to the Lanyu office";
   EXPECT_EQ(o.at("external_ref").as_string(), "TT-1999-0042");
+  // A replay of the very same signed request within its window stores nothing.
+  Response replay = Dispatch(kDispatch);
+  ASSERT_EQ(replay.status, 200) << replay.body;
+  EXPECT_EQ(Body(replay).at("id"), o.at("id"));
+  EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE channel = 'hotline'"), 1) << "a replay stores nothing";
+  clock_.Advance(std::chrono::seconds(1));  // the platform sends the case again: a new signature
   Response again = Dispatch(kDispatch);
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(Body(again).at("id"), o.at("id")) << "the same platform case id returns the same case";
