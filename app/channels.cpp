@@ -22,7 +22,7 @@ ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& inta
   }
   for (const auto& f : config.news_feeds) {
     sources_.push_back(std::make_unique<connectors::news::FeedSource>(
-        connectors::news::FeedConfig{f.url, f.office, f.keywords, f.exclude, f.interval}, memory_));
+        connectors::news::FeedConfig{f.url, f.office, f.keywords, f.exclude, f.interval, f.allow_private}, memory_));
   }
 }
 

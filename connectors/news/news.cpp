@@ -3,7 +3,12 @@
 #include <curl/curl.h>
 #include <pugixml.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <iomanip>
@@ -155,43 +160,109 @@ Intake ToIntake(const FeedItem& item, const FeedConfig& feed, const std::string&
   return in;
 }
 
-Result<FetchResult> Fetch(const std::string& url, const std::optional<std::string>& etag,
-                          const std::optional<std::string>& last_modified) {
-  CURL* curl = curl_easy_init();
-  if (!curl) return Error{ErrorKind::kInternal, "libcurl could not start", {}};
-  FetchResult r;
-  curl_slist* headers = nullptr;
-  if (etag) headers = curl_slist_append(headers, ("If-None-Match: " + *etag).c_str());
-  if (last_modified) headers = curl_slist_append(headers, ("If-Modified-Since: " + *last_modified).c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "petitiond news monitor");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, Header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r);
-  const CURLcode rc = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) return Error{ErrorKind::kUnavailable, url + ": " + curl_easy_strerror(rc), {}};
-  if (r.status != 200 && r.status != 304) {
-    return Error{ErrorKind::kUnavailable, url + ": HTTP " + std::to_string(r.status), {}};
+bool PrivateAddress(const ::sockaddr* address) {
+  auto v4 = [](std::uint32_t a) {
+    const unsigned b0 = a >> 24, b1 = (a >> 16) & 0xff;
+    return b0 == 0 || b0 == 10 || b0 == 127 || (b0 == 169 && b1 == 254) || (b0 == 172 && (b1 & 0xf0) == 16) ||
+           (b0 == 192 && b1 == 168) || (b0 == 100 && (b1 & 0xc0) == 64);
+  };
+  if (address->sa_family == AF_INET) {
+    return v4(ntohl(reinterpret_cast<const sockaddr_in*>(address)->sin_addr.s_addr));
   }
-  return r;
+  if (address->sa_family == AF_INET6) {
+    const unsigned char* a = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr.s6_addr;
+    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(a, kMapped, 12) == 0) {
+      return v4((std::uint32_t{a[12]} << 24) | (std::uint32_t{a[13]} << 16) | (std::uint32_t{a[14]} << 8) | a[15]);
+    }
+    bool zero = true;
+    for (int k = 0; k < 15; ++k) zero = zero && a[k] == 0;
+    if (zero && (a[15] == 0 || a[15] == 1)) return true;  // :: and ::1
+    return (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+  }
+  return true;  // any other family is nobody's feed
+}
+
+namespace {
+
+struct Guard {
+  bool redirected = false;
+  bool allow_private = false;
+  bool refused = false;
+};
+
+curl_socket_t OpenSocket(void* user, curlsocktype, struct curl_sockaddr* a) {
+  auto* g = static_cast<Guard*>(user);
+  if (g->redirected && !g->allow_private && PrivateAddress(&a->addr)) {
+    g->refused = true;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(a->family, a->socktype, a->protocol);
+}
+
+}  // namespace
+
+Result<FetchResult> Fetch(const std::string& url, const std::optional<std::string>& etag,
+                          const std::optional<std::string>& last_modified, bool allow_private) {
+  Guard guard;
+  guard.allow_private = allow_private;
+  std::string at = url;
+  for (int hop = 0;; ++hop) {
+    CURL* curl = curl_easy_init();
+    if (!curl) return Error{ErrorKind::kInternal, "libcurl could not start", {}};
+    FetchResult r;
+    curl_slist* headers = nullptr;
+    if (etag) headers = curl_slist_append(headers, ("If-None-Match: " + *etag).c_str());
+    if (last_modified) headers = curl_slist_append(headers, ("If-Modified-Since: " + *last_modified).c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, at.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    // Redirects are followed here, one hop at a time, so each target's address is
+    // checked before connecting (OpenSocket).
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenSocket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "petitiond news monitor");
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, Header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r);
+    const CURLcode rc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    char* next = nullptr;
+    curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &next);
+    const std::string location = next ? next : "";
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    if (guard.refused) {
+      return Error{ErrorKind::kUnavailable,
+                   url + ": a redirect leads to a private or loopback address (set allow_private: true to permit it)",
+                   {}};
+    }
+    if (rc != CURLE_OK) return Error{ErrorKind::kUnavailable, url + ": " + curl_easy_strerror(rc), {}};
+    if (r.status >= 300 && r.status < 400 && r.status != 304 && !location.empty()) {
+      if (hop == 5) return Error{ErrorKind::kUnavailable, url + ": more than 5 redirects", {}};
+      if (location.rfind("http://", 0) != 0 && location.rfind("https://", 0) != 0) {
+        return Error{ErrorKind::kUnavailable, url + ": a redirect leaves http and https", {}};
+      }
+      at = location;
+      guard.redirected = true;
+      continue;
+    }
+    if (r.status != 200 && r.status != 304) {
+      return Error{ErrorKind::kUnavailable, url + ": HTTP " + std::to_string(r.status), {}};
+    }
+    return r;
+  }
 }
 
 int FeedSource::Poll(const std::function<bool(const Received&)>& take) {
   const Validators known = memory_.Load(feed_.url);
-  auto fetched = Fetch(feed_.url, known.etag, known.last_modified);
+  auto fetched = Fetch(feed_.url, known.etag, known.last_modified, feed_.allow_private);
   if (!fetched) {
     memory_.Save(feed_.url, known, fetched.error().message);
     return 0;

@@ -9,6 +9,8 @@
 #include "engine/error.hpp"
 #include "engine/intake.hpp"
 
+struct sockaddr;  // <sys/socket.h>
+
 namespace petitiond::connectors::news {
 
 // One feed to watch (config `news.feeds`).
@@ -18,6 +20,9 @@ struct FeedConfig {
   std::vector<std::string> keywords;  // an item matches if its title or summary holds one
   std::vector<std::string> exclude;   // ... and none of these
   std::chrono::seconds interval{std::chrono::minutes(15)};
+  // Redirects may lead to loopback, link-local and private addresses (an intranet
+  // feed that redirects inside the intranet). Off: such a redirect is refused.
+  bool allow_private = false;
 };
 
 struct FeedItem {
@@ -39,6 +44,9 @@ std::optional<std::string> Match(const FeedItem& item, const FeedConfig& feed);
 Intake ToIntake(const FeedItem& item, const FeedConfig& feed, const std::string& keyword, const std::string& raw_item);
 
 // A conditional GET (libcurl): timeouts, at most 5 redirects, ETag/If-Modified-Since.
+// The configured URL is fetched wherever it points; a redirect that leads to a
+// loopback, link-local, private or unspecified address is refused unless
+// `allow_private` (a feed must not be a way to reach the office's own network).
 struct FetchResult {
   long status = 0;  // 200, or 304 when unchanged
   std::string body;
@@ -46,7 +54,10 @@ struct FetchResult {
   std::optional<std::string> last_modified;
 };
 Result<FetchResult> Fetch(const std::string& url, const std::optional<std::string>& etag,
-                          const std::optional<std::string>& last_modified);
+                          const std::optional<std::string>& last_modified, bool allow_private = false);
+// True for 127/8, 10/8, 172.16/12, 192.168/16, 169.254/16, 100.64/10, 0/8, ::1, ::,
+// fc00::/7, fe80::/10 and IPv4-mapped forms of these.
+bool PrivateAddress(const ::sockaddr* address);
 
 // Where a feed's conditional-GET validators and last error are kept between polls
 // (the runtime keeps them in the database, so a restart does not refetch).

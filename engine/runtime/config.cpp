@@ -110,7 +110,7 @@ class ConfigLoader {
     }
     for (const auto& f : feeds) {
       if (!check_.Map(f, "a news feed")) continue;
-      check_.CheckKeys(f, {"url", "office", "keywords", "exclude", "interval"}, "a news feed");
+      check_.CheckKeys(f, {"url", "office", "keywords", "exclude", "interval", "allow_private"}, "a news feed");
       NewsFeedConfig feed;
       feed.url = Str(f, "url", true);
       Scheme(f, "url", feed.url, {"http://", "https://"}, "a feed url must start with http:// or https://");
@@ -119,6 +119,7 @@ class ConfigLoader {
       if (feed.keywords.empty()) check_.Report(f.Mark(), "a news feed needs keywords: [...] to match items");
       if (f["exclude"]) feed.exclude = check_.Words(f["exclude"], "exclude");
       Interval(f, "interval", feed.interval);
+      if (f["allow_private"]) feed.allow_private = check_.Bool(f["allow_private"], "allow_private");
       config_.news_feeds.push_back(std::move(feed));
     }
   }

@@ -18,7 +18,7 @@ namespace petitiond::runtime {
 //   dispatcher: { max_attempts, first_retry, max_retry, lease }   (intervals like 30s, 15 minutes)
 //   hotline:    { secret }                                        (1999 platform webhook HMAC key)
 //   mailbox:    { maildir, confirm_days, public_url, max_attachment, interval }
-//   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval } ] }
+//   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval, allow_private } ] }
 //   intake:     { duplicate_window, news_story_window, max_attempts } (e.g. 30 days, 24 hours, 3)
 //   database:   { connect_timeout, statement_timeout, lease_timeout } (e.g. 5s, 30s, 2s)
 //   shutdown:   { grace }   (SIGTERM: at most this long, then exit; default 10s)
@@ -39,6 +39,7 @@ struct NewsFeedConfig {
   std::vector<std::string> keywords;
   std::vector<std::string> exclude;
   std::chrono::seconds interval{15 * 60};
+  bool allow_private = false;  // redirects may lead to private addresses
 };
 struct DatabaseConfig {
   std::chrono::seconds connect_timeout{5};

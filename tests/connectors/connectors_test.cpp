@@ -239,3 +239,79 @@ TEST(NewsTest, AnUnreadableDateZoneLeavesTheItemUndated) {
 
 }  // namespace
 }  // namespace petitiond
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace petitiond {
+namespace {
+
+bool Private(const char* text) {
+  sockaddr_storage s{};
+  if (inet_pton(AF_INET, text, &reinterpret_cast<sockaddr_in*>(&s)->sin_addr) == 1) {
+    s.ss_family = AF_INET;
+  } else {
+    EXPECT_EQ(inet_pton(AF_INET6, text, &reinterpret_cast<sockaddr_in6*>(&s)->sin6_addr), 1) << text;
+    s.ss_family = AF_INET6;
+  }
+  return connectors::news::PrivateAddress(reinterpret_cast<const sockaddr*>(&s));
+}
+
+TEST(NewsTest, KnowsPrivateAndLoopbackAddresses) {
+  for (const char* p : {"127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+                        "0.0.0.0", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"}) {
+    EXPECT_TRUE(Private(p)) << p;
+  }
+  for (const char* p : {"8.8.8.8", "203.0.113.5", "172.32.0.1", "2001:db8::1", "::ffff:8.8.8.8"}) {
+    EXPECT_FALSE(Private(p)) << p;
+  }
+}
+
+// A feed on loopback that redirects to loopback: the configured URL is fetched, the
+// redirect refused unless the feed allows private addresses.
+TEST(NewsTest, ARedirectToAPrivateAddressIsRefusedUnlessAllowed) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  listen(fd, 8);
+  const std::string base = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  std::thread server([fd, base] {
+    // First fetch: one redirect, refused before connecting. Second: redirect + feed.
+    for (int i = 0; i < 3; ++i) {
+      const int c = accept(fd, nullptr, nullptr);
+      if (c < 0) return;
+      char buf[4096];
+      const auto n = read(c, buf, sizeof buf);
+      const std::string req(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+      std::string res;
+      if (req.rfind("GET /start", 0) == 0) {
+        res = "HTTP/1.1 302 Found\r\nLocation: " + base + "/feed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      } else {
+        const std::string body = "<rss version=\"2.0\"><channel></channel></rss>";
+        res = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+      }
+      (void)!write(c, res.data(), res.size());
+      close(c);
+    }
+  });
+  auto refused = connectors::news::Fetch(base + "/start", std::nullopt, std::nullopt, false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("private or loopback"), std::string::npos) << refused.error().message;
+  auto allowed = connectors::news::Fetch(base + "/start", std::nullopt, std::nullopt, true);
+  ASSERT_TRUE(allowed.ok()) << allowed.error().message;
+  EXPECT_EQ(allowed->status, 200);
+  shutdown(fd, SHUT_RDWR);
+  close(fd);
+  server.join();
+}
+
+}  // namespace
+}  // namespace petitiond

@@ -55,8 +55,9 @@ news:
   feeds:
     - { url: "$feed/rss", office: main, keywords: [戶政], exclude: [體育], interval: 1s }
     - { url: "$feed/broken", office: main, keywords: [戶政], interval: 1 hour }
-    - { url: "$feed/redirect/3/atom", office: lanyu, keywords: [戶政], interval: 1 hour }
-    - { url: "$feed/redirect/9/atom", office: lanyu, keywords: [戶政], interval: 1 hour }
+    - { url: "$feed/redirect/3/atom", office: lanyu, keywords: [戶政], interval: 1 hour, allow_private: true }
+    - { url: "$feed/redirect/9/atom", office: lanyu, keywords: [戶政], interval: 1 hour, allow_private: true }
+    - { url: "$feed/redirect/1/rss", office: beinan, keywords: [戶政], interval: 1 hour }
 YAML
 "$bin" serve --listen "127.0.0.1:$port" --workflows "$src/workflows" --config "$work/config.yaml" \
   >>"$work/serve.log" 2>&1 &
@@ -87,6 +88,8 @@ wait_for "SELECT count(*) FROM intake_raw WHERE channel = 'news' AND status = 'r
 # Redirects are followed up to 5 times: 3 reach the Atom feed, 9 are refused.
 wait_for "SELECT count(*) FROM cases WHERE channel = 'news' AND office = 'lanyu'" 1
 wait_for "SELECT count(*) FROM news_feeds WHERE url LIKE '%/redirect/9/atom' AND last_error LIKE '%edirect%'" 1
+# A redirect to loopback from a feed not marked allow_private is refused.
+wait_for "SELECT count(*) FROM news_feeds WHERE url LIKE '%/redirect/1/rss' AND last_error LIKE '%private or loopback%'" 1
 # A later report of the same story attaches to the open case.
 /usr/bin/python3 - "$work/site/rss.xml" <<'PY'
 import sys
