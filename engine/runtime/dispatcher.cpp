@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <cstring>
 #include <ctime>
 
@@ -198,7 +199,21 @@ int Dispatcher::RunOnce() {
       batch = store::ClaimOutbox(tx, options_.node, clock_.Now(), options_.batch, options_.lease_seconds);
     });
     if (batch.empty()) break;
-    for (const auto& m : batch) {
+    auto lease_ends = std::chrono::steady_clock::now() + std::chrono::seconds(options_.lease_seconds);
+    std::set<std::int64_t> lost;  // taken over by another node after our lease ran out
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto& m = batch[i];
+      if (std::chrono::steady_clock::now() + options_.send_timeout >= lease_ends) {
+        std::vector<std::int64_t> rest;
+        for (std::size_t k = i; k < batch.size(); ++k) rest.push_back(batch[k].id);
+        std::vector<std::int64_t> held;
+        lease_ends = std::chrono::steady_clock::now() + std::chrono::seconds(options_.lease_seconds);
+        db_.Run([&](store::Tx& tx) { held = store::RenewClaim(tx, rest, options_.node, options_.lease_seconds); });
+        for (auto id : rest) {
+          if (std::find(held.begin(), held.end(), id) == held.end()) lost.insert(id);
+        }
+      }
+      if (lost.count(m.id)) continue;
       const auto error = transport_.Send(m);
       db_.Run([&](store::Tx& tx) {
         if (!error) {

@@ -81,6 +81,10 @@ class Dispatcher {
     std::string node;
     int batch = 50;
     int lease_seconds = 120;
+    // The longest one send can take (CurlTransport: 20 s). Before a send that could
+    // outlast the batch's lease, the lease of what is left is renewed, so a slow batch
+    // is never taken over and sent twice by another node.
+    std::chrono::milliseconds send_timeout{20000};
     int max_attempts = 8;
     std::chrono::seconds first_retry{30};
     std::chrono::seconds max_retry{3600};

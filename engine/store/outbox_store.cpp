@@ -125,6 +125,21 @@ bool MarkFailed(Tx& tx, std::int64_t id, const std::string& node, const std::str
   return st.get_affected_rows() == 1;
 }
 
+std::vector<std::int64_t> RenewClaim(Tx& tx, const std::vector<std::int64_t>& ids, const std::string& node,
+                                     int lease_seconds) {
+  PgArray array;
+  for (auto id : ids) array.Add(static_cast<long long>(id));
+  const std::string list = array.str();
+  soci::rowset<long long> rows =
+      (Sql(tx).prepare << "UPDATE outbox SET claimed_until = now() + make_interval(secs => :lease) "
+                          "WHERE id = ANY(CAST(:ids AS bigint[])) AND claimed_by = :node AND status = 'pending' "
+                          "RETURNING id",
+       soci::use(lease_seconds, "lease"), soci::use(list, "ids"), soci::use(node, "node"));
+  std::vector<std::int64_t> held;
+  for (long long id : rows) held.push_back(id);
+  return held;
+}
+
 std::optional<Timestamp> NextOutboxDue(Tx& tx) {
   soci::session& sql = Sql(tx);
   long long due = 0;

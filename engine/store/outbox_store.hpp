@@ -44,6 +44,11 @@ bool MarkSent(Tx& tx, std::int64_t id, const std::string& node, Timestamp now);
 bool MarkFailed(Tx& tx, std::int64_t id, const std::string& node, const std::string& error,
                 std::optional<Timestamp> retry_at);
 
+// Renews this node's lease on `ids` for `lease_seconds` from now; returns the ids it
+// still held (a message another node took over is not among them).
+std::vector<std::int64_t> RenewClaim(Tx& tx, const std::vector<std::int64_t>& ids, const std::string& node,
+                                     int lease_seconds);
+
 std::optional<Timestamp> NextOutboxDue(Tx& tx);
 
 // Newest first. `statuses` empty = all. With `office`, only messages about that

@@ -184,6 +184,38 @@ TEST_F(DispatcherTest, NeverMailsAnAddressThatCouldBreakTheHeaders) {
   EXPECT_NE(why->find("not a usable e-mail address"), std::string::npos) << *why;
 }
 
+// Found by reading: a 50-message batch could outlive its 120 s lease (20 s per send)
+// and be taken over and sent again by a second node. Here a batch of three slow sends
+// (1.2 s each) under a 2 s lease: the lease is renewed before a send could outlast
+// it, so the second node finds nothing to take.
+class SlowTransport final : public runtime::Transport {
+ public:
+  std::optional<std::string> Send(const store::OutboxMessage& m) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    std::lock_guard lock(mu);
+    sent.push_back(m.idempotency_key);
+    return std::nullopt;
+  }
+  std::mutex mu;
+  std::vector<std::string> sent;
+};
+
+TEST_F(DispatcherTest, ASlowBatchRenewsItsLeaseAndIsNeverSentTwice) {
+  for (int i = 0; i < 3; ++i) Queue(Msg(OutboxChannel::kWebhook, "http://127.0.0.1:9/x", "", "{}", "slow-" + std::to_string(i)));
+  SlowTransport transport;
+  auto opts = Opts();
+  opts.lease_seconds = 2;
+  opts.send_timeout = std::chrono::milliseconds(1500);
+  runtime::Dispatcher a(t_.db(), transport, clock_, opts);
+  opts.node = "other-node";
+  runtime::Dispatcher b(t_.db(), transport, clock_, opts);
+  std::thread first([&] { EXPECT_EQ(a.RunOnce(), 3); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(2600));  // past the first lease
+  EXPECT_EQ(b.RunOnce(), 0) << "the batch's lease was renewed";
+  first.join();
+  EXPECT_EQ(transport.sent.size(), 3u);
+}
+
 TEST_F(DispatcherTest, SignsWebhooksWithHmacOverTimestampAndBody) {
   HookReceiver receiver(200);
   runtime::CurlTransport transport({}, {}, {{receiver.url(), "s3cret"}}, clock_);
