@@ -36,6 +36,7 @@ struct HttpServer::Impl {
   std::condition_variable stopped_cv;
   bool stopped = false;
   bool stopping = false;
+  std::atomic<int> connections{0};
 
   static Request Convert(const http::request<http::string_body>& in) {
     Request r;
@@ -93,8 +94,14 @@ struct HttpServer::Impl {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.body_limit);
       parser.header_limit(16 * 1024);
-      stream.expires_after(options.timeout);
-      auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+      stream.expires_after(options.header_timeout);
+      auto [hec, hbytes] = co_await http::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+      beast::error_code ec = hec;
+      if (!ec && !parser.is_done()) {
+        stream.expires_after(options.timeout);
+        auto [bec, bbytes] = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+        ec = bec;
+      }
       if (ec == http::error::end_of_stream) break;  // the client closed: a normal exit
       if (ec == http::error::body_limit) {
         Response too_big = Problem(413, "too-large", "Request too large",
@@ -128,14 +135,36 @@ struct HttpServer::Impl {
   }
 
   net::awaitable<void> Listen() {
+    net::steady_timer pause(co_await net::this_coro::executor);
     for (;;) {
+      // At the cap, or out of file descriptors (EMFILE): wait a little instead of
+      // spinning on accept; the kernel's backlog holds the newcomers meanwhile.
+      while (connections.load() >= options.max_connections) {
+        pause.expires_after(std::chrono::milliseconds(20));
+        auto [wec] = co_await pause.async_wait(net::as_tuple(net::use_awaitable));
+        if (wec || !acceptor.is_open()) co_return;
+      }
       // Each connection gets its own strand.
       auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), net::as_tuple(net::use_awaitable));
       if (ec == net::error::operation_aborted) co_return;  // Stop() closed the acceptor
-      if (ec) continue;
+      if (ec) {
+        pause.expires_after(std::chrono::milliseconds(100));
+        auto [wec] = co_await pause.async_wait(net::as_tuple(net::use_awaitable));
+        if (wec || !acceptor.is_open()) co_return;
+        continue;
+      }
       auto executor = socket.get_executor();
-      net::co_spawn(executor, Session(beast::tcp_stream(std::move(socket))), net::detached);
+      connections.fetch_add(1);
+      net::co_spawn(executor, Counted(beast::tcp_stream(std::move(socket))), net::detached);
     }
+  }
+
+  net::awaitable<void> Counted(beast::tcp_stream stream) {
+    struct Open {
+      std::atomic<int>& n;
+      ~Open() { n.fetch_sub(1); }
+    } open{connections};
+    co_await Session(std::move(stream));
   }
 };
 

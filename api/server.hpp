@@ -26,7 +26,13 @@ class HttpServer {
     int workers = 4;                  // size it to the database pool
     int max_pending = 64;
     std::size_t body_limit = 1 << 20;
-    std::chrono::seconds timeout{30};  // per read and write
+    std::chrono::seconds timeout{30};  // a request's body, and each write
+    // From the connection's first byte (or the end of its last answer) to the end of
+    // the request's headers: a slow or idle client is closed after this.
+    std::chrono::seconds header_timeout{10};
+    // Open connections at most; at the cap the server stops accepting (the kernel
+    // queues newcomers) until one closes.
+    int max_connections = 1024;
   };
   using Handler = std::function<Response(const Request&)>;
 

@@ -133,3 +133,75 @@ TEST(HttpServerTest, StopLetsARunningRequestFinish) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// A connection that sends `bytes` and then nothing more; the server's end of it.
+int Linger(unsigned short port, const std::string& bytes) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  timeval timeout{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  if (!bytes.empty()) send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  return fd;
+}
+
+Response Ok(const Request&) {
+  Response r;
+  r.body = "ok";
+  return r;
+}
+
+// 200 clients that send half a header and stop do not keep a normal request waiting.
+TEST(HttpServerTest, SlowClientsDoNotDelayANormalRequest) {
+  auto options = SmallServer();
+  options.header_timeout = std::chrono::seconds(5);
+  HttpServer server(options, Ok);
+  const auto port = server.Start();
+  std::vector<int> slow;
+  for (int i = 0; i < 200; ++i) slow.push_back(Linger(port, "GET / HTTP/1.1\r\nHo"));
+  const std::string out = Exchange(port, Get("/"));
+  EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out;
+  for (int fd : slow) close(fd);
+}
+
+// A client that never finishes its headers is closed after header_timeout.
+TEST(HttpServerTest, AnIdleOrSlowClientIsClosedAfterTheHeaderTimeout) {
+  auto options = SmallServer();
+  options.header_timeout = std::chrono::seconds(1);
+  HttpServer server(options, Ok);
+  const auto port = server.Start();
+  const int fd = Linger(port, "GET / HTTP/1.1\r\n");
+  char buf[16];
+  EXPECT_EQ(recv(fd, buf, sizeof buf, 0), 0) << "closed by the server, not by our 10 s receive timeout";
+  close(fd);
+}
+
+// At the connection cap the server stops accepting until a connection closes; the
+// next client is then served (no error loop, no refusal).
+TEST(HttpServerTest, AtTheConnectionCapNewcomersWaitTheirTurn) {
+  auto options = SmallServer();
+  options.max_connections = 2;
+  options.header_timeout = std::chrono::seconds(1);
+  HttpServer server(options, Ok);
+  const auto port = server.Start();
+  const int a = Linger(port, ""), b = Linger(port, "");
+  const auto started = std::chrono::steady_clock::now();
+  const std::string out = Exchange(port, Get("/"));
+  EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900))
+      << "served only once an idle connection was closed (header_timeout 1 s)";
+  close(a);
+  close(b);
+}
+
+}  // namespace
+}  // namespace petitiond
