@@ -11,12 +11,12 @@ SELECT id, public_no, subject, state, extract(epoch FROM received_at)::bigint FR
   WHERE id IN (SELECT id FROM cases WHERE petitioner ->> 'phone' = '09' || :n AND petitioner ->> 'phone' <> ''
                AND received_at >= now() - interval '30 days'
                UNION SELECT id FROM cases WHERE false)
-  AND merged_into IS NULL ORDER BY id DESC LIMIT 20;
+  AND merged_into IS NULL AND office = 'main' ORDER BY id DESC LIMIT 20;
 WITH n AS (SELECT nextval('case_public_seq') AS v),
 c AS (INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, subject, body,
                          petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at,
                          last_seq, next_due_at)
-      SELECT '115-' || lpad(n.v::text, 6, '0'), 'hotline', 'hotline-1999', 2, 'received', 'main', '戶籍',
+      SELECT '115-' || lpad(n.v::text, 6, '0'), 'hotline', 'hotline-1999', 3, 'received', 'main', '戶籍',
              '門牌整編查詢 ' || :n, '民眾來電詢問門牌整編進度，請承辦人回電說明。',
              jsonb_build_object('name', '王小明', 'phone', '09' || :n, 'address', '臺東縣臺東市中山路 1 號'),
              NULL, false, 0, NULL, 'hmac-sha256$0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
