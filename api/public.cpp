@@ -18,7 +18,7 @@ Response MailboxForm(const Services& s, Context& ctx) {
                                  "mailbox web form", type, req.body);
   const Timestamp expires = s.clock.Now() + std::chrono::days(s.channels.confirm_days);
   // The token goes to the sender only: whoever confirms must own the address.
-  s.intake.SubmitPending(in, expires, s.channels.public_url + "/public/mailbox/confirm");
+  s.intake.SubmitPending(in, expires, s.channels.public_url + "/public/mailbox/confirm", req.client);
   return Json(202, json::object{{"status", "pending"},
                                 {"detail", "確認信已寄至 " + in.petitioner.email +
                                                "，請於期限內點選信中連結，案件才會受理。"},

@@ -224,6 +224,9 @@ Result<Intake> ParseForm(const std::string& body, const std::string& content_typ
     if (auto why = PhoneProblem(in.petitioner.phone)) bad.details.push_back("phone: " + *why);
   }
   if (in.petitioner.name.size() > 200) bad.details.push_back("name is longer than 200 bytes");
+  // The honeypot: the public page hides this field from people; a program that fills
+  // in every field gives itself away. Stored as rejected like any bad form.
+  if (!Trim(f["website"]).empty()) bad.details.push_back("the hidden field 'website' must stay empty");
   if (in.subject.empty()) bad.details.push_back("subject is required");
   if (in.body.empty()) bad.details.push_back("body is required");
   if (in.subject.size() > 500) bad.details.push_back("subject is longer than 500 bytes");

@@ -25,7 +25,8 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
 
 
 // The public mailbox form (application/x-www-form-urlencoded or JSON) with name,
-// email, phone, subject, body. kInvalid names each missing or bad field.
+// email, phone, subject, body, and `website`, a honeypot the page hides from people
+// (it must stay empty). kInvalid names each missing or bad field.
 Result<Intake> ParseForm(const std::string& body, const std::string& content_type);
 
 // A Maildir: messages arrive in new/; one moves to cur/ only after `take` returned

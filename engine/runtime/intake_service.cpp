@@ -278,7 +278,24 @@ std::int64_t IntakeService::Reject(const Intake& in, const std::string& reason) 
 }
 
 std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& in, Timestamp expires,
-                                                                  const std::string& confirm_url) {
+                                                                  const std::string& confirm_url,
+                                                                  const std::string& client) {
+  if (!client.empty()) {
+    if (auto wait = forms_by_address_.Wait(client)) {
+      throw TooManyRequests("too many forms from this address; please try again later", *wait);
+    }
+  }
+  const Timestamp now = clock_.Now();
+  store::SentConfirmations sent;
+  db_.Run([&](store::Tx& tx) { sent = store::ConfirmationsTo(tx, in.petitioner.email, now - std::chrono::hours(24)); });
+  if (sent.count >= options_.form_per_recipient_day) {
+    // The office's mail server must not become a way to flood someone's inbox.
+    const auto wait = std::chrono::duration_cast<std::chrono::seconds>(*sent.oldest + std::chrono::hours(24) - now);
+    throw TooManyRequests("this address has been sent " + std::to_string(sent.count) +
+                              " confirmation links today; please use one of them or try again tomorrow",
+                          std::max(wait, std::chrono::seconds(1)));
+  }
+  if (!client.empty()) forms_by_address_.Hit(client);
   const std::string token = NewToken();
   std::int64_t id = 0;
   db_.Transact([&](store::Tx& tx) {

@@ -12,6 +12,7 @@
 #include "engine/intake.hpp"
 #include "engine/routing.hpp"
 #include "engine/runtime/case_service.hpp"
+#include "engine/runtime/rate_limit.hpp"
 #include "engine/store/intake_store.hpp"
 
 namespace petitiond::runtime {
@@ -25,6 +26,10 @@ struct IntakeOptions {
   // to that case instead of opening a new one.
   std::chrono::seconds news_story_window{86400};
   double same_story = 0.3;
+  // The public mailbox form: submissions per client address per hour, and
+  // confirmation mails per recipient per day (counted in the outbox, across nodes).
+  int form_per_address_hour = 10;
+  int form_per_recipient_day = 5;
 };
 
 // What became of one input.
@@ -44,7 +49,12 @@ struct IntakeResult {
 class IntakeService {
  public:
   IntakeService(store::Database& db, CaseService& cases, const Clock& clock, IntakeOptions options = {})
-      : db_(db), cases_(cases), clock_(clock), options_(options), routing_(std::make_shared<Routing>()) {}
+      : db_(db),
+        cases_(cases),
+        clock_(clock),
+        options_(options),
+        forms_by_address_(clock, options.form_per_address_hour, std::chrono::hours(1)),
+        routing_(std::make_shared<Routing>()) {}
 
   void SetRouting(Routing routing);
   std::shared_ptr<const Routing> routing() const;
@@ -66,8 +76,10 @@ class IntakeService {
   // The public mailbox form: stores the submission as pending and returns a token for
   // the confirmation link, valid until `expires`. Confirm turns it into a case once.
   // A confirmation mail with `confirm_url` + token goes to the sender through the outbox.
+  // TooManyRequests past IntakeOptions' form limits (`client`: the sender's address);
+  // a refused submission stores nothing and mails nobody.
   std::pair<std::int64_t, std::string> SubmitPending(const Intake& in, Timestamp expires,
-                                                     const std::string& confirm_url);
+                                                     const std::string& confirm_url, const std::string& client = "");
   // The case for a confirmed submission (once; a second click returns the same case).
   // `reparse` turns the stored raw submission back into its Intake. kNotFound for an
   // unknown token, kConflict once it has expired.
@@ -100,6 +112,7 @@ class IntakeService {
   CaseService& cases_;
   const Clock& clock_;
   IntakeOptions options_;
+  RateLimit forms_by_address_;
   mutable std::mutex mu_;
   std::shared_ptr<const Routing> routing_;
 };

@@ -130,6 +130,19 @@ std::string LoadIntakeRaw(Tx& tx, std::int64_t id) {
   return Unhex(hex);
 }
 
+SentConfirmations ConfirmationsTo(Tx& tx, const std::string& email, Timestamp since) {
+  const long long s = Epoch(since);
+  SentConfirmations out;
+  long long oldest = 0;
+  soci::indicator ind = soci::i_null;
+  Sql(tx) << "SELECT count(*), extract(epoch FROM min(next_attempt_at))::bigint FROM outbox "
+             "WHERE lower(recipient) = lower(:r) AND next_attempt_at >= to_timestamp(:s) "
+             "AND idempotency_key LIKE 'petitiond:intake:%:confirm'",
+      soci::use(email, "r"), soci::use(s, "s"), soci::into(out.count), soci::into(oldest, ind);
+  if (ind != soci::i_null) out.oldest = FromEpoch(oldest);
+  return out;
+}
+
 bool WebhookSeen(Tx& tx, const std::string& signature_hash, Timestamp since) {
   const long long s = Epoch(since);
   int n = 0;

@@ -92,6 +92,14 @@ void MarkConfirmed(Tx& tx, const std::string& token_hash, Timestamp at);
 bool WebhookSeen(Tx& tx, const std::string& signature_hash, Timestamp since);
 void RememberWebhook(Tx& tx, const std::string& signature_hash, Timestamp now, Timestamp since);
 
+// Confirmation mails of the mailbox form queued for `email` since `since` (by their
+// first attempt time), and the oldest of them (outbox_confirmations, migration 0009).
+struct SentConfirmations {
+  int count = 0;
+  std::optional<Timestamp> oldest;
+};
+SentConfirmations ConfirmationsTo(Tx& tx, const std::string& email, Timestamp since);
+
 // News feed conditional-GET state.
 struct FeedState {
   std::optional<std::string> etag;

@@ -149,3 +149,47 @@ TEST_F(ApiTest, SigningOutEndsTheSessionAtOnce) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+Request FormFrom(const std::string& client, const std::string& email, const std::string& extra = "") {
+  Request r;
+  r.method = "POST";
+  r.path = "/public/mailbox";
+  r.headers["content-type"] = "application/x-www-form-urlencoded";
+  r.body = "name=%E6%9E%97&email=" + email + "&subject=%E9%96%80%E7%89%8C&body=%E8%AB%8B%E5%95%8F" + extra;
+  r.client = client;
+  return r;
+}
+
+// The public form cannot make the office's mail server flood an inbox: at most five
+// confirmation links per recipient a day (counted in the outbox, so across nodes),
+// ten forms per sender address an hour, and a honeypot field for programs.
+TEST_F(ApiTest, TheMailboxFormIsCappedPerRecipientAndPerSender) {
+  for (int i = 0; i < 5; ++i) {
+    Response r = api_.Handle(FormFrom("198.51.100." + std::to_string(i), "victim%40example.tw"));
+    ASSERT_EQ(r.status, 202) << r.body;
+  }
+  Response capped = api_.Handle(FormFrom("198.51.100.9", "victim%40example.tw"));
+  ExpectProblem(capped, 429);
+  EXPECT_FALSE(HeaderOf(capped, "Retry-After").empty());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient = 'victim@example.tw'"), 5);
+  clock_.Advance(std::chrono::hours(25));
+  EXPECT_EQ(api_.Handle(FormFrom("198.51.100.9", "victim%40example.tw")).status, 202) << "a new day";
+
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(api_.Handle(FormFrom("203.0.113.7", "p" + std::to_string(i) + "%40example.tw")).status, 202);
+  }
+  ExpectProblem(api_.Handle(FormFrom("203.0.113.7", "p10%40example.tw")), 429);
+  EXPECT_EQ(api_.Handle(FormFrom("203.0.113.8", "p10%40example.tw")).status, 202) << "another sender";
+
+  Response bot = api_.Handle(FormFrom("192.0.2.1", "bot%40example.tw", "&website=http%3A%2F%2Fspam.example"));
+  ExpectProblem(bot, 400);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient = 'bot@example.tw'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE status = 'rejected' AND reason LIKE '%website%'"), 1)
+      << "stored as rejected, like any bad form";
+}
+
+}  // namespace
+}  // namespace petitiond
