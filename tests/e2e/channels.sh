@@ -140,4 +140,9 @@ grep -q "2 cases created, 0 already known, 1 rows rejected" "$work/import.out" |
 [ "$(sql "SELECT office FROM cases WHERE external_ref = 'OD-3'")" = beinan ] || fail "OD-3 not routed to Beinan"
 "$bin" import hotline "$work/calls.csv" --workflows "$src/workflows" >"$work/import.out" 2>/dev/null || true
 grep -q "0 cases created, 2 already known, 1 rows rejected" "$work/import.out" || fail "re-import: $(cat "$work/import.out")"
+# Personal data never reaches the log (issue #9): the petitioners' phone numbers,
+# e-mail addresses and addresses seeded above, and the webhook's petitioner.
+for seeded in 0911-000-111 lin@example.tw chen@example.tw big@example.tw 中華路1號 '"name":"林"'; do
+  if grep -qF -- "$seeded" "$work/serve.log"; then fail "the server log holds personal data: $seeded"; fi
+done
 echo "channels: ok"

@@ -92,4 +92,7 @@ echo "restart: the escalation armed before SIGKILL fired once after the restart"
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "server did not exit cleanly on SIGTERM"
 server_pid=""
+for seeded in 林先生 0922000333; do  # the petitioner of the case above
+  if grep -qF -- "$seeded" "$work/serve.log"; then fail "the server log holds personal data: $seeded"; fi
+done
 echo "1 passed, 0 failed"
