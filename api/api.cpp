@@ -93,14 +93,15 @@ Response Api::Dispatch(const Request& request) const {
     return r;
   }
   const Route& route = *match.route;
-  Context ctx{request, std::nullopt, std::move(match.params)};
+  Context ctx{request, std::nullopt, std::move(match.params), ""};
   if (route.who.NeedsSession()) {
     const std::string header = request.Header("authorization").value_or("");
     constexpr std::string_view kBearer = "Bearer ";
     if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
       throw DomainError(ErrorKind::kUnauthorized, "sign in first: send Authorization: Bearer <token>");
     }
-    ctx.actor = s_.auth.Authenticate(std::string_view(header).substr(kBearer.size()));
+    ctx.token = header.substr(kBearer.size());
+    ctx.actor = s_.auth.Authenticate(ctx.token);
     if (!route.who.Allows(*ctx.actor)) {
       throw DomainError(ErrorKind::kForbidden, route.method + " " + route.pattern + " is for " +
                                                    Join(route.who.roles));

@@ -39,6 +39,7 @@ struct Context {
   const Request& request;
   std::optional<Actor> actor;
   std::map<std::string, std::string> params;  // {id} in the pattern -> "7"
+  std::string token;                           // the caller's bearer token (kRoles routes)
 
   // REQUIRES: the route is kRoles (the router has authenticated the caller).
   const Actor& caller() const { return *actor; }

@@ -67,10 +67,10 @@ constexpr int kMaxDepth = 500;
 // Void elements, and those a sibling closes implicitly (<p>, <li>, <td>, ...), never
 // deepen the tree.
 bool Shallow(std::string_view name) {
-  static constexpr std::string_view kVoid[] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
+  static constexpr std::string_view kShallow[] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
                                                 "link", "meta", "param", "source", "track", "wbr", "p",
                                                 "li", "dt", "dd", "tr", "td", "th", "option"};
-  for (auto v : kVoid) {
+  for (auto v : kShallow) {
     if (name.size() == v.size() &&
         std::equal(name.begin(), name.end(), v.begin(), [](char a, char b) { return (a | 0x20) == b; })) {
       return true;

@@ -291,8 +291,8 @@ std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& 
   if (sent.count >= options_.form_per_recipient_day) {
     // The office's mail server must not become a way to flood someone's inbox.
     const auto wait = std::chrono::duration_cast<std::chrono::seconds>(*sent.oldest + std::chrono::hours(24) - now);
-    throw TooManyRequests("this address has been sent " + std::to_string(sent.count) +
-                              " confirmation links today; please use one of them or try again tomorrow",
+    throw TooManyRequests("this address has received today's confirmation links; please use one of them or "
+                          "try again tomorrow",
                           std::max(wait, std::chrono::seconds(1)));
   }
   if (!client.empty()) forms_by_address_.Hit(client);

@@ -18,11 +18,11 @@ using api::HttpServer;
 using api::Request;
 using api::Response;
 
-// Sends raw bytes to 127.0.0.1:port and returns everything the server wrote until it
-// closed the connection (requests say Connection: close unless they say otherwise).
-std::string Exchange(unsigned short port, const std::string& bytes) {
+// A connection to 127.0.0.1:port whose reads give up after 10 s (a server that never
+// answers fails the test instead of hanging it); -1 if it cannot connect.
+int Connect(unsigned short port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  timeval timeout{10, 0};  // a server that never answers fails the test instead of hanging it
+  timeval timeout{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -30,8 +30,16 @@ std::string Exchange(unsigned short port, const std::string& bytes) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return "connect failed";
+    return -1;
   }
+  return fd;
+}
+
+// Sends raw bytes to 127.0.0.1:port and returns everything the server wrote until it
+// closed the connection (requests say Connection: close unless they say otherwise).
+std::string Exchange(unsigned short port, const std::string& bytes) {
+  const int fd = Connect(port);
+  if (fd < 0) return "connect failed";
   for (std::size_t sent = 0; sent < bytes.size();) {
     const ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
@@ -139,18 +147,8 @@ namespace {
 
 // A connection that sends `bytes` and then nothing more; the server's end of it.
 int Linger(unsigned short port, const std::string& bytes) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  timeval timeout{10, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  if (!bytes.empty()) send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  const int fd = Connect(port);
+  if (fd >= 0 && !bytes.empty()) send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   return fd;
 }
 
