@@ -59,15 +59,21 @@ std::shared_ptr<const Routing> IntakeService::routing() const {
 }
 
 IntakeResult IntakeService::Submit(const Actor& actor, const Intake& submitted) {
-  std::optional<Intake> staffed;
-  if (!submitted.office && !actor.roles.empty()) staffed = InOwnOffice(actor, submitted);
+  // A copy only when something must change (a raw mail may be megabytes).
+  std::optional<Intake> changed;
+  auto change = [&]() -> Intake& {
+    if (!changed) changed = submitted;
+    return *changed;
+  };
+  // Staff who name no office create in their own; directors and admins leave it to
+  // routing.yaml.
+  if (!submitted.office && !actor.roles.empty() && !SeesAllOffices(actor)) change().office = actor.office;
   if (submitted.external_ref && submitted.external_ref->size() > kMaxExternalRef) {
     // A feed GUID or Message-ID too long for the unique index: its digest identifies
     // it as well, and the raw input keeps the original.
-    if (!staffed) staffed = submitted;
-    staffed->external_ref = "sha256:" + Sha256Hex(*submitted.external_ref);
+    change().external_ref = "sha256:" + Sha256Hex(*submitted.external_ref);
   }
-  const Intake& in = staffed ? *staffed : submitted;
+  const Intake& in = changed ? *changed : submitted;
   if (!actor.roles.empty() && in.office && !InScope(actor, *in.office)) {
     throw DomainError(ErrorKind::kForbidden, "staff of " + actor.office + " create cases of " + actor.office +
                                                  " only; a director or admin can create one for another office");
@@ -91,14 +97,6 @@ IntakeResult IntakeService::Submit(const Actor& actor, const Intake& submitted) 
     Reject(in, reason);
     throw;
   }
-}
-
-Intake IntakeService::InOwnOffice(const Actor& actor, const Intake& in) {
-  Intake staffed = in;
-  // Staff who name no office create in their own; directors and admins leave it to
-  // routing.yaml.
-  if (!SeesAllOffices(actor)) staffed.office = actor.office;
-  return staffed;
 }
 
 std::int64_t IntakeService::RecordOutcome(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id,

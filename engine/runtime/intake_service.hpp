@@ -98,7 +98,6 @@ class IntakeService {
   std::optional<IntakeResult> AsSameStory(store::Tx& tx, const Intake& in, const std::string& office,
                                           std::optional<std::int64_t> intake_id);
   CreateCaseInput Route(const Intake& in) const;
-  static Intake InOwnOffice(const Actor& actor, const Intake& in);
   void RegisterOnly(store::Tx& tx, store::CaseRecord& rec, const std::string& why, IntakeResult& r);
   void SendAcceptance(store::Tx& tx, const Intake& in, const store::CaseRecord& rec, const IntakeResult& r);
   std::int64_t RecordOutcome(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id,
