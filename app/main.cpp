@@ -59,13 +59,23 @@ int Validate(const std::vector<std::string>& files) {
   return 0;
 }
 
-int Migrate() {
+// migrate connects as the owner (DATABASE_OWNER_URL when set); serve as DATABASE_URL.
+std::string OwnerUrl() {
+  const char* url = std::getenv("DATABASE_OWNER_URL");
+  return url && *url ? std::string(url) : DatabaseUrl();
+}
+
+int Migrate(const std::string& serve_role) {
   // A migration may rewrite a large table: no statement timeout here.
-  store::Database db(DatabaseUrl(), store::DatabaseOptions{.pool_size = 1, .statement_timeout = {}});
+  store::Database db(OwnerUrl(), store::DatabaseOptions{.pool_size = 1, .statement_timeout = {}});
   store::MigrationStatus status;
   db.Run([&](store::Tx& tx) { status = store::Migrate(tx, EmbeddedMigrations()); });
   if (status.applied_now.empty()) std::cout << "migrations: up to date\n";
   for (const auto& name : status.applied_now) std::cout << "applied " << name << "\n";
+  if (!serve_role.empty()) {
+    db.Run([&](store::Tx& tx) { store::GrantServeRole(tx, serve_role); });
+    std::cout << "grants: " << serve_role << " may serve (no ownership, no TRUNCATE, audit trail append-only)\n";
+  }
   const int days = runtime::ImportShippedCalendars(db);
   std::cout << "calendar: " << days << " days from the shipped DGPA files\n";
   return 0;
@@ -177,6 +187,12 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
     throw DomainError(ErrorKind::kUnavailable, "the database lacks migration " + status.pending.front() +
                                                    "; run `petitiond migrate` first");
   }
+  bool owner = false;
+  db.Run([&](store::Tx& tx) { owner = store::ConnectedAsOwner(tx); });
+  if (owner) {
+    spdlog::warn("serve connects as a superuser or the owner of the tables, which could disable the audit "
+                 "trail's triggers; give it a role of its own (petitiond migrate --serve-role ROLE, README)");
+  }
   runtime::CalendarHolder calendar(BusinessCalendar{});
   calendar.Reload(db);
   if (calendar.Get()->AllDays().empty()) {
@@ -260,7 +276,11 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check workflow files; prints FILE:LINE:COL for every error");
   validate->add_option("files", files, "workflow YAML files")->required();
 
-  auto* migrate = app.add_subcommand("migrate", "Apply the database migrations that are missing");
+  auto* migrate = app.add_subcommand(
+      "migrate", "Apply the database migrations that are missing (as DATABASE_OWNER_URL, else DATABASE_URL)");
+  std::string serve_role;
+  migrate->add_option("--serve-role", serve_role,
+                      "grant this existing role what `serve` needs and nothing more (README: least privilege)");
 
   std::string listen = "127.0.0.1:8080";
   std::string workflows = "workflows";
@@ -309,7 +329,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (*validate) return Validate(files);
-    if (*migrate) return Migrate();
+    if (*migrate) return Migrate(serve_role);
     if (*serve) return Serve(listen, workflows, pool, config_file);
     if (*add) return UserAdd(login, roles, office, password_stdin, email, phone);
     if (*import) return CalendarImport(calendar_file);

@@ -3,7 +3,9 @@
 
 #include <soci/soci.h>
 
+#include <cctype>
 #include <map>
+#include <vector>
 
 #include "engine/digest.hpp"
 #include "engine/error.hpp"
@@ -53,7 +55,76 @@ MigrationStatus Compare(const std::map<std::string, std::string>& applied, const
   return status;
 }
 
+// What the serve role may do per table. SELECT everywhere; the audit trail and the
+// access log take INSERT only; rows that expire are deleted by serve.
+enum class Grant { kRead, kAppend, kWrite, kWriteDelete };
+const std::map<std::string, Grant>& ServeGrants() {
+  static const std::map<std::string, Grant> grants = {
+      {"schema_migrations", Grant::kRead},       {"case_events", Grant::kAppend},
+      {"case_access_log", Grant::kAppend},       {"cases", Grant::kWrite},
+      {"clocks", Grant::kWrite},                 {"users", Grant::kWrite},
+      {"outbox", Grant::kWrite},                 {"intake_raw", Grant::kWrite},
+      {"mailbox_confirmations", Grant::kWrite},  {"news_feeds", Grant::kWrite},
+      {"workflows", Grant::kWrite},              {"calendar_days", Grant::kWrite},
+      {"office_closures", Grant::kWrite},        {"case_attachments", Grant::kWrite},
+      {"timers", Grant::kWriteDelete},           {"sessions", Grant::kWriteDelete},
+      {"idempotency_keys", Grant::kWriteDelete}, {"webhook_signatures", Grant::kWriteDelete},
+  };
+  return grants;
+}
+
+const char* Privileges(Grant g) {
+  switch (g) {
+    case Grant::kRead: return "SELECT";
+    case Grant::kAppend: return "SELECT, INSERT";
+    case Grant::kWrite: return "SELECT, INSERT, UPDATE";
+    case Grant::kWriteDelete: return "SELECT, INSERT, UPDATE, DELETE";
+  }
+  return "SELECT";
+}
+
 }  // namespace
+
+void GrantServeRole(Tx& tx, const std::string& role) {
+  const bool plain = !role.empty() && role.size() <= 63 && (std::islower(static_cast<unsigned char>(role[0])) || role[0] == '_') &&
+                     role.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+  if (!plain) throw DomainError(ErrorKind::kInvalid, "--serve-role must be a lower-case role name, not '" + role + "'");
+  soci::session& sql = Sql(tx);
+  long long exists = 0;
+  sql << "SELECT count(*) FROM pg_roles WHERE rolname = :r", soci::use(role, "r"), soci::into(exists);
+  if (!exists) {
+    throw DomainError(ErrorKind::kInvalid, "role " + role + " does not exist; create it first (CREATE ROLE " + role +
+                                                 " LOGIN PASSWORD '...')");
+  }
+  std::vector<std::string> tables(200);
+  sql << "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename", soci::into(tables);
+  for (const auto& t : tables) {
+    if (!ServeGrants().count(t)) {
+      throw DomainError(ErrorKind::kConflict, "table " + t + " has no grant decision for the serve role (ServeGrants in engine/store/migrator.cpp)");
+    }
+  }
+  std::string schema;
+  sql << "SELECT quote_ident(current_schema())", soci::into(schema);
+  const std::string to = "\"" + role + "\"";
+  soci::transaction one(sql);
+  sql << "REVOKE ALL ON ALL TABLES IN SCHEMA " + schema + " FROM " + to;
+  sql << "REVOKE ALL ON ALL SEQUENCES IN SCHEMA " + schema + " FROM " + to;
+  sql << "GRANT USAGE ON SCHEMA " + schema + " TO " + to;
+  for (const auto& t : tables) {
+    sql << "GRANT " + std::string(Privileges(ServeGrants().at(t))) + " ON " + schema + "." + t + " TO " + to;
+  }
+  sql << "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + to;
+  one.commit();
+}
+
+bool ConnectedAsOwner(Tx& tx) {
+  int owner = 0;
+  Sql(tx) << "SELECT CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+             "OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'case_events'::regclass), 'USAGE') "
+             "THEN 1 ELSE 0 END",
+      soci::into(owner);
+  return owner != 0;
+}
 
 MigrationStatus CheckMigrations(Tx& tx, const std::vector<EmbeddedFile>& files) {
   soci::session& sql = Sql(tx);

@@ -24,5 +24,15 @@ MigrationStatus Migrate(Tx& tx, const std::vector<EmbeddedFile>& migrations);
 // Reads which migrations are pending, without applying any. Same consistency checks.
 MigrationStatus CheckMigrations(Tx& tx, const std::vector<EmbeddedFile>& migrations);
 
+// Grants the role `serve` connects as exactly what serving needs, after revoking what it
+// had: no ownership, no TRUNCATE, no UPDATE or DELETE on the audit trail, so the serve
+// role cannot disable the append-only triggers. Every table of the schema must have a
+// decision here (kConflict names the one that has none), so a new migration's table
+// cannot silently be left out or over-granted. The role must already exist.
+void GrantServeRole(Tx& tx, const std::string& role);
+
+// Whether the connected role could bypass the audit trail's triggers (a superuser or a
+// member of the role that owns case_events); `serve` warns when it is.
+bool ConnectedAsOwner(Tx& tx);
 
 }  // namespace petitiond::store

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End to end through the real binary and real HTTP:
 #  1. the README flow: sign in, create, assign, reply, close, read the audit trail;
-#  2. durability: a case whose escalation is due in 3 s, the server killed with
+#  2. least privilege: serve runs as petitiond_serve, which cannot truncate, update or
+#     un-trigger the audit trail;
+#  3. durability: a case whose escalation is due in 3 s, the server killed with
 #     SIGKILL before then and started again later: the escalation fires exactly once.
 # Usage: flow_and_restart.sh PETITIOND_BINARY SOURCE_DIR   (needs DATABASE_URL)
 set -euo pipefail
@@ -12,7 +14,8 @@ src=$2
 
 e2e_begin e2e
 
-DATABASE_URL=$(fresh_database "$db")
+owner_url=$(fresh_database "$db")
+DATABASE_URL=$(serve_role_url "$owner_url")
 export DATABASE_URL
 
 mkdir -p "$work/workflows"
@@ -21,7 +24,7 @@ one_minute_workflow "$work/workflows"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-"$bin" migrate >/dev/null
+DATABASE_OWNER_URL=$owner_url "$bin" migrate --serve-role petitiond_serve >/dev/null
 echo 'supervisor-pass' | "$bin" user add chen --role supervisor --office main --password-stdin >/dev/null
 echo 'handler-pass' | "$bin" user add wang --role handler,intake --office main --password-stdin >/dev/null
 
@@ -66,6 +69,18 @@ expect 200 "$r"
 r=$(call GET "/api/v1/cases/$id/events" "$sup")
 [ "$(echo "$r" | value 'len(v["items"])')" = 4 ] || fail "audit trail: $r"
 echo "flow: create -> assign -> reply -> close ok, audit trail of 4 events"
+
+# The role serve runs as cannot rewrite or silence the audit trail.
+for stmt in "TRUNCATE case_events" "UPDATE case_events SET data = '{}'" "DELETE FROM case_events" \
+    "ALTER TABLE case_events DISABLE TRIGGER ALL" "DROP TRIGGER case_events_no_update ON case_events" "TRUNCATE cases CASCADE"; do
+  if err=$(psql -X -q -v ON_ERROR_STOP=1 -d "$DATABASE_URL" -c "$stmt" 2>&1); then
+    fail "the serve role could run: $stmt"
+  fi
+  echo "$err" | grep -q -E "permission denied|must be owner" || fail "$stmt failed for another reason: $err"
+done
+[ "$(psql -X -q -d "$DATABASE_URL" -tAc "SELECT count(*) FROM case_events WHERE case_id = $id")" = 4 ] ||
+  fail "the audit trail changed"
+echo "least privilege: petitiond_serve cannot truncate, update, delete or un-trigger case_events"
 
 r=$(call POST /api/v1/cases "$han" '{"workflow":"one-minute","channel":"counter","office":"main","subject":"s","body":"b"}')
 expect 201 "$r"

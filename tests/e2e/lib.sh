@@ -11,6 +11,23 @@ m = re.match(r"^(postgres(?:ql)?://[^/?]*)(/[^?]*)?(\?.*)?$", url)
 print(m.group(1) + "/" + db + (m.group(3) or "") if m else url + " dbname=" + db)' "$DATABASE_URL" "$1"
 }
 
+# serve_role_url URL: the same database as role petitiond_serve (created if missing;
+# scripts/start-postgres makes it), for `serve` under least privilege. Run
+# `DATABASE_OWNER_URL=URL petitiond migrate --serve-role petitiond_serve` to grant it.
+serve_role_url() {
+  psql -X -q -d "$1" -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'petitiond_serve')
+    THEN CREATE ROLE petitiond_serve LOGIN; END IF; END \$\$" >/dev/null
+  /usr/bin/python3 -c '
+import re, sys
+url = sys.argv[1]
+if re.match(r"^postgres(ql)?://", url):
+    url = re.sub(r"([?&])user=[^&]*", r"\1user=petitiond_serve", url) if re.search(r"[?&]user=", url) \
+        else url + ("&" if "?" in url else "?") + "user=petitiond_serve"
+else:
+    url = re.sub(r"\buser=\S*", "user=petitiond_serve", url) if re.search(r"\buser=", url) else url + " user=petitiond_serve"
+print(url)' "$1"
+}
+
 # drop_database NAME (cleanup; never fails).
 drop_database() {
   psql -X -q -d "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1 || true
