@@ -93,7 +93,7 @@ Response Api::Dispatch(const Request& request) const {
     return r;
   }
   const Route& route = *match.route;
-  Context ctx{request, std::nullopt, std::move(match.params), ""};
+  Context ctx{request, std::nullopt, std::move(match.params), "", route.method + " " + route.pattern};
   if (route.who.NeedsSession()) {
     const std::string header = request.Header("authorization").value_or("");
     constexpr std::string_view kBearer = "Bearer ";

@@ -51,6 +51,7 @@ json::object CaseJson(const runtime::CaseView& v, bool summary = false) {
   o["office"] = c.office;
   o["category"] = OptJson(c.category);
   o["subject"] = c.subject;
+  o["confidential"] = c.confidential;
   json::value petitioner = StoredJson(c.petitioner_json);
   if (summary) {
     json::object name;
@@ -99,6 +100,10 @@ Intake ParseStaffIntake(const Actor& actor, const Request& req) {
   in.external_ref = OptString(o, "external_ref", errors);
   if (!in.channel.empty() && !IsKnown(KnownChannels(), in.channel)) {
     errors.push_back("channel must be one of hotline, mailbox, news, counter");
+  }
+  if (auto it = o.find("confidential"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_bool()) errors.push_back("confidential must be true or false");
+    else in.confidential = it->value().as_bool();
   }
   if (auto received = OptString(o, "received_at", errors)) {
     in.received_at = ParseTimestamp(*received);
@@ -204,7 +209,7 @@ Response ListCases(const Services& s, Context& ctx) {
     f.before_id = Cursor(req);
   }
   f.limit = Limit(req);
-  auto views = s.cases.List(ctx.caller(), f);
+  auto views = s.cases.List(ctx.caller(), f, ctx.route);
   json::array items;
   for (const auto& v : views) items.push_back(CaseJson(v, summary));
   json::object body{{"items", std::move(items)}};
@@ -259,9 +264,61 @@ Response PostEvent(const Services& s, Context& ctx) {
   return CaseResponse(200, s.cases.Apply(ctx.caller(), id, *expected, cmd));
 }
 
+Response SetConfidentiality(const Services& s, Context& ctx) {
+  const json::object o = ParseObject(ctx.request.body);
+  std::vector<std::string> errors;
+  bool confidential = false;
+  if (auto it = o.find("confidential"); it == o.end() || !it->value().is_bool()) {
+    errors.push_back("confidential must be true or false");
+  } else {
+    confidential = it->value().as_bool();
+  }
+  const std::string reason = ReqString(o, "reason", errors);
+  if (!errors.empty()) Invalid("the change has invalid fields", errors);
+  return CaseResponse(200, s.cases.SetConfidential(ctx.caller(), PathId(ctx, "id", "a case id"), confidential, reason));
+}
+
+Response Reveal(const Services& s, Context& ctx) {
+  const json::object o = ParseObject(ctx.request.body);
+  std::vector<std::string> errors;
+  const std::string reason = ReqString(o, "reason", errors);
+  if (!errors.empty()) Invalid("a reveal needs its reason", errors);
+  const auto r = s.cases.Reveal(ctx.caller(), PathId(ctx, "id", "a case id"), reason, ctx.route);
+  return Json(200, json::object{{"case_id", r.case_id},
+                                {"public_no", r.public_no},
+                                {"petitioner", StoredJson(r.petitioner_json)},
+                                {"revealed_at", FormatTimestamp(r.at)}});
+}
+
+Response ListAccessLog(const Services& s, Context& ctx) {
+  store::AccessLogFilter f;
+  if (auto id = QueryValue(ctx.request, "case_id")) {
+    f.case_id = ParseId(*id);
+    if (!f.case_id) Invalid("case_id must be a case id");
+  }
+  f.login = QueryValue(ctx.request, "login");
+  f.before_id = Cursor(ctx.request);
+  f.limit = Limit(ctx.request);
+  const auto rows = s.cases.AccessLog(ctx.caller(), f);
+  json::array items;
+  for (const auto& e : rows) {
+    items.push_back(json::object{{"id", e.id},
+                                 {"case_id", e.case_id},
+                                 {"public_no", e.public_no},
+                                 {"login", e.login},
+                                 {"route", e.route},
+                                 {"action", e.action},
+                                 {"reason", OptJson(e.reason)},
+                                 {"at", FormatTimestamp(e.at)}});
+  }
+  json::value next = nullptr;
+  if (static_cast<int>(rows.size()) == f.limit) next = std::to_string(rows.back().id);
+  return Json(200, json::object{{"items", std::move(items)}, {"next", next}});
+}
+
 Response ListEvents(const Services& s, Context& ctx) {
   json::array items;
-  for (const auto& e : s.cases.Events(ctx.caller(), PathId(ctx, "id", "a case id"))) {
+  for (const auto& e : s.cases.Events(ctx.caller(), PathId(ctx, "id", "a case id"), ctx.route)) {
     items.push_back(json::object{{"seq", e.seq},
                                  {"event", e.event},
                                  {"from", OptJson(e.from)},
@@ -310,7 +367,9 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
   t.Add({.method = "GET",
          .pattern = "/api/v1/cases/{id}",
          .who = Who::Staff(),
-         .handler = [&s](Context& c) { return CaseResponse(200, s.cases.Get(c.caller(), PathId(c, "id", "a case id"))); },
+         .handler = [&s](Context& c) {
+           return CaseResponse(200, s.cases.Get(c.caller(), PathId(c, "id", "a case id"), c.route));
+         },
          .summary = "One case with its clocks and the events you may send now; ETag is its version",
          .tag = "cases",
          .response_schema = schemas::kCase});
@@ -329,6 +388,34 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
          .summary = "The case's audit trail, in order",
          .tag = "cases",
          .response_schema = schemas::kEventList});
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/cases/{id}/confidentiality",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return SetConfidentiality(s, c); },
+         .summary = "Mark the petitioner confidential (anyone on the case) or lift it (director, privacy officer); "
+                    "audited with the reason",
+         .tag = "privacy",
+         .request_schema = schemas::kConfidentialityChange,
+         .response_schema = schemas::kCase});
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/cases/{id}/reveal",
+         .who = Who::Roles({"director", "privacy_officer"}),
+         .handler = [&s](Context& c) { return Reveal(s, c); },
+         .summary = "The petitioner's identity, with a reason: an audit event on the case and an access-log row",
+         .tag = "privacy",
+         .request_schema = schemas::kRevealRequest,
+         .response_schema = schemas::kRevealedIdentity});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/access-log",
+         .who = Who::Roles({"director", "privacy_officer", "admin"}),
+         .handler = [&s](Context& c) { return ListAccessLog(s, c); },
+         .summary = "Reads and reveals of confidential cases, newest first (privacy officer: own office)",
+         .tag = "privacy",
+         .query = {{"case_id", R"({"type":"integer"})", ""},
+                   {"login", R"({"type":"string"})", "who read"},
+                   {"limit", R"({"type":"integer","minimum":1,"maximum":200})", ""},
+                   {"cursor", R"({"type":"string"})", "the previous page's next"}},
+         .response_schema = schemas::kAccessLog});
 }
 
 }  // namespace petitiond::api

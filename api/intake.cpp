@@ -48,7 +48,7 @@ Response ListIntake(const Services& s, Context& ctx) {
   }
   f.channel = QueryValue(req, "channel");
   f.before_id = Cursor(req);
-  const auto rows = s.intake.List(ctx.caller(), f);
+  const auto rows = s.intake.List(ctx.caller(), f, ctx.route);
   json::array items;
   for (const auto& r : rows) {
     items.push_back(json::object{{"id", r.id},

@@ -24,7 +24,7 @@ Response ListOutbox(const Services& s, Context& ctx) {
   }
   const auto before = Cursor(req);
   const int limit = Limit(req);
-  const auto rows = s.outbox.List(ctx.caller(), statuses, before, limit);
+  const auto rows = s.outbox.List(ctx.caller(), statuses, before, limit, ctx.route);
   json::array items;
   for (const auto& m : rows) {
     json::object o{{"id", m.id},

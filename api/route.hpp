@@ -40,6 +40,7 @@ struct Context {
   std::optional<Actor> actor;
   std::map<std::string, std::string> params;  // {id} in the pattern -> "7"
   std::string token;                           // the caller's bearer token (kRoles routes)
+  std::string route;                           // "GET /api/v1/cases/{id}", for the access log
 
   // REQUIRES: the route is kRoles (the router has authenticated the caller).
   const Actor& caller() const { return *actor; }

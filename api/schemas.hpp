@@ -27,6 +27,10 @@ inline constexpr const char* kIntakeList = PETITIOND_REF("IntakeList");
 inline constexpr const char* kMailboxForm = PETITIOND_REF("MailboxForm");
 inline constexpr const char* kPending = PETITIOND_REF("Pending");
 inline constexpr const char* kConfirmed = PETITIOND_REF("Confirmed");
+inline constexpr const char* kConfidentialityChange = PETITIOND_REF("ConfidentialityChange");
+inline constexpr const char* kRevealRequest = PETITIOND_REF("RevealRequest");
+inline constexpr const char* kRevealedIdentity = PETITIOND_REF("RevealedIdentity");
+inline constexpr const char* kAccessLog = PETITIOND_REF("AccessLog");
 inline constexpr const char* kOpenApi = R"({"type":"object","required":["openapi","info","paths"]})";
 #undef PETITIOND_REF
 

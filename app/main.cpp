@@ -217,7 +217,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::IntakeService intake(db, cases, clock, intake_options);
   intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
   api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
-  runtime::OutboxService outbox(db);
+  runtime::OutboxService outbox(db, clock);
   runtime::HealthService health(db);
   runtime::IdempotencyService idempotency(db, clock, cases.access_codes().DeriveKey("petitiond idempotency"));
   api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, clock, channels});

@@ -41,6 +41,7 @@ struct Intake {
   std::string place;                    // district or address, matched by routing keywords
   std::optional<Timestamp> received_at;
   std::vector<Attachment> attachments;
+  bool confidential = false;  // the petitioner asked to stay anonymous (保密)
 };
 
 // Why an input is registered but not handled (行政程序法 §173, 要點 14), or nullopt:

@@ -39,9 +39,14 @@ const RouteRule* Routing::Find(const Intake& in) const {
   return nullptr;
 }
 
+bool Routing::ConfidentialCategory(const std::optional<std::string>& category) const {
+  return category && std::find(confidential_categories.begin(), confidential_categories.end(), *category) !=
+                         confidential_categories.end();
+}
+
 namespace {
 
-// routing.yaml: { default_office, routes: [ { match: {...}, to: {...} } ] }, one reader
+// routing.yaml: { default_office, confidential_categories, routes: [ { match: {...}, to: {...} } ] }, one reader
 // per part.
 class RoutingLoader {
  public:
@@ -55,8 +60,11 @@ class RoutingLoader {
       check_.Report(root.Mark(), "a routing file must be a mapping with 'routes' (and optionally 'default_office')");
       return check_.Failure("routing file is invalid");
     }
-    check_.CheckKeys(root, {"default_office", "routes"}, "the routing file");
+    check_.CheckKeys(root, {"default_office", "confidential_categories", "routes"}, "the routing file");
     if (auto office = check_.Scalar(root, "default_office", false)) routing_.default_office = *office;
+    if (root["confidential_categories"]) {
+      routing_.confidential_categories = check_.Names(root["confidential_categories"], "confidential_categories");
+    }
     const YAML::Node routes = root["routes"];
     if (!routes || !routes.IsSequence()) {
       check_.Report(routes ? routes.Mark() : root.Mark(), "routes must be a list of { match, to }");

@@ -34,7 +34,11 @@ struct RouteRule {
 
 struct Routing {
   std::string default_office = "main";
+  // Categories whose petitioners are always confidential (檢舉, whistle-blowing).
+  std::vector<std::string> confidential_categories;
   std::vector<RouteRule> rules;
+
+  bool ConfidentialCategory(const std::optional<std::string>& category) const;
 
   // The first rule that matches, or nullptr.
   const RouteRule* Find(const Intake& in) const;

@@ -26,7 +26,7 @@ const ClockDef* Workflow::FindClock(std::string_view n) const {
 }
 
 const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> roles = {"admin", "intake", "handler", "supervisor", "director"};
+  static const std::vector<std::string> roles = {"admin", "intake", "handler", "supervisor", "director", "privacy_officer"};
   return roles;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "engine/runtime/auth.hpp"
@@ -24,6 +25,21 @@ DomainError NotFound(std::int64_t id) {
   return DomainError(ErrorKind::kNotFound, "case " + std::to_string(id) + " does not exist");
 }
 
+// Event data with identity keys dropped (a confidential case's trail, for those who may
+// not see its petitioner).
+std::string RedactIdentity(const std::string& data_json) {
+  boost::json::value v;
+  try {
+    v = boost::json::parse(data_json);
+  } catch (const std::exception&) {
+    return "{}";
+  }
+  if (!v.is_object()) return "{}";
+  auto& o = v.as_object();
+  for (const char* key : {"name", "phone", "email", "address", "petitioner", "contact"}) o.erase(key);
+  return boost::json::serialize(o);
+}
+
 }  // namespace
 
 bool CaseService::CanSee(const Actor& actor, const store::CaseRecord& c) const {
@@ -40,6 +56,7 @@ std::shared_ptr<const Workflow> CaseService::WorkflowOf(const store::CaseRecord&
 }
 
 CaseView CaseService::View(const Actor& actor, store::CaseRecord record) {
+  if (record.confidential && !SeesIdentity(actor)) record.petitioner_json = kRedactedPetitioner;
   const auto calendar = calendar_.Get();
   const Machine machine(*calendar);
   CaseView v;
@@ -128,9 +145,11 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, c
   row.external_ref = in.external_ref;
   row.received_at = received;
   row.access_code_hash = codes_.Hash(access_code);
+  row.confidential = in.confidential;
   if (intake) row.intake = *intake;
   row.wake_schedulers_before = WakeBefore();
   std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
+  if (in.confidential) data["confidential"] = "true";
   const auto calendar = calendar_.Get();
   Outcome out = Machine(*calendar).Start(*wf, actor, in.office, received, data);
   out.next.priority = in.priority;
@@ -139,11 +158,79 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, c
   return {std::move(rec), access_code};
 }
 
-CaseView CaseService::Get(const Actor& actor, std::int64_t id) {
+// Reads run outside a transaction: the log row is written before the data is returned,
+// and if it cannot be written the read fails.
+void CaseService::LogReads(store::Tx& tx, const Actor& actor, const std::vector<const store::CaseRecord*>& records,
+                           const std::string& route) {
+  std::vector<std::int64_t> ids;
+  for (const auto* r : records) {
+    if (r->confidential) ids.push_back(r->id);
+  }
+  store::InsertAccessLog(tx, ids, actor.login, route, "read", std::nullopt, clock_.Now());
+}
+
+CaseView CaseService::Get(const Actor& actor, std::int64_t id, const std::string& route) {
   std::optional<store::CaseRecord> rec;
-  db_.Run([&](store::Tx& tx) { rec = store::LoadCase(tx, id, false); });
-  if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+  db_.Run([&](store::Tx& tx) {
+    rec = store::LoadCase(tx, id, false);
+    if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+    LogReads(tx, actor, {&*rec}, route);
+  });
   return View(actor, std::move(*rec));
+}
+
+CaseView CaseService::SetConfidential(const Actor& actor, std::int64_t id, bool confidential,
+                                      const std::string& reason) {
+  if (reason.empty()) throw DomainError(ErrorKind::kInvalid, "reason is required: the change is audited");
+  store::CaseRecord result;
+  db_.Transact([&](store::Tx& tx) {
+    auto rec = store::LoadCase(tx, id, /*lock=*/true);
+    if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+    if (!confidential && !SeesIdentity(actor)) {
+      throw DomainError(ErrorKind::kForbidden, "only the director or the privacy officer may lift confidentiality");
+    }
+    if (rec->confidential != confidential) {
+      store::SetConfidential(tx, rec->id, confidential);
+      rec->confidential = confidential;
+      RecordIn(tx, *rec,
+               AuditEvent{confidential ? "confidential_set" : "confidential_lifted", rec->state.state,
+                          rec->state.state, actor.login, clock_.Now(), {{"reason", reason}}, ""});
+    }
+    result = std::move(*rec);
+  });
+  return View(actor, std::move(result));
+}
+
+RevealedIdentity CaseService::Reveal(const Actor& actor, std::int64_t id, const std::string& reason,
+                                     const std::string& route) {
+  if (!SeesIdentity(actor)) {
+    throw DomainError(ErrorKind::kForbidden, "only the director or the privacy officer may reveal an identity");
+  }
+  if (reason.empty()) throw DomainError(ErrorKind::kInvalid, "reason is required: revealing is audited");
+  RevealedIdentity out;
+  db_.Transact([&](store::Tx& tx) {
+    auto rec = store::LoadCase(tx, id, /*lock=*/true);
+    if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+    out.at = clock_.Now();
+    RecordIn(tx, *rec,
+             AuditEvent{"identity_revealed", rec->state.state, rec->state.state, actor.login, out.at,
+                        {{"reason", reason}}, ""});
+    store::InsertAccessLog(tx, {rec->id}, actor.login, route, "reveal", reason, out.at);
+    out.case_id = rec->id;
+    out.public_no = rec->public_no;
+    out.petitioner_json = rec->petitioner_json;
+  });
+  return out;
+}
+
+std::vector<store::AccessLogEntry> CaseService::AccessLog(const Actor& actor, store::AccessLogFilter filter) {
+  if (!SeesAllOffices(actor) && !actor.HasRole("privacy_officer")) {
+    throw DomainError(ErrorKind::kForbidden, "the access log is for the director, the privacy officer and admins");
+  }
+  filter.office = OfficeScope(actor);
+  std::vector<store::AccessLogEntry> rows;
+  db_.Run([&](store::Tx& tx) { rows = store::ListAccessLog(tx, filter); });
+  return rows;
 }
 
 CaseView CaseService::Apply(const Actor& actor, std::int64_t id, std::int64_t expected_version,
@@ -235,23 +322,34 @@ bool CaseService::IsFinal(const store::CaseRecord& rec) {
   return s && s->final;
 }
 
-std::vector<store::EventRow> CaseService::Events(const Actor& actor, std::int64_t id) {
+std::vector<store::EventRow> CaseService::Events(const Actor& actor, std::int64_t id, const std::string& route) {
   std::vector<store::EventRow> events;
+  bool redact = false;
   db_.Run([&](store::Tx& tx) {
     auto rec = store::LoadCase(tx, id, false);
     if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+    LogReads(tx, actor, {&*rec}, route);
+    redact = rec->confidential && !SeesIdentity(actor);
     events = store::LoadEvents(tx, id);
   });
+  if (redact) {
+    for (auto& e : events) e.data_json = RedactIdentity(e.data_json);
+  }
   return events;
 }
 
-std::vector<CaseView> CaseService::List(const Actor& actor, store::CaseFilter filter) {
+std::vector<CaseView> CaseService::List(const Actor& actor, store::CaseFilter filter, const std::string& route) {
   if (!SeesAllOffices(actor)) {
     if (filter.office && *filter.office != actor.office) return {};
     filter.office = actor.office;
   }
   std::vector<store::CaseRecord> rows;
-  db_.Run([&](store::Tx& tx) { rows = store::ListCases(tx, filter); });
+  db_.Run([&](store::Tx& tx) {
+    rows = store::ListCases(tx, filter);
+    std::vector<const store::CaseRecord*> shown;
+    for (const auto& r : rows) shown.push_back(&r);
+    LogReads(tx, actor, shown, route);
+  });
   std::vector<CaseView> views;
   views.reserve(rows.size());
   for (auto& r : rows) views.push_back(View(actor, std::move(r)));

@@ -31,6 +31,15 @@ struct CreateCaseInput {
   std::optional<Timestamp> received_at;  // default: now
   std::optional<std::string> external_ref;
   int priority = 0;  // from routing.yaml
+  bool confidential = false;  // asked for, or a whistle-blowing category (routing.yaml)
+};
+
+// A revealed identity (CaseService::Reveal).
+struct RevealedIdentity {
+  std::int64_t case_id = 0;
+  std::string public_no;
+  std::string petitioner_json;
+  Timestamp at{};
 };
 
 // A case as a caller may see it now.
@@ -86,16 +95,30 @@ class CaseService {
   const AccessCodes& access_codes() const { return codes_; }
   CaseView View(const Actor& actor, store::CaseRecord record);
 
-  CaseView Get(const Actor& actor, std::int64_t id);
+  // Reads record an access-log row, in the same transaction, for every confidential
+  // case they return; `route` names the caller's route ("GET /api/v1/cases/{id}").
+  CaseView Get(const Actor& actor, std::int64_t id, const std::string& route = "api");
 
   // Applies an event if the case is still at `expected_version` (kPreconditionFailed
   // otherwise); the machine's rejections pass through (kConflict, kForbidden,
   // kUnprocessable).
   CaseView Apply(const Actor& actor, std::int64_t id, std::int64_t expected_version, const Command& command);
 
-  std::vector<store::EventRow> Events(const Actor& actor, std::int64_t id);
+  std::vector<store::EventRow> Events(const Actor& actor, std::int64_t id, const std::string& route = "api");
 
-  std::vector<CaseView> List(const Actor& actor, store::CaseFilter filter);
+  std::vector<CaseView> List(const Actor& actor, store::CaseFilter filter, const std::string& route = "api");
+
+  // Marks a case confidential (anyone who may see it) or lifts it (director and privacy
+  // officer only: kForbidden otherwise), audited with `reason` (required). A no-op
+  // when the case already is as asked.
+  CaseView SetConfidential(const Actor& actor, std::int64_t id, bool confidential, const std::string& reason);
+  // The petitioner's identity of a case, for the director and the privacy officer
+  // (kForbidden otherwise) with a reason (kInvalid if empty): an `identity_revealed`
+  // event on the case's trail and a `reveal` row in the access log, one transaction.
+  RevealedIdentity Reveal(const Actor& actor, std::int64_t id, const std::string& reason, const std::string& route);
+  // The access log: director and admin every office; the privacy officer their own.
+  // kForbidden for other roles.
+  std::vector<store::AccessLogEntry> AccessLog(const Actor& actor, store::AccessLogFilter filter);
 
   // Fires up to `limit` due timers in one transaction: the timers are locked (SKIP
   // LOCKED, so nodes sharing the database take disjoint batches), their cases locked
@@ -121,6 +144,9 @@ class CaseService {
   void Persist(store::Tx& tx, const Workflow& wf, store::CaseRecord& rec, const Outcome& out,
                bool inserted_already);
   bool CanSee(const Actor& actor, const store::CaseRecord& c) const;
+  // Logs `read` rows for the confidential cases among `records`.
+  void LogReads(store::Tx& tx, const Actor& actor, const std::vector<const store::CaseRecord*>& records,
+                const std::string& route);
   // The built-in "merge" (併案): `rec` ends in the workflow's merge transition and
   // points at data["into"], whose audit trail records it; one transaction.
   // kUnprocessable unless `login` is an active user of the case's office with the

@@ -160,6 +160,7 @@ CreateCaseInput IntakeService::Route(const Intake& in) const {
   c.petitioner_json = PetitionerJson(in.petitioner);
   c.received_at = in.received_at;
   c.external_ref = in.external_ref;
+  c.confidential = in.confidential || routing->ConfidentialCategory(c.category);
   return c;
 }
 
@@ -339,13 +340,33 @@ IntakeResult IntakeService::Confirm(const std::string& token,
   return result;
 }
 
-std::vector<store::IntakeRow> IntakeService::List(const Actor& actor, store::IntakeFilter filter) {
+std::vector<store::IntakeRow> IntakeService::List(const Actor& actor, store::IntakeFilter filter,
+                                                  const std::string& route) {
   if (!Allowed(actor)) {
     throw DomainError(ErrorKind::kForbidden, "the intake log is for supervisors, directors and admins");
   }
   filter.office = OfficeScope(actor);
   std::vector<store::IntakeRow> rows;
-  db_.Run([&](store::Tx& tx) { rows = store::ListIntake(tx, filter); });
+  db_.Run([&](store::Tx& tx) {
+    rows = store::ListIntake(tx, filter);
+    std::vector<std::int64_t> ids;
+    for (const auto& r : rows) {
+      if (r.case_id) ids.push_back(*r.case_id);
+    }
+    const auto confidential = store::ConfidentialAmong(tx, ids);
+    if (confidential.empty()) return;
+    if (SeesIdentity(actor)) {
+      store::InsertAccessLog(tx, {confidential.begin(), confidential.end()}, actor.login, route, "read",
+                             std::nullopt, clock_.Now());
+      return;
+    }
+    for (auto& r : rows) {
+      if (r.case_id && confidential.count(*r.case_id)) {
+        r.source = kRedacted;
+        r.external_ref = kRedacted;
+      }
+    }
+  });
   return rows;
 }
 

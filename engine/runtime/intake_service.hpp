@@ -87,7 +87,9 @@ class IntakeService {
 
   // intake_raw rows; supervisors, directors and admins only, scoped to the caller's
   // office (runtime/policy.hpp).
-  std::vector<store::IntakeRow> List(const Actor& actor, store::IntakeFilter filter);
+  // Inputs of confidential cases: source and external_ref read 保密 unless the caller
+  // sees identities, whose reads are then logged under `route`.
+  std::vector<store::IntakeRow> List(const Actor& actor, store::IntakeFilter filter, const std::string& route = "api");
 
  private:
   // The pipeline's steps, inside the caller's transaction. `intake_id` is the raw row

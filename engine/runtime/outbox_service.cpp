@@ -2,15 +2,36 @@
 
 #include "engine/embedded.hpp"
 #include "engine/runtime/policy.hpp"
+#include "engine/store/case_store.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
 
 namespace petitiond::runtime {
 
 std::vector<store::OutboxMessage> OutboxService::List(const Actor& actor, const std::vector<OutboxStatus>& statuses,
-                                                      std::optional<std::int64_t> before_id, int limit) {
+                                                      std::optional<std::int64_t> before_id, int limit,
+                                                      const std::string& route) {
   std::vector<store::OutboxMessage> rows;
-  db_.Run([&](store::Tx& tx) { rows = store::ListOutbox(tx, statuses, OfficeScope(actor), before_id, limit); });
+  db_.Run([&](store::Tx& tx) {
+    rows = store::ListOutbox(tx, statuses, OfficeScope(actor), before_id, limit);
+    std::vector<std::int64_t> ids;
+    for (const auto& m : rows) {
+      if (m.case_id) ids.push_back(*m.case_id);
+    }
+    const auto confidential = store::ConfidentialAmong(tx, ids);
+    if (confidential.empty()) return;
+    if (SeesIdentity(actor)) {
+      store::InsertAccessLog(tx, {confidential.begin(), confidential.end()}, actor.login, route, "read",
+                             std::nullopt, clock_.Now());
+      return;
+    }
+    for (auto& m : rows) {
+      if (m.case_id && confidential.count(*m.case_id)) {
+        m.recipient = kRedacted;
+        m.body = kRedacted;
+      }
+    }
+  });
   return rows;
 }
 

@@ -22,4 +22,11 @@ inline std::optional<std::string> OfficeScope(const Actor& a) {
 
 inline bool InScope(const Actor& a, std::string_view office) { return SeesAllOffices(a) || a.office == office; }
 
+// Confidential petitioners (DOMAIN.md, docs/roles.md): their identity is shown only to
+// the director and the privacy officer; everyone else sees the name 保密 and no contact
+// fields, in views, lists, events, the outbox and the intake log.
+inline bool SeesIdentity(const Actor& a) { return a.HasRole("director") || a.HasRole("privacy_officer"); }
+inline constexpr const char* kRedacted = "保密";
+inline constexpr const char* kRedactedPetitioner = R"({"name":"保密"})";
+
 }  // namespace petitiond::runtime

@@ -23,11 +23,12 @@ constexpr const char* kInsertCaseWithRows =
     "WITH n AS (SELECT nextval('case_public_seq') AS v), "
     "c AS (INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, "
     "subject, body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at, "
-    "last_seq, next_due_at) "
+    "last_seq, next_due_at, confidential) "
     "SELECT CAST(:roc AS int) || '-' || CASE WHEN n.v < 1000000 THEN lpad(n.v::text, 6, '0') ELSE n.v::text END, "
     ":channel, :workflow_name, :workflow_version, :state, :office, :category, :subject, :body, "
     "CAST(:petitioner AS jsonb), :assignee, (:overdue <> 0), :priority, :external_ref, :access_code_hash, "
-    "to_timestamp(:received_at), :last_seq, coalesce(to_timestamp(CAST(:next_due AS bigint)), 'infinity') FROM n "
+    "to_timestamp(:received_at), :last_seq, coalesce(to_timestamp(CAST(:next_due AS bigint)), 'infinity'), "
+    "(CAST(:confidential AS int) <> 0) FROM n "
     "RETURNING id, public_no, extract(epoch FROM created_at)::bigint AS created), "
     "ev AS (INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment) "
     "SELECT c.id, s, e, f, t, a, to_timestamp(at), CAST(d AS jsonb), cm FROM c, unnest(CAST(:es AS integer[]), "
@@ -361,6 +362,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
   soci::indicator ref_ind = with_intake && in->external_ref ? soci::i_ok : soci::i_null;
   soci::indicator why_ind = with_intake && c.intake->reason ? soci::i_ok : soci::i_null;
   const int intake_flag = with_intake ? 1 : 0;
+  const int confidential = c.confidential ? 1 : 0;
 
   long long id = 0, created = 0, raw_id = 0;
   soci::indicator raw_id_ind = soci::i_null;
@@ -372,7 +374,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
       soci::use(overdue, "overdue"), soci::use(out.next.priority, "priority"),
       soci::use(external_ref, external_ref_ind, "external_ref"), soci::use(c.access_code_hash, "access_code_hash"),
       soci::use(received, "received_at"), soci::use(last_seq, "last_seq"),
-      soci::use(next_due, next_due_ind, "next_due"), soci::use(es, "es"), soci::use(ee, "ee"), soci::use(ef, "ef"),
+      soci::use(next_due, next_due_ind, "next_due"), soci::use(confidential, "confidential"), soci::use(es, "es"), soci::use(ee, "ee"), soci::use(ef, "ef"),
       soci::use(et, "et"), soci::use(ea, "ea"), soci::use(eat, "eat"), soci::use(ed, "ed"), soci::use(ecm, "ecm"),
       soci::use(kn, "kn"), soci::use(kst, "kst"), soci::use(kdu, "kdu"), soci::use(kpa, "kpa"),
       soci::use(kps, "kps"), soci::use(ksp, "ksp"), soci::use(kex, "kex"), soci::use(kfi, "kfi"),
@@ -527,6 +529,73 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   while (st.fetch()) cases.push_back(ReadCase(row));
   LoadClocks(sql, cases);
   return cases;
+}
+
+std::set<std::int64_t> ConfidentialAmong(Tx& tx, const std::vector<std::int64_t>& ids) {
+  std::set<std::int64_t> out;
+  if (ids.empty()) return out;
+  PgArray array;
+  for (const auto id : ids) array.Add(std::to_string(id));
+  const std::string text = array.str();
+  soci::rowset<long long> rows = (Sql(tx).prepare << "SELECT id FROM cases WHERE id = ANY(CAST(:ids AS bigint[])) "
+                                                     "AND confidential",
+                                  soci::use(text, "ids"));
+  for (const auto id : rows) out.insert(id);
+  return out;
+}
+
+void SetConfidential(Tx& tx, std::int64_t id, bool confidential) {
+  const int flag = confidential ? 1 : 0;
+  const long long case_id = id;
+  Sql(tx) << "UPDATE cases SET confidential = (:f <> 0) WHERE id = :id", soci::use(flag, "f"), soci::use(case_id, "id");
+}
+
+void InsertAccessLog(Tx& tx, const std::vector<std::int64_t>& case_ids, const std::string& login,
+                     const std::string& route, const std::string& action, const std::optional<std::string>& reason,
+                     Timestamp at) {
+  if (case_ids.empty()) return;
+  PgArray ids;
+  for (const auto id : case_ids) ids.Add(std::to_string(id));
+  const std::string array = ids.str(), why = reason.value_or("");
+  soci::indicator why_ind = reason ? soci::i_ok : soci::i_null;
+  const long long when = at.time_since_epoch().count();
+  Sql(tx) << "INSERT INTO case_access_log (case_id, login, route, action, reason, at) "
+             "SELECT u, :login, :route, :action, :reason, to_timestamp(:at) FROM unnest(CAST(:ids AS bigint[])) AS u",
+      soci::use(login, "login"), soci::use(route, "route"), soci::use(action, "action"),
+      soci::use(why, why_ind, "reason"), soci::use(when, "at"), soci::use(array, "ids");
+}
+
+std::vector<AccessLogEntry> ListAccessLog(Tx& tx, const AccessLogFilter& f) {
+  soci::session& sql = Sql(tx);
+  const long long cid = f.case_id.value_or(0), before = f.before_id.value_or(0);
+  const std::string login = f.login.value_or(""), office = f.office.value_or("");
+  soci::indicator c1 = f.case_id ? soci::i_ok : soci::i_null, c2 = c1, l1 = f.login ? soci::i_ok : soci::i_null,
+                  l2 = l1, o1 = f.office ? soci::i_ok : soci::i_null, o2 = o1,
+                  b1 = f.before_id ? soci::i_ok : soci::i_null, b2 = b1;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT a.id, a.case_id, c.public_no, a.login, a.route, a.action, a.reason, "
+                      "extract(epoch FROM a.at)::bigint FROM case_access_log a JOIN cases c ON c.id = a.case_id "
+                      "WHERE (CAST(:c1 AS bigint) IS NULL OR a.case_id = :c2) "
+                      "AND (CAST(:l1 AS text) IS NULL OR a.login = :l2) "
+                      "AND (CAST(:o1 AS text) IS NULL OR c.office = :o2) "
+                      "AND (CAST(:b1 AS bigint) IS NULL OR a.id < :b2) ORDER BY a.id DESC LIMIT :limit",
+       soci::use(cid, c1, "c1"), soci::use(cid, c2, "c2"), soci::use(login, l1, "l1"), soci::use(login, l2, "l2"),
+       soci::use(office, o1, "o1"), soci::use(office, o2, "o2"), soci::use(before, b1, "b1"),
+       soci::use(before, b2, "b2"), soci::use(f.limit, "limit"));
+  std::vector<AccessLogEntry> out;
+  for (const auto& r : rows) {
+    AccessLogEntry e;
+    e.id = r.get<long long>(0);
+    e.case_id = r.get<long long>(1);
+    e.public_no = r.get<std::string>(2);
+    e.login = r.get<std::string>(3);
+    e.route = r.get<std::string>(4);
+    e.action = r.get<std::string>(5);
+    if (r.get_indicator(6) != soci::i_null) e.reason = r.get<std::string>(6);
+    e.at = FromEpoch(r.get<long long>(7));
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 }  // namespace petitiond::store

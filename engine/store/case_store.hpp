@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct CaseFields {
   std::string petitioner_json = "{}";  // {name, phone, email, address}
   std::optional<std::string> external_ref;
   Timestamp received_at{};
+  bool confidential = false;  // the petitioner's identity is shown only to director and privacy officer
 };
 
 // The raw input that made a case, stored with its outcome in the case's own statement.
@@ -47,7 +49,6 @@ struct NewCase : CaseFields {
 struct CaseRecord : CaseFields {
   std::int64_t id = 0;
   std::string public_no;
-  bool confidential = false;
   std::int64_t row_version = 0;
   std::optional<std::int64_t> merged_into;  // set by a merge (併案): the surviving case
   Timestamp created_at{};
@@ -127,6 +128,35 @@ enum class RowLock { kNone, kWait, kSkipLocked };
 std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, RowLock lock);
 
 std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id);
+
+// The confidential cases among `ids`.
+std::set<std::int64_t> ConfidentialAmong(Tx& tx, const std::vector<std::int64_t>& ids);
+
+// Marks the case confidential or not (the caller appends the audit event).
+void SetConfidential(Tx& tx, std::int64_t id, bool confidential);
+
+// The access log of confidential cases (migration 0010; append-only).
+struct AccessLogEntry {
+  std::int64_t id = 0;
+  std::int64_t case_id = 0;
+  std::string public_no;
+  std::string login;
+  std::string route;
+  std::string action;  // read, reveal
+  std::optional<std::string> reason;
+  Timestamp at{};
+};
+void InsertAccessLog(Tx& tx, const std::vector<std::int64_t>& case_ids, const std::string& login,
+                     const std::string& route, const std::string& action, const std::optional<std::string>& reason,
+                     Timestamp at);
+struct AccessLogFilter {
+  std::optional<std::int64_t> case_id;
+  std::optional<std::string> login;
+  std::optional<std::string> office;  // the cases' office; nullopt: every office
+  std::optional<std::int64_t> before_id;
+  int limit = 50;
+};
+std::vector<AccessLogEntry> ListAccessLog(Tx& tx, const AccessLogFilter& filter);
 
 // In filter.order; at most filter.limit rows (clocks included).
 std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& filter);

@@ -61,7 +61,8 @@ enum class Grant { kRead, kAppend, kWrite, kWriteDelete };
 const std::map<std::string, Grant>& ServeGrants() {
   static const std::map<std::string, Grant> grants = {
       {"schema_migrations", Grant::kRead},       {"case_events", Grant::kAppend},
-      {"case_access_log", Grant::kAppend},       {"cases", Grant::kWrite},
+      {"case_access_log", Grant::kAppend},       {"account_events", Grant::kAppend},
+      {"cases", Grant::kWrite},
       {"clocks", Grant::kWrite},                 {"users", Grant::kWrite},
       {"outbox", Grant::kWrite},                 {"intake_raw", Grant::kWrite},
       {"mailbox_confirmations", Grant::kWrite},  {"news_feeds", Grant::kWrite},

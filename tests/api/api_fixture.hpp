@@ -38,7 +38,7 @@ class ApiTest : public testing::Test {
         cases_(t_.db(), registry_, calendar_, clock_),
         auth_(t_.db(), clock_),
         intake_service_(t_.db(), cases_, clock_),
-        outbox_(t_.db()),
+        outbox_(t_.db(), clock_),
         health_(t_.db()),
         idempotency_(t_.db(), clock_),
         api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, idempotency_, clock_,

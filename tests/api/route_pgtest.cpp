@@ -20,10 +20,15 @@ std::string Fill(std::string pattern, std::int64_t id) {
 
 class RouteTableTest : public ApiTest {
  protected:
-  std::map<std::string, std::string> TokensByRole() {
-    return {{"intake", intake_}, {"handler", handler_}, {"supervisor", supervisor_},
-            {"director", director_}, {"admin", admin_}};
+  RouteTableTest() {
+    auth_.AddUser("hsu", "privacy-pass", {"privacy_officer"}, "main");
+    privacy_ = Token("hsu", "privacy-pass");
   }
+  std::map<std::string, std::string> TokensByRole() {
+    return {{"intake", intake_},     {"handler", handler_}, {"supervisor", supervisor_},
+            {"director", director_}, {"admin", admin_},     {"privacy_officer", privacy_}};
+  }
+  std::string privacy_;
 };
 
 TEST_F(RouteTableTest, TheTableCoversEveryKnownRole) {
@@ -60,6 +65,7 @@ TEST_F(RouteTableTest, EveryRoleOutsideARoutesSetIsRefused) {
         handler_ = Token("wang", "handler-pass");
         admin_ = Token("root", "admin-password");
         director_ = Token("lee", "director-pass");
+        privacy_ = Token("hsu", "privacy-pass");
       }
       if (allowed) {
         EXPECT_NE(r.status, 403) << role << " is declared for " << route.method << " " << route.pattern << ": "
@@ -72,6 +78,62 @@ TEST_F(RouteTableTest, EveryRoleOutsideARoutesSetIsRefused) {
     }
   }
   EXPECT_GE(refused, 8) << "the outbox, intake log and closures are not for every role";
+}
+
+// Role x route x office: a user of every role in the case's office (main) and in
+// another (lanyu) calls every signed-in route about a main case. A role outside the
+// route's set: 403. A case-bound route for a caller of another office who does not see
+// every office: 404, as if the case did not exist. A list: never a row of the main case
+// for such a caller, while callers of main do see it (so the check can fail).
+TEST_F(RouteTableTest, EveryCellOfTheRoleRouteOfficeMatrix) {
+  Response made = Call("POST", "/api/v1/cases", intake_,
+                       R"({"channel":"mailbox","office":"main","subject":"印鑑證明","body":"如何申請",)"
+                       R"("petitioner":{"name":"林小姐","email":"lin@example.tw"}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const auto id = Body(made).at("id").as_int64();
+  const std::string mark = "\"case_id\":" + std::to_string(id), case_mark = "\"id\":" + std::to_string(id) + ",";
+  int cells = 0, hidden = 0, seen_in_lists = 0;
+  for (const std::string office : {"main", "lanyu"}) {
+    for (const auto& role : KnownRoles()) {
+      const std::string login = office + "-" + role;
+      auth_.AddUser(login, "matrix-pass", {role}, office);
+      std::string token = Token(login, "matrix-pass");
+      const bool all_offices = role == "director" || role == "admin";
+      for (const auto& route : api_.routes().routes()) {
+        if (!route.who.NeedsSession()) continue;
+        const bool allowed = std::count(route.who.roles.begin(), route.who.roles.end(), role) > 0;
+        // A body and If-Match that pass validation, so that the office check is reached.
+        const Response r = Call(route.method, Fill(route.pattern, id), token,
+                                R"({"event":"note","confidential":true,"reason":"matrix"})", {{"if-match", "\"1\""}});
+        const std::string cell = login + " " + route.method + " " + route.pattern + ": " + r.body;
+        ++cells;
+        if (route.pattern == "/api/v1/sessions/current" && r.status == 200) token = Token(login, "matrix-pass");
+        if (!allowed) {
+          EXPECT_EQ(r.status, 403) << cell;
+          continue;
+        }
+        EXPECT_NE(r.status, 403) << cell;
+        const bool outsider = office != "main" && !all_offices;
+        if (route.pattern.find("{id}") != std::string::npos) {
+          if (outsider) {
+            EXPECT_EQ(r.status, 404) << cell;
+            ++hidden;
+          } else {
+            EXPECT_NE(r.status, 404) << cell;
+          }
+        } else if (route.method == "GET" && r.status == 200) {
+          const bool shows = r.body.find(mark) != std::string::npos || r.body.find(case_mark) != std::string::npos;
+          if (outsider) {
+            EXPECT_FALSE(shows) << cell;
+          }
+          if (shows) ++seen_in_lists;
+        }
+      }
+    }
+  }
+  EXPECT_GE(cells, 100);
+  EXPECT_GE(hidden, 8);
+  EXPECT_GE(seen_in_lists, 6) << "main's callers must find the case in the lists, or the check proves nothing";
 }
 
 TEST_F(RouteTableTest, TheSignedWebhookAnswers401WithoutItsSignature) {
