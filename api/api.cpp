@@ -26,6 +26,7 @@ std::string Join(const std::vector<std::string>& v) {
 Api::Api(Services services) : s_(std::move(services)) {
   AddHealthRoutes(table_, s_);
   AddSessionRoutes(table_, s_);
+  AddUserRoutes(table_, s_);
   AddCaseRoutes(table_, s_);
   AddCalendarRoutes(table_, s_);
   AddOutboxRoutes(table_, s_);

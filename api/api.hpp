@@ -9,6 +9,7 @@
 #include "engine/time.hpp"
 
 namespace petitiond::runtime {
+class AccountService;
 class AuthService;
 class CaseService;
 class HealthService;
@@ -34,6 +35,7 @@ struct Services {
   runtime::OutboxService& outbox;
   runtime::HealthService& health;
   runtime::IdempotencyService& idempotency;
+  runtime::AccountService& accounts;
   const Clock& clock;
   ChannelSettings channels;
 };
@@ -63,6 +65,7 @@ class Api {
 // Adds each resource's routes; one function per file under api/.
 void AddHealthRoutes(RouteTable& t, const Services& s);
 void AddSessionRoutes(RouteTable& t, const Services& s);
+void AddUserRoutes(RouteTable& t, const Services& s);
 void AddCaseRoutes(RouteTable& t, const Services& s);
 void AddCalendarRoutes(RouteTable& t, const Services& s);
 void AddOutboxRoutes(RouteTable& t, const Services& s);

@@ -31,6 +31,14 @@ inline constexpr const char* kConfidentialityChange = PETITIOND_REF("Confidentia
 inline constexpr const char* kRevealRequest = PETITIOND_REF("RevealRequest");
 inline constexpr const char* kRevealedIdentity = PETITIOND_REF("RevealedIdentity");
 inline constexpr const char* kAccessLog = PETITIOND_REF("AccessLog");
+inline constexpr const char* kUser = PETITIOND_REF("User");
+inline constexpr const char* kUserList = PETITIOND_REF("UserList");
+inline constexpr const char* kNewUser = PETITIOND_REF("NewUser");
+inline constexpr const char* kUserWithPassword = PETITIOND_REF("UserWithPassword");
+inline constexpr const char* kUserChange = PETITIOND_REF("UserChange");
+inline constexpr const char* kPasswordReset = PETITIOND_REF("PasswordReset");
+inline constexpr const char* kPasswordResult = PETITIOND_REF("PasswordResult");
+inline constexpr const char* kAccountEvents = PETITIOND_REF("AccountEvents");
 inline constexpr const char* kOpenApi = R"({"type":"object","required":["openapi","info","paths"]})";
 #undef PETITIOND_REF
 

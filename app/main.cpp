@@ -19,6 +19,7 @@
 #include "api/server.hpp"
 #include "engine/calendar.hpp"
 #include "engine/embedded.hpp"
+#include "engine/runtime/accounts.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/calendar_holder.hpp"
 #include "engine/runtime/case_service.hpp"
@@ -220,7 +221,8 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::OutboxService outbox(db, clock);
   runtime::HealthService health(db);
   runtime::IdempotencyService idempotency(db, clock, cases.access_codes().DeriveKey("petitiond idempotency"));
-  api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, clock, channels});
+  runtime::AccountService accounts(db, clock);
+  api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, clock, channels});
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);
@@ -300,7 +302,7 @@ int main(int argc, char** argv) {
   bool password_stdin = false;
   auto* add = user->add_subcommand("add", "Add a staff account");
   add->add_option("login", login, "login name")->required();
-  add->add_option("--role", roles, "ROLE[,ROLE]: admin, intake, handler, supervisor, director")->required();
+  add->add_option("--role", roles, "ROLE[,ROLE]: admin, intake, handler, supervisor, director, privacy_officer")->required();
   add->add_option("--office", office, "office, e.g. main, beinan, lanyu, green-island")->required();
   add->add_flag("--password-stdin", password_stdin, "read the password from standard input");
   std::string email, phone;

@@ -1,5 +1,6 @@
 #include "engine/digest.hpp"
 #include "engine/runtime/auth.hpp"
+#include "engine/runtime/accounts.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -76,6 +77,8 @@ std::string RandomCode(std::size_t length) {
 }
 
 }  // namespace
+
+std::string NewPassword() { return RandomCode(16); }
 
 std::string HashPassword(std::string_view password) {
   // OWASP's argon2id baseline (m = 19 MiB, t = 2, p = 1) instead of libsodium's
@@ -191,15 +194,10 @@ Actor AuthService::Authenticate(std::string_view bearer_token) {
 
 void AuthService::AddUser(const std::string& login, std::string_view password, const std::vector<std::string>& roles,
                           const std::string& office) {
-  if (login.empty() || office.empty()) throw DomainError(ErrorKind::kInvalid, "login and office must not be empty");
-  if (password.size() < 8) throw DomainError(ErrorKind::kInvalid, "the password must have at least 8 characters");
-  if (roles.empty()) throw DomainError(ErrorKind::kInvalid, "give at least one role");
-  for (const auto& r : roles) {
-    if (!IsKnown(KnownRoles(), r)) {
-      throw DomainError(ErrorKind::kInvalid,
-                        "unknown role '" + r + "'; roles are admin, intake, handler, supervisor and director");
-    }
-  }
+  if (login.empty()) throw DomainError(ErrorKind::kInvalid, "login must not be empty");
+  CheckOffice(office);
+  CheckPassword(password);
+  CheckRoles(roles);
   const std::string hash = HashPassword(password);
   try {
     db_.Run([&](store::Tx& tx) { store::InsertUser(tx, login, hash, roles, office); });
@@ -215,7 +213,7 @@ std::optional<std::string> AuthService::BootstrapAdmin() {
   bool exists = false;
   db_.Run([&](store::Tx& tx) { exists = store::AnyUserWithRole(tx, "admin"); });
   if (exists) return std::nullopt;
-  const std::string password = RandomCode(16);
+  const std::string password = NewPassword();
   AddUser("admin", password, {"admin"}, "main");
   return password;
 }

@@ -51,6 +51,8 @@ class AccessCodes {
 
 // 32 random bytes as hex; only Sha256Hex(token) is stored.
 std::string NewToken();
+// A random password of 16 characters (about 80 bits) for a new or reset account.
+std::string NewPassword();
 
 // Sign-in and users. Blocking (database, argon2id): call from worker threads.
 class AuthService {

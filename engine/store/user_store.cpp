@@ -130,4 +130,97 @@ std::optional<UserRecord> UserForSession(Tx& tx, const std::string& token_hash, 
   return ReadUser(r);
 }
 
+namespace {
+
+constexpr const char* kAccountColumns =
+    "SELECT login, array_to_string(roles, ','), office, disabled::int, email, phone, "
+    "extract(epoch FROM created_at)::bigint FROM users";
+
+Account ReadAccount(const soci::row& r) {
+  Account a;
+  a.login = r.get<std::string>(0);
+  std::stringstream roles(r.get<std::string>(1));
+  for (std::string role; std::getline(roles, role, ',');) a.roles.push_back(role);
+  a.office = r.get<std::string>(2);
+  a.disabled = r.get<int>(3) != 0;
+  if (r.get_indicator(4) != soci::i_null) a.email = r.get<std::string>(4);
+  if (r.get_indicator(5) != soci::i_null) a.phone = r.get<std::string>(5);
+  a.created_at = Timestamp(std::chrono::seconds(r.get<long long>(6)));
+  return a;
+}
+
+}  // namespace
+
+std::vector<Account> ListAccounts(Tx& tx) {
+  std::vector<Account> out;
+  soci::rowset<soci::row> rows = (Sql(tx).prepare << std::string(kAccountColumns) + " ORDER BY office, login");
+  for (const auto& r : rows) out.push_back(ReadAccount(r));
+  return out;
+}
+
+std::optional<Account> FindAccount(Tx& tx, const std::string& login) {
+  soci::rowset<soci::row> rows =
+      (Sql(tx).prepare << std::string(kAccountColumns) + " WHERE login = :login", soci::use(login, "login"));
+  for (const auto& r : rows) return ReadAccount(r);
+  return std::nullopt;
+}
+
+void SetRoles(Tx& tx, const std::string& login, const std::vector<std::string>& roles) {
+  PgArray role_array;
+  for (const auto& r : roles) role_array.Add(r);
+  const std::string array = role_array.str();
+  Sql(tx) << "UPDATE users SET roles = CAST(:roles AS text[]) WHERE login = :login", soci::use(array, "roles"),
+      soci::use(login, "login");
+}
+
+void SetOffice(Tx& tx, const std::string& login, const std::string& office) {
+  Sql(tx) << "UPDATE users SET office = :office WHERE login = :login", soci::use(office, "office"),
+      soci::use(login, "login");
+}
+
+void SetDisabled(Tx& tx, const std::string& login, bool disabled) {
+  const int flag = disabled ? 1 : 0;
+  Sql(tx) << "UPDATE users SET disabled = (:d <> 0) WHERE login = :login", soci::use(flag, "d"),
+      soci::use(login, "login");
+}
+
+void SetPasswordHash(Tx& tx, const std::string& login, const std::string& password_hash) {
+  Sql(tx) << "UPDATE users SET password_hash = :h WHERE login = :login", soci::use(password_hash, "h"),
+      soci::use(login, "login");
+}
+
+void DeleteSessionsOf(Tx& tx, const std::string& login) {
+  Sql(tx) << "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE login = :login)",
+      soci::use(login, "login");
+}
+
+void InsertAccountEvent(Tx& tx, const AccountEvent& e) {
+  const long long at = Epoch(e.at);
+  Sql(tx) << "INSERT INTO account_events (login, actor, action, detail, at) "
+             "VALUES (:login, :actor, :action, CAST(:detail AS jsonb), to_timestamp(:at))",
+      soci::use(e.login, "login"), soci::use(e.actor, "actor"), soci::use(e.action, "action"),
+      soci::use(e.detail_json, "detail"), soci::use(at, "at");
+}
+
+std::vector<AccountEvent> ListAccountEvents(Tx& tx, const std::optional<std::string>& login,
+                                            std::optional<std::int64_t> before_id, int limit) {
+  const std::string l = login.value_or("");
+  const long long before = before_id.value_or(0);
+  soci::indicator l1 = login ? soci::i_ok : soci::i_null, l2 = l1, b1 = before_id ? soci::i_ok : soci::i_null,
+                  b2 = b1;
+  soci::rowset<soci::row> rows =
+      (Sql(tx).prepare << "SELECT id, login, actor, action, detail::text, extract(epoch FROM at)::bigint "
+                          "FROM account_events WHERE (CAST(:l1 AS text) IS NULL OR login = :l2) "
+                          "AND (CAST(:b1 AS bigint) IS NULL OR id < :b2) ORDER BY id DESC LIMIT :limit",
+       soci::use(l, l1, "l1"), soci::use(l, l2, "l2"), soci::use(before, b1, "b1"), soci::use(before, b2, "b2"),
+       soci::use(limit, "limit"));
+  std::vector<AccountEvent> out;
+  for (const auto& r : rows) {
+    out.push_back(AccountEvent{r.get<long long>(0), r.get<std::string>(1), r.get<std::string>(2),
+                               r.get<std::string>(3), r.get<std::string>(4),
+                               Timestamp(std::chrono::seconds(r.get<long long>(5)))});
+  }
+  return out;
+}
+
 }  // namespace petitiond::store
