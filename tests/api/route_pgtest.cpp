@@ -2,7 +2,9 @@
 // so a route added without the right `who` fails here without anyone writing a test.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "tests/api/api_fixture.hpp"
 
@@ -134,6 +136,53 @@ TEST_F(RouteTableTest, EveryCellOfTheRoleRouteOfficeMatrix) {
   EXPECT_GE(cells, 100);
   EXPECT_GE(hidden, 8);
   EXPECT_GE(seen_in_lists, 6) << "main's callers must find the case in the lists, or the check proves nothing";
+}
+
+// docs/roles.md's table says the same as the code: one row per route, a mark for each
+// role of its set (or public / signed).
+TEST_F(RouteTableTest, DocsRolesTableMatchesTheRouteTable) {
+  std::ifstream in(std::string(PETITIOND_SOURCE_DIR) + "/docs/roles.md");
+  ASSERT_TRUE(in) << "docs/roles.md is missing";
+  const std::vector<std::string> columns = {"intake", "handler", "supervisor", "director", "privacy_officer", "admin"};
+  std::map<std::string, std::string> documented;  // "GET /x" -> its cells
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| `", 0) != 0) continue;
+    const auto close = line.find('`', 3);
+    const std::string key = line.substr(3, close - 3);
+    if (key.find(" /") == std::string::npos) continue;  // the roles table
+    documented[key] = line.substr(close + 1);
+  }
+  int rows = 0;
+  for (const auto& route : api_.routes().routes()) {
+    const std::string key = route.method + " " + route.pattern;
+    auto it = documented.find(key);
+    if (it == documented.end()) {
+      ADD_FAILURE() << key << " is not in docs/roles.md";
+      continue;
+    }
+    std::vector<std::string> cells;
+    std::stringstream cols(it->second);
+    for (std::string cell; std::getline(cols, cell, '|');) {
+      cell.erase(0, cell.find_first_not_of(' '));
+      cell.erase(cell.find_last_not_of(' ') + 1);
+      cells.push_back(cell);
+    }
+    cells.erase(cells.begin());  // before the first '|'
+    if (route.who.kind == api::Who::Kind::kPublic) {
+      EXPECT_EQ(cells.at(0), "public") << key;
+    } else if (route.who.kind == api::Who::Kind::kSigned) {
+      EXPECT_EQ(cells.at(0), "signed") << key;
+    } else {
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        const bool has = std::count(route.who.roles.begin(), route.who.roles.end(), columns[i]) > 0;
+        EXPECT_EQ(i < cells.size() && cells[i] == "✓", has) << key << " / " << columns[i];
+      }
+    }
+    documented.erase(it);
+    ++rows;
+  }
+  for (const auto& [key, _] : documented) ADD_FAILURE() << key << " is documented but not a route";
+  EXPECT_GE(rows, 20);
 }
 
 TEST_F(RouteTableTest, TheSignedWebhookAnswers401WithoutItsSignature) {
