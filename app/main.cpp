@@ -140,6 +140,21 @@ int BootstrapAdmin() {
   return 0;
 }
 
+// The server key (env PETITIOND_ACCESS_CODE_KEY_FILE, else config access_codes.key_file)
+// for access codes; false when none is configured.
+bool UseAccessCodeKey(runtime::CaseService& cases, std::string key_file) {
+  if (const char* env = std::getenv("PETITIOND_ACCESS_CODE_KEY_FILE"); env && *env) key_file = env;
+  if (key_file.empty()) return false;
+  cases.set_access_codes(runtime::AccessCodes::FromKeyFile(key_file).ValueOrThrow());
+  return true;
+}
+
+// Outbox secrets are sealed under a key derived from the access-code key, so that every
+// node (and this CLI) seals what any node's dispatcher can open.
+runtime::Sealer OutboxSealer(const runtime::CaseService& cases) {
+  return runtime::Sealer(cases.access_codes().DeriveKey("petitiond outbox"));
+}
+
 int ImportHotline(const std::string& file, const std::string& workflows_dir) {
   store::Database db(DatabaseUrl(), 1);
   runtime::CalendarHolder calendar(BusinessCalendar{});
@@ -148,7 +163,10 @@ int ImportHotline(const std::string& file, const std::string& workflows_dir) {
   runtime::WorkflowRegistry registry(db);
   registry.DeployDirectory(workflows_dir);
   runtime::CaseService cases(db, registry, calendar, clock);
+  UseAccessCodeKey(cases, "");
+  const runtime::Sealer sealer = OutboxSealer(cases);
   runtime::IntakeService intake(db, cases, clock);
+  intake.set_outbox_sealer(&sealer);
   intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
   return app::ImportHotlineCsv(intake, file);
 }
@@ -203,11 +221,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::WorkflowRegistry registry(db);
   for (const auto& w : registry.DeployDirectory(workflows_dir)) spdlog::info("workflow {} deployed", w);
   runtime::CaseService cases(db, registry, calendar, clock, config.notify);
-  std::string key_file = config.access_code_key_file;
-  if (const char* env = std::getenv("PETITIOND_ACCESS_CODE_KEY_FILE"); env && *env) key_file = env;
-  if (!key_file.empty()) {
-    cases.set_access_codes(runtime::AccessCodes::FromKeyFile(key_file).ValueOrThrow());
-  } else {
+  if (!UseAccessCodeKey(cases, config.access_code_key_file)) {
     spdlog::warn("no access-code key (access_codes.key_file): access codes are hashed with argon2id, "
                  "which costs milliseconds of CPU per case");
   }
@@ -215,7 +229,9 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::IntakeOptions intake_options;
   intake_options.duplicate_window = config.duplicate_window;
   intake_options.news_story_window = config.news_story_window;
+  const runtime::Sealer sealer = OutboxSealer(cases);
   runtime::IntakeService intake(db, cases, clock, intake_options);
+  intake.set_outbox_sealer(&sealer);
   intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
   api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
   runtime::OutboxService outbox(db, clock);
@@ -239,6 +255,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   dispatch.first_retry = config.first_retry;
   dispatch.max_retry = config.max_retry;
   dispatch.lease_seconds = static_cast<int>(config.dispatcher_lease.count());
+  dispatch.sealer = &sealer;
   runtime::Dispatcher dispatcher(db, transport, clock, dispatch);
   dispatcher.Start();
   app::ChannelPollers pollers(db, intake, config, clock);

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <set>
 #include <cstring>
@@ -15,6 +16,7 @@
 
 #include "engine/contact.hpp"
 #include "engine/runtime/metrics.hpp"
+#include "engine/workflow.hpp"
 #include "engine/store/database.hpp"
 
 namespace petitiond::runtime {
@@ -191,6 +193,27 @@ std::chrono::seconds Dispatcher::RetryDelay(int attempts) const {
   return runtime::RetryDelay(attempts, options_.first_retry, options_.max_retry, random);
 }
 
+std::variant<store::OutboxMessage, std::string> Dispatcher::Unseal(const store::OutboxMessage& m) const {
+  if (m.sealed.empty()) return m;
+  if (!options_.sealer) return std::string("this node cannot open the message's sealed secrets (no sealer)");
+  const auto opened = options_.sealer->Open(m.sealed);
+  if (!opened) {
+    return std::string("the message's secrets were sealed under another key; give every node the same "
+                       "access_codes.key_file");
+  }
+  std::map<std::string, std::string> vars;
+  boost::json::error_code ec;
+  const auto v = boost::json::parse(*opened, ec);
+  if (ec || !v.is_object()) return std::string("the message's sealed secrets are not a JSON object");
+  for (const auto& kv : v.as_object()) {
+    if (kv.value().is_string()) vars[std::string(kv.key())] = std::string(kv.value().as_string());
+  }
+  store::OutboxMessage out = m;
+  out.subject = RenderTemplate(m.subject, vars);
+  out.body = RenderTemplate(m.body, vars);
+  return out;
+}
+
 int Dispatcher::RunOnce() {
   int sent = 0;
   while (!loop_.stopping()) {
@@ -214,7 +237,10 @@ int Dispatcher::RunOnce() {
         }
       }
       if (lost.count(m.id)) continue;
-      const auto error = transport_.Send(m);
+      auto ready = Unseal(m);
+      const auto error = std::holds_alternative<std::string>(ready)
+                             ? std::optional<std::string>(std::get<std::string>(ready))
+                             : transport_.Send(std::get<store::OutboxMessage>(ready));
       db_.Run([&](store::Tx& tx) {
         if (!error) {
           if (store::MarkSent(tx, m.id, options_.node, clock_.Now())) {

@@ -3,9 +3,11 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "engine/runtime/listen_loop.hpp"
+#include "engine/runtime/sealer.hpp"
 #include "engine/runtime/notifications.hpp"
 #include "engine/store/outbox_store.hpp"
 #include "engine/random.hpp"
@@ -90,6 +92,9 @@ class Dispatcher {
     std::chrono::seconds max_retry{3600};
     std::chrono::milliseconds max_sleep{5000};
     Random* random = nullptr;  // retry jitter; null: SystemRandom
+    // Opens the sealed secrets of a message (IntakeService::outbox_sealer). Null: a
+    // message with secrets fails (and is retried, perhaps by a node that can open it).
+    const Sealer* sealer = nullptr;
   };
 
   // REQUIRES: all references outlive the dispatcher.
@@ -99,6 +104,8 @@ class Dispatcher {
   int RunOnce();
   // RetryDelay with this dispatcher's limits and random source.
   std::chrono::seconds RetryDelay(int attempts) const;
+  // `m` with its sealed secrets filled into subject and body; the error otherwise.
+  std::variant<store::OutboxMessage, std::string> Unseal(const store::OutboxMessage& m) const;
 
   void Start() { loop_.Start(); }
   void Stop() { loop_.Stop(); }

@@ -1,6 +1,5 @@
 #include "engine/runtime/idempotency.hpp"
 
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/digest.hpp"
@@ -9,43 +8,7 @@
 namespace petitiond::runtime {
 
 IdempotencyService::IdempotencyService(store::Database& db, const Clock& clock, std::string seal_key, Options options)
-    : db_(db), clock_(clock), options_(options), seal_key_(std::move(seal_key)) {
-  if (sodium_init() < 0) throw DomainError(ErrorKind::kInternal, "libsodium failed to initialise");
-  if (seal_key_.size() != crypto_secretbox_KEYBYTES) {
-    seal_key_.assign(crypto_secretbox_KEYBYTES, '\0');
-    randombytes_buf(seal_key_.data(), seal_key_.size());
-  }
-}
-
-std::string IdempotencyService::Seal(const std::string& body) const {
-  std::string box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + body.size(), '\0');
-  auto* nonce = reinterpret_cast<unsigned char*>(box.data());
-  randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
-  crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(body.data()),
-                        body.size(), nonce, reinterpret_cast<const unsigned char*>(seal_key_.data()));
-  std::string hex(box.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(box.data()), box.size());
-  hex.pop_back();
-  return hex;
-}
-
-std::optional<std::string> IdempotencyService::Open(const std::string& sealed) const {
-  std::string box(sealed.size() / 2, '\0');
-  std::size_t len = 0;
-  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(box.data()), box.size(), sealed.data(), sealed.size(), nullptr,
-                     &len, nullptr) != 0 ||
-      len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
-    return std::nullopt;
-  }
-  const auto* nonce = reinterpret_cast<const unsigned char*>(box.data());
-  std::string body(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(body.data()), nonce + crypto_secretbox_NONCEBYTES,
-                                 len - crypto_secretbox_NONCEBYTES, nonce,
-                                 reinterpret_cast<const unsigned char*>(seal_key_.data())) != 0) {
-    return std::nullopt;
-  }
-  return body;
-}
+    : db_(db), clock_(clock), options_(options), sealer_(std::move(seal_key)) {}
 
 store::StoredResponse IdempotencyService::Run(const std::string& principal, const std::string& key,
                                               const std::string& request,
@@ -64,7 +27,7 @@ store::StoredResponse IdempotencyService::Run(const std::string& principal, cons
   switch (claim.kind) {
     case store::KeyClaim::Kind::kReplay: {
       store::StoredResponse replay = std::move(*claim.response);
-      auto body = Open(replay.body);
+      auto body = sealer_.Open(replay.body);
       if (!body) {
         throw DomainError(ErrorKind::kConflict,
                           "the first answer to this Idempotency-Key was made by another server and cannot be read "
@@ -91,7 +54,7 @@ store::StoredResponse IdempotencyService::Run(const std::string& principal, cons
   db_.Run([&](store::Tx& tx) {
     if (response.status >= 200 && response.status < 300) {
       store::StoredResponse sealed = response;
-      sealed.body = Seal(response.body);  // it may hold a new case's access code
+      sealed.body = sealer_.Seal(response.body);  // it may hold a new case's access code
       store::SaveIdempotentResponse(tx, principal, key, sealed);
     } else {
       store::ReleaseIdempotencyKey(tx, principal, key);

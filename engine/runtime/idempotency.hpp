@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/runtime/sealer.hpp"
 #include "engine/store/idempotency_store.hpp"
 #include "engine/time.hpp"
 
@@ -47,14 +48,11 @@ class IdempotencyService {
 
  private:
   void PurgeNowAndThen(Timestamp now);
-  std::string Seal(const std::string& body) const;
-  // nullopt if the body was sealed under another key.
-  std::optional<std::string> Open(const std::string& sealed) const;
 
   store::Database& db_;
   const Clock& clock_;
   Options options_;
-  std::string seal_key_;
+  Sealer sealer_;
   std::atomic<long long> last_purge_{0};
 };
 

@@ -23,14 +23,23 @@ constexpr const char* kCasesExternalRef = "cases_channel_external_ref_key";
 
 bool Allowed(const Actor& a) { return a.HasRole("supervisor") || a.HasRole("director") || a.HasRole("admin"); }
 
-store::OutboxMessage Mail(std::optional<std::int64_t> case_id, const std::string& to, std::string subject,
-                          std::string body, std::string key, Timestamp now) {
+// A mail from template `t`: `vars` rendered now; the `secrets`' placeholders stay in
+// the stored text and their values are sealed for the dispatcher to fill in at send time.
+store::OutboxMessage Mail(std::optional<std::int64_t> case_id, const std::string& to, const Template& t,
+                          const std::map<std::string, std::string>& vars,
+                          const std::map<std::string, std::string>& secrets, const Sealer& sealer, std::string key,
+                          Timestamp now) {
   store::OutboxMessage m;
   m.case_id = case_id;
   m.channel = OutboxChannel::kEmail;
   m.recipient = to;
-  m.subject = std::move(subject);
-  m.body = std::move(body);
+  m.subject = RenderTemplate(t.subject, vars);
+  m.body = RenderTemplate(t.body, vars);
+  if (!secrets.empty()) {
+    boost::json::object o;
+    for (const auto& [k, v] : secrets) o[k] = v;
+    m.sealed = sealer.Seal(boost::json::serialize(o));
+  }
   m.idempotency_key = std::move(key);
   m.next_attempt_at = now;
   return m;
@@ -188,9 +197,8 @@ void IntakeService::SendAcceptance(store::Tx& tx, const Intake& in, const store:
   const auto wf = cases_.WorkflowOf(rec);
   const Template& t = wf->TemplateFor("accepted");
   const std::map<std::string, std::string> vars = {
-      {"public_no", rec.public_no}, {"subject", rec.subject}, {"access_code", r.access_code}, {"office", rec.office}};
-  store::InsertOutbox(tx, {Mail(rec.id, in.petitioner.email, RenderTemplate(t.subject, vars),
-                                RenderTemplate(t.body, vars),
+      {"public_no", rec.public_no}, {"subject", rec.subject}, {"office", rec.office}};
+  store::InsertOutbox(tx, {Mail(rec.id, in.petitioner.email, t, vars, {{"access_code", r.access_code}}, *sealer_,
                                 "petitiond:intake:" + std::to_string(r.intake_id) + ":accepted", clock_.Now())});
   store::NotifyOutbox(tx);
 }
@@ -303,11 +311,10 @@ std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& 
     store::InsertConfirmation(tx, Sha256Hex(token), id, expires);
     const std::string link = confirm_url + (confirm_url.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
     const Template& t = DefaultTemplate("confirm_email");
-    const std::map<std::string, std::string> vars = {
-        {"subject", in.subject}, {"expires_at", FormatTimestamp(expires)}, {"link", link}};
-    store::InsertOutbox(tx, {Mail(std::nullopt, in.petitioner.email, RenderTemplate(t.subject, vars),
-                                  RenderTemplate(t.body, vars), "petitiond:intake:" + std::to_string(id) + ":confirm",
-                                  clock_.Now())});
+    const std::map<std::string, std::string> vars = {{"subject", in.subject},
+                                                      {"expires_at", FormatTimestamp(expires)}};
+    store::InsertOutbox(tx, {Mail(std::nullopt, in.petitioner.email, t, vars, {{"link", link}}, *sealer_,
+                                  "petitiond:intake:" + std::to_string(id) + ":confirm", clock_.Now())});
     store::NotifyOutbox(tx);
   });
   return {id, token};

@@ -12,6 +12,7 @@
 #include "engine/intake.hpp"
 #include "engine/routing.hpp"
 #include "engine/runtime/case_service.hpp"
+#include "engine/runtime/sealer.hpp"
 #include "engine/runtime/rate_limit.hpp"
 #include "engine/store/intake_store.hpp"
 
@@ -57,6 +58,11 @@ class IntakeService {
         routing_(std::make_shared<Routing>()) {}
 
   void SetRouting(Routing routing);
+  // Seals the secrets of the mails this service writes (access codes, confirmation
+  // links); the dispatcher opens them with the same Sealer. REQUIRES: outlives the
+  // service; set before use. Default: a key of this process only.
+  void set_outbox_sealer(const Sealer* sealer) { sealer_ = sealer; }
+  const Sealer& outbox_sealer() const { return *sealer_; }
   std::shared_ptr<const Routing> routing() const;
 
   // A case from `in`, or the existing case for its (channel, external_ref). `actor` is
@@ -113,6 +119,8 @@ class IntakeService {
   CaseService& cases_;
   const Clock& clock_;
   IntakeOptions options_;
+  Sealer own_sealer_;
+  const Sealer* sealer_ = &own_sealer_;
   RateLimit forms_by_address_;
   mutable std::mutex mu_;
   std::shared_ptr<const Routing> routing_;

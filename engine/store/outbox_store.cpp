@@ -11,16 +11,17 @@ namespace {
 
 constexpr const char* kInsert =
     "INSERT INTO outbox (case_id, channel, recipient, subject, body, idempotency_key, status, last_error, "
-    "next_attempt_at) SELECT c, ch, r, s, b, k, st, e, to_timestamp(n) FROM unnest(CAST(:c AS bigint[]), "
+    "next_attempt_at, sealed) SELECT c, ch, r, s, b, k, st, e, to_timestamp(n), sl FROM unnest(CAST(:c AS bigint[]), "
     "CAST(:ch AS text[]), CAST(:r AS text[]), CAST(:s AS text[]), CAST(:b AS text[]), CAST(:k AS text[]), "
-    "CAST(:st AS text[]), CAST(:e AS text[]), CAST(:n AS bigint[])) AS u(c, ch, r, s, b, k, st, e, n) "
+    "CAST(:st AS text[]), CAST(:e AS text[]), CAST(:n AS bigint[]), CAST(:sl AS text[])) "
+    "AS u(c, ch, r, s, b, k, st, e, n, sl) "
     "ON CONFLICT (idempotency_key) DO NOTHING";
 
 // Read() expects these, in this order, from a SELECT or a RETURNING.
 #define PETITIOND_OUTBOX_COLUMNS                                                                       \
   "id, case_id, channel, recipient, subject, body, idempotency_key, status, attempts, last_error, "   \
   "extract(epoch FROM created_at)::bigint, extract(epoch FROM sent_at)::bigint, "                     \
-  "extract(epoch FROM next_attempt_at)::bigint"
+  "extract(epoch FROM next_attempt_at)::bigint, sealed"
 
 constexpr const char* kColumns = "SELECT " PETITIOND_OUTBOX_COLUMNS " FROM outbox";
 
@@ -33,13 +34,15 @@ constexpr const char* kClaim =
     "RETURNING " PETITIOND_OUTBOX_COLUMNS;
 
 constexpr const char* kSent =
-    "UPDATE outbox SET status = 'sent', sent_at = to_timestamp(:now), last_error = NULL, claimed_until = NULL "
+    "UPDATE outbox SET status = 'sent', sent_at = to_timestamp(:now), last_error = NULL, claimed_until = NULL, "
+    "sealed = NULL "
     "WHERE id = :id AND status = 'pending' AND claimed_by = :node";
 
 constexpr const char* kFailed =
     "UPDATE outbox SET last_error = :error, claimed_until = NULL, "
     "status = CASE WHEN CAST(:retry1 AS bigint) IS NULL THEN 'dead' ELSE 'pending' END, "
-    "next_attempt_at = coalesce(to_timestamp(CAST(:retry2 AS bigint)), next_attempt_at) "
+    "next_attempt_at = coalesce(to_timestamp(CAST(:retry2 AS bigint)), next_attempt_at), "
+    "sealed = CASE WHEN CAST(:retry3 AS bigint) IS NULL THEN NULL ELSE sealed END "
     "WHERE id = :id AND status = 'pending' AND claimed_by = :node";
 
 constexpr const char* kNextDue =
@@ -61,6 +64,7 @@ OutboxMessage Read(const soci::row& r) {
   m.created_at = FromEpoch(r.get<long long>(10));
   if (r.get_indicator(11) != soci::i_null) m.sent_at = FromEpoch(r.get<long long>(11));
   m.next_attempt_at = FromEpoch(r.get<long long>(12));
+  if (r.get_indicator(13) != soci::i_null) m.sealed = r.get<std::string>(13);
   return m;
 }
 
@@ -69,7 +73,7 @@ OutboxMessage Read(const soci::row& r) {
 void InsertOutbox(Tx& tx, const std::vector<OutboxMessage>& messages) {
   soci::session& sql = Sql(tx);
   if (messages.empty()) return;
-  PgArray c, ch, r, su, b, k, st, e, n;
+  PgArray c, ch, r, su, b, k, st, e, n, sl;
   for (const auto& m : messages) {
     if (m.case_id) {
       c.Add(static_cast<long long>(*m.case_id));
@@ -84,11 +88,13 @@ void InsertOutbox(Tx& tx, const std::vector<OutboxMessage>& messages) {
     st.Add(std::string(Name(m.status)));
     e.Add(m.last_error);
     n.Add(static_cast<long long>(Epoch(m.next_attempt_at)));
+    sl.Add(m.sealed.empty() ? std::nullopt : std::optional<std::string>(m.sealed));
   }
   const std::string cs = c.str(), chs = ch.str(), rs = r.str(), ss = su.str(), bs = b.str(), ks = k.str(),
-                    sts = st.str(), es = e.str(), ns = n.str();
+                    sts = st.str(), es = e.str(), ns = n.str(), sls = sl.str();
   sql << kInsert, soci::use(cs, "c"), soci::use(chs, "ch"), soci::use(rs, "r"), soci::use(ss, "s"),
-      soci::use(bs, "b"), soci::use(ks, "k"), soci::use(sts, "st"), soci::use(es, "e"), soci::use(ns, "n");
+      soci::use(bs, "b"), soci::use(ks, "k"), soci::use(sts, "st"), soci::use(es, "e"), soci::use(ns, "n"),
+      soci::use(sls, "sl");
 }
 
 void NotifyOutbox(Tx& tx) { Sql(tx) << std::string("SELECT pg_notify('") + kOutboxChannel + "', '')"; }
@@ -118,9 +124,10 @@ bool MarkFailed(Tx& tx, std::int64_t id, const std::string& node, const std::str
   soci::session& sql = Sql(tx);
   const long long mid = id;
   long long retry = retry_at ? Epoch(*retry_at) : 0;
-  soci::indicator ind1 = retry_at ? soci::i_ok : soci::i_null, ind2 = ind1;
+  soci::indicator ind1 = retry_at ? soci::i_ok : soci::i_null, ind2 = ind1, ind3 = ind1;
   soci::statement st = (sql.prepare << kFailed, soci::use(error, "error"), soci::use(retry, ind1, "retry1"),
-                        soci::use(retry, ind2, "retry2"), soci::use(mid, "id"), soci::use(node, "node"));
+                        soci::use(retry, ind2, "retry2"), soci::use(retry, ind3, "retry3"), soci::use(mid, "id"),
+                        soci::use(node, "node"));
   st.execute(true);
   return st.get_affected_rows() == 1;
 }

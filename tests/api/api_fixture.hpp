@@ -121,6 +121,18 @@ class ApiTest : public testing::Test {
     return n;
   }
 
+  // The confirmation link mailed to `recipient`: sealed in the outbox row (runtime::Sealer).
+  std::string ConfirmationLink(const std::string& recipient) {
+    std::string sealed;
+    t_.db().Run([&](store::Tx& tx) {
+      store::Sql(tx) << "SELECT sealed FROM outbox WHERE recipient = :r AND idempotency_key LIKE '%:confirm'",
+          soci::use(recipient, "r"), soci::into(sealed);
+    });
+    const auto opened = intake_service_.outbox_sealer().Open(sealed);
+    EXPECT_TRUE(opened) << "no sealed link for " << recipient;
+    return opened ? std::string(json::parse(*opened).at("link").as_string()) : "";
+  }
+
   std::int64_t CreateCase() {
     Response r = Call("POST", "/api/v1/cases", intake_,
                       R"({"channel":"hotline","office":"main","subject":"戶口名簿","body":"遺失補發",)"

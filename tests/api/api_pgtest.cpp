@@ -350,17 +350,20 @@ TEST_F(ChannelApiTest, TheMailboxFormWaitsForTheSenderToConfirm) {
                        {{"content-type", "application/x-www-form-urlencoded"}});
   ASSERT_EQ(sent.status, 202) << sent.body;
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0) << "no case before confirmation";
-  std::string body;
-  t_.db().Run([&](store::Tx& tx) {
-    auto& sql = store::Sql(tx); sql << "SELECT body FROM outbox WHERE recipient = 'lin@example.tw'", soci::into(body); });
+  std::string body = ConfirmationLink("lin@example.tw");
   const auto at = body.find("token=");
   ASSERT_NE(at, std::string::npos) << body;
   const std::string token = body.substr(at + 6, 64);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE body LIKE '%" + token + "%' OR sealed LIKE '%" + token + "%'"), 0)
+      << "the confirmation link is not readable from the outbox";
   ExpectProblem(Call("GET", "/public/mailbox/confirm?token=not-a-token"), 404);
   Response confirmed = Call("GET", "/public/mailbox/confirm?token=" + token);
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
   EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE channel = 'mailbox'"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE subject LIKE '%受理通知%' AND body LIKE '%查詢密碼%'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE subject LIKE '%受理通知%' AND body LIKE '%查詢密碼：{{access_code}}%' "
+                  "AND sealed IS NOT NULL"),
+            1)
+      << "the access code waits sealed, not in the body";
   Response twice = Call("GET", "/public/mailbox/confirm?token=" + token);
   ASSERT_EQ(twice.status, 200) << twice.body;
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), 1) << "a second click makes no second case";
@@ -370,10 +373,7 @@ TEST_F(ChannelApiTest, TheMailboxFormWaitsForTheSenderToConfirm) {
   Response late = Call("POST", "/public/mailbox", "", R"({"email":"wu@example.tw","subject":"s","body":"b"})",
                        {{"content-type", "application/json"}});
   ASSERT_EQ(late.status, 202);
-  t_.db().Run([&](store::Tx& tx) {
-    auto& sql = store::Sql(tx);
-    sql << "SELECT body FROM outbox WHERE recipient = 'wu@example.tw'", soci::into(body);
-  });
+  body = ConfirmationLink("wu@example.tw");
   clock_.Advance(std::chrono::hours(24 * 8));
   ExpectProblem(Call("GET", "/public/mailbox/confirm?token=" + body.substr(body.find("token=") + 6, 64)), 409);
 }

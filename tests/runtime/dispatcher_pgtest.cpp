@@ -200,6 +200,48 @@ class SlowTransport final : public runtime::Transport {
   std::vector<std::string> sent;
 };
 
+// Access codes and confirmation links are not readable from the outbox: the stored body
+// keeps the placeholder, the value is sealed, filled in only on the way out, and gone
+// from the row once sent. A node with another key cannot open it and says why.
+class RecordingTransport final : public runtime::Transport {
+ public:
+  std::optional<std::string> Send(const store::OutboxMessage& m) override {
+    sent.push_back(m);
+    return std::nullopt;
+  }
+  std::vector<store::OutboxMessage> sent;
+};
+
+TEST_F(DispatcherTest, SealedSecretsAreFilledInOnlyWhenSent) {
+  const runtime::Sealer sealer(std::string(32, 'k')), other(std::string(32, 'x'));
+  auto m = Msg(OutboxChannel::kEmail, "lin@example.tw", "受理通知", "查詢密碼：{{access_code}}", "sealed-1");
+  m.sealed = sealer.Seal(R"({"access_code":"ABCDEFGHJK"})");
+  Queue(m);
+  std::string body, sealed;
+  t_.db().Run([&](store::Tx& tx) { store::Sql(tx) << "SELECT body, sealed FROM outbox", soci::into(body), soci::into(sealed); });
+  EXPECT_EQ(body.find("ABCDEFGHJK"), std::string::npos);
+  EXPECT_EQ(sealed.find("ABCDEFGHJK"), std::string::npos);
+
+  RecordingTransport transport;
+  auto opts = Opts();
+  opts.sealer = &other;
+  EXPECT_EQ(runtime::Dispatcher(t_.db(), transport, clock_, opts).RunOnce(), 0);
+  EXPECT_TRUE(transport.sent.empty());
+  ASSERT_TRUE(ListAll().front().last_error);
+  EXPECT_NE(ListAll().front().last_error->find("another key"), std::string::npos);
+
+  clock_.Advance(std::chrono::hours(2));
+  opts.sealer = &sealer;
+  EXPECT_EQ(runtime::Dispatcher(t_.db(), transport, clock_, opts).RunOnce(), 1);
+  ASSERT_EQ(transport.sent.size(), 1u);
+  EXPECT_EQ(transport.sent[0].body, "查詢密碼：ABCDEFGHJK");
+  long long left = -1;
+  t_.db().Run([&](store::Tx& tx) {
+    store::Sql(tx) << "SELECT count(*) FROM outbox WHERE sealed IS NOT NULL OR body LIKE '%ABCDEFGHJK%'", soci::into(left);
+  });
+  EXPECT_EQ(left, 0) << "the secret leaves the database once sent";
+}
+
 TEST_F(DispatcherTest, ASlowBatchRenewsItsLeaseAndIsNeverSentTwice) {
   for (int i = 0; i < 3; ++i) Queue(Msg(OutboxChannel::kWebhook, "http://127.0.0.1:9/x", "", "{}", "slow-" + std::to_string(i)));
   SlowTransport transport;
