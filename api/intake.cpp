@@ -61,7 +61,8 @@ Response ListIntake(const Services& s, Context& ctx) {
                                  {"reason", OptJson(r.reason)},
                                  {"case_id", r.case_id ? json::value(*r.case_id) : json::value(nullptr)},
                                  {"public_no", OptJson(r.public_no)},
-                                 {"received_at", FormatTimestamp(r.received_at)}});
+                                 {"received_at", FormatTimestamp(r.received_at)},
+                                 {"warnings", OptJson(r.warnings)}});
   }
   json::value next = nullptr;
   if (static_cast<int>(rows.size()) == f.limit) next = std::to_string(rows.back().id);

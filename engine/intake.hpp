@@ -42,11 +42,23 @@ struct Intake {
   std::optional<Timestamp> received_at;
   std::vector<Attachment> attachments;
   bool confidential = false;  // the petitioner asked to stay anonymous (保密)
+  // Defects the connector read past (MIME structure, an unusable sender), recorded on
+  // the intake row; the input is still taken.
+  std::vector<std::string> warnings;
+  // The warnings as stored: "; "-separated, nullopt when none.
+  std::optional<std::string> WarningsText() const;
 };
 
 // Why an input is registered but not handled (行政程序法 §173, 要點 14), or nullopt:
 // no concrete content (no letter or ideograph in subject and body), or a petition with
 // no name and no contact at all. News reports have no petitioner and are exempt.
 std::optional<std::string> RegisteredOnlyReason(const Intake& in);
+
+inline std::optional<std::string> Intake::WarningsText() const {
+  if (warnings.empty()) return std::nullopt;
+  std::string all;
+  for (const auto& w : warnings) all += (all.empty() ? "" : "; ") + w;
+  return all;
+}
 
 }  // namespace petitiond

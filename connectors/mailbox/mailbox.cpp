@@ -9,6 +9,7 @@
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse_query.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -16,6 +17,7 @@
 #include <sstream>
 
 #include "engine/digest.hpp"
+#include "engine/similarity.hpp"
 
 namespace petitiond::connectors::mailbox {
 namespace {
@@ -104,8 +106,10 @@ void Warning(gint64 offset, GMimeParserWarning code, const gchar* item, gpointer
     case GMIME_CRIT_INVALID_HEADER_NAME: what = "a header name is invalid"; break;
     default: return;  // tolerable: the message still reads correctly
   }
+  // Not `item`: for a bad header it is the line itself, which may be the petitioner's
+  // text; the warning is shown to staff who may not see that (confidential cases).
+  (void)item;
   std::string p = what;
-  if (item && *item) p += std::string(" (") + item + ")";
   if (offset >= 0) p += " at byte " + std::to_string(offset);
   problems->push_back(p);
 }
@@ -114,6 +118,28 @@ std::string Trim(std::string s) {
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return "";
   return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// Where the header block ends when the blank line before the body is missing: the
+// offset of the first line that is neither a header ("Name: value", the name printable
+// ASCII without ':') nor a folded continuation. npos when the headers end properly.
+std::size_t MissingBlankLine(const std::string& raw) {
+  std::size_t at = 0;
+  if (raw.rfind("From ", 0) == 0) at = raw.find('\n') == std::string::npos ? raw.size() : raw.find('\n') + 1;
+  while (at < raw.size()) {
+    const std::size_t end = raw.find('\n', at);
+    const std::string line = raw.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (line.empty() || line == "\r") return std::string::npos;  // the blank line is there
+    const bool folded = line[0] == ' ' || line[0] == '\t';
+    const auto colon = line.find(':');
+    const bool header = colon != std::string::npos && colon > 0 &&
+                        std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon),
+                                    [](char c) { return c > 32 && c < 127; });
+    if (!folded && !header) return at;
+    if (end == std::string::npos) return std::string::npos;
+    at = end + 1;
+  }
+  return std::string::npos;
 }
 
 }  // namespace
@@ -129,21 +155,25 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
   if (raw.empty()) return reject("the message is empty");
 
   std::vector<std::string> problems;
+  // A client would show the lines after the headers as the body: so do we.
+  std::string text = raw;
+  if (const auto body_at = MissingBlankLine(raw); body_at != std::string::npos) {
+    text.insert(body_at, "\r\n");
+    problems.push_back("the headers have no blank line before the body");
+  }
   GMimeParserOptions* options = g_mime_parser_options_new();
   g_mime_parser_options_set_warning_callback(options, Warning, &problems);
   // Undeclared 8-bit text in Taiwanese mail is usually Big5; try UTF-8 first.
   const char* fallback[] = {"utf-8", "big5", "gb18030", nullptr};
   g_mime_parser_options_set_fallback_charsets(options, fallback);
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(text.data(), text.size()));
   GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
   GObjectPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.p, options));
   g_mime_parser_options_free(options);
   if (!message.p) return reject("not a MIME message");
-  if (!problems.empty()) {
-    std::string why;
-    for (const auto& p : problems) why += (why.empty() ? "" : "; ") + p;
-    return reject(why);
-  }
+  // Mail is read the way mail clients read it: a defect is noted on the intake row, and
+  // whatever text can be extracted is kept (DOMAIN.md: every petition is registered).
+  in.warnings = std::move(problems);
 
   if (const char* id = g_mime_message_get_message_id(message.p); id && *id) {
     in.external_ref = std::string("<") + id + ">";
@@ -153,14 +183,21 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
   InternetAddressList* from = g_mime_message_get_from(message.p);
   InternetAddress* sender = from && internet_address_list_length(from) > 0 ? internet_address_list_get_address(from, 0)
                                                                            : nullptr;
-  if (!sender || !INTERNET_ADDRESS_IS_MAILBOX(sender)) return reject("the message has no sender (From)");
-  if (const char* name = internet_address_get_name(sender)) in.petitioner.name = name;
-  if (const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(sender))) {
-    in.petitioner.email = addr;
+  if (sender && INTERNET_ADDRESS_IS_MAILBOX(sender)) {
+    if (const char* name = internet_address_get_name(sender)) in.petitioner.name = Trim(name);
+    if (const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(sender))) {
+      in.petitioner.email = addr;
+    }
+  } else {
+    // Anonymous: registered only (存查) by the intake rules, if the text can be read.
+    in.warnings.push_back("the message has no sender (From)");
   }
   // A sender address that could not be replied to safely is left out (the raw message
   // keeps it); the case then goes by the sender's name, or is registered only.
-  if (EmailProblem(in.petitioner.email)) in.petitioner.email.clear();
+  if (!in.petitioner.email.empty() && EmailProblem(in.petitioner.email)) {
+    in.petitioner.email.clear();
+    in.warnings.push_back("the sender's address is not usable for a reply");
+  }
   if (GDateTime* date = g_mime_message_get_date(message.p)) {
     in.received_at = Timestamp(std::chrono::seconds(g_date_time_to_unix(date)));
   }
@@ -168,16 +205,35 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
 
   Walk walk;
   walk.limits = &limits;
-  GMimeObject* body = g_mime_message_get_mime_part(message.p);
-  if (!body) return reject("the message has no body");
-  if (GMIME_IS_MULTIPART(body)) {
-    g_mime_multipart_foreach(GMIME_MULTIPART(body), Visit, &walk);
+  if (GMimeObject* body = g_mime_message_get_mime_part(message.p)) {
+    if (GMIME_IS_MULTIPART(body)) {
+      g_mime_multipart_foreach(GMIME_MULTIPART(body), Visit, &walk);
+      // A multipart whose parts could not be told apart (no boundary parameter, or one
+      // that never appears) is read as the text it holds.
+      if (walk.plain.empty() && walk.html.empty() && walk.attachments.empty()) {
+        const char* preface = g_mime_multipart_get_prologue(GMIME_MULTIPART(body));
+        if (preface) walk.plain = preface;
+      }
+    } else {
+      Visit(nullptr, body, &walk);
+    }
   } else {
-    Visit(nullptr, body, &walk);
+    in.warnings.push_back("the message has no body");
   }
   if (!walk.error.empty()) return reject(walk.error);
   in.body = Trim(!walk.plain.empty() ? walk.plain : connectors::HtmlToText(walk.html));
   in.attachments = std::move(walk.attachments);
+  if (in.body.find('\0') != std::string::npos) {
+    in.body.clear();
+    in.warnings.push_back("the body is binary, not text");
+  }
+  const bool readable = HasLetters(in.body) || HasLetters(in.subject);
+  const bool has_sender = !in.petitioner.email.empty() || !in.petitioner.name.empty();
+  if (!readable && !has_sender) {
+    std::string why = "no sender and no readable text";
+    for (const auto& w : in.warnings) why += "; " + w;
+    return reject(why);
+  }
   return in;
 }
 
@@ -236,7 +292,7 @@ Result<Intake> ParseForm(const std::string& body, const std::string& content_typ
 }
 
 int DrainMaildir(const std::string& maildir,
-                 const std::function<bool(const std::string& path, const std::string& raw)>& take) {
+                 const std::function<std::optional<std::string>(const std::string& path, const std::string& raw)>& take) {
   namespace fs = std::filesystem;
   const fs::path dir(maildir);
   std::error_code ec;
@@ -253,18 +309,23 @@ int DrainMaildir(const std::string& maildir,
     if (!file) continue;  // taken by another node meanwhile
     std::ostringstream raw;
     raw << file.rdbuf();
-    if (!take(path.string(), raw.str())) break;
-    // Maildir: a message read is moved to cur/ with the ":2," info suffix.
-    fs::rename(path, dir / "cur" / (path.filename().string() + ":2,S"), ec);
+    const auto flags = take(path.string(), raw.str());
+    if (!flags) break;
+    // Maildir: a message read is moved to cur/ with the ":2," info suffix and its flags.
+    fs::rename(path, dir / "cur" / (path.filename().string() + ":2," + *flags), ec);
     ++taken;
   }
   return taken;
 }
 
 int MaildirSource::Poll(const std::function<bool(const Received&)>& take) {
-  return DrainMaildir(maildir_, [&](const std::string& path, const std::string& raw) {
+  return DrainMaildir(maildir_, [&](const std::string& path, const std::string& raw) -> std::optional<std::string> {
     const std::string source = "maildir " + path;
-    return take(FromResult(ParseMessage(raw, source, limits_), "mailbox", source, "message/rfc822", raw));
+    const Received in = FromResult(ParseMessage(raw, source, limits_), "mailbox", source, "message/rfc822", raw);
+    if (!take(in)) return std::nullopt;
+    // Seen; a message refused (stored as rejected with its reason) is also Flagged, so
+    // that it stands out in a mail client.
+    return in.error ? "FS" : "S";
   });
 }
 

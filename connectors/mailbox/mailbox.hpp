@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +31,11 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
 Result<Intake> ParseForm(const std::string& body, const std::string& content_type);
 
 // A Maildir: messages arrive in new/; one moves to cur/ only after `take` returned
-// true (its case, or its rejection, is committed). Returns how many were taken.
-// A message `take` returns false for (the database is down) stays in new/.
-int DrainMaildir(const std::string& maildir, const std::function<bool(const std::string& path,
-                                                                      const std::string& raw)>& take);
+// its Maildir flags ("S", "FS"; its case, or its rejection, is committed). Returns how
+// many were taken. A message `take` returns nullopt for (the database is down) stays
+// in new/.
+int DrainMaildir(const std::string& maildir,
+                 const std::function<std::optional<std::string>(const std::string& path, const std::string& raw)>& take);
 
 // The director's Maildir as a Source: each message in new/ parsed (a malformed one
 // handed over as refused), moved to cur/ once `take` committed it.

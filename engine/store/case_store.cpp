@@ -43,8 +43,8 @@ constexpr const char* kInsertCaseWithRows =
     "AS u(n, st, du, pa, ps, sp, ex, fi, inc, pe)), "
     "tm AS (INSERT INTO timers (case_id, clock, rule, due_at) SELECT c.id, k, r, to_timestamp(d) "
     "FROM c, unnest(CAST(:tk AS text[]), CAST(:tr AS integer[]), CAST(:td AS bigint[])) AS u(k, r, d)), "
-    "raw AS (INSERT INTO intake_raw (channel, source, external_ref, content_type, raw, status, reason, case_id) "
-    "SELECT :ichannel, :isource, :iref, :ict, decode(:iraw, 'hex'), :istatus, :ireason, c.id FROM c "
+    "raw AS (INSERT INTO intake_raw (channel, source, external_ref, content_type, raw, status, reason, case_id, "
+    "warnings) SELECT :ichannel, :isource, :iref, :ict, decode(:iraw, 'hex'), :istatus, :ireason, c.id, :iwarn FROM c "
     "WHERE CAST(:with_intake AS int) <> 0 RETURNING id) "
     "SELECT c.id, c.public_no, c.created, (SELECT id FROM raw) FROM c";
 
@@ -361,6 +361,9 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
               why = with_intake ? c.intake->reason.value_or("") : "";
   soci::indicator ref_ind = with_intake && in->external_ref ? soci::i_ok : soci::i_null;
   soci::indicator why_ind = with_intake && c.intake->reason ? soci::i_ok : soci::i_null;
+  const std::optional<std::string> warnings = with_intake ? in->WarningsText() : std::nullopt;
+  const std::string warn = warnings.value_or("");
+  soci::indicator warn_ind = warnings ? soci::i_ok : soci::i_null;
   const int intake_flag = with_intake ? 1 : 0;
   const int confidential = c.confidential ? 1 : 0;
 
@@ -381,7 +384,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
       soci::use(kinc, "kinc"), soci::use(kpe, "kpe"), soci::use(tk, "tk"), soci::use(tr, "tr"), soci::use(td, "td"),
       soci::use(intake_flag, "with_intake"), soci::use(channel, "ichannel"), soci::use(source, "isource"),
       soci::use(ref, ref_ind, "iref"), soci::use(ct, "ict"), soci::use(raw, "iraw"), soci::use(status, "istatus"),
-      soci::use(why, why_ind, "ireason"), soci::into(id), soci::into(rec.public_no), soci::into(created),
+      soci::use(why, why_ind, "ireason"), soci::use(warn, warn_ind, "iwarn"), soci::into(id), soci::into(rec.public_no), soci::into(created),
       soci::into(raw_id, raw_id_ind);
   rec.id = id;
   rec.created_at = rec.updated_at = FromEpoch(created);

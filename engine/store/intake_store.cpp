@@ -30,7 +30,7 @@ std::optional<T> Opt(const soci::row& r, std::size_t i) {
 
 constexpr const char* kIntakeColumns =
     "SELECT i.id, i.channel, i.source, i.external_ref, i.content_type, octet_length(i.raw), i.status, i.reason, "
-    "i.case_id, c.public_no, extract(epoch FROM i.received_at)::bigint FROM intake_raw i "
+    "i.case_id, c.public_no, extract(epoch FROM i.received_at)::bigint, i.warnings FROM intake_raw i "
     "LEFT JOIN cases c ON c.id = i.case_id";
 
 IntakeRow ReadIntake(const soci::row& r) {
@@ -47,6 +47,7 @@ IntakeRow ReadIntake(const soci::row& r) {
   if (auto c = Opt<long long>(r, 8)) row.case_id = *c;
   row.public_no = Opt<std::string>(r, 9);
   row.received_at = Timestamp(std::chrono::seconds(r.get<long long>(10)));
+  row.warnings = Opt<std::string>(r, 11);
   return row;
 }
 
@@ -70,11 +71,16 @@ std::int64_t InsertIntake(Tx& tx, const Intake& in, IntakeStatus status_value,
   soci::indicator ref_ind = Ind(in.external_ref.has_value()), why_ind = Ind(reason.has_value()),
                   cid_ind = Ind(case_id.has_value());
   long long id = 0;
-  sql << "INSERT INTO intake_raw (channel, source, external_ref, content_type, raw, status, reason, case_id) "
-         "VALUES (:channel, :source, :ref, :ct, decode(:raw, 'hex'), :status, :reason, :case_id) RETURNING id",
+  const std::optional<std::string> warnings = in.WarningsText();
+  const std::string warn = warnings.value_or("");
+  soci::indicator warn_ind = Ind(warnings.has_value());
+  sql << "INSERT INTO intake_raw (channel, source, external_ref, content_type, raw, status, reason, case_id, "
+         "warnings) VALUES (:channel, :source, :ref, :ct, decode(:raw, 'hex'), :status, :reason, :case_id, :warn) "
+         "RETURNING id",
       soci::use(in.channel, "channel"), soci::use(in.source, "source"), soci::use(ref, ref_ind, "ref"),
       soci::use(in.content_type, "ct"), soci::use(raw, "raw"), soci::use(status, "status"),
-      soci::use(why, why_ind, "reason"), soci::use(cid, cid_ind, "case_id"), soci::into(id);
+      soci::use(why, why_ind, "reason"), soci::use(cid, cid_ind, "case_id"), soci::use(warn, warn_ind, "warn"),
+      soci::into(id);
   return id;
 }
 

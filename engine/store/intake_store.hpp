@@ -27,6 +27,7 @@ struct IntakeRow {
   std::optional<std::int64_t> case_id;
   std::optional<std::string> public_no;
   Timestamp received_at{};
+  std::optional<std::string> warnings;  // defects the connector read past
 };
 
 struct IntakeFilter {

@@ -133,14 +133,59 @@ TEST(MailboxTest, RejectsMalformedMessagesWithAReason) {
   ASSERT_FALSE(big.ok());
   EXPECT_NE(big.error().message.find("over the limit of 1024"), std::string::npos) << big.error().message;
   EXPECT_TRUE(connectors::mailbox::ParseMessage(Fixture("oversize.eml"), "new/4").ok()) << "default limit is 10 MB";
-  auto cut = connectors::mailbox::ParseMessage(Fixture("truncated.eml"), "new/5");
-  ASSERT_FALSE(cut.ok());
-  EXPECT_NE(cut.error().message.find("truncated"), std::string::npos) << cut.error().message;
-  auto anonymous = connectors::mailbox::ParseMessage(Fixture("no-from.eml"), "new/6");
-  ASSERT_FALSE(anonymous.ok());
-  EXPECT_NE(anonymous.error().message.find("no sender"), std::string::npos);
   EXPECT_FALSE(connectors::mailbox::ParseMessage("", "new/7").ok());
-  EXPECT_FALSE(connectors::mailbox::ParseMessage(std::string("\x00\x01\x02garbage", 10), "new/8").ok());
+  auto garbage = connectors::mailbox::ParseMessage(std::string("\x00\x01\x02garbage", 10), "new/8");
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_NE(garbage.error().message.find("no sender and no readable text"), std::string::npos)
+      << garbage.error().message;
+  auto empty = connectors::mailbox::ParseMessage("X-Spam: yes\r\n\r\n", "new/12");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message.find("no sender and no readable text"), std::string::npos) << empty.error().message;
+}
+
+std::string Warnings(const Intake& in) {
+  std::string all;
+  for (const auto& w : in.warnings) all += w + "; ";
+  return all;
+}
+
+// Mail is read the way mail clients read it: defects become warnings on the intake row
+// and the text is kept; refused only with no sender and nothing readable.
+TEST(MailboxTest, ABoundaryThatNeverClosesIsReadWithAWarning) {
+  auto cut = connectors::mailbox::ParseMessage(Fixture("truncated.eml"), "new/5");
+  ASSERT_TRUE(cut.ok()) << cut.error().message;
+  EXPECT_NE(Warnings(*cut).find("truncated"), std::string::npos) << Warnings(*cut);
+  EXPECT_FALSE(cut->body.empty());
+}
+
+TEST(MailboxTest, AMultipartWithoutABoundaryIsReadWithAWarning) {
+  const std::string raw =
+      "From: lin@example.tw\r\nSubject: =?UTF-8?B?6ZaA54mM?=\r\nMessage-ID: <nobound@example.tw>\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n請問門牌整編何時完成\r\n";
+  auto in = connectors::mailbox::ParseMessage(raw, "new/10");
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_NE(Warnings(*in).find("no boundary"), std::string::npos) << Warnings(*in);
+  EXPECT_NE(in->body.find("門牌整編"), std::string::npos) << in->body;
+  EXPECT_EQ(in->petitioner.email, "lin@example.tw");
+}
+
+TEST(MailboxTest, HeadersWithNoBlankLineBeforeTheBodyAreReadWithAWarning) {
+  const std::string raw =
+      "From: lin@example.tw\r\nSubject: test\r\nMessage-ID: <noblank@example.tw>\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n請問門牌整編何時完成\r\n第二行\r\n";
+  auto in = connectors::mailbox::ParseMessage(raw, "new/11");
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->petitioner.email, "lin@example.tw");
+  EXPECT_NE(in->body.find("第二行"), std::string::npos) << "body: " << in->body;
+  EXPECT_NE(Warnings(*in).find("no blank line"), std::string::npos) << Warnings(*in);
+}
+
+TEST(MailboxTest, AReadableMessageWithoutASenderIsTakenForRegistration) {
+  auto anonymous = connectors::mailbox::ParseMessage(Fixture("no-from.eml"), "new/6");
+  ASSERT_TRUE(anonymous.ok()) << anonymous.error().message;
+  EXPECT_NE(Warnings(*anonymous).find("no sender"), std::string::npos);
+  EXPECT_TRUE(anonymous->petitioner.Empty());
+  EXPECT_TRUE(RegisteredOnlyReason(*anonymous)) << "anonymous: registered only (存查)";
 }
 
 TEST(MailboxTest, FormNeedsAnAddressSubjectAndBody) {
@@ -159,7 +204,8 @@ TEST(MailboxTest, AMessageLeavesNewOnlyOnceTaken) {
   const fs::path dir = fs::path(::testing::TempDir()) / ("maildir_" + std::to_string(::getpid()));
   fs::create_directories(dir / "new");
   std::ofstream(dir / "new" / "1", std::ios::binary) << Fixture("big5.eml");
-  std::ofstream(dir / "new" / "2", std::ios::binary) << Fixture("truncated.eml");
+  const std::string garbage("\x00\x01\x02garbage", 10);
+  std::ofstream(dir / "new" / "2", std::ios::binary) << garbage;
   connectors::mailbox::MaildirSource source(dir.string(), {}, std::chrono::seconds(30));
   std::vector<connectors::Received> seen;
   // The database is down: nothing is committed, nothing moves.
@@ -170,11 +216,12 @@ TEST(MailboxTest, AMessageLeavesNewOnlyOnceTaken) {
   EXPECT_EQ(source.Poll([&](const connectors::Received& r) { seen.push_back(r); return true; }), 2);
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_FALSE(seen[0].error);
-  ASSERT_TRUE(seen[1].error) << "the truncated message is handed over as refused";
-  EXPECT_EQ(seen[1].intake.raw, Fixture("truncated.eml")) << "with its raw bytes";
+  ASSERT_TRUE(seen[1].error) << "what is not a message is handed over as refused";
+  EXPECT_EQ(seen[1].intake.raw, garbage) << "with its raw bytes";
   EXPECT_EQ(seen[1].intake.channel, "mailbox");
   EXPECT_TRUE(fs::is_empty(dir / "new"));
   EXPECT_TRUE(fs::exists(dir / "cur" / "1:2,S"));
+  EXPECT_TRUE(fs::exists(dir / "cur" / "2:2,FS")) << "a refused message is flagged";
   fs::remove_all(dir);
 }
 

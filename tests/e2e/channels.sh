@@ -44,7 +44,7 @@ feed="http://127.0.0.1:$(cat "$work/feed.port")"
 
 # The director's mailbox.
 mkdir -p "$work/md/new" "$work/md/cur" "$work/md/tmp"
-for m in big5 multipart truncated oversize; do cp "$src/tests/connectors/data/$m.eml" "$work/md/new/$m"; done
+for m in big5 multipart truncated no-from oversize; do cp "$src/tests/connectors/data/$m.eml" "$work/md/new/$m"; done
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
@@ -64,11 +64,19 @@ YAML
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 
-# Mailbox: two cases, two rejections, every message out of new/.
-wait_for "SELECT count(*) FROM cases WHERE channel = 'mailbox'" 2
-wait_for "SELECT count(*) FROM intake_raw WHERE channel = 'mailbox' AND status = 'rejected'" 2
+# Mailbox: read as mail clients read it. Three cases (the one without a sender
+# registered only); the truncated copy of the multipart message read with a warning and
+# recognised as its duplicate; one rejection (an attachment over the limit, flagged in
+# cur/); every message out of new/.
+wait_for "SELECT count(*) FROM cases WHERE channel = 'mailbox'" 3
+wait_for "SELECT count(*) FROM intake_raw WHERE channel = 'mailbox' AND status = 'rejected'" 1
 [ -z "$(ls "$work/md/new")" ] || fail "messages left in new/: $(ls "$work/md/new")"
-[ "$(ls "$work/md/cur" | wc -l)" = 4 ] || fail "cur/ holds $(ls "$work/md/cur")"
+[ "$(ls "$work/md/cur" | wc -l)" = 5 ] || fail "cur/ holds $(ls "$work/md/cur")"
+[ -f "$work/md/cur/oversize:2,FS" ] || fail "the refused message is not flagged: $(ls "$work/md/cur")"
+[ "$(sql "SELECT count(*) FROM intake_raw WHERE status = 'duplicate' AND warnings LIKE '%truncated%'")" = 1 ] ||
+  fail "the truncated message's warning is not on its intake row"
+[ "$(sql "SELECT count(*) FROM intake_raw WHERE status = 'registered_only' AND warnings LIKE '%no sender%'")" = 1 ] ||
+  fail "the message without a sender is not registered only"
 [ "$(sql "SELECT subject FROM cases WHERE external_ref = '<big5-001@example.tw>'")" = "戶口名簿遺失補發" ] ||
   fail "Big5 subject not decoded"
 sql "SELECT reason FROM intake_raw WHERE status = 'rejected' AND channel = 'mailbox' ORDER BY id" | grep -q "over the limit" ||

@@ -120,8 +120,10 @@ total=$(sql "SELECT count(*) FROM outbox")
 hooks=$(wc -l <"$work/hooks.txt")
 hook_keys=$(sort -u "$work/hooks.txt" | wc -l)
 [ "$hook_keys" = "$cases" ] || fail "webhook receiver saw $hook_keys distinct keys, expected $cases"
-mails=$(grep -l "^To: $mail" "$PETITIOND_TEST_MAILDIR"/new/* | wc -l)
-mail_keys=$(grep -hi "^Message-ID:" $(grep -l "^To: $mail" "$PETITIOND_TEST_MAILDIR"/new/*) | sort -u | wc -l)
+# -r over the folder, not a glob: a long-lived sink holds more files than one command line.
+grep -rl "^To: $mail" "$PETITIOND_TEST_MAILDIR/new" >"$work/mails.txt" || true
+mails=$(wc -l <"$work/mails.txt")
+mail_keys=$(xargs -r -d '\n' grep -hi "^Message-ID:" <"$work/mails.txt" | sort -u | wc -l)
 [ "$mail_keys" = "$cases" ] || fail "mail sink got $mail_keys distinct messages, expected $cases"
 echo "notices: $total queued and marked sent once each; webhooks: $hooks deliveries of $hook_keys keys;" \
      "mail: $mails deliveries of $mail_keys messages (repeats carry the same idempotency key / Message-ID)"
