@@ -93,6 +93,9 @@ void Database::Lease(const std::function<void(soci::session&)>& fn) {
   } give_back{*pool_, pos};
   soci::session& sql = pool_->at(pos);
   try {
+    // A session whose reconnect failed while the server was down is closed: open it
+    // again first (a connection error here is a 503, and the next lease tries again).
+    if (!sql.is_connected()) sql.reconnect();
     fn(sql);
   } catch (...) {
     try {
@@ -209,7 +212,9 @@ void RethrowAsDomainError() {
       throw ConnectionLost(ErrorKind::kUnavailable, "database unavailable: " + e.get_error_message(), "");
     }
     const std::string what = e.get_error_message();
-    if (what.find("server closed") != std::string::npos || what.find("no connection") != std::string::npos) {
+    if (what.find("server closed") != std::string::npos || what.find("no connection") != std::string::npos ||
+        what.find("not connected") != std::string::npos ||
+        what.find("Cannot establish connection") != std::string::npos) {
       throw ConnectionLost(ErrorKind::kUnavailable, "database unavailable: " + what, "");
     }
     throw StoreError(ErrorKind::kInternal, "database error: " + what, "");
