@@ -226,7 +226,9 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
                         ? TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(old_due), by.amount, current.office,
                                                                    &clock->calendar_incomplete))
                         : Add(old_due, by, current.office);
-    std::erase_if(clock->fired, [&](int r) { return wf.escalations[static_cast<std::size_t>(r)].clock == name; });
+    const std::string& clock_name = name;  // a structured binding cannot be captured before C++20's P1091 (clang 16)
+    std::erase_if(clock->fired,
+                  [&](int r) { return wf.escalations[static_cast<std::size_t>(r)].clock == clock_name; });
     out.events.back().data[name + "_due"] = FormatTimestamp(clock->due_at);
     out.events.back().data[name + "_was_due"] = FormatTimestamp(old_due);
     ArmTimers(wf, *clock, now, out);
