@@ -120,6 +120,10 @@ int UserAdd(const std::string& login, const std::string& roles, const std::strin
   store::Database db(DatabaseUrl(), 1);
   SystemClock clock;
   runtime::AuthService(db, clock).AddUser(login, password, Split(roles, ','), office);
+  // Accounts made from the command line are audited like those made by an admin.
+  db.Run([&](store::Tx& tx) {
+    store::InsertAccountEvent(tx, {0, login, CliActor().login, "created", "{\"via\":\"cli\"}", clock.Now()});
+  });
   if (!email.empty() || !phone.empty()) {
     db.Run([&](store::Tx& tx) {
       store::SetContact(tx, login, email.empty() ? std::nullopt : std::optional(email),

@@ -11,7 +11,7 @@ SELECT id, public_no, subject, state, extract(epoch FROM received_at)::bigint FR
   WHERE id IN (SELECT id FROM cases WHERE petitioner ->> 'phone' = '09' || :n AND petitioner ->> 'phone' <> ''
                AND received_at >= now() - interval '30 days'
                UNION SELECT id FROM cases WHERE false)
-  AND merged_into IS NULL AND office = 'main' ORDER BY id DESC LIMIT 20;
+  AND merged_into IS NULL AND NOT confidential AND office = 'main' ORDER BY id DESC LIMIT 20;
 WITH n AS (SELECT nextval('case_public_seq') AS v),
 c AS (INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, subject, body,
                          petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at,

@@ -189,7 +189,7 @@ std::vector<PetitionerCase> CasesOfPetitioner(Tx& tx, const std::string& phone, 
          "AND petitioner ->> 'phone' <> '' AND received_at >= to_timestamp(:t1) UNION "
          "SELECT id FROM cases WHERE :email <> '' AND lower(petitioner ->> 'email') = lower(:email2) "
          "AND petitioner ->> 'email' <> '' AND received_at >= to_timestamp(:t2)) "
-         "AND merged_into IS NULL AND office = :office ORDER BY id DESC LIMIT 20",
+         "AND merged_into IS NULL AND NOT confidential AND office = :office ORDER BY id DESC LIMIT 20",
       soci::use(phone, "phone"), soci::use(phone, "phone2"), soci::use(t, "t1"), soci::use(email, "email"),
       soci::use(email, "email2"), soci::use(t, "t2"), soci::use(office, "office"), soci::into(ids), soci::into(nos), soci::into(subjects),
       soci::into(states), soci::into(received);

@@ -62,7 +62,8 @@ std::string LoadIntakeRaw(Tx& tx, std::int64_t id);
 std::optional<std::int64_t> FindCaseByRef(Tx& tx, const std::string& channel,
                                           const std::string& external_ref);
 // Cases of `office` since `since` whose petitioner has this phone or e-mail (either
-// may be empty).
+// may be empty). Confidential cases are left out: typing a phone number must not tell
+// staff that its owner blew a whistle.
 std::vector<PetitionerCase> CasesOfPetitioner(Tx& tx, const std::string& phone, const std::string& email,
                                               const std::string& office, Timestamp since);
 // Cases of `channel` and `office` taken in since `since` (created_at: a report may be

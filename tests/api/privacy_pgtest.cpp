@@ -142,5 +142,16 @@ TEST_F(PrivacyTest, ConfidentialityIsSetOnCreateOrLaterAndLiftedOnlyByTheDesigna
             "陳小姐");
 }
 
+// Typing a whistle-blower's phone number into a new case must not reveal that they
+// filed one: confidential cases are never offered as possible repeats.
+TEST_F(PrivacyTest, AConfidentialCaseIsNeverAPossibleDuplicate) {
+  Whistleblowing();
+  Response probe = Call("POST", "/api/v1/cases", handler_,
+                        R"({"channel":"hotline","subject":"櫃台收受紅包","body":"查詢",)"
+                        R"("petitioner":{"name":"某人","phone":"0955123456"}})");
+  ASSERT_EQ(probe.status, 201) << probe.body;
+  EXPECT_TRUE(Body(probe).at("possible_duplicates").as_array().empty()) << probe.body;
+}
+
 }  // namespace
 }  // namespace petitiond
