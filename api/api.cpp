@@ -32,6 +32,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   AddOutboxRoutes(table_, s_);
   AddIntakeRoutes(table_, s_);
   AddPublicRoutes(table_, s_);
+  AddWebRoutes(table_);
   AddOpenApiRoute(table_);
 }
 
@@ -98,10 +99,19 @@ Response Api::Dispatch(const Request& request) const {
   if (route.who.NeedsSession()) {
     const std::string header = request.Header("authorization").value_or("");
     constexpr std::string_view kBearer = "Bearer ";
-    if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
+    if (header.size() > kBearer.size() && header.compare(0, kBearer.size(), kBearer) == 0) {
+      ctx.token = header.substr(kBearer.size());
+    } else if (auto cookie = SessionCookie(request)) {
+      // The console's cookie: a change must also carry the session's CSRF token, which
+      // another site's page cannot read (SameSite=Strict is the first guard).
+      ctx.token = *cookie;
+      if (request.method != "GET" && request.method != "HEAD" &&
+          !SameSecret(request.Header("x-csrf-token").value_or(""), CsrfToken(ctx.token))) {
+        throw DomainError(ErrorKind::kForbidden, "the request lacks the page's CSRF token (X-CSRF-Token); reload it");
+      }
+    } else {
       throw DomainError(ErrorKind::kUnauthorized, "sign in first: send Authorization: Bearer <token>");
     }
-    ctx.token = header.substr(kBearer.size());
     ctx.actor = s_.auth.Authenticate(ctx.token);
     if (!route.who.Allows(*ctx.actor)) {
       throw DomainError(ErrorKind::kForbidden, route.method + " " + route.pattern + " is for " +

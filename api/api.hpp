@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -16,6 +17,7 @@ class HealthService;
 class IdempotencyService;
 class IntakeService;
 class OutboxService;
+class PublicStatus;
 }  // namespace petitiond::runtime
 
 namespace petitiond::api {
@@ -36,6 +38,7 @@ struct Services {
   runtime::HealthService& health;
   runtime::IdempotencyService& idempotency;
   runtime::AccountService& accounts;
+  runtime::PublicStatus& public_status;
   const Clock& clock;
   ChannelSettings channels;
 };
@@ -62,6 +65,15 @@ class Api {
   RouteTable table_;
 };
 
+// The console's session cookie and the CSRF token bound to its session.
+inline constexpr const char* kSessionCookie = "petitiond_session";
+std::optional<std::string> SessionCookie(const Request& request);
+std::string CsrfToken(const std::string& session_token);
+bool SameSecret(const std::string& a, const std::string& b);  // constant time
+// Set-Cookie for a session (empty token: the cookie is cleared). Secure when the
+// request came over TLS (X-Forwarded-Proto: https from the proxy in front).
+std::string SessionCookieHeader(const Request& request, const std::string& token, int max_age);
+
 // Adds each resource's routes; one function per file under api/.
 void AddHealthRoutes(RouteTable& t, const Services& s);
 void AddSessionRoutes(RouteTable& t, const Services& s);
@@ -71,6 +83,8 @@ void AddCalendarRoutes(RouteTable& t, const Services& s);
 void AddOutboxRoutes(RouteTable& t, const Services& s);
 void AddIntakeRoutes(RouteTable& t, const Services& s);
 void AddPublicRoutes(RouteTable& t, const Services& s);
+// The console and the public pages (web/, compiled in).
+void AddWebRoutes(RouteTable& t);
 // GET /api/v1/openapi.json, generated from the finished table.
 void AddOpenApiRoute(RouteTable& t);
 // The OpenAPI 3.1 document of every route in `t`.

@@ -75,6 +75,13 @@ json::object CaseJson(const runtime::CaseView& v, bool summary = false) {
   json::array allowed;
   for (const auto& e : v.allowed_events) allowed.emplace_back(e);
   o["allowed_events"] = std::move(allowed);
+  json::object requires_data;
+  for (const auto& [event, keys] : v.requires_data) {
+    json::array a;
+    for (const auto& k : keys) a.emplace_back(k);
+    requires_data[event] = std::move(a);
+  }
+  o["requires"] = std::move(requires_data);
   return o;
 }
 

@@ -6,6 +6,7 @@
 #include "api/schemas.hpp"
 #include "connectors/mailbox/mailbox.hpp"
 #include "engine/runtime/intake_service.hpp"
+#include "engine/runtime/public_status.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;
@@ -39,9 +40,37 @@ Response ConfirmMailbox(const Services& s, Context& ctx) {
                                 {"detail", "案件已受理，編號 " + c.public_no + "；查詢密碼已寄至您的電子郵件。"}});
 }
 
+Response TrackCase(const Services& s, Context& ctx) {
+  const auto code = QueryValue(ctx.request, "code").value_or("");
+  const auto c = s.public_status.Lookup(ctx.Param("public_no"), code, ctx.request.client);
+  json::array steps;
+  for (const auto& st : c.steps) {
+    steps.push_back(json::object{{"at", FormatTimestamp(st.at)}, {"label", st.label}, {"reason", OptJson(st.reason)}});
+  }
+  Response r = Json(200, json::object{{"public_no", c.public_no},
+                                      {"state", c.state},
+                                      {"state_label", c.state_label},
+                                      {"finished", c.finished},
+                                      {"received_at", FormatTimestamp(c.received_at)},
+                                      {"due_at", c.due_at ? json::value(FormatTimestamp(*c.due_at)) : json::value(nullptr)},
+                                      {"paused", c.paused},
+                                      {"steps", std::move(steps)}});
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 }  // namespace
 
 void AddPublicRoutes(RouteTable& t, const Services& s) {
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/public/cases/{public_no}",
+         .who = Who::Public(),
+         .handler = [&s](Context& c) { return TrackCase(s, c); },
+         .summary = "A case's status for its petitioner (case number + access code): state, public steps, legal due "
+                    "date; 404 查無此案件或查詢碼錯誤 for a wrong code; 429 after repeated failures",
+         .tag = "public",
+         .query = {{"code", R"({"type":"string"})", "the access code (查詢碼) given at intake"}},
+         .response_schema = schemas::kPublicCase});
   t.Add({.method = "POST",
          .pattern = "/public/mailbox",
          .who = Who::Public(),

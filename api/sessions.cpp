@@ -19,11 +19,24 @@ void AddSessionRoutes(RouteTable& t, const Services& s) {
                std::vector<std::string> errors;
                const std::string login = ReqString(o, "login", errors);
                const std::string password = ReqString(o, "password", errors);
+               bool cookie = false;
+               if (auto it = o.find("cookie"); it != o.end()) {
+                 if (!it->value().is_bool()) errors.push_back("cookie must be true or false");
+                 else cookie = it->value().as_bool();
+               }
                if (!errors.empty()) Invalid("login and password are required", errors);
-               return Json(201, json::object{{"token", s.auth.Login(login, password, c.request.client)},
-                                             {"expires_in", 12 * 3600}});
+               const std::string token = s.auth.Login(login, password, c.request.client);
+               constexpr int kLifetime = 12 * 3600;
+               if (!cookie) return Json(201, json::object{{"token", token}, {"expires_in", kLifetime}});
+               // The console: the token goes into an HttpOnly cookie that scripts cannot
+               // read; the page keeps only the CSRF token.
+               Response r = Json(201, json::object{{"csrf_token", CsrfToken(token)}, {"expires_in", kLifetime}});
+               r.headers.emplace_back("Set-Cookie", SessionCookieHeader(c.request, token, kLifetime));
+               return r;
              },
-         .summary = "Sign in with login and password; send the token as Authorization: Bearer",
+         .summary = "Sign in with login and password; send the token as Authorization: Bearer. With "
+                    "cookie: true (the console) the session is an HttpOnly SameSite=Strict cookie instead and the "
+                    "answer holds the CSRF token every change must send as X-CSRF-Token",
          .tag = "sessions",
          .request_schema = schemas::kLogin,
          .status = 201,
@@ -34,12 +47,30 @@ void AddSessionRoutes(RouteTable& t, const Services& s) {
          .handler =
              [&s](Context& c) {
                s.auth.Logout(c.token);
-               return Json(200, json::object{{"status", "signed out"}});
+               Response r = Json(200, json::object{{"status", "signed out"}});
+               if (SessionCookie(c.request)) r.headers.emplace_back("Set-Cookie", SessionCookieHeader(c.request, "", 0));
+               return r;
              },
          .summary = "Sign out: the session's token stops working at once",
          .tag = "sessions",
          .status = 200,
          .response_schema = schemas::kStatus});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/sessions/current",
+         .who = Who::Staff(),
+         .handler =
+             [](Context& c) {
+               const Actor& a = c.caller();
+               json::array roles;
+               for (const auto& r : a.roles) roles.emplace_back(r);
+               return Json(200, json::object{{"login", a.login},
+                                             {"roles", std::move(roles)},
+                                             {"office", a.office},
+                                             {"csrf_token", CsrfToken(c.token)}});
+             },
+         .summary = "Who is signed in (login, roles, office) and the session's CSRF token (a console page reload)",
+         .tag = "sessions",
+         .response_schema = schemas::kWhoAmI});
 }
 
 }  // namespace petitiond::api

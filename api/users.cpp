@@ -127,6 +127,24 @@ Response AccountEvents(const Services& s, Context& ctx) {
 
 void AddUserRoutes(RouteTable& t, const Services& s) {
   t.Add({.method = "GET",
+         .pattern = "/api/v1/staff",
+         .who = Who::Roles({"supervisor", "director", "admin"}),
+         .handler =
+             [&s](Context& c) {
+               const std::string office = QueryValue(c.request, "office").value_or(c.caller().office);
+               json::array items;
+               for (const auto& a : s.accounts.Staff(c.caller(), office)) {
+                 json::array roles;
+                 for (const auto& r : a.roles) roles.emplace_back(r);
+                 items.push_back(json::object{{"login", a.login}, {"roles", std::move(roles)}, {"office", a.office}});
+               }
+               return Json(200, json::object{{"items", std::move(items)}});
+             },
+         .summary = "Active staff of an office (yours unless you see every office), to choose an assignee",
+         .tag = "users",
+         .query = {{"office", R"({"type":"string"})", "default: your own"}},
+         .response_schema = schemas::kStaffList});
+  t.Add({.method = "GET",
          .pattern = "/api/v1/users",
          .who = Who::Roles({"admin"}),
          .handler =

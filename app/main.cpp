@@ -20,6 +20,7 @@
 #include "engine/calendar.hpp"
 #include "engine/embedded.hpp"
 #include "engine/runtime/accounts.hpp"
+#include "engine/runtime/public_status.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/calendar_holder.hpp"
 #include "engine/runtime/case_service.hpp"
@@ -242,7 +243,9 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::HealthService health(db);
   runtime::IdempotencyService idempotency(db, clock, cases.access_codes().DeriveKey("petitiond idempotency"));
   runtime::AccountService accounts(db, clock);
-  api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, clock, channels});
+  runtime::PublicStatus public_status(db, cases, clock);
+  api::Api api(
+      api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, clock, channels});
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);

@@ -400,6 +400,7 @@ Result<Outcome> Machine::GrantExtension(const Workflow& wf, const CaseState& cur
     data["capped"] = "true";
   }
   data["approved_by"] = actor.login;
+  if (!data.count("reason")) data["reason"] = asked.reason;  // shown to the petitioner on /track
   data["old_due"] = FormatTimestamp(old_due);
   data["new_due"] = FormatTimestamp(new_due);
   next.due_at = new_due;

@@ -7,6 +7,7 @@
 #include "engine/contact.hpp"
 #include "engine/error.hpp"
 #include "engine/runtime/auth.hpp"
+#include "engine/runtime/policy.hpp"
 #include "engine/store/database.hpp"
 #include "engine/workflow.hpp"
 
@@ -75,6 +76,20 @@ std::vector<store::Account> AccountService::List(const Actor& actor) {
   RequireAdmin(actor);
   std::vector<store::Account> out;
   db_.Run([&](store::Tx& tx) { out = store::ListAccounts(tx); });
+  return out;
+}
+
+std::vector<store::Account> AccountService::Staff(const Actor& actor, const std::string& office) {
+  if (!InScope(actor, office)) throw DomainError(ErrorKind::kForbidden, "you see the staff of your own office only");
+  std::vector<store::Account> out;
+  db_.Run([&](store::Tx& tx) {
+    for (auto& a : store::ListAccounts(tx)) {
+      if (a.office != office || a.disabled) continue;
+      a.email.reset();
+      a.phone.reset();
+      out.push_back(std::move(a));
+    }
+  });
   return out;
 }
 

@@ -44,6 +44,9 @@ class AccountService {
   AccountService(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   std::vector<store::Account> List(const Actor& actor);
+  // Active staff of `office` (the caller's own unless they see every office), for
+  // supervisors choosing an assignee; no contact fields. kForbidden for other offices.
+  std::vector<store::Account> Staff(const Actor& actor, const std::string& office);
   // Returns the account and, when it was generated, the password (shown once).
   std::pair<store::Account, std::optional<std::string>> Create(const Actor& actor, const NewAccount& in);
   store::Account Change(const Actor& actor, const std::string& login, const AccountChange& change);

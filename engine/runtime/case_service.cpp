@@ -61,7 +61,20 @@ CaseView CaseService::View(const Actor& actor, store::CaseRecord record) {
   const Machine machine(*calendar);
   CaseView v;
   v.now = clock_.Now();
-  v.allowed_events = machine.AllowedEvents(*WorkflowOf(record), record.state, actor);
+  const auto wf = WorkflowOf(record);
+  v.allowed_events = machine.AllowedEvents(*wf, record.state, actor);
+  for (const auto& e : v.allowed_events) {
+    auto& keys = v.requires_data[e];
+    if (e == kRequestExtension) {
+      keys = {"clock", "reason"};
+    } else if (e == kApproveExtension || e == kDenyExtension) {
+      keys = {"clock"};
+    } else {
+      for (const auto& t : wf->transitions) {
+        if (t.on == e && std::find(t.from.begin(), t.from.end(), record.state.state) != t.from.end()) keys = t.require;
+      }
+    }
+  }
   for (const auto& k : record.state.clocks) v.workdays_left.push_back(machine.WorkdaysLeft(k, record.office, v.now));
   v.record = std::move(record);
   return v;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,8 @@ struct RevealedIdentity {
 struct CaseView {
   store::CaseRecord record;
   std::vector<std::string> allowed_events;  // for the caller, in the current state
+  // The data keys each allowed event requires (the console's form for it).
+  std::map<std::string, std::vector<std::string>> requires_data;
   std::vector<int> workdays_left;           // per clock of record.state.clocks (Machine::WorkdaysLeft)
   Timestamp now{};
 };

@@ -534,6 +534,13 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   return cases;
 }
 
+std::optional<std::pair<std::int64_t, std::string>> CaseByPublicNo(Tx& tx, const std::string& public_no) {
+  soci::rowset<soci::row> rows = (Sql(tx).prepare << "SELECT id, access_code_hash FROM cases WHERE public_no = :n",
+                                  soci::use(public_no, "n"));
+  for (const auto& r : rows) return std::make_pair<std::int64_t, std::string>(r.get<long long>(0), r.get<std::string>(1));
+  return std::nullopt;
+}
+
 std::set<std::int64_t> ConfidentialAmong(Tx& tx, const std::vector<std::int64_t>& ids) {
   std::set<std::int64_t> out;
   if (ids.empty()) return out;

@@ -129,6 +129,9 @@ std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, 
 
 std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id);
 
+// The id and access-code hash of the case numbered `public_no` (the public status page).
+std::optional<std::pair<std::int64_t, std::string>> CaseByPublicNo(Tx& tx, const std::string& public_no);
+
 // The confidential cases among `ids`.
 std::set<std::int64_t> ConfidentialAmong(Tx& tx, const std::vector<std::int64_t>& ids);
 

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "engine/runtime/accounts.hpp"
+#include "engine/runtime/public_status.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/store/session.hpp"
 #include "engine/runtime/case_service.hpp"
@@ -43,7 +44,9 @@ class ApiTest : public testing::Test {
         health_(t_.db()),
         idempotency_(t_.db(), clock_),
         accounts_(t_.db(), clock_),
-        api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, idempotency_, accounts_, clock_,
+        public_status_(t_.db(), cases_, clock_),
+        api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, idempotency_, accounts_, public_status_,
+                           clock_,
                            api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
     intake_service_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
@@ -164,6 +167,7 @@ class ApiTest : public testing::Test {
   runtime::HealthService health_;
   runtime::IdempotencyService idempotency_;
   runtime::AccountService accounts_;
+  runtime::PublicStatus public_status_;
   api::Api api_;
   std::string intake_, supervisor_, handler_, admin_, director_;
 };

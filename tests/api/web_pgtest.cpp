@@ -1,0 +1,84 @@
+// Issue 10's server side: the console's cookie session with CSRF, the public status
+// lookup, and the pages with their Content-Security-Policy.
+#include "tests/api/api_fixture.hpp"
+
+namespace petitiond {
+namespace {
+
+class WebTest : public ApiTest {
+ protected:
+  std::string SetCookieOf(const Response& r) { return HeaderOf(r, "Set-Cookie"); }
+};
+
+TEST_F(WebTest, TheConsoleSessionIsAnHttpOnlyCookieAndChangesNeedItsCsrfToken) {
+  Response r = Call("POST", "/api/v1/sessions", "", R"({"login":"lin","password":"intake-pass","cookie":true})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string cookie = SetCookieOf(r);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_FALSE(Body(r).contains("token")) << "the token stays in the cookie, out of scripts' reach";
+  const std::string csrf(Body(r).at("csrf_token").as_string());
+  const std::string jar = cookie.substr(0, cookie.find(';'));
+  Response mine = Call("GET", "/api/v1/sessions/current", "", "", {{"cookie", jar}});
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(Body(mine).at("login").as_string(), "lin");
+  EXPECT_EQ(Body(mine).at("csrf_token").as_string(), csrf);
+  const std::string body = R"({"channel":"hotline","subject":"門牌","body":"查詢"})";
+  ExpectProblem(Call("POST", "/api/v1/cases", "", body, {{"cookie", jar}}), 403);
+  ExpectProblem(Call("POST", "/api/v1/cases", "", body, {{"cookie", jar}, {"x-csrf-token", "0" + csrf.substr(1)}}), 403);
+  EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0);
+  EXPECT_EQ(Call("POST", "/api/v1/cases", "", body, {{"cookie", jar}, {"x-csrf-token", csrf}}).status, 201);
+  Response out = Call("DELETE", "/api/v1/sessions/current", "", "", {{"cookie", jar}, {"x-csrf-token", csrf}});
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_NE(SetCookieOf(out).find("Max-Age=0"), std::string::npos);
+  ExpectProblem(Call("GET", "/api/v1/sessions/current", "", "", {{"cookie", jar}}), 401);
+}
+
+TEST_F(WebTest, APetitionerLooksUpTheirCaseWithItsCodeAndNothingMore) {
+  Response made = Call("POST", "/api/v1/cases", intake_,
+                       R"({"channel":"hotline","subject":"門牌","body":"查詢","petitioner":{"name":"陳小姐","phone":"0911000111"}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string no(Body(made).at("public_no").as_string()), code(Body(made).at("access_code").as_string());
+  Response ok = Call("GET", "/api/v1/public/cases/" + no + "?code=" + code);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Body(ok).at("state_label").as_string(), "已受理，待分案");
+  EXPECT_EQ(Body(ok).at("steps").as_array().at(0).at("label").as_string(), "已受理");
+  EXPECT_FALSE(Body(ok).at("due_at").is_null());
+  for (const char* secret : {"陳小姐", "0911000111", "lin"}) EXPECT_EQ(ok.body.find(secret), std::string::npos) << secret;
+
+  Response wrong = Call("GET", "/api/v1/public/cases/" + no + "?code=WRONGCODE1");
+  ExpectProblem(wrong, 404);
+  EXPECT_EQ(Body(wrong).at("detail").as_string(), "查無此案件或查詢碼錯誤");
+  Response unknown = Call("GET", "/api/v1/public/cases/115-999999?code=" + code);
+  EXPECT_EQ(Body(unknown).at("detail").as_string(), "查無此案件或查詢碼錯誤") << "the same answer: numbers cannot be probed";
+  for (int i = 0; i < 8; ++i) Call("GET", "/api/v1/public/cases/" + no + "?code=WRONGCODE1");
+  Response limited = Call("GET", "/api/v1/public/cases/" + no + "?code=" + code);
+  ExpectProblem(limited, 429);
+  EXPECT_FALSE(HeaderOf(limited, "Retry-After").empty());
+}
+
+TEST_F(WebTest, PagesCarryAStrictContentSecurityPolicy) {
+  for (const char* page : {"/", "/track", "/mailbox", "/assets/console.js", "/assets/style.css"}) {
+    Request r;
+    r.method = "GET";
+    r.path = page;
+    const Response res = api_.Handle(r);
+    ASSERT_EQ(res.status, 200) << page;
+    const std::string csp = HeaderOf(res, "Content-Security-Policy");
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << page;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << page;
+  }
+  Request r;
+  r.method = "GET";
+  r.path = "/mailbox";
+  const std::string html = api_.Handle(r).body;
+  EXPECT_NE(html.find("name=\"website\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"hp\""), std::string::npos) << "the honeypot is hidden from people";
+  EXPECT_EQ(html.find("<script>"), std::string::npos) << "no inline script";
+  EXPECT_EQ(html.find("style="), std::string::npos) << "no inline style";
+  r.path = "/assets/../index.html";
+  EXPECT_EQ(api_.Handle(r).status, 404);
+}
+
+}  // namespace
+}  // namespace petitiond

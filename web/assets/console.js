@@ -1,0 +1,247 @@
+// The staff console: sign-in, hotline intake, my queue, the office's cases with
+// assignment, and the case page (timeline, clocks, the actions this user may take).
+'use strict';
+(() => {
+  const { el, date, api, showProblem, workdays } = P;
+  const main = document.getElementById('main');
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  const status = document.getElementById('status');
+  let me = null;
+
+  const EVENT = {
+    assign: '分案', involve_units: '會辦', ask: '一次告知補正', answer: '已補正', reply: '答覆', close: '結案',
+    transfer: '移送', merge: '併案', register_only: '存查', request_extension: '申請展延',
+    approve_extension: '核准展延', deny_extension: '駁回展延', created: '受理', escalated: '逾期提醒',
+    identity_revealed: '揭露身分', confidential_set: '設為保密', confidential_lifted: '解除保密', merged_in: '他案併入',
+  };
+  const FIELD = {
+    assignee: '承辦人', reply: '答覆內容', missing: '應補正事項（一次列明）', reason: '理由', agency: '受移送機關',
+    into: '併入之案件 ID', units: '會辦單位', clock: '期限',
+  };
+  const STATE = {
+    received: '待分案', assigned: '承辦中', joint: '會辦中', waiting: '待補正', supplemented: '已補正', replied: '已答覆',
+    closed: '已結案', transferred: '已移送', merged: '已併案', registered_only: '存查',
+  };
+  const CLOCK = { assign: '分案期限', response: '答覆期限' };
+
+  function say(text) { status.textContent = text; setTimeout(() => { if (status.textContent === text) status.textContent = ''; }, 4000); }
+  function has(role) { return me && me.roles.includes(role); }
+  function field(name, label, input, hint) {
+    input.id = input.id || `f-${name}`;
+    input.name = name;
+    return el('div', { class: 'field' }, el('label', { for: input.id, text: label }), input,
+      hint ? el('span', { class: 'hint', text: hint }) : null, el('p', { class: 'error', id: `${input.id}-error` }));
+  }
+  function failed(e) {
+    if (e.status === 401) { me = null; show('#/login'); return; }
+    say(e.message);
+  }
+
+  // --- sign-in -------------------------------------------------------------------
+  function loginView() {
+    nav.hidden = true; who.hidden = true;
+    const error = el('p', { class: 'error', role: 'alert' });
+    const form = el('form', { class: 'card', novalidate: true },
+      el('h2', { text: '登入' }),
+      field('login', '帳號', el('input', { autocomplete: 'username', required: true })),
+      field('password', '密碼', el('input', { type: 'password', autocomplete: 'current-password', required: true })),
+      el('button', { type: 'submit', text: '登入' }), error);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        const { data } = await api('POST', '/api/v1/sessions', { login: form.login.value, password: form.password.value, cookie: true });
+        P.setCsrf(data.csrf_token);
+        await whoAmI();
+        location.hash = home();
+      } catch (e) { showProblem(form, e, error); form.password.value = ''; form.password.focus(); }
+    });
+    main.replaceChildren(form);
+    form.login.focus();
+  }
+  async function whoAmI() {
+    const { data } = await api('GET', '/api/v1/sessions/current');
+    me = data;
+    P.setCsrf(data.csrf_token);
+    const links = [];
+    if (has('intake') || has('handler')) links.push(['#/intake', '來電登錄', '1']);
+    if (has('handler')) links.push(['#/queue', '我的案件', '2']);
+    if (has('supervisor') || has('director') || has('admin')) links.push(['#/office', '本所案件', '3']);
+    nav.replaceChildren(...links.map(([href, text, key]) => el('a', { href, 'data-key': key, title: `Alt+${key}`, text: `${text} (Alt+${key})` })));
+    who.replaceChildren(el('span', { text: `${me.login}（${me.office}）` }),
+      el('button', { type: 'button', text: '登出', onclick: async () => { try { await api('DELETE', '/api/v1/sessions/current'); } catch (e) { /* gone already */ } me = null; location.hash = '#/login'; } }));
+    nav.hidden = false; who.hidden = false;
+  }
+  function home() { return has('intake') ? '#/intake' : has('handler') ? '#/queue' : '#/office'; }
+  document.addEventListener('keydown', (ev) => {
+    if (!ev.altKey || !me) return;
+    const a = nav.querySelector(`a[data-key="${ev.key}"]`);
+    if (a) { ev.preventDefault(); location.hash = a.getAttribute('href'); }
+  });
+
+  // --- hotline intake (keyboard only: Tab between fields, Enter or Ctrl+Enter to file) ---
+  function intakeView() {
+    const error = el('p', { class: 'error', role: 'alert' });
+    const category = el('select', {}, ['陳情', '諮詢', '檢舉', '其他'].map(c => el('option', { value: c, text: c })));
+    const repeats = el('div', { 'aria-live': 'polite' });
+    const form = el('form', { class: 'card', novalidate: true },
+      el('h2', { text: '1999 來電登錄' }),
+      el('p', { class: 'shortcuts', text: '快速鍵：Tab 下一欄、Enter 或 Ctrl+Enter 登錄、Alt+2 我的案件' }),
+      el('div', { class: 'row' },
+        field('category', '類別', category),
+        field('confidential', '陳情人要求保密', el('select', {}, el('option', { value: 'no', text: '否' }), el('option', { value: 'yes', text: '是' })))),
+      el('div', { class: 'row' },
+        field('name', '陳情人姓名', el('input', { autocomplete: 'off' })),
+        field('phone', '電話', el('input', { type: 'tel', autocomplete: 'off' })),
+        field('email', '電子郵件', el('input', { type: 'email', autocomplete: 'off' }))),
+      field('address', '地址', el('input', { autocomplete: 'off' })),
+      field('subject', '主旨', el('input', { required: true, maxlength: 200 })),
+      field('body', '內容', el('textarea', { rows: 5, required: true }), 'Ctrl+Enter 登錄'),
+      repeats,
+      el('button', { type: 'submit', text: '登錄' }), error);
+    form.body.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' && ev.ctrlKey) { ev.preventDefault(); form.requestSubmit(); } });
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const petitioner = {};
+      for (const k of ['name', 'phone', 'email', 'address']) if (form[k].value.trim()) petitioner[k] = form[k].value.trim();
+      try {
+        const { data } = await api('POST', '/api/v1/cases', {
+          channel: 'hotline', category: category.value, confidential: form.confidential.value === 'yes',
+          subject: form.subject.value, body: form.body.value, petitioner });
+        main.replaceChildren(el('section', { class: 'card', tabindex: '-1', id: 'filed' },
+          el('h2', { text: '已登錄，請告知陳情人' }),
+          el('p', {}, '案件編號', el('br'), el('span', { class: 'big', id: 'public-no', text: data.public_no })),
+          el('p', {}, '查詢碼', el('br'), el('span', { class: 'big', id: 'access-code', text: data.access_code })),
+          data.possible_duplicates.length ? el('p', { class: 'pill bad', text: `同一陳情人近期另有 ${data.possible_duplicates.length} 件：${data.possible_duplicates.map(d => d.public_no).join('、')}` }) : null,
+          el('p', {}, el('a', { href: `#/cases/${data.id}`, text: '開啟案件' }), '　', el('a', { href: '#/intake', id: 'next-call', text: '登錄下一通 (Enter)' }))));
+        document.getElementById('next-call').focus();
+      } catch (e) { if (e.status === 401) failed(e); else showProblem(form, e, error); }
+    });
+    main.replaceChildren(form);
+    form.category.focus();
+  }
+
+  // --- lists ---------------------------------------------------------------------
+  function caseTable(items, extra) {
+    return el('table', {},
+      el('thead', {}, el('tr', {}, ['案件編號', '主旨', '狀態', '承辦人', '期限', '剩餘'].map((h, i) => el('th', { class: i === 3 ? 'opt' : null, text: h })), extra ? el('th', { text: '分案' }) : null)),
+      el('tbody', {}, items.map(c => {
+        const clock = c.clocks.find(k => !k.stopped) || null;
+        return el('tr', { class: c.overdue ? 'overdue' : null, 'data-id': c.id },
+          el('td', {}, el('a', { href: `#/cases/${c.id}`, text: c.public_no })),
+          el('td', {}, c.subject, c.confidential ? el('span', { class: 'pill', text: ' 保密' }) : null),
+          el('td', { text: STATE[c.state] || c.state }),
+          el('td', { class: 'opt', text: c.assignee || '—' }),
+          el('td', {}, clock ? date(clock.due_at) : '—'),
+          el('td', { class: 'left', text: clock ? (clock.paused ? '暫停計算' : workdays(clock.workdays_left)) : '' }),
+          extra ? el('td', {}, extra(c)) : null);
+      })));
+  }
+  async function queueView() {
+    try {
+      const { data } = await api('GET', `/api/v1/cases?assignee=${encodeURIComponent(me.login)}&sort=due&fields=summary&limit=50`);
+      main.replaceChildren(el('h2', { text: '我的案件（期限最近者在前）' }), data.items.length ? caseTable(data.items) : el('p', { text: '目前沒有指派給您的案件。' }));
+    } catch (e) { failed(e); }
+  }
+  async function officeView() {
+    try {
+      const [{ data }, staff] = await Promise.all([
+        api('GET', '/api/v1/cases?sort=due&fields=summary&limit=50'),
+        api('GET', '/api/v1/staff').then(r => r.data.items.filter(s => s.roles.includes('handler'))).catch(() => [])]);
+      const assign = (c) => {
+        if (!c.allowed_events.includes('assign')) return '';
+        const select = el('select', { 'aria-label': `${c.public_no} 承辦人` }, el('option', { value: '', text: '選擇承辦人' }), staff.map(s => el('option', { value: s.login, text: s.login, selected: s.login === c.assignee })));
+        const button = el('button', { type: 'button', text: c.assignee ? '改派' : '分案', onclick: async () => {
+          if (!select.value) { select.focus(); return; }
+          try {
+            await api('POST', `/api/v1/cases/${c.id}/events`, { event: 'assign', data: { assignee: select.value } }, { 'If-Match': `"${c.version}"` });
+            say(`${c.public_no} 已分派給 ${select.value}`);
+            officeView();
+          } catch (e) { e.status === 412 ? (say('案件已被他人更新，已重新載入'), officeView()) : failed(e); }
+        } });
+        return el('span', {}, select, ' ', button);
+      };
+      main.replaceChildren(el('h2', { text: '本所案件（逾期與期限最近者在前）' }), caseTable(data.items, assign));
+    } catch (e) { failed(e); }
+  }
+
+  // --- the case page -------------------------------------------------------------
+  async function caseView(id) {
+    let c, events;
+    try {
+      [c, events] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/events`)]);
+    } catch (e) {
+      if (e.status === 404) { main.replaceChildren(el('p', { class: 'error', id: 'not-found', text: '查無此案件（或不屬於您的辦公處所）。' })); return; }
+      failed(e); return;
+    }
+    const etag = c.headers.get('ETag');
+    c = c.data;
+    const p = c.petitioner || {};
+    const facts = el('dl', { class: 'facts' },
+      el('dt', { text: '案件編號' }), el('dd', { text: c.public_no }),
+      el('dt', { text: '狀態' }), el('dd', { id: 'case-state', text: STATE[c.state] || c.state }),
+      el('dt', { text: '類別' }), el('dd', { text: c.category || '—' }),
+      el('dt', { text: '陳情人' }), el('dd', { text: [p.name, p.phone, p.email, p.address].filter(Boolean).join('，') || '—' }),
+      el('dt', { text: '承辦人' }), el('dd', { text: c.assignee || '—' }),
+      el('dt', { text: '收件' }), el('dd', {}, date(c.received_at, true)));
+    const clocks = el('ul', {}, c.clocks.map(k => el('li', {}, `${CLOCK[k.name] || k.name}：`, date(k.due_at, true), '　',
+      k.stopped ? '已完成' : k.paused ? '補正中，暫停計算' : workdays(k.workdays_left), k.extensions_used ? `（已展延 ${k.extensions_used} 次）` : '')));
+    const timeline = el('ol', { class: 'timeline' }, events.data.items.map(e => el('li', {},
+      el('div', { class: 'when' }, date(e.at), ' ', P.time(e.at), ' ', e.actor),
+      el('div', { text: EVENT[e.event] || e.event }),
+      Object.keys(e.data).length ? el('div', { class: 'hint', text: Object.entries(e.data).filter(([k]) => FIELD[k] || k === 'assignee').map(([k, v]) => `${FIELD[k] || k}：${v}`).join('；') }) : null)));
+    const actions = el('section', { class: 'card actions' }, el('h3', { text: '可執行的動作' }),
+      c.allowed_events.length ? c.allowed_events.map(ev => actionForm(c, etag, ev)) : el('p', { text: '此狀態下您沒有可執行的動作。' }));
+    main.replaceChildren(el('h2', { text: c.subject }),
+      el('section', { class: 'card' }, facts, el('p', { text: c.body || '' })),
+      el('section', { class: 'card' }, el('h3', { text: '期限' }), clocks),
+      actions,
+      el('section', { class: 'card' }, el('h3', { text: '處理歷程' }), timeline));
+  }
+  function actionForm(c, etag, event) {
+    const keys = (c.requires && c.requires[event]) || [];
+    const error = el('p', { class: 'error', role: 'alert' });
+    const inputs = keys.map(k => field(k, FIELD[k] || k, k === 'reply' || k === 'missing' ? el('textarea', { rows: 4, id: `f-${event}-${k}` }) : el('input', { id: `f-${event}-${k}` })));
+    const form = el('form', { 'data-event': event, novalidate: true }, inputs, el('button', { type: 'submit', text: EVENT[event] || event }), error);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const data = {};
+      for (const k of keys) data[k] = form[k].value;
+      try {
+        await api('POST', `/api/v1/cases/${c.id}/events`, { event, data }, { 'If-Match': etag });
+        say(`已${EVENT[event] || event}`);
+        caseView(c.id);
+      } catch (e) {
+        if (e.status === 412) { say('案件已被他人更新，已重新載入'); caseView(c.id); return; }
+        if (e.status === 401) { failed(e); return; }
+        // "event 'reply' is missing required data" lists the keys themselves.
+        if (e.problem && e.problem.errors) e.problem.errors = e.problem.errors.map(x => (keys.includes(x) ? `${x}: 必填` : x));
+        showProblem(form, e, error);
+      }
+    });
+    return form;
+  }
+
+  // --- routing ---------------------------------------------------------------------
+  async function show(hash) {
+    if (hash !== location.hash) { location.hash = hash; return; }
+    route();
+  }
+  async function route() {
+    const h = location.hash || '#/';
+    if (h === '#/login') { loginView(); return; }
+    if (!me) {
+      try { await whoAmI(); } catch (e) { location.hash = '#/login'; return; }
+    }
+    for (const a of nav.querySelectorAll('a')) a.toggleAttribute('aria-current', h.startsWith(a.getAttribute('href')));
+    for (const a of nav.querySelectorAll('a[aria-current]')) a.setAttribute('aria-current', 'page');
+    const m = h.match(/^#\/cases\/(\d+)$/);
+    if (m) return caseView(m[1]);
+    if (h === '#/intake') return intakeView();
+    if (h === '#/queue') return queueView();
+    if (h === '#/office') return officeView();
+    location.hash = home();
+  }
+  window.addEventListener('hashchange', route);
+  route();
+})();
