@@ -8,6 +8,9 @@
   const who = document.getElementById('who');
   const status = document.getElementById('status');
   let me = null;
+  // The latest navigation: a slow answer for a page the user has left must not
+  // replace the page they are on now.
+  let navigation = 0;
 
   const EVENT = {
     assign: '分案', involve_units: '會辦', ask: '一次告知補正', answer: '已補正', reply: '答覆', close: '結案',
@@ -138,12 +141,15 @@
       })));
   }
   async function queueView() {
+    const mine = navigation;
     try {
       const { data } = await api('GET', `/api/v1/cases?assignee=${encodeURIComponent(me.login)}&sort=due&fields=summary&limit=50`);
+      if (mine !== navigation) return;
       main.replaceChildren(el('h2', { text: '我的案件（期限最近者在前）' }), data.items.length ? caseTable(data.items) : el('p', { text: '目前沒有指派給您的案件。' }));
     } catch (e) { failed(e); }
   }
   async function officeView() {
+    const mine = navigation;
     try {
       const [{ data }, staff] = await Promise.all([
         api('GET', '/api/v1/cases?sort=due&fields=summary&limit=50'),
@@ -161,16 +167,20 @@
         } });
         return el('span', {}, select, ' ', button);
       };
+      if (mine !== navigation) return;
       main.replaceChildren(el('h2', { text: '本所案件（逾期與期限最近者在前）' }), caseTable(data.items, assign));
     } catch (e) { failed(e); }
   }
 
   // --- the case page -------------------------------------------------------------
   async function caseView(id) {
+    const mine = navigation;
     let c, events;
     try {
       [c, events] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/events`)]);
+      if (mine !== navigation) return;
     } catch (e) {
+      if (mine !== navigation) return;
       if (e.status === 404) { main.replaceChildren(el('p', { class: 'error', id: 'not-found', text: '查無此案件（或不屬於您的辦公處所）。' })); return; }
       failed(e); return;
     }
@@ -228,10 +238,12 @@
     route();
   }
   async function route() {
+    const mine = ++navigation;
     const h = location.hash || '#/';
     if (h === '#/login') { loginView(); return; }
     if (!me) {
       try { await whoAmI(); } catch (e) { location.hash = '#/login'; return; }
+      if (mine !== navigation) return;
     }
     for (const a of nav.querySelectorAll('a')) a.toggleAttribute('aria-current', h.startsWith(a.getAttribute('href')));
     for (const a of nav.querySelectorAll('a[aria-current]')) a.setAttribute('aria-current', 'page');

@@ -14,7 +14,7 @@
       if (!no || !code) { error.textContent = '請輸入案件編號與查詢碼'; return; }
       try {
         const { data } = await api('GET', `/api/v1/public/cases/${encodeURIComponent(no)}?code=${encodeURIComponent(code)}`);
-        result.replaceChildren(
+        result.replaceChildren(...[
           el('h2', { text: `案件 ${data.public_no}` }),
           el('p', {}, '目前狀態：', el('strong', { id: 'state', text: data.state_label })),
           el('p', {}, '受理日期：', date(data.received_at, true)),
@@ -22,7 +22,7 @@
           el('h3', { text: '處理歷程' }),
           el('ol', { class: 'timeline' }, data.steps.map(s => el('li', {},
             el('div', { class: 'when' }, date(s.at, true)), el('div', { text: s.label }),
-            s.reason ? el('div', { class: 'hint', text: `說明：${s.reason}` }) : null))));
+            s.reason ? el('div', { class: 'hint', text: `說明：${s.reason}` }) : null)))].filter(Boolean));
         result.hidden = false;
         result.focus();
       } catch (e) {

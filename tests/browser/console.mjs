@@ -1,0 +1,151 @@
+// Drives Debian's chromium through the console and the public pages.
+// Usage: node console.mjs BASE_URL SCREENSHOT_DIR
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+
+const [base, shots] = process.argv.slice(2);
+mkdirSync(shots, { recursive: true });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-TW', timezoneId: 'Asia/Taipei' });
+const page = await context.newPage();
+const errors = [];
+page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
+page.on('pageerror', (e) => errors.push(String(e)));
+const shot = (name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+const step = (text) => console.log(`- ${text}`);
+
+async function signIn(login) {
+  await page.goto(`${base}/`);  // a full load: not signed in, the console shows its sign-in form
+  await page.getByLabel('帳號').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'login', 'the sign-in form starts at 帳號');
+  // Keyboard only: the login field has the focus.
+  await page.keyboard.type(login);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(`${login}-password`);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: '登出' }).waitFor();
+}
+async function signOut() {
+  await page.getByRole('button', { name: '登出' }).click();
+  await page.getByLabel('帳號').waitFor();
+}
+
+// A wrong password is refused with the reason next to the form.
+await page.goto(`${base}/`);
+await page.getByLabel('帳號').waitFor();
+await shot('login');
+await page.getByLabel('帳號').fill('lin');
+await page.getByLabel('密碼').fill('not-the-password');
+await page.getByRole('button', { name: '登入' }).click();
+await page.getByText('wrong login or password').waitFor();
+step('a wrong password is refused');
+
+// 1. The hotline call, by keyboard alone.
+await signIn('lin');
+await page.getByLabel('類別').waitFor();
+assert.equal(await page.evaluate(() => document.activeElement.id), 'f-category', 'the form starts at 類別');
+await page.keyboard.press('Tab');             // 保密
+await page.keyboard.press('Tab');             // 姓名
+await page.keyboard.type('林先生');
+await page.keyboard.press('Tab');             // 電話
+await page.keyboard.type('0912345678');
+await page.keyboard.press('Tab');             // 電子郵件
+await page.keyboard.press('Tab');             // 地址
+await page.keyboard.type('臺東市中華路一段100號');
+await page.keyboard.press('Tab');             // 主旨
+await page.keyboard.type('門牌整編進度查詢');
+await page.keyboard.press('Tab');             // 內容
+await page.keyboard.type('請問中華路門牌整編何時完成？');
+await shot('intake');
+await page.keyboard.press('Control+Enter');
+const publicNo = (await page.locator('#public-no').textContent()).trim();
+const code = (await page.locator('#access-code').textContent()).trim();
+assert.match(publicNo, /^\d{3}-\d{6}$/);
+assert.equal(code.length, 10);
+await shot('intake-done');
+const caseHref = await page.getByRole('link', { name: '開啟案件' }).getAttribute('href');
+const caseId = caseHref.split('/').pop();
+step(`call logged by keyboard: ${publicNo}, code read back large`);
+await signOut();
+
+// 2. The supervisor finds it and assigns it in place.
+await signIn('chen');
+await page.goto(`${base}/#/office`);
+const row = page.locator(`tr[data-id="${caseId}"]`);
+await row.waitFor();
+await row.getByLabel(`${publicNo} 承辦人`).selectOption('wang');
+await shot('office');
+await row.getByRole('button', { name: '分案' }).click();
+await page.getByText(`${publicNo} 已分派給 wang`).waitFor();
+step('the supervisor assigned it to wang');
+await signOut();
+
+// 3. The handler sees it in the queue and replies.
+await signIn('wang');
+await page.goto(`${base}/#/queue`);
+await page.getByRole('link', { name: publicNo }).waitFor();
+await shot('queue');
+await page.getByRole('link', { name: publicNo }).click();
+await page.locator('form[data-event="reply"]').waitFor();
+await page.locator('form[data-event="reply"] button').click();  // empty: refused next to the field
+await page.locator('#f-reply-reply-error').filter({ hasText: '必填' }).waitFor();
+await page.getByLabel('答覆內容').fill('本案門牌整編預計於下月底完成，完成後將通知您。');
+await page.locator('form[data-event="reply"] button').click();
+await page.locator('#case-state').filter({ hasText: '已答覆' }).waitFor();
+await shot('case');
+step('the handler replied');
+await signOut();
+
+// 4. The supervisor closes it.
+await signIn('chen');
+await page.goto(`${base}/#/cases/${caseId}`);
+await page.locator('form[data-event="close"] button').click();
+await page.locator('#case-state').filter({ hasText: '已結案' }).waitFor();
+step('the supervisor closed it');
+await signOut();
+
+// 5. A handler of another office cannot open it.
+await signIn('syaman');
+await page.goto(`${base}/#/cases/${caseId}`);
+await page.locator('#not-found').waitFor();
+step('a Lanyu handler cannot open a main-office case');
+await signOut();
+
+// 6. The petitioner on /track, with a wrong code first (a phone-sized screen).
+await page.setViewportSize({ width: 360, height: 740 });
+await page.goto(`${base}/track`);
+await page.getByLabel('案件編號').fill(publicNo);
+await page.getByLabel('查詢碼').fill('WRONGCODE9');
+await page.getByRole('button', { name: '查詢' }).click();
+await page.getByText('查無此案件或查詢碼錯誤').waitFor();
+await page.getByLabel('查詢碼').fill(code);
+await page.keyboard.press('Enter');
+await page.locator('#state').filter({ hasText: '已結案' }).waitFor();
+const trackText = await page.locator('#result').textContent();
+assert.ok(trackText.includes('已答覆') && trackText.includes('民國'), trackText);
+assert.ok(!trackText.includes('null') && !trackText.includes('undefined'), trackText);
+for (const secret of ['林先生', '0912345678', 'wang', 'chen']) assert.ok(!trackText.includes(secret), `/track shows ${secret}`);
+await shot('track');
+step('/track shows the closed case and its steps, no names');
+
+// 7. The mailbox form explains the confirmation step; the honeypot is invisible.
+await page.setViewportSize({ width: 1366, height: 768 });
+await page.goto(`${base}/mailbox`);
+// The honeypot sits off-screen, out of the Tab order and hidden from screen readers.
+const trap = await page.locator('#website').boundingBox();
+assert.ok(!trap || trap.x + trap.width <= 0, `the honeypot is on screen: ${JSON.stringify(trap)}`);
+assert.equal(await page.locator('#website').getAttribute('tabindex'), '-1');
+await page.getByLabel('姓名').fill('陳小姐');
+await page.getByLabel('電子郵件').fill('chen@example.tw');
+await page.getByLabel('主旨').fill('戶籍謄本申請');
+await page.getByRole('button', { name: '送出' }).click();
+await page.locator('#body-error, .error').filter({ hasText: 'body' }).first().waitFor();
+await page.getByLabel('內容').fill('請問如何線上申請？');
+await page.getByRole('button', { name: '送出' }).click();
+await page.getByText('已送出，請至電子郵件確認').waitFor();
+await shot('mailbox');
+step('the mailbox form was sent and explains the confirmation');
+
+assert.deepEqual(errors, [], `browser errors: ${errors.join('\n')}`);
+await browser.close();

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The console and the public pages in a real browser (Debian chromium driven by npm
+# playwright-core, tests/browser): a hotline call logged by keyboard alone, assigned by
+# the supervisor, answered by the handler, closed, looked up on /track with its code,
+# a wrong code refused, and a handler of another office kept out. Saves a screenshot of
+# each page in SCREENSHOT_DIR (default: the work directory).
+# Usage: browser.sh PETITIOND_BINARY SOURCE_DIR   (needs DATABASE_URL)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+bin=$1
+src=$2
+: "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server (scripts/test sets it)}"
+[ -x /usr/bin/chromium ] || { echo "FAIL: /usr/bin/chromium is missing (scripts/setup installs it)" >&2; exit 1; }
+[ -d "$src/tests/browser/node_modules/playwright-core" ] ||
+  { echo "FAIL: tests/browser/node_modules is missing (scripts/test runs npm ci there)" >&2; exit 1; }
+
+e2e_begin browser
+DATABASE_URL=$(fresh_database "$db")
+export DATABASE_URL
+"$bin" migrate >/dev/null
+for u in "lin intake main" "chen supervisor main" "wang handler main" "syaman handler lanyu"; do
+  set -- $u
+  echo "$1-password" | "$bin" user add "$1" --role "$2" --office "$3" --password-stdin >/dev/null
+done
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin" serve --listen "127.0.0.1:$port" --workflows "$src/workflows" >>"$work/serve.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+node "$src/tests/browser/console.mjs" "http://127.0.0.1:$port" "${SCREENSHOT_DIR:-$work}" || fail "browser test failed"
+echo "1 passed, 0 failed"
