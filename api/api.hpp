@@ -18,6 +18,7 @@ class IdempotencyService;
 class IntakeService;
 class OutboxService;
 class PublicStatus;
+class SurveyService;
 }  // namespace petitiond::runtime
 
 namespace petitiond::api {
@@ -39,6 +40,7 @@ struct Services {
   runtime::IdempotencyService& idempotency;
   runtime::AccountService& accounts;
   runtime::PublicStatus& public_status;
+  runtime::SurveyService& surveys;
   const Clock& clock;
   ChannelSettings channels;
 };

@@ -7,6 +7,7 @@
 #include "connectors/mailbox/mailbox.hpp"
 #include "engine/runtime/intake_service.hpp"
 #include "engine/runtime/public_status.hpp"
+#include "engine/runtime/survey.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;
@@ -59,9 +60,56 @@ Response TrackCase(const Services& s, Context& ctx) {
   return r;
 }
 
+Response SurveyOpen(const Services& s, Context& ctx) {
+  const auto st = s.surveys.Open(ctx.Param("public_no"), QueryValue(ctx.request, "token").value_or(""),
+                                 ctx.request.client);
+  return Json(200, json::object{{"public_no", st.public_no},
+                                {"answered", st.answered},
+                                {"open", !st.answered && s.clock.Now() <= st.expires_at},
+                                {"expires_at", FormatTimestamp(st.expires_at)}});
+}
+
+Response SurveyAnswer(const Services& s, Context& ctx) {
+  const json::object o = ParseObject(ctx.request.body);
+  std::vector<std::string> errors;
+  const std::string token = ReqString(o, "token", errors);
+  runtime::SurveyAnswer a;
+  for (auto [key, slot] : {std::pair{"speed", &a.speed}, {"result", &a.result}, {"attitude", &a.attitude}}) {
+    const auto* v = o.if_contains(key);
+    if (!v || !v->is_int64()) {
+      errors.push_back(std::string(key) + " must be 1 to 5");
+    } else {
+      *slot = static_cast<int>(v->as_int64());
+    }
+  }
+  a.comment = OptString(o, "comment", errors);
+  if (a.comment && a.comment->empty()) a.comment.reset();
+  if (!errors.empty()) Invalid("the answer is incomplete", errors);
+  s.surveys.Answer(ctx.Param("public_no"), token, a, ctx.request.client);
+  return Json(201, json::object{{"status", "answered"}, {"detail", "感謝您的填答"}});
+}
+
 }  // namespace
 
 void AddPublicRoutes(RouteTable& t, const Services& s) {
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/public/surveys/{public_no}",
+         .who = Who::Public(),
+         .handler = [&s](Context& c) { return SurveyOpen(s, c); },
+         .summary = "The satisfaction survey of a case, by the token of the reply notice's link",
+         .tag = "public",
+         .query = {{"token", R"({"type":"string"})", "from the link"}},
+         .response_schema = schemas::kSurveyState});
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/public/surveys/{public_no}",
+         .who = Who::Public(),
+         .handler = [&s](Context& c) { return SurveyAnswer(s, c); },
+         .summary = "Answer the survey once: speed, result, attitude 1-5 and an optional comment; 409 answered or "
+                    "past 30 days",
+         .tag = "public",
+         .request_schema = schemas::kSurveyAnswer,
+         .status = 201,
+         .response_schema = schemas::kStatus});
   t.Add({.method = "GET",
          .pattern = "/api/v1/public/cases/{public_no}",
          .who = Who::Public(),

@@ -42,6 +42,8 @@ inline constexpr const char* kAccountEvents = PETITIOND_REF("AccountEvents");
 inline constexpr const char* kWhoAmI = PETITIOND_REF("WhoAmI");
 inline constexpr const char* kStaffList = PETITIOND_REF("StaffList");
 inline constexpr const char* kPublicCase = PETITIOND_REF("PublicCase");
+inline constexpr const char* kSurveyState = PETITIOND_REF("SurveyState");
+inline constexpr const char* kSurveyAnswer = PETITIOND_REF("SurveyAnswer");
 inline constexpr const char* kOpenApi = R"({"type":"object","required":["openapi","info","paths"]})";
 #undef PETITIOND_REF
 

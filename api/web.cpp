@@ -65,6 +65,7 @@ void AddWebRoutes(RouteTable& t) {
   Page(t, "/", "index.html", "The staff console (zh-Hant-TW)");
   Page(t, "/track", "track.html", "Case status for petitioners: case number and access code");
   Page(t, "/mailbox", "mailbox.html", "The director's mailbox form (主任信箱)");
+  Page(t, "/survey", "survey.html", "The satisfaction questionnaire behind the reply notice's link");
   t.Add({.method = "GET",
          .pattern = "/assets/{file}",
          .who = Who::Public(),

@@ -95,6 +95,12 @@ class CaseService {
   // Access codes: a keyed hash when a key is set (fast), argon2id otherwise.
   // REQUIRES: set before use.
   void set_access_codes(AccessCodes codes) { codes_ = std::move(codes); }
+  // Reply notices to petitioners carry a survey link under `public_url`, its token
+  // sealed by `sealer` (NotifyConfig). REQUIRES: sealer outlives the service.
+  void set_survey_links(std::string public_url, const Sealer* sealer) {
+    notify_.public_url = std::move(public_url);
+    notify_.sealer = sealer;
+  }
   const AccessCodes& access_codes() const { return codes_; }
   CaseView View(const Actor& actor, store::CaseRecord record);
 

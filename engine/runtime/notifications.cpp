@@ -2,7 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "engine/digest.hpp"
+#include "engine/runtime/auth.hpp"
+#include "engine/runtime/sealer.hpp"
 #include "engine/store/intake_store.hpp"
+#include "engine/store/survey_store.hpp"
+
+#include <algorithm>
 
 
 namespace petitiond::runtime {
@@ -87,6 +93,16 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
     const Template& tmpl = wf.TemplateFor(note.template_name);
     const std::string subject = RenderTemplate(tmpl.subject, vars);
     const std::string body = RenderTemplate(tmpl.body, vars);
+    // After a reply the petitioner may rate the handling (DOMAIN.md): one survey per
+    // case, its link valid 30 days, sealed in the outbox like an access code.
+    std::string survey_sealed;
+    if (note.template_name == "reply" && config.sealer &&
+        std::find(note.targets.begin(), note.targets.end(), "petitioner") != note.targets.end()) {
+      const std::string token = NewToken();
+      store::UpsertSurvey(tx, after.id, Sha256Hex(token), now, now + std::chrono::days(30));
+      boost::json::object secret{{"survey_link", config.public_url + "/survey?no=" + after.public_no + "&token=" + token}};
+      survey_sealed = config.sealer->Seal(boost::json::serialize(secret));
+    }
     const std::string prefix = "petitiond:" + change + ":" + std::to_string(n) + ":";
 
     for (const auto& target : note.targets) {
@@ -107,6 +123,10 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
           m.channel = OutboxChannel::kEmail;
           m.status = OutboxStatus::kUndeliverable;
           m.last_error = target + " " + r.who + " has no e-mail address or phone number";
+        }
+        if (target == "petitioner" && !survey_sealed.empty() && m.status != OutboxStatus::kUndeliverable) {
+          m.body += "\n歡迎填寫滿意度問卷（30 日內有效）：\n{{survey_link}}\n";
+          m.sealed = survey_sealed;
         }
         m.idempotency_key = prefix + target + ":" + r.who + ":" + std::string(Name(m.channel));
         messages.push_back(std::move(m));

@@ -20,8 +20,15 @@ struct WebhookTarget {
   std::string secret;  // HMAC-SHA256 key for X-Signature
 };
 
+class Sealer;
+
 struct NotifyConfig {
   std::vector<WebhookTarget> webhooks;  // every notice is also posted to each of these
+  // The reply notice to the petitioner carries a satisfaction survey link
+  // (public_url + "/survey?no=...&token=..."), its token sealed in the outbox (0011).
+  // No sealer: no survey link.
+  std::string public_url;
+  const Sealer* sealer = nullptr;
 };
 
 // Contacts already looked up in this transaction: a batch of escalations for one

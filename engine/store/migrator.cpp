@@ -68,6 +68,7 @@ const std::map<std::string, Grant>& ServeGrants() {
       {"mailbox_confirmations", Grant::kWrite},  {"news_feeds", Grant::kWrite},
       {"workflows", Grant::kWrite},              {"calendar_days", Grant::kWrite},
       {"office_closures", Grant::kWrite},        {"case_attachments", Grant::kWrite},
+      {"surveys", Grant::kWrite},
       {"timers", Grant::kWriteDelete},           {"sessions", Grant::kWriteDelete},
       {"idempotency_keys", Grant::kWriteDelete}, {"webhook_signatures", Grant::kWriteDelete},
   };

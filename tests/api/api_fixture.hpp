@@ -12,6 +12,7 @@
 
 #include "engine/runtime/accounts.hpp"
 #include "engine/runtime/public_status.hpp"
+#include "engine/runtime/survey.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/store/session.hpp"
 #include "engine/runtime/case_service.hpp"
@@ -45,10 +46,12 @@ class ApiTest : public testing::Test {
         idempotency_(t_.db(), clock_),
         accounts_(t_.db(), clock_),
         public_status_(t_.db(), cases_, clock_),
+        surveys_(t_.db(), clock_),
         api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, idempotency_, accounts_, public_status_,
-                           clock_,
+                           surveys_, clock_,
                            api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
+    cases_.set_survey_links("http://petitiond.test", &intake_service_.outbox_sealer());
     intake_service_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
     auth_.AddUser("lin", "intake-pass", {"intake"}, "main");
     auth_.AddUser("chen", "supervisor-pass", {"supervisor"}, "main");
@@ -168,6 +171,7 @@ class ApiTest : public testing::Test {
   runtime::IdempotencyService idempotency_;
   runtime::AccountService accounts_;
   runtime::PublicStatus public_status_;
+  runtime::SurveyService surveys_;
   api::Api api_;
   std::string intake_, supervisor_, handler_, admin_, director_;
 };

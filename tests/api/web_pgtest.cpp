@@ -82,3 +82,62 @@ TEST_F(WebTest, PagesCarryAStrictContentSecurityPolicy) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+class SurveyTest : public ApiTest {
+ protected:
+  // A replied case whose petitioner has an e-mail address; returns {public_no, token}.
+  std::pair<std::string, std::string> RepliedCase() {
+    Response made = Call("POST", "/api/v1/cases", intake_,
+                         R"({"channel":"hotline","subject":"門牌","body":"查詢","petitioner":{"name":"陳小姐","email":"chen@example.tw"}})");
+    EXPECT_EQ(made.status, 201) << made.body;
+    const auto id = Body(made).at("id").as_int64();
+    EXPECT_EQ(Event(id, supervisor_, "\"1\"", R"({"event":"assign","data":{"assignee":"wang"}})").status, 200);
+    EXPECT_EQ(Event(id, handler_, "\"2\"", R"({"event":"reply","data":{"reply":"已處理"}})").status, 200);
+    std::string body, sealed;
+    t_.db().Run([&](store::Tx& tx) {
+      store::Sql(tx) << "SELECT body, sealed FROM outbox WHERE case_id = :id AND subject LIKE '%答覆通知%' "
+                        "AND recipient = 'chen@example.tw'",
+          soci::use(id, "id"), soci::into(body), soci::into(sealed);
+    });
+    EXPECT_NE(body.find("{{survey_link}}"), std::string::npos) << body;
+    const auto opened = intake_service_.outbox_sealer().Open(sealed);
+    EXPECT_TRUE(opened);
+    const std::string link(json::parse(*opened).at("survey_link").as_string());
+    EXPECT_EQ(body.find(link), std::string::npos) << "the link is not readable from the outbox";
+    return {std::string(Body(made).at("public_no").as_string()), link.substr(link.find("token=") + 6)};
+  }
+};
+
+TEST_F(SurveyTest, TheReplyNoticeCarriesASurveyAnsweredOnceAndALowScoreTellsTheSupervisor) {
+  const auto [no, token] = RepliedCase();
+  Response open = Call("GET", "/api/v1/public/surveys/" + no + "?token=" + token);
+  ASSERT_EQ(open.status, 200) << open.body;
+  EXPECT_TRUE(Body(open).at("open").as_bool());
+  ExpectProblem(Call("GET", "/api/v1/public/surveys/" + no + "?token=wrong"), 404);
+  ExpectProblem(Call("POST", "/api/v1/public/surveys/" + no, "",
+                     R"({"token":")" + token + R"(","speed":6,"result":1,"attitude":3})"), 400);
+  Response answered = Call("POST", "/api/v1/public/surveys/" + no, "",
+                           R"({"token":")" + token + R"(","speed":2,"result":4,"attitude":5,"comment":"太慢"})");
+  ASSERT_EQ(answered.status, 201) << answered.body;
+  EXPECT_EQ(Count("SELECT count(*) FROM surveys WHERE speed = 2 AND result = 4 AND attitude = 5 AND comment = '太慢'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE subject LIKE '【滿意度警示】%'"), 1) << "chen, main's supervisor";
+  ExpectProblem(Call("POST", "/api/v1/public/surveys/" + no, "",
+                     R"({"token":")" + token + R"(","speed":5,"result":5,"attitude":5})"), 409);
+}
+
+TEST_F(SurveyTest, TheSurveyClosesAfterThirtyDays) {
+  const auto [no, token] = RepliedCase();
+  clock_.Advance(std::chrono::hours(24 * 31));
+  Response open = Call("GET", "/api/v1/public/surveys/" + no + "?token=" + token);
+  ASSERT_EQ(open.status, 200) << open.body;
+  EXPECT_FALSE(Body(open).at("open").as_bool());
+  ExpectProblem(Call("POST", "/api/v1/public/surveys/" + no, "",
+                     R"({"token":")" + token + R"(","speed":5,"result":5,"attitude":5})"), 409);
+  EXPECT_EQ(Count("SELECT count(*) FROM surveys WHERE answered_at IS NOT NULL"), 0);
+}
+
+}  // namespace
+}  // namespace petitiond

@@ -2,7 +2,7 @@
 // Usage: node console.mjs BASE_URL SCREENSHOT_DIR
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
 const [base, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -14,6 +14,23 @@ page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(
 page.on('pageerror', (e) => errors.push(String(e)));
 const shot = (name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
 const step = (text) => console.log(`- ${text}`);
+const petitionerMail = `lin-${Date.now()}@example.tw`;
+// The survey link of the reply notice, as the petitioner receives it: from the mail
+// sink's Maildir (PETITIOND_TEST_MAILDIR), the body base64 UTF-8 as GMime wrote it.
+async function surveyLinkFromMail() {
+  const dir = `${process.env.PETITIOND_TEST_MAILDIR}/new`;
+  for (let i = 0; i < 100; ++i) {
+    for (const f of readdirSync(dir)) {
+      const raw = readFileSync(`${dir}/${f}`, 'utf8');
+      if (!raw.includes(petitionerMail)) continue;
+      const body = Buffer.from(raw.split(/\r?\n\r?\n/).slice(1).join('').replace(/\s+/g, ''), 'base64').toString('utf8');
+      const m = body.match(/https?:\/\/\S+\/survey\?no=[^\s&]+&token=[0-9a-f]+/);
+      if (m) return m[0];
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no survey link mailed to ${petitionerMail}`);
+}
 
 async function signIn(login) {
   await page.goto(`${base}/`);  // a full load: not signed in, the console shows its sign-in form
@@ -51,6 +68,7 @@ await page.keyboard.type('林先生');
 await page.keyboard.press('Tab');             // 電話
 await page.keyboard.type('0912345678');
 await page.keyboard.press('Tab');             // 電子郵件
+await page.keyboard.type(petitionerMail);
 await page.keyboard.press('Tab');             // 地址
 await page.keyboard.type('臺東市中華路一段100號');
 await page.keyboard.press('Tab');             // 主旨
@@ -129,7 +147,22 @@ for (const secret of ['林先生', '0912345678', 'wang', 'chen']) assert.ok(!tra
 await shot('track');
 step('/track shows the closed case and its steps, no names');
 
-// 7. The mailbox form explains the confirmation step; the honeypot is invisible.
+// 7. The survey behind the reply notice's link: answered once, low scores allowed.
+const link = await surveyLinkFromMail();
+await page.goto(link);
+await page.getByRole('group', { name: '處理速度' }).waitFor();
+await page.locator('#speed-2').check();
+await page.locator('#result-4').check();
+await page.locator('#attitude-5').check();
+await page.getByLabel('其他意見（可不填）').fill('答覆清楚，但等了一週。');
+await shot('survey');
+await page.getByRole('button', { name: '送出' }).click();
+await page.getByText('感謝您的填答！').waitFor();
+await page.goto(link);
+await page.getByText('此案件的問卷已填答，謝謝您。').waitFor();
+step('the survey from the reply mail was answered once');
+
+// 8. The mailbox form explains the confirmation step; the honeypot is invisible.
 await page.setViewportSize({ width: 1366, height: 768 });
 await page.goto(`${base}/mailbox`);
 // The honeypot sits off-screen, out of the Tab order and hidden from screen readers.

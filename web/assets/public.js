@@ -49,4 +49,45 @@
       } catch (e) { showProblem(mailbox, e, error); }
     });
   }
+  const survey = document.getElementById('survey');
+  if (survey) {
+    const done = document.getElementById('survey-done');
+    const error = document.getElementById('survey-error');
+    const params = new URLSearchParams(location.search);
+    const no = params.get('no') || '', token = params.get('token') || '';
+    const scale = ['非常不滿意', '不滿意', '普通', '滿意', '非常滿意'];
+    for (const q of ['speed', 'result', 'attitude']) {
+      const box = document.getElementById(`q-${q}`);
+      scale.forEach((label, i) => {
+        const id = `${q}-${i + 1}`;
+        box.append(el('span', { class: 'choice' }, el('input', { type: 'radio', name: q, id, value: String(i + 1) }),
+          el('label', { for: id, text: ` ${i + 1} ${label}　` })));
+      });
+      box.append(el('p', { class: 'error' }));
+    }
+    const finish = (text) => { survey.hidden = true; done.replaceChildren(el('p', { text })); done.hidden = false; };
+    (async () => {
+      try {
+        const { data } = await api('GET', `/api/v1/public/surveys/${encodeURIComponent(no)}?token=${encodeURIComponent(token)}`);
+        if (data.answered) return finish('此案件的問卷已填答，謝謝您。');
+        if (!data.open) return finish('問卷已逾 30 日填答期限。');
+        document.getElementById('survey-intro').textContent = `案件 ${data.public_no}：請就本次陳情的處理給分（1 分最低，5 分最高）。`;
+        survey.hidden = false;
+        survey.querySelector('input').focus();
+      } catch (e) { finish(e.status === 404 ? '查無此問卷或連結錯誤。' : e.message); }
+    })();
+    survey.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const body = { token };
+      for (const q of ['speed', 'result', 'attitude']) {
+        const picked = survey.querySelector(`input[name="${q}"]:checked`);
+        if (picked) body[q] = Number(picked.value);
+      }
+      if (survey.comment.value.trim()) body.comment = survey.comment.value.trim();
+      try {
+        await api('POST', `/api/v1/public/surveys/${encodeURIComponent(no)}`, body);
+        finish('感謝您的填答！');
+      } catch (e) { showProblem(survey, e, error); }
+    });
+  }
 })();
