@@ -1,5 +1,9 @@
 #include "api/api.hpp"
 
+#include <algorithm>
+
+#include "engine/digest.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -61,7 +65,25 @@ std::string StoreMessage(ErrorKind kind) {
 
 Response Api::Handle(const Request& request) const {
   try {
-    return Dispatch(request);
+    Response r = Dispatch(request);
+    // Lists the console polls: an ETag of the body, and 304 when nothing changed (the
+    // browser's cache revalidates by itself). Not where a route set its own ETag (a
+    // case's version, used for If-Match).
+    if (request.method == "GET" && r.status == 200 && r.content_type == "application/json" &&
+        std::none_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "ETag"; })) {
+      const std::string tag = "\"" + Sha256Hex(r.body).substr(0, 32) + "\"";
+      if (request.Header("if-none-match").value_or("") == tag) {
+        Response not_modified;
+        not_modified.status = 304;
+        not_modified.headers.emplace_back("ETag", tag);
+        return not_modified;
+      }
+      r.headers.emplace_back("ETag", tag);
+      if (std::none_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "Cache-Control"; })) {
+        r.headers.emplace_back("Cache-Control", "private, no-cache");
+      }
+    }
+    return r;
   } catch (const TooManyRequests& e) {
     Response r = ProblemResponse(e.error());
     r.headers.emplace_back("Retry-After", std::to_string(e.retry_after().count()));

@@ -323,6 +323,22 @@ Response ListAccessLog(const Services& s, Context& ctx) {
   return Json(200, json::object{{"items", std::move(items)}, {"next", next}});
 }
 
+Response Repeats(const Services& s, Context& ctx) {
+  const Actor& a = ctx.caller();
+  const auto rows = s.intake.Repeats(a, QueryValue(ctx.request, "phone").value_or(""),
+                                     QueryValue(ctx.request, "email").value_or(""),
+                                     QueryValue(ctx.request, "office").value_or(a.office));
+  json::array items;
+  for (const auto& d : rows) {
+    items.push_back(json::object{{"id", d.id},
+                                 {"public_no", d.public_no},
+                                 {"subject", d.subject},
+                                 {"state", d.state},
+                                 {"received_at", FormatTimestamp(d.received_at)}});
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
 Response ListEvents(const Services& s, Context& ctx) {
   json::array items;
   for (const auto& e : s.cases.Events(ctx.caller(), PathId(ctx, "id", "a case id"), ctx.route)) {
@@ -395,6 +411,17 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
          .summary = "The case's audit trail, in order",
          .tag = "cases",
          .response_schema = schemas::kEventList});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/repeats",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return Repeats(s, c); },
+         .summary = "Recent cases of a petitioner by phone or e-mail in your office (confidential ones never): the "
+                    "hotline form shows them while the number is typed",
+         .tag = "cases",
+         .query = {{"phone", R"({"type":"string"})", ""},
+                   {"email", R"({"type":"string"})", ""},
+                   {"office", R"({"type":"string"})", "default: yours"}},
+         .response_schema = schemas::kRepeats});
   t.Add({.method = "POST",
          .pattern = "/api/v1/cases/{id}/confidentiality",
          .who = Who::Staff(),

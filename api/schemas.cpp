@@ -29,6 +29,8 @@ const std::string& Components() {
     "properties": {"token": {"type": "string"}, "speed": {"type": "integer", "minimum": 1, "maximum": 5},
                    "result": {"type": "integer", "minimum": 1, "maximum": 5},
                    "attitude": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": {"type": "string"}}},
+  "Repeats": {"type": "object", "required": ["items"],
+    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/PossibleDuplicate"}}}},
   "WhoAmI": {"type": "object", "required": ["login", "roles", "office", "csrf_token"],
     "properties": {"login": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string"}},
                    "office": {"type": "string"}, "csrf_token": {"type": "string"}}},

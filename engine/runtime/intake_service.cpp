@@ -1,5 +1,6 @@
 #include "engine/digest.hpp"
 #include "engine/runtime/intake_service.hpp"
+#include "engine/contact.hpp"
 #include "engine/runtime/policy.hpp"
 
 
@@ -238,6 +239,19 @@ IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const In
   }
   r.record = std::move(rec);
   return r;
+}
+
+std::vector<store::PetitionerCase> IntakeService::Repeats(const Actor& actor, const std::string& phone,
+                                                         const std::string& email, const std::string& office) {
+  if (!InScope(actor, office)) throw DomainError(ErrorKind::kForbidden, "repeats are looked up in your own office");
+  const std::string p = phone.empty() || PhoneProblem(phone) ? "" : phone;
+  const std::string e = email.empty() || EmailProblem(email) ? "" : email;
+  std::vector<store::PetitionerCase> out;
+  if (p.empty() && e.empty()) return out;
+  db_.Run([&](store::Tx& tx) {
+    out = store::CasesOfPetitioner(tx, p, e, office, clock_.Now() - options_.duplicate_window);
+  });
+  return out;
 }
 
 std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(store::Tx& tx, const Intake& in,

@@ -91,6 +91,13 @@ class IntakeService {
   // unknown token, kConflict once it has expired.
   IntakeResult Confirm(const std::string& token, const std::function<Intake(const std::string& raw)>& reparse);
 
+  // Recent cases (the duplicate window) of a petitioner, by phone or e-mail, in
+  // `office`: the hotline form shows them while the number is typed. The caller's own
+  // office unless they see every office (kForbidden otherwise); confidential cases are
+  // never listed; an unusable phone or address lists nothing.
+  std::vector<store::PetitionerCase> Repeats(const Actor& actor, const std::string& phone, const std::string& email,
+                                             const std::string& office);
+
   // intake_raw rows; supervisors, directors and admins only, scoped to the caller's
   // office (runtime/policy.hpp).
   // Inputs of confidential cases: source and external_ref read 保密 unless the caller

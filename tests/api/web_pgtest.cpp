@@ -57,6 +57,31 @@ TEST_F(WebTest, APetitionerLooksUpTheirCaseWithItsCodeAndNothingMore) {
   EXPECT_FALSE(HeaderOf(limited, "Retry-After").empty());
 }
 
+// The console polls its lists: an unchanged list answers 304, a changed one 200.
+TEST_F(WebTest, ListsAnswer304UntilACaseChanges) {
+  CreateCase();
+  Response first = Call("GET", "/api/v1/cases", supervisor_);
+  const std::string tag = HeaderOf(first, "ETag");
+  ASSERT_FALSE(tag.empty());
+  Request again;
+  again.method = "GET";
+  again.path = "/api/v1/cases";
+  again.headers = {{"authorization", "Bearer " + supervisor_}, {"if-none-match", tag}};
+  EXPECT_EQ(api_.Handle(again).status, 304);
+  CreateCase();
+  EXPECT_EQ(api_.Handle(again).status, 200);
+}
+
+// Typing a phone number into the hotline form shows the caller's earlier cases.
+TEST_F(WebTest, RepeatsAreListedWhileThePhoneIsTyped) {
+  CreateCase();  // 陳小姐, 0911000111
+  Response r = Call("GET", "/api/v1/repeats?phone=0911000111", handler_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r).at("items").as_array().size(), 1u);
+  EXPECT_TRUE(Body(Call("GET", "/api/v1/repeats?phone=0911", handler_)).at("items").as_array().empty());
+  ExpectProblem(Call("GET", "/api/v1/repeats?phone=0911000111&office=lanyu", handler_), 403);
+}
+
 TEST_F(WebTest, PagesCarryAStrictContentSecurityPolicy) {
   for (const char* page : {"/", "/track", "/mailbox", "/assets/console.js", "/assets/style.css"}) {
     Request r;

@@ -85,6 +85,11 @@ await shot('intake-done');
 const caseHref = await page.getByRole('link', { name: '開啟案件' }).getAttribute('href');
 const caseId = caseHref.split('/').pop();
 step(`call logged by keyboard: ${publicNo}, code read back large`);
+// The next call from the same number: the earlier case appears while it is typed.
+await page.keyboard.press('Enter');           // 登錄下一通 has the focus
+await page.getByLabel('電話').fill('0912345678');
+await page.locator('#repeats').filter({ hasText: publicNo }).waitFor();
+step('the same number typed again shows the earlier case');
 await signOut();
 
 // 2. The supervisor finds it and assigns it in place.

@@ -70,6 +70,7 @@
     if (has('intake') || has('handler')) links.push(['#/intake', '來電登錄', '1']);
     if (has('handler')) links.push(['#/queue', '我的案件', '2']);
     if (has('supervisor') || has('director') || has('admin')) links.push(['#/office', '本所案件', '3']);
+    if (has('director') || has('privacy_officer')) links.push(['#/director', '主任審閱', '4']);
     nav.replaceChildren(...links.map(([href, text, key]) => el('a', { href, 'data-key': key, title: `Alt+${key}`, text: `${text} (Alt+${key})` })));
     who.replaceChildren(el('span', { text: `${me.login}（${me.office}）` }),
       el('button', { type: 'button', text: '登出', onclick: async () => { try { await api('DELETE', '/api/v1/sessions/current'); } catch (e) { /* gone already */ } me = null; location.hash = '#/login'; } }));
@@ -103,6 +104,21 @@
       repeats,
       el('button', { type: 'submit', text: '登錄' }), error);
     form.body.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' && ev.ctrlKey) { ev.preventDefault(); form.requestSubmit(); } });
+    // Earlier cases of this caller appear while the number is typed.
+    let lookup = null;
+    const findRepeats = () => {
+      clearTimeout(lookup);
+      lookup = setTimeout(async () => {
+        const phone = form.phone.value.trim(), email = form.email.value.trim();
+        if (phone.replace(/\D/g, '').length < 8 && !email.includes('@')) { repeats.replaceChildren(); return; }
+        try {
+          const { data } = await api('GET', `/api/v1/repeats?phone=${encodeURIComponent(phone)}&email=${encodeURIComponent(email)}`);
+          repeats.replaceChildren(...(data.items.length ? [el('p', { class: 'pill bad', id: 'repeats', text: `此陳情人近期另有 ${data.items.length} 件：` + data.items.map(d => `${d.public_no}「${d.subject}」`).join('、') })] : []));
+        } catch (e) { /* the form still works without the hint */ }
+      }, 300);
+    };
+    form.phone.addEventListener('input', findRepeats);
+    form.email.addEventListener('input', findRepeats);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const petitioner = {};
@@ -116,7 +132,7 @@
           el('p', {}, '案件編號', el('br'), el('span', { class: 'big', id: 'public-no', text: data.public_no })),
           el('p', {}, '查詢碼', el('br'), el('span', { class: 'big', id: 'access-code', text: data.access_code })),
           data.possible_duplicates.length ? el('p', { class: 'pill bad', text: `同一陳情人近期另有 ${data.possible_duplicates.length} 件：${data.possible_duplicates.map(d => d.public_no).join('、')}` }) : null,
-          el('p', {}, el('a', { href: `#/cases/${data.id}`, text: '開啟案件' }), '　', el('a', { href: '#/intake', id: 'next-call', text: '登錄下一通 (Enter)' }))));
+          el('p', {}, el('a', { href: `#/cases/${data.id}`, text: '開啟案件' }), '　', el('a', { href: '#/intake', id: 'next-call', text: '登錄下一通 (Enter)', onclick: (ev) => { ev.preventDefault(); ++navigation; intakeView(); } }))));
         document.getElementById('next-call').focus();
       } catch (e) { if (e.status === 401) failed(e); else showProblem(form, e, error); }
     });
@@ -172,6 +188,22 @@
     } catch (e) { failed(e); }
   }
 
+  // The director: news reports first (same-day deadline), then the mailbox.
+  async function directorView() {
+    const mine = navigation;
+    try {
+      const [news, mailbox] = await Promise.all([
+        api('GET', '/api/v1/cases?channel=news&sort=due&fields=summary&limit=50'),
+        api('GET', '/api/v1/cases?channel=mailbox&sort=due&fields=summary&limit=50')]);
+      if (mine !== navigation) return;
+      const open = (items) => items.filter(c => c.clocks.some(k => !k.stopped));
+      main.replaceChildren(el('h2', { text: '主任審閱' }),
+        el('h3', { text: '新聞輿情（當日回應）' }), caseTable(open(news.data.items)),
+        el('h3', { text: '主任信箱' }), caseTable(open(mailbox.data.items)),
+        el('p', { class: 'hint', text: '保密案件的陳情人身分，請於案件頁以「揭露身分」並填寫理由查閱；每次查閱都會記錄。' }));
+    } catch (e) { failed(e); }
+  }
+
   // --- the case page -------------------------------------------------------------
   async function caseView(id) {
     const mine = navigation;
@@ -201,12 +233,30 @@
       el('div', { text: EVENT[e.event] || e.event }),
       Object.keys(e.data).length ? el('div', { class: 'hint', text: Object.entries(e.data).filter(([k]) => FIELD[k] || k === 'assignee').map(([k, v]) => `${FIELD[k] || k}：${v}`).join('；') }) : null)));
     const actions = el('section', { class: 'card actions' }, el('h3', { text: '可執行的動作' }),
-      c.allowed_events.length ? c.allowed_events.map(ev => actionForm(c, etag, ev)) : el('p', { text: '此狀態下您沒有可執行的動作。' }));
+      c.allowed_events.length ? c.allowed_events.map(ev => actionForm(c, etag, ev)) : el('p', { text: '此狀態下您沒有可執行的動作。' }),
+      c.confidential && (has('director') || has('privacy_officer')) ? revealForm(c) : null);
     main.replaceChildren(el('h2', { text: c.subject }),
       el('section', { class: 'card' }, facts, el('p', { text: c.body || '' })),
       el('section', { class: 'card' }, el('h3', { text: '期限' }), clocks),
       actions,
       el('section', { class: 'card' }, el('h3', { text: '處理歷程' }), timeline));
+  }
+  // Revealing a confidential petitioner: a reason, an audit event, an access-log row.
+  function revealForm(c) {
+    const error = el('p', { class: 'error', role: 'alert' });
+    const out = el('div', { 'aria-live': 'polite' });
+    const form = el('form', { 'data-event': 'reveal', novalidate: true },
+      field('reason', '揭露身分的理由（將記錄）', el('input', { id: 'f-reveal-reason' })),
+      el('button', { type: 'submit', text: '揭露身分' }), error, out);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        const { data } = await api('POST', `/api/v1/cases/${c.id}/reveal`, { reason: form.reason.value });
+        const p = data.petitioner || {};
+        out.replaceChildren(el('p', { class: 'pill', text: `陳情人：${[p.name, p.phone, p.email, p.address].filter(Boolean).join('，')}` }));
+      } catch (e) { showProblem(form, e, error); }
+    });
+    return form;
   }
   function actionForm(c, etag, event) {
     const keys = (c.requires && c.requires[event]) || [];
@@ -252,8 +302,19 @@
     if (h === '#/intake') return intakeView();
     if (h === '#/queue') return queueView();
     if (h === '#/office') return officeView();
+    if (h === '#/director') return directorView();
     location.hash = home();
   }
   window.addEventListener('hashchange', route);
+  // Lists refresh on their own every 15 s (the server answers 304 while nothing
+  // changed), unless the user is in the middle of choosing or typing something.
+  setInterval(() => {
+    const h = location.hash;
+    if (!me || document.hidden || !['#/queue', '#/office', '#/director'].includes(h)) return;
+    if (main.contains(document.activeElement) && ['SELECT', 'INPUT', 'TEXTAREA'].includes(document.activeElement.tagName)) return;
+    const view = { '#/queue': queueView, '#/office': officeView, '#/director': directorView }[h];
+    ++navigation;
+    view();
+  }, 15000);
   route();
 })();
