@@ -135,6 +135,25 @@ await page.locator('#not-found').waitFor();
 step('a Lanyu handler cannot open a main-office case');
 await signOut();
 
+// The admin creates an account in the console; its generated password works once shown.
+await signIn('root');
+await page.goto(`${base}/#/admin`);
+await page.getByLabel('帳號', { exact: true }).last().fill('kao');
+await page.locator('#f-new-roles').fill('handler');
+await page.locator('#f-new-office').fill('lanyu');
+await page.getByRole('button', { name: '新增' }).click();
+const shown = await page.getByText('kao 的初始密碼：').textContent();
+const kaoPassword = shown.split('：')[1].trim();
+await shot('admin');
+await signOut();
+await page.goto(`${base}/`);
+await page.getByLabel('帳號').fill('kao');
+await page.getByLabel('密碼').fill(kaoPassword);
+await page.keyboard.press('Enter');
+await page.getByText('kao（lanyu）').waitFor();
+step('the admin created an account whose shown password signs in');
+await signOut();
+
 // 6. The petitioner on /track, with a wrong code first (a phone-sized screen).
 await page.setViewportSize({ width: 360, height: 740 });
 await page.goto(`${base}/track`);

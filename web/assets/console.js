@@ -71,6 +71,7 @@
     if (has('handler')) links.push(['#/queue', '我的案件', '2']);
     if (has('supervisor') || has('director') || has('admin')) links.push(['#/office', '本所案件', '3']);
     if (has('director') || has('privacy_officer')) links.push(['#/director', '主任審閱', '4']);
+    if (has('admin')) links.push(['#/admin', '系統管理', '5']);
     nav.replaceChildren(...links.map(([href, text, key]) => el('a', { href, 'data-key': key, title: `Alt+${key}`, text: `${text} (Alt+${key})` })));
     who.replaceChildren(el('span', { text: `${me.login}（${me.office}）` }),
       el('button', { type: 'button', text: '登出', onclick: async () => { try { await api('DELETE', '/api/v1/sessions/current'); } catch (e) { /* gone already */ } me = null; location.hash = '#/login'; } }));
@@ -148,7 +149,8 @@
         const clock = c.clocks.find(k => !k.stopped) || null;
         return el('tr', { class: c.overdue ? 'overdue' : null, 'data-id': c.id },
           el('td', {}, el('a', { href: `#/cases/${c.id}`, text: c.public_no })),
-          el('td', {}, c.subject, c.confidential ? el('span', { class: 'pill', text: ' 保密' }) : null),
+          el('td', {}, c.subject, c.confidential ? el('span', { class: 'pill', text: ' 保密' }) : null,
+            c.clocks.some(k => k.pending_extension) ? el('span', { class: 'pill bad', text: ' 展延待核' }) : null),
           el('td', { text: STATE[c.state] || c.state }),
           el('td', { class: 'opt', text: c.assignee || '—' }),
           el('td', {}, clock ? date(clock.due_at) : '—'),
@@ -184,7 +186,11 @@
         return el('span', {}, select, ' ', button);
       };
       if (mine !== navigation) return;
-      main.replaceChildren(el('h2', { text: '本所案件（逾期與期限最近者在前）' }), caseTable(data.items, assign));
+      const overdue = data.items.filter(c => c.overdue);
+      main.replaceChildren(el('h2', { text: '本所案件（逾期與期限最近者在前）' }),
+        el('p', {}, `逾期 ${overdue.length} 件、展延待核 ${data.items.filter(c => c.clocks.some(k => k.pending_extension)).length} 件　`,
+          el('button', { type: 'button', class: 'secondary', text: '列印逾期清單', onclick: () => window.print() })),
+        caseTable(data.items, assign));
     } catch (e) { failed(e); }
   }
 
@@ -201,6 +207,78 @@
         el('h3', { text: '新聞輿情（當日回應）' }), caseTable(open(news.data.items)),
         el('h3', { text: '主任信箱' }), caseTable(open(mailbox.data.items)),
         el('p', { class: 'hint', text: '保密案件的陳情人身分，請於案件頁以「揭露身分」並填寫理由查閱；每次查閱都會記錄。' }));
+    } catch (e) { failed(e); }
+  }
+
+  // The admin: accounts (create, disable, reset, roles, office) and office closures.
+  async function adminView(notice) {
+    const mine = navigation;
+    let users;
+    try { users = (await api('GET', '/api/v1/users')).data.items; } catch (e) { failed(e); return; }
+    if (mine !== navigation) return;
+    const ROLES = ['intake', 'handler', 'supervisor', 'director', 'privacy_officer', 'admin'];
+    const secret = el('p', { 'aria-live': 'polite', class: 'big', text: notice || '' });
+    const rows = users.map(u => {
+      const roles = el('input', { value: u.roles.join(','), 'aria-label': `${u.login} 角色` });
+      const office = el('input', { value: u.office, 'aria-label': `${u.login} 辦公處所`, size: 10 });
+      const save = async (change) => {
+        try { await api('PATCH', `/api/v1/users/${encodeURIComponent(u.login)}`, change); say(`${u.login} 已更新`); adminView(); } catch (e) { say(e.message); }
+      };
+      return el('tr', {}, el('td', { text: u.login }), el('td', {}, roles), el('td', {}, office), el('td', { text: u.disabled ? '停用' : '啟用' }),
+        el('td', {},
+          el('button', { type: 'button', class: 'secondary', text: '儲存', onclick: () => save({ roles: roles.value.split(',').map(x => x.trim()).filter(Boolean), office: office.value.trim() }) }), ' ',
+          el('button', { type: 'button', class: 'secondary', text: u.disabled ? '啟用' : '停用', onclick: () => save({ disabled: !u.disabled }) }), ' ',
+          el('button', { type: 'button', class: 'secondary', text: '重設密碼', onclick: async () => {
+            try { const { data } = await api('POST', `/api/v1/users/${encodeURIComponent(u.login)}/password`, {}); secret.textContent = `${u.login} 的新密碼：${data.password}`; } catch (e) { say(e.message); }
+          } })));
+    });
+    const error = el('p', { class: 'error', role: 'alert' });
+    const create = el('form', { class: 'card', novalidate: true }, el('h3', { text: '新增帳號' }),
+      el('div', { class: 'row' }, field('login', '帳號', el('input', { id: 'f-new-login' })),
+        field('roles', `角色（${ROLES.join(', ')}，以逗號分隔）`, el('input', { id: 'f-new-roles' })),
+        field('office', '辦公處所', el('input', { id: 'f-new-office', value: me.office }))),
+      el('button', { type: 'submit', text: '新增' }), error);
+    create.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        const { data } = await api('POST', '/api/v1/users', { login: create.login.value.trim(), roles: create.roles.value.split(',').map(x => x.trim()).filter(Boolean), office: create.office.value.trim() });
+        await adminView(`${data.login} 的初始密碼：${data.password}`);
+      } catch (e) { showProblem(create, e, error); }
+    });
+    const cerror = el('p', { class: 'error', role: 'alert' });
+    const closure = el('form', { class: 'card', novalidate: true }, el('h3', { text: '停止上班（颱風假）' }),
+      el('div', { class: 'row' }, field('office', '辦公處所', el('input', { id: 'f-close-office' })),
+        field('date', '日期（YYYY-MM-DD）', el('input', { id: 'f-close-date', type: 'date' })),
+        field('reason', '原因', el('input', { id: 'f-close-reason', value: '颱風停班' }))),
+      el('button', { type: 'submit', text: '登錄停班並重算期限' }), cerror);
+    closure.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        const { data } = await api('POST', '/api/v1/calendar/closures', { office: closure.office.value.trim(), date: closure.date.value, reason: closure.reason.value });
+        say(`${data.office} ${data.date} 停班：${data.cases_recomputed} 件案件期限已重算`);
+      } catch (e) { showProblem(closure, e, cerror); }
+    });
+    main.replaceChildren(el('h2', { text: '系統管理' }), secret,
+      el('table', {}, el('thead', {}, el('tr', {}, ['帳號', '角色', '辦公處所', '狀態', ''].map(h => el('th', { text: h })))), el('tbody', {}, rows)),
+      create, closure);
+  }
+
+  // The one-time notice of missing items (一次告知單), printable.
+  async function noticeView(id) {
+    const mine = navigation;
+    try {
+      const [c, events] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/events`)]);
+      if (mine !== navigation) return;
+      const ask = events.data.items.filter(e => e.event === 'ask').pop();
+      if (!ask) { main.replaceChildren(el('p', { text: '此案件沒有補正通知。' })); return; }
+      main.replaceChildren(el('article', { class: 'card notice' },
+        el('h2', { text: '陳情案件補正通知單（一次告知）' }),
+        el('p', {}, `案件編號：${c.data.public_no}　通知日期：`, date(ask.at, true)),
+        el('p', { text: `主旨：${c.data.subject}` }),
+        el('p', { text: '請補正下列資料（本所已一次列明，不再另行要求補正）：' }),
+        el('p', { class: 'big-text', text: ask.data.missing || '' }),
+        el('p', { text: '補正期間，處理期限暫停計算；補正完成後繼續計算。' }),
+        el('button', { type: 'button', class: 'secondary', text: '列印', onclick: () => window.print() })));
     } catch (e) { failed(e); }
   }
 
@@ -232,7 +310,8 @@
       el('div', { class: 'when' }, date(e.at), ' ', P.time(e.at), ' ', e.actor),
       el('div', { text: EVENT[e.event] || e.event }),
       Object.keys(e.data).length ? el('div', { class: 'hint', text: Object.entries(e.data).filter(([k]) => FIELD[k] || k === 'assignee').map(([k, v]) => `${FIELD[k] || k}：${v}`).join('；') }) : null)));
-    const actions = el('section', { class: 'card actions' }, el('h3', { text: '可執行的動作' }),
+    const notice = events.data.items.some(e => e.event === 'ask') ? el('p', {}, el('a', { href: `#/cases/${c.id}/notice`, text: '一次告知單（可列印）' })) : null;
+    const actions = el('section', { class: 'card actions' }, el('h3', { text: '可執行的動作' }), notice,
       c.allowed_events.length ? c.allowed_events.map(ev => actionForm(c, etag, ev)) : el('p', { text: '此狀態下您沒有可執行的動作。' }),
       c.confidential && (has('director') || has('privacy_officer')) ? revealForm(c) : null);
     main.replaceChildren(el('h2', { text: c.subject }),
@@ -299,6 +378,9 @@
     for (const a of nav.querySelectorAll('a[aria-current]')) a.setAttribute('aria-current', 'page');
     const m = h.match(/^#\/cases\/(\d+)$/);
     if (m) return caseView(m[1]);
+    const n = h.match(/^#\/cases\/(\d+)\/notice$/);
+    if (n) return noticeView(n[1]);
+    if (h === '#/admin') return adminView();
     if (h === '#/intake') return intakeView();
     if (h === '#/queue') return queueView();
     if (h === '#/office') return officeView();
