@@ -339,6 +339,29 @@ Response Repeats(const Services& s, Context& ctx) {
   return Json(200, json::object{{"items", std::move(items)}});
 }
 
+// Every deployed workflow's latest version as states and transitions (the console draws
+// the state diagram from it).
+Response ListWorkflows(const Services& s) {
+  json::array items;
+  for (const auto& wf : s.cases.LatestWorkflows()) {
+    json::array states, transitions;
+    for (const auto& st : wf->states) {
+      states.push_back(json::object{{"name", st.name}, {"initial", st.initial}, {"final", st.final}});
+    }
+    for (const auto& t : wf->transitions) {
+      json::array from, roles;
+      for (const auto& f : t.from) from.emplace_back(f);
+      for (const auto& r : t.roles) roles.emplace_back(r);
+      transitions.push_back(json::object{{"on", t.on}, {"from", std::move(from)}, {"to", t.to}, {"roles", std::move(roles)}});
+    }
+    items.push_back(json::object{{"name", wf->name},
+                                 {"version", wf->version},
+                                 {"states", std::move(states)},
+                                 {"transitions", std::move(transitions)}});
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
 Response ListEvents(const Services& s, Context& ctx) {
   json::array items;
   for (const auto& e : s.cases.Events(ctx.caller(), PathId(ctx, "id", "a case id"), ctx.route)) {
@@ -411,6 +434,13 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
          .summary = "The case's audit trail, in order",
          .tag = "cases",
          .response_schema = schemas::kEventList});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/workflows",
+         .who = Who::Roles({"supervisor", "director", "admin"}),
+         .handler = [&s](Context&) { return ListWorkflows(s); },
+         .summary = "The latest version of each deployed workflow: states and transitions (for its diagram)",
+         .tag = "workflows",
+         .response_schema = schemas::kWorkflowList});
   t.Add({.method = "GET",
          .pattern = "/api/v1/repeats",
          .who = Who::Staff(),

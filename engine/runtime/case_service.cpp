@@ -42,6 +42,14 @@ std::string RedactIdentity(const std::string& data_json) {
 
 }  // namespace
 
+std::vector<std::shared_ptr<const Workflow>> CaseService::LatestWorkflows() {
+  std::vector<std::shared_ptr<const Workflow>> out;
+  for (const auto& name : workflows_.Names()) {
+    if (auto wf = workflows_.Latest(name)) out.push_back(std::move(wf));
+  }
+  return out;
+}
+
 bool CaseService::CanSee(const Actor& actor, const store::CaseRecord& c) const {
   return InScope(actor, c.office);
 }

@@ -86,6 +86,8 @@ class CaseService {
   void RecordIn(store::Tx& tx, store::CaseRecord& rec, AuditEvent event);
   // Whether the case sits in a final state of its workflow.
   bool IsFinal(const store::CaseRecord& rec);
+  // The latest version of every deployed workflow (the admin's diagrams).
+  std::vector<std::shared_ptr<const Workflow>> LatestWorkflows();
   // The workflow version the case is pinned to; kInternal if it is not deployed.
   std::shared_ptr<const Workflow> WorkflowOf(const store::CaseRecord& c);
 

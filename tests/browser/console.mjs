@@ -143,6 +143,7 @@ await page.locator('#f-new-roles').fill('handler');
 await page.locator('#f-new-office').fill('lanyu');
 await page.getByRole('button', { name: '新增' }).click();
 const shown = await page.getByText('kao 的初始密碼：').textContent();
+await page.getByRole('img', { name: 'hotline-1999 v3 狀態圖' }).waitFor();
 const kaoPassword = shown.split('：')[1].trim();
 await shot('admin');
 await signOut();

@@ -258,9 +258,71 @@
         say(`${data.office} ${data.date} 停班：${data.cases_recomputed} 件案件期限已重算`);
       } catch (e) { showProblem(closure, e, cerror); }
     });
+    let flows = null;
+    try { flows = await workflowsSection(); } catch (e) { flows = el('p', { class: 'error', text: e.message }); }
+    if (mine !== navigation) return;
     main.replaceChildren(el('h2', { text: '系統管理' }), secret,
       el('table', {}, el('thead', {}, el('tr', {}, ['帳號', '角色', '辦公處所', '狀態', ''].map(h => el('th', { text: h })))), el('tbody', {}, rows)),
-      create, closure);
+      create, closure, flows);
+  }
+
+  // A workflow's state diagram: states in columns by distance from the initial state,
+  // one arrow per (from, to) pair labelled with its events. SVG built element by
+  // element (the CSP allows no inline markup or styles).
+  function diagram(wf) {
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = (tag, attrs, text) => {
+      const e = document.createElementNS(NS, tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+      if (text !== undefined) e.textContent = text;
+      return e;
+    };
+    const depth = {};
+    const start = wf.states.find(s => s.initial) || wf.states[0];
+    depth[start.name] = 0;
+    for (let changed = true, guard = 0; changed && guard < 50; ++guard) {
+      changed = false;
+      for (const t of wf.transitions) for (const f of t.from) {
+        if (depth[f] !== undefined && (depth[t.to] === undefined || depth[t.to] > depth[f] + 1)) { depth[t.to] = depth[f] + 1; changed = true; }
+      }
+    }
+    const columns = {};
+    for (const s of wf.states) (columns[depth[s.name] ?? 0] ||= []).push(s);
+    const W = 150, H = 60, pos = {};
+    let height = 0;
+    for (const [c, list] of Object.entries(columns)) list.forEach((s, i) => { pos[s.name] = { x: 20 + Number(c) * (W + 70), y: 20 + i * (H + 30) }; height = Math.max(height, 20 + (i + 1) * (H + 30)); });
+    const width = 20 + Object.keys(columns).length * (W + 70);
+    const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width: String(width), height: String(height), role: 'img', 'aria-label': `${wf.name} v${wf.version} 狀態圖`, class: 'diagram' });
+    const defs = svg('defs', {});
+    const marker = svg('marker', { id: `arrow-${wf.name}`, viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '8', markerHeight: '8', orient: 'auto-start-reverse' });
+    marker.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }));
+    defs.append(marker);
+    root.append(defs);
+    const edges = {};
+    for (const t of wf.transitions) for (const f of t.from) (edges[`${f}>${t.to}`] ||= []).push(EVENT[t.on] || t.on);
+    for (const [key, labels] of Object.entries(edges)) {
+      const [f, to] = key.split('>');
+      const a = pos[f], b = pos[to];
+      if (!a || !b) continue;
+      const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
+      const back = x2 <= a.x;
+      const d = back ? `M ${a.x + W / 2} ${a.y + H} C ${a.x + W / 2} ${a.y + H + 40}, ${b.x + W / 2} ${b.y + H + 40}, ${b.x + W / 2} ${b.y + H}`
+                     : `M ${x1} ${y1} C ${x1 + 35} ${y1}, ${x2 - 35} ${y2}, ${x2} ${y2}`;
+      root.append(svg('path', { d, class: 'edge', 'marker-end': `url(#arrow-${wf.name})` }));
+      root.append(svg('text', { x: String((x1 + x2) / 2), y: String((y1 + y2) / 2 - 4), class: 'edge-label' }, labels.join('、')));
+    }
+    for (const s of wf.states) {
+      const p = pos[s.name];
+      root.append(svg('rect', { x: String(p.x), y: String(p.y), width: String(W), height: String(H), rx: '8', class: `state${s.initial ? ' initial' : ''}${s.final ? ' final' : ''}` }));
+      root.append(svg('text', { x: String(p.x + W / 2), y: String(p.y + 26), class: 'state-label' }, STATE[s.name] || s.name));
+      root.append(svg('text', { x: String(p.x + W / 2), y: String(p.y + 46), class: 'state-name' }, s.name));
+    }
+    return root;
+  }
+  async function workflowsSection() {
+    const { data } = await api('GET', '/api/v1/workflows');
+    return el('section', { class: 'card' }, el('h3', { text: '工作流程' }),
+      data.items.map(wf => el('figure', { class: 'workflow' }, el('figcaption', { text: `${wf.name} 第 ${wf.version} 版` }), diagram(wf))));
   }
 
   // The one-time notice of missing items (一次告知單), printable.
