@@ -200,6 +200,10 @@ Response ListCases(const Services& s, Context& ctx) {
     if (*overdue != "true" && *overdue != "false") Invalid("overdue must be true or false");
     f.overdue = *overdue == "true";
   }
+  if (auto confidential = QueryValue(req, "confidential")) {
+    if (*confidential != "true" && *confidential != "false") Invalid("confidential must be true or false");
+    f.confidential = *confidential == "true";
+  }
   bool summary = false;
   if (auto fields = QueryValue(req, "fields")) {
     if (*fields != "summary" && *fields != "full") Invalid("fields must be summary or full");
@@ -403,6 +407,7 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
                    {"office", R"({"type":"string"})", ""},
                    {"assignee", R"({"type":"string"})", "login of the handler"},
                    {"overdue", R"({"type":"string","enum":["true","false"]})", ""},
+                   {"confidential", R"({"type":"string","enum":["true","false"]})", "confidential petitioners only"},
                    {"sort", R"({"type":"string","enum":["newest","due"]})",
                     "newest (default) or due: earliest deadline first, so cases past their deadline lead"},
                    {"fields", R"({"type":"string","enum":["full","summary"]})",

@@ -509,6 +509,7 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   if (f.office) cond("office = :office"), st.exchange(soci::use(office, "office"));
   if (f.assignee) cond("assignee = :assignee"), st.exchange(soci::use(assignee, "assignee"));
   if (f.overdue) cond(*f.overdue ? "overdue" : "NOT overdue");
+  if (f.confidential) cond(*f.confidential ? "confidential" : "NOT confidential");
   std::string order;
   if (f.order == CaseFilter::Order::kDue) {
     // Earliest deadline first: a case past its deadline has the earliest of all.

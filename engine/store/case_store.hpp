@@ -79,6 +79,7 @@ struct CaseFilter {
   std::optional<std::string> office;
   std::optional<std::string> assignee;
   std::optional<bool> overdue;
+  std::optional<bool> confidential;
   enum class Order {
     kNewest,  // id descending
     kDue,     // earliest next_due_at (overdue cases have the earliest), then id

@@ -95,7 +95,7 @@ await signOut();
 // 2. The supervisor finds it and assigns it in place.
 await signIn('chen');
 await page.goto(`${base}/#/office`);
-const row = page.locator(`tr[data-id="${caseId}"]`);
+const row = page.locator(`#unassigned tr[data-id="${caseId}"]`);
 await row.waitFor();
 await row.getByLabel(`${publicNo} 承辦人`).selectOption('wang');
 await shot('office');

@@ -169,8 +169,9 @@
   async function officeView() {
     const mine = navigation;
     try {
-      const [{ data }, staff] = await Promise.all([
+      const [{ data }, waiting, staff] = await Promise.all([
         api('GET', '/api/v1/cases?sort=due&fields=summary&limit=50'),
+        api('GET', '/api/v1/cases?state=received&sort=due&fields=summary&limit=50'),
         api('GET', '/api/v1/staff').then(r => r.data.items.filter(s => s.roles.includes('handler'))).catch(() => [])]);
       const assign = (c) => {
         if (!c.allowed_events.includes('assign')) return '';
@@ -186,11 +187,18 @@
         return el('span', {}, select, ' ', button);
       };
       if (mine !== navigation) return;
+      const running = (c) => c.clocks.filter(k => !k.stopped && !k.paused);
       const overdue = data.items.filter(c => c.overdue);
+      const soon = data.items.filter(c => !c.overdue && running(c).some(k => k.workdays_left !== null && k.workdays_left <= 2));
+      const unassigned = waiting.data.items;
+      const extensions = data.items.filter(c => c.clocks.some(k => k.pending_extension));
+      const section = (title, items, id) => el('section', { class: 'card', id },
+        el('h3', { text: `${title}（${items.length} 件）` }), items.length ? caseTable(items, assign) : el('p', { text: '無' }));
       main.replaceChildren(el('h2', { text: '本所案件（逾期與期限最近者在前）' }),
-        el('p', {}, `逾期 ${overdue.length} 件、展延待核 ${data.items.filter(c => c.clocks.some(k => k.pending_extension)).length} 件　`,
-          el('button', { type: 'button', class: 'secondary', text: '列印逾期清單', onclick: () => window.print() })),
-        caseTable(data.items, assign));
+        el('p', {}, el('button', { type: 'button', class: 'secondary', text: '列印逾期清單', onclick: () => window.print() })),
+        section('逾期', overdue, 'overdue'), section('兩個工作天內到期', soon, 'due-soon'),
+        section('待分案', unassigned, 'unassigned'), section('展延待核（請於案件頁核准或駁回）', extensions, 'extensions'),
+        section('全部（期限最近者在前）', data.items, 'all'));
     } catch (e) { failed(e); }
   }
 
@@ -198,14 +206,19 @@
   async function directorView() {
     const mine = navigation;
     try {
-      const [news, mailbox] = await Promise.all([
+      const [news, received, replied, secret] = await Promise.all([
         api('GET', '/api/v1/cases?channel=news&sort=due&fields=summary&limit=50'),
-        api('GET', '/api/v1/cases?channel=mailbox&sort=due&fields=summary&limit=50')]);
+        api('GET', '/api/v1/cases?channel=mailbox&state=received&sort=due&fields=summary&limit=50'),
+        api('GET', '/api/v1/cases?channel=mailbox&state=replied&sort=due&fields=summary&limit=50'),
+        api('GET', '/api/v1/cases?confidential=true&sort=due&fields=summary&limit=50')]);
       if (mine !== navigation) return;
       const open = (items) => items.filter(c => c.clocks.some(k => !k.stopped));
+      const table = (items, none) => (items.length ? caseTable(items) : el('p', { text: none }));
       main.replaceChildren(el('h2', { text: '主任審閱' }),
-        el('h3', { text: '新聞輿情（當日回應）' }), caseTable(open(news.data.items)),
-        el('h3', { text: '主任信箱' }), caseTable(open(mailbox.data.items)),
+        el('h3', { text: '新聞輿情（當日回應）' }), table(open(news.data.items), '目前沒有待回應的新聞。'),
+        el('h3', { text: '主任信箱：待分案' }), table(received.data.items, '沒有待分案的信件。'),
+        el('h3', { text: '主任信箱：已答覆待結案' }), table(replied.data.items, '沒有待結案的信件。'),
+        el('h3', { text: '保密案件' }), table(open(secret.data.items), '沒有進行中的保密案件。'),
         el('p', { class: 'hint', text: '保密案件的陳情人身分，請於案件頁以「揭露身分」並填寫理由查閱；每次查閱都會記錄。' }));
     } catch (e) { failed(e); }
   }
