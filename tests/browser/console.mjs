@@ -13,6 +13,12 @@ const errors = [];
 page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
 page.on('pageerror', (e) => errors.push(String(e)));
 const shot = (name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+// A failure leaves a picture of the page it happened on.
+process.on('unhandledRejection', async (e) => {
+  console.error(e);
+  try { await shot('failure'); } catch (ignored) { /* the browser is gone */ }
+  process.exit(1);
+});
 const step = (text) => console.log(`- ${text}`);
 const petitionerMail = `lin-${Date.now()}@example.tw`;
 // The survey link of the reply notice, as the petitioner receives it: from the mail
@@ -138,12 +144,12 @@ await signOut();
 // The admin creates an account in the console; its generated password works once shown.
 await signIn('root');
 await page.goto(`${base}/#/admin`);
-await page.getByLabel('帳號', { exact: true }).last().fill('kao');
+await page.getByRole('img', { name: 'hotline-1999 v3 狀態圖' }).waitFor();  // the page is complete
+await page.locator('#f-new-login').fill('kao');
 await page.locator('#f-new-roles').fill('handler');
 await page.locator('#f-new-office').fill('lanyu');
 await page.getByRole('button', { name: '新增' }).click();
 const shown = await page.getByText('kao 的初始密碼：').textContent();
-await page.getByRole('img', { name: 'hotline-1999 v3 狀態圖' }).waitFor();
 const kaoPassword = shown.split('：')[1].trim();
 await shot('admin');
 await signOut();
