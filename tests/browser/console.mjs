@@ -68,6 +68,7 @@ step('a wrong password is refused');
 await signIn('lin');
 await page.getByLabel('類別').waitFor();
 assert.equal(await page.evaluate(() => document.activeElement.id), 'f-category', 'the form starts at 類別');
+await page.keyboard.press('Tab');             // 辦公處所 (own office already filled in)
 await page.keyboard.press('Tab');             // 保密
 await page.keyboard.press('Tab');             // 姓名
 await page.keyboard.type('林先生');

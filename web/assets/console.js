@@ -94,6 +94,7 @@
       el('p', { class: 'shortcuts', text: '快速鍵：Tab 下一欄、Enter 或 Ctrl+Enter 登錄、Alt+2 我的案件' }),
       el('div', { class: 'row' },
         field('category', '類別', category),
+        field('office', '辦公處所', el('input', { value: me.office, autocomplete: 'off', size: 12 }), '本所以外：主任與管理者'),
         field('confidential', '陳情人要求保密', el('select', {}, el('option', { value: 'no', text: '否' }), el('option', { value: 'yes', text: '是' })))),
       el('div', { class: 'row' },
         field('name', '陳情人姓名', el('input', { autocomplete: 'off' })),
@@ -127,6 +128,7 @@
       try {
         const { data } = await api('POST', '/api/v1/cases', {
           channel: 'hotline', category: category.value, confidential: form.confidential.value === 'yes',
+          office: form.office.value.trim() || undefined,
           subject: form.subject.value, body: form.body.value, petitioner });
         main.replaceChildren(el('section', { class: 'card', tabindex: '-1', id: 'filed' },
           el('h2', { text: '已登錄，請告知陳情人' }),
