@@ -2,6 +2,7 @@
 #include "engine/runtime/intake_service.hpp"
 #include "engine/contact.hpp"
 #include "engine/runtime/policy.hpp"
+#include "engine/runtime/privacy.hpp"
 
 
 #include <boost/json.hpp>
@@ -374,15 +375,9 @@ std::vector<store::IntakeRow> IntakeService::List(const Actor& actor, store::Int
     for (const auto& r : rows) {
       if (r.case_id) ids.push_back(*r.case_id);
     }
-    const auto confidential = store::ConfidentialAmong(tx, ids);
-    if (confidential.empty()) return;
-    if (SeesIdentity(actor)) {
-      store::InsertAccessLog(tx, {confidential.begin(), confidential.end()}, actor.login, route, "read",
-                             std::nullopt, clock_.Now());
-      return;
-    }
+    const auto hide = CasesToRedact(tx, actor, ids, route, clock_.Now());
     for (auto& r : rows) {
-      if (r.case_id && confidential.count(*r.case_id)) {
+      if (r.case_id && hide.count(*r.case_id)) {
         r.source = kRedacted;
         r.external_ref = kRedacted;
       }

@@ -2,7 +2,7 @@
 
 #include "engine/embedded.hpp"
 #include "engine/runtime/policy.hpp"
-#include "engine/store/case_store.hpp"
+#include "engine/runtime/privacy.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
 
@@ -18,15 +18,9 @@ std::vector<store::OutboxMessage> OutboxService::List(const Actor& actor, const 
     for (const auto& m : rows) {
       if (m.case_id) ids.push_back(*m.case_id);
     }
-    const auto confidential = store::ConfidentialAmong(tx, ids);
-    if (confidential.empty()) return;
-    if (SeesIdentity(actor)) {
-      store::InsertAccessLog(tx, {confidential.begin(), confidential.end()}, actor.login, route, "read",
-                             std::nullopt, clock_.Now());
-      return;
-    }
+    const auto hide = CasesToRedact(tx, actor, ids, route, clock_.Now());
     for (auto& m : rows) {
-      if (m.case_id && confidential.count(*m.case_id)) {
+      if (m.case_id && hide.count(*m.case_id)) {
         m.recipient = kRedacted;
         m.body = kRedacted;
       }
