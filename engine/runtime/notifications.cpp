@@ -78,6 +78,28 @@ std::vector<Recipient> Resolve(store::Tx& tx, ContactCache& cache, const std::st
 
 }  // namespace
 
+store::OutboxMessage AddressedNotice(std::int64_t case_id, const std::string& subject, const std::string& body,
+                                     const std::optional<std::string>& email, const std::optional<std::string>& phone,
+                                     const std::string& who, Timestamp now) {
+  store::OutboxMessage m;
+  m.case_id = case_id;
+  m.next_attempt_at = now;
+  m.subject = subject;
+  m.body = body;
+  m.channel = OutboxChannel::kEmail;
+  if (email) {
+    m.recipient = *email;
+  } else if (phone) {
+    m.channel = OutboxChannel::kSms;
+    m.recipient = *phone;
+    m.body = subject + "\n" + body;
+  } else {
+    m.status = OutboxStatus::kUndeliverable;
+    m.last_error = who + " has no e-mail address or phone number";
+  }
+  return m;
+}
+
 std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
                                                     const NotifyConfig& config, Timestamp now, ContactCache& cache) {
@@ -107,23 +129,7 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
 
     for (const auto& target : note.targets) {
       for (const auto& r : Resolve(tx, cache, target, after)) {
-        store::OutboxMessage m;
-        m.case_id = after.id;
-        m.next_attempt_at = now;
-        m.subject = subject;
-        m.body = body;
-        if (r.email) {
-          m.channel = OutboxChannel::kEmail;
-          m.recipient = *r.email;
-        } else if (r.phone) {
-          m.channel = OutboxChannel::kSms;
-          m.recipient = *r.phone;
-          m.body = subject + "\n" + body;
-        } else {
-          m.channel = OutboxChannel::kEmail;
-          m.status = OutboxStatus::kUndeliverable;
-          m.last_error = target + " " + r.who + " has no e-mail address or phone number";
-        }
+        store::OutboxMessage m = AddressedNotice(after.id, subject, body, r.email, r.phone, target + " " + r.who, now);
         if (target == "petitioner" && !survey_sealed.empty() && m.status != OutboxStatus::kUndeliverable) {
           m.body += "\n歡迎填寫滿意度問卷（30 日內有效）：\n{{survey_link}}\n";
           m.sealed = survey_sealed;

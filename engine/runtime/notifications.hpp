@@ -51,4 +51,11 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
                                                     const store::CaseRecord& after, const Outcome& out,
                                                     const NotifyConfig& config, Timestamp now, ContactCache& cache);
 
+// A notice to one person: e-mail when they have an address, else SMS (subject and body
+// together), else stored undeliverable with the reason (`who` names them), never
+// dropped. The caller sets the idempotency key.
+store::OutboxMessage AddressedNotice(std::int64_t case_id, const std::string& subject, const std::string& body,
+                                     const std::optional<std::string>& email, const std::optional<std::string>& phone,
+                                     const std::string& who, Timestamp now);
+
 }  // namespace petitiond::runtime

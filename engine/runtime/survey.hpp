@@ -4,11 +4,8 @@
 #include <string>
 
 #include "engine/runtime/rate_limit.hpp"
+#include "engine/store/survey_store.hpp"
 #include "engine/time.hpp"
-
-namespace petitiond::store {
-class Database;
-}
 
 namespace petitiond::runtime {
 
@@ -42,6 +39,10 @@ class SurveyService {
               const std::string& client);
 
  private:
+  // The survey of `public_no` if `token` opens it, counting a wrong link toward the limit.
+  store::SurveyRow Find(store::Tx& tx, const std::string& public_no, const std::string& token,
+                        const std::string& client, bool lock);
+
   store::Database& db_;
   const Clock& clock_;
   RateLimit failures_;
