@@ -322,9 +322,7 @@ Response ListAccessLog(const Services& s, Context& ctx) {
                                  {"reason", OptJson(e.reason)},
                                  {"at", FormatTimestamp(e.at)}});
   }
-  json::value next = nullptr;
-  if (static_cast<int>(rows.size()) == f.limit) next = std::to_string(rows.back().id);
-  return Json(200, json::object{{"items", std::move(items)}, {"next", next}});
+  return IdPage(std::move(items), rows.size(), f.limit, rows.empty() ? 0 : rows.back().id);
 }
 
 Response Repeats(const Services& s, Context& ctx) {
@@ -412,8 +410,8 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
                     "newest (default) or due: earliest deadline first, so cases past their deadline lead"},
                    {"fields", R"({"type":"string","enum":["full","summary"]})",
                     "summary: no body, petitioner name only (queue pages)"},
-                   {"limit", R"({"type":"integer","minimum":1,"maximum":200})", ""},
-                   {"cursor", R"({"type":"string"})", "the previous page's next"}},
+                   LimitParam(),
+                   CursorParam()},
          .response_schema = schemas::kCaseList});
   t.Add({.method = "GET",
          .pattern = "/api/v1/cases/{id}",
@@ -482,8 +480,8 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
          .tag = "privacy",
          .query = {{"case_id", R"({"type":"integer"})", ""},
                    {"login", R"({"type":"string"})", "who read"},
-                   {"limit", R"({"type":"integer","minimum":1,"maximum":200})", ""},
-                   {"cursor", R"({"type":"string"})", "the previous page's next"}},
+                   LimitParam(),
+                   CursorParam()},
          .response_schema = schemas::kAccessLog});
 }
 

@@ -64,9 +64,7 @@ Response ListIntake(const Services& s, Context& ctx) {
                                  {"received_at", FormatTimestamp(r.received_at)},
                                  {"warnings", OptJson(r.warnings)}});
   }
-  json::value next = nullptr;
-  if (static_cast<int>(rows.size()) == f.limit) next = std::to_string(rows.back().id);
-  return Json(200, json::object{{"items", std::move(items)}, {"next", next}});
+  return IdPage(std::move(items), rows.size(), f.limit, rows.empty() ? 0 : rows.back().id);
 }
 
 }  // namespace
@@ -117,7 +115,7 @@ void AddIntakeRoutes(RouteTable& t, const Services& s) {
          .query = {{"status", R"({"type":"string"})",
                     "comma-separated: pending, accepted, duplicate, merged, registered_only, rejected"},
                    {"channel", R"({"type":"string","enum":["hotline","mailbox","news","counter"]})", ""},
-                   {"cursor", R"({"type":"string"})", "the previous page's next"}},
+                   CursorParam()},
          .response_schema = schemas::kIntakeList});
 }
 

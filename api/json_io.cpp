@@ -86,6 +86,18 @@ int Limit(const Request& r, int fallback) {
   return static_cast<int>(*n);
 }
 
+Response IdPage(json::array items, std::size_t shown, int limit, std::int64_t last_id) {
+  json::value next = nullptr;
+  if (static_cast<int>(shown) == limit) next = std::to_string(last_id);
+  return Json(200, json::object{{"items", std::move(items)}, {"next", next}});
+}
+
+QueryParam LimitParam() {
+  return {"limit", R"({"type":"integer","minimum":1,"maximum":)" + std::to_string(kMaxPageSize) + "}", ""};
+}
+
+QueryParam CursorParam() { return {"cursor", R"({"type":"string"})", "the previous page's next"}; }
+
 json::value OptJson(const std::optional<std::string>& s) {
   if (!s) return nullptr;
   return json::value(*s);

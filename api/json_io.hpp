@@ -51,6 +51,13 @@ std::optional<std::int64_t> Cursor(const Request& r);
 // ?limit= within 1..kMaxPageSize, default `fallback`.
 int Limit(const Request& r, int fallback = 50);
 
+// A page of a list ordered by id, newest first: {items, next}. `next` is the id of the
+// last row shown when the page is full (more may follow), else null; `shown` rows.
+Response IdPage(boost::json::array items, std::size_t shown, int limit, std::int64_t last_id);
+// The ?limit= and ?cursor= every such list takes, for its route's `query`.
+QueryParam LimitParam();
+QueryParam CursorParam();
+
 boost::json::value OptJson(const std::optional<std::string>& s);
 // A flat JSON object of strings stored as text; {} if it does not parse.
 boost::json::value StoredJson(const std::string& text);

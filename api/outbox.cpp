@@ -41,10 +41,7 @@ Response ListOutbox(const Services& s, Context& ctx) {
     o["sent_at"] = m.sent_at ? json::value(FormatTimestamp(*m.sent_at)) : json::value(nullptr);
     items.push_back(std::move(o));
   }
-  json::object body{{"items", std::move(items)}};
-  body["next"] =
-      static_cast<int>(rows.size()) == limit ? json::value(std::to_string(rows.back().id)) : json::value(nullptr);
-  return Json(200, body);
+  return IdPage(std::move(items), rows.size(), limit, rows.empty() ? 0 : rows.back().id);
 }
 
 }  // namespace
@@ -57,8 +54,8 @@ void AddOutboxRoutes(RouteTable& t, const Services& s) {
          .summary = "Notices and their delivery state, newest first",
          .tag = "outbox",
          .query = {{"status", R"({"type":"string","enum":["pending","sent","failed","dead","undeliverable"]})", ""},
-                   {"limit", R"({"type":"integer","minimum":1,"maximum":200})", ""},
-                   {"cursor", R"({"type":"string"})", "the previous page's next"}},
+                   LimitParam(),
+                   CursorParam()},
          .response_schema = schemas::kOutboxList});
 }
 

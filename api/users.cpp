@@ -118,9 +118,7 @@ Response AccountEvents(const Services& s, Context& ctx) {
                                  {"detail", StoredJson(e.detail_json)},
                                  {"at", FormatTimestamp(e.at)}});
   }
-  json::value next = nullptr;
-  if (static_cast<int>(rows.size()) == limit) next = std::to_string(rows.back().id);
-  return Json(200, json::object{{"items", std::move(items)}, {"next", next}});
+  return IdPage(std::move(items), rows.size(), limit, rows.empty() ? 0 : rows.back().id);
 }
 
 }  // namespace
@@ -188,8 +186,8 @@ void AddUserRoutes(RouteTable& t, const Services& s) {
          .summary = "Every account change, newest first",
          .tag = "users",
          .query = {{"login", R"({"type":"string"})", "the account changed"},
-                   {"limit", R"({"type":"integer","minimum":1,"maximum":200})", ""},
-                   {"cursor", R"({"type":"string"})", "the previous page's next"}},
+                   LimitParam(),
+                   CursorParam()},
          .response_schema = schemas::kAccountEvents});
 }
 
