@@ -22,7 +22,7 @@ for u in "lin intake main" "chen supervisor main" "wang handler main" "syaman ha
   set -- $u
   echo "$1-password" | "$bin" user add "$1" --role "$2" --office "$3" --password-stdin >/dev/null
 done
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 : "${PETITIOND_TEST_SMTP_URL:?the mail sink (scripts/test starts it): the survey link arrives by mail}"
 cat >"$work/config.yaml" <<YAML
 smtp: { url: "$PETITIOND_TEST_SMTP_URL", from: "petitiond@hr.example.gov.tw" }
@@ -31,6 +31,6 @@ YAML
 "$bin" serve --listen "127.0.0.1:$port" --workflows "$src/workflows" --config "$work/config.yaml" \
   >>"$work/serve.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_healthy "http://127.0.0.1:$port"
 node "$src/tests/browser/console.mjs" "http://127.0.0.1:$port" "${SCREENSHOT_DIR:-$work}" || fail "browser test failed"
 echo "1 passed, 0 failed"

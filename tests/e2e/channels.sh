@@ -46,7 +46,7 @@ feed="http://127.0.0.1:$(cat "$work/feed.port")"
 mkdir -p "$work/md/new" "$work/md/cur" "$work/md/tmp"
 for m in big5 multipart truncated no-from oversize; do cp "$src/tests/connectors/data/$m.eml" "$work/md/new/$m"; done
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 base="http://127.0.0.1:$port"
 cat >"$work/config.yaml" <<YAML
 hotline: { secret: "platform-secret" }
@@ -62,7 +62,7 @@ YAML
 "$bin" serve --listen "127.0.0.1:$port" --workflows "$src/workflows" --config "$work/config.yaml" \
   >>"$work/serve.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_healthy "$base"
 
 # Mailbox: read as mail clients read it. Three cases (the one without a sender
 # registered only); the truncated copy of the multipart message read with a warning and

@@ -28,7 +28,7 @@ export DATABASE_URL
 "$bin" migrate >/dev/null
 echo 'intake-pass' | "$bin" user add lin --role intake --office main --password-stdin >/dev/null
 
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 base="http://127.0.0.1:$port"
 cat >"$work/config.yaml" <<YAML
 database: { connect_timeout: 2s, statement_timeout: 5s, lease_timeout: 1s }
@@ -37,11 +37,7 @@ start_server() {
   "$bin" serve --listen "127.0.0.1:$port" --workflows "$src/workflows" --config "$work/config.yaml" \
     >>"$work/serve.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    curl -fs "$base/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "server did not start"
+  wait_healthy "$base"
 }
 token() {
   curl -fs -X POST "$base/api/v1/sessions" -H 'Content-Type: application/json' \

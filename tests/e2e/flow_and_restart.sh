@@ -22,7 +22,7 @@ mkdir -p "$work/workflows"
 cp "$src/workflows/hotline-1999.yaml" "$work/workflows/"
 one_minute_workflow "$work/workflows"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 base="http://127.0.0.1:$port"
 DATABASE_OWNER_URL=$owner_url "$bin" migrate --serve-role petitiond_serve >/dev/null
 echo 'supervisor-pass' | "$bin" user add chen --role supervisor --office main --password-stdin >/dev/null
@@ -31,11 +31,7 @@ echo 'handler-pass' | "$bin" user add wang --role handler,intake --office main -
 start_server() {
   "$bin" serve --listen "127.0.0.1:$port" --workflows "$work/workflows" >>"$work/serve.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    curl -fs "$base/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "server did not start"
+  wait_healthy "$base"
 }
 
 # call METHOD PATH TOKEN [BODY] [IF-MATCH] -> prints "STATUS BODY"

@@ -59,5 +59,17 @@ one_minute_workflow() {
   sed "s/at: 5%,/at: ${2:-5%},/" "$here/../data/one-minute.yaml" >"$1/one-minute.yaml"
   grep -q "at: ${2:-5%}," "$1/one-minute.yaml" || { echo "one_minute_workflow: no escalation point to move" >&2; exit 1; }
 }
+# free_port: a TCP port on loopback that nothing listens on now.
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_healthy BASE_URL: waits up to 10 s for BASE_URL/healthz, else fails the test.
+wait_healthy() {
+  for _ in $(seq 1 100); do
+    curl -fs "$1/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  fail "the server at $1 did not start"
+}
+
 # fail MESSAGE: reports it with the end of the server's log and exits 1.
 fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && tail -n 30 "$work/serve.log" >&2; exit 1; }

@@ -26,7 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; tail -n 20 "$work"/node*.log >&2 || true; exit 1; }
-free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 DATABASE_URL=$(fresh_database "$db")
 export DATABASE_URL
@@ -59,7 +58,7 @@ for i in 1 2 3; do
 done
 node_pids=("${pids[@]:1}")
 for port in "${ports[@]}"; do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  wait_healthy "http://127.0.0.1:$port"
 done
 
 # Create the cases across the three nodes, three clients at once, keep-alive.
