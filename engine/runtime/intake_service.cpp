@@ -25,7 +25,7 @@ constexpr const char* kCasesExternalRef = "cases_channel_external_ref_key";
 
 bool Allowed(const Actor& a) { return a.HasRole("supervisor") || a.HasRole("director") || a.HasRole("admin"); }
 
-// A mail from template `t`: `vars` rendered now; the `secrets`' placeholders stay in
+// A mail from template `t`: `vars` rendered now; the `secrets`' {{name}} variables stay in
 // the stored text and their values are sealed for the dispatcher to fill in at send time.
 store::OutboxMessage Mail(std::optional<std::int64_t> case_id, const std::string& to, const Template& t,
                           const std::map<std::string, std::string>& vars,

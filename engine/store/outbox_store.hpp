@@ -26,7 +26,7 @@ struct OutboxMessage {
   Timestamp created_at{};
   std::optional<Timestamp> sent_at;
   Timestamp next_attempt_at{};  // when first due: the time of the event that caused it
-  // Secrets for {{name}} placeholders of subject and body (a JSON object, sealed by
+  // Secrets for {{name}} variables of subject and body (a JSON object, sealed by
   // runtime::Sealer), filled in at send time; cleared once sent or dead. Empty: none.
   std::string sealed;
 };

@@ -201,7 +201,7 @@ class SlowTransport final : public runtime::Transport {
 };
 
 // Access codes and confirmation links are not readable from the outbox: the stored body
-// keeps the placeholder, the value is sealed, filled in only on the way out, and gone
+// keeps the {{access_code}} variable, the value is sealed, filled in only on the way out, and gone
 // from the row once sent. A node with another key cannot open it and says why.
 class RecordingTransport final : public runtime::Transport {
  public:
