@@ -36,6 +36,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   AddOutboxRoutes(table_, s_);
   AddIntakeRoutes(table_, s_);
   AddPublicRoutes(table_, s_);
+  AddStatsRoutes(table_, s_);
   AddWebRoutes(table_);
   AddOpenApiRoute(table_);
 }

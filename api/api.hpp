@@ -18,6 +18,7 @@ class IdempotencyService;
 class IntakeService;
 class OutboxService;
 class PublicStatus;
+class StatsService;
 class SurveyService;
 }  // namespace petitiond::runtime
 
@@ -41,6 +42,7 @@ struct Services {
   runtime::AccountService& accounts;
   runtime::PublicStatus& public_status;
   runtime::SurveyService& surveys;
+  runtime::StatsService& stats;
   const Clock& clock;
   ChannelSettings channels;
 };
@@ -85,6 +87,7 @@ void AddCalendarRoutes(RouteTable& t, const Services& s);
 void AddOutboxRoutes(RouteTable& t, const Services& s);
 void AddIntakeRoutes(RouteTable& t, const Services& s);
 void AddPublicRoutes(RouteTable& t, const Services& s);
+void AddStatsRoutes(RouteTable& t, const Services& s);
 // The console and the public pages (web/, compiled in).
 void AddWebRoutes(RouteTable& t);
 // GET /api/v1/openapi.json, generated from the finished table.

@@ -3,11 +3,13 @@
 
 #include "api/api.hpp"
 #include "engine/contact.hpp"
+#include "api/export.hpp"
 #include "api/json_io.hpp"
 #include "api/problem.hpp"
 #include "api/schemas.hpp"
 #include "engine/runtime/case_service.hpp"
 #include "engine/runtime/intake_service.hpp"
+#include "engine/runtime/policy.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;
@@ -189,6 +191,40 @@ store::CaseFilter::After ParseDueCursor(const std::string& text) {
   return a;
 }
 
+// The list with its filters as a spreadsheet, up to kMaxExportRows. Petitioners of
+// confidential cases read 保密 in every export, whoever downloads it, and no export
+// carries contact details.
+constexpr int kMaxExportRows = 20000;
+
+Response ExportCases(const Services& s, Context& ctx, store::CaseFilter f, ExportFormat format) {
+  Sheet sheet{"案件",
+              {"案號", "管道", "辦理單位", "類別", "主旨", "狀態", "承辦人", "收件時間", "最近期限", "逾期", "陳情人"},
+              {}};
+  f.summary = true;
+  f.limit = kMaxExportRows + 1;
+  auto views = s.cases.List(ctx.caller(), f, ctx.route);
+  if (static_cast<int>(views.size()) > kMaxExportRows) {
+    Invalid("the list has more than " + std::to_string(kMaxExportRows) +
+            " cases; narrow it with filters (office, channel, state) before exporting");
+  }
+  for (const auto& v : views) {
+    const store::CaseRecord& c = v.record;
+    std::string name;
+    const json::value petitioner = StoredJson(c.petitioner_json);
+    if (c.confidential) {
+      name = runtime::kRedacted;
+    } else if (petitioner.is_object() && petitioner.as_object().contains("name") &&
+               petitioner.at("name").is_string()) {
+      name = std::string(petitioner.at("name").as_string());
+    }
+    sheet.rows.push_back({c.public_no, c.channel, c.office, c.category.value_or(""), c.subject, c.state.state,
+                          c.state.assignee.value_or(""), FormatTimestamp(c.received_at),
+                          c.next_due_at ? Cell(FormatTimestamp(*c.next_due_at)) : Cell(),
+                          std::string(c.state.overdue ? "是" : "否"), name});
+  }
+  return Download({std::move(sheet)}, format, "petitiond-cases");
+}
+
 Response ListCases(const Services& s, Context& ctx) {
   const Request& req = ctx.request;
   store::CaseFilter f;
@@ -218,6 +254,10 @@ Response ListCases(const Services& s, Context& ctx) {
     if (auto cursor = QueryValue(req, "cursor")) f.after = ParseDueCursor(*cursor);
   } else {
     f.before_id = Cursor(req);
+  }
+  if (auto format = QueryValue(req, "format"); format && *format != "json") {
+    if (*format != "csv" && *format != "xlsx") Invalid("format must be json, csv or xlsx");
+    return ExportCases(s, ctx, f, *format == "csv" ? ExportFormat::kCsv : ExportFormat::kXlsx);
   }
   f.limit = Limit(req);
   auto views = s.cases.List(ctx.caller(), f, ctx.route);
@@ -410,6 +450,9 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
                     "newest (default) or due: earliest deadline first, so cases past their deadline lead"},
                    {"fields", R"({"type":"string","enum":["full","summary"]})",
                     "summary: no body, petitioner name only (queue pages)"},
+                   {"format", R"({"type":"string","enum":["json","csv","xlsx"]})",
+                    "csv or xlsx: every case the filters select (up to 20,000) as a spreadsheet; confidential "
+                    "petitioners read 保密"},
                    LimitParam(),
                    CursorParam()},
          .response_schema = schemas::kCaseList});

@@ -46,6 +46,7 @@ inline constexpr const char* kStaffList = PETITIOND_REF("StaffList");
 inline constexpr const char* kPublicCase = PETITIOND_REF("PublicCase");
 inline constexpr const char* kSurveyState = PETITIOND_REF("SurveyState");
 inline constexpr const char* kSurveyAnswer = PETITIOND_REF("SurveyAnswer");
+inline constexpr const char* kStatsReport = PETITIOND_REF("StatsReport");
 inline constexpr const char* kOpenApi = R"({"type":"object","required":["openapi","info","paths"]})";
 #undef PETITIOND_REF
 

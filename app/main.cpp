@@ -21,6 +21,7 @@
 #include "engine/embedded.hpp"
 #include "engine/runtime/accounts.hpp"
 #include "engine/runtime/public_status.hpp"
+#include "engine/runtime/stats_service.hpp"
 #include "engine/runtime/survey.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/calendar_holder.hpp"
@@ -246,9 +247,10 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::AccountService accounts(db, clock);
   runtime::PublicStatus public_status(db, cases, clock);
   runtime::SurveyService surveys(db, clock);
+  runtime::StatsService stats(db);
   cases.set_survey_links(config.mailbox.public_url, &sealer);
-  api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, clock,
-                             channels});
+  api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
+                             clock, channels});
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);

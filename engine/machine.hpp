@@ -119,6 +119,10 @@ inline constexpr const char* kDenyExtension = "deny_extension";
 // the link between the two cases and an audit event on the surviving one.
 inline constexpr const char* kMergeEvent = "merge";
 
+// The reply to the petitioner: a workflow transition named "reply". Its handling time
+// (engine/handling.hpp) is measured into the event's data for the statistics.
+inline constexpr const char* kReplyEvent = "reply";
+
 // The pure state machine: same input, same Outcome. No I/O; time comes in as `now`.
 //
 // Thread safety: const and stateless apart from the calendar it reads; share freely.

@@ -11,6 +11,7 @@
 
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/metrics.hpp"
+#include "engine/handling.hpp"
 #include "engine/store/calendar_store.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/intake_store.hpp"
@@ -281,8 +282,24 @@ void CaseService::ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& 
   const auto wf = WorkflowOf(rec);
   Outcome out = Machine(*calendar).Apply(*wf, rec.state, command, actor, now).ValueOrThrow();
   if (out.next.assignee != rec.state.assignee && out.next.assignee) CheckAssignee(tx, rec, *out.next.assignee);
+  MeasureReplies(tx, *wf, *calendar, rec, out);
   Persist(tx, *wf, rec, out, /*inserted_already=*/false);
   rec.updated_at = now;
+}
+
+// The statistics (migrations/0014) take a reply's handling time from its audit event,
+// measured here once, on the calendar in force when the reply was given.
+void CaseService::MeasureReplies(store::Tx& tx, const Workflow& wf, const BusinessCalendar& calendar,
+                                 const store::CaseRecord& rec, Outcome& out) {
+  for (auto& e : out.events) {
+    if (e.event != kReplyEvent) continue;
+    std::vector<StateEntry> entries;
+    for (const auto& past : store::LoadEvents(tx, rec.id)) {
+      if (past.from.value_or("") != past.to) entries.push_back({past.to, past.at});
+    }
+    const int days = HandlingWorkdays(calendar, wf, rec.office, rec.state.received_at, entries, e.at);
+    e.data["handling_workdays"] = std::to_string(days);
+  }
 }
 
 void CaseService::CheckAssignee(store::Tx& tx, const store::CaseRecord& rec, const std::string& login) {

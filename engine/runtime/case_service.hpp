@@ -162,6 +162,8 @@ class CaseService {
   // points at data["into"], whose audit trail records it; one transaction.
   // kUnprocessable unless `login` is an active user of the case's office with the
   // handler role.
+  static void MeasureReplies(store::Tx& tx, const Workflow& wf, const BusinessCalendar& calendar,
+                             const store::CaseRecord& rec, Outcome& out);
   static void CheckAssignee(store::Tx& tx, const store::CaseRecord& rec, const std::string& login);
   void Merge(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, Command command);
   Timestamp WakeBefore() const { return clock_.Now() + std::chrono::duration_cast<std::chrono::seconds>(wake_interval_); }

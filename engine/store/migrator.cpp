@@ -69,6 +69,9 @@ const std::map<std::string, Grant>& ServeGrants() {
       {"workflows", Grant::kWrite},              {"calendar_days", Grant::kWrite},
       {"office_closures", Grant::kWrite},        {"case_attachments", Grant::kWrite},
       {"surveys", Grant::kWrite},
+      // Maintained by owner-run triggers (migrations/0014); serve only reads them.
+      {"stats_monthly", Grant::kRead},           {"stats_clocks", Grant::kRead},
+      {"stats_handling", Grant::kRead},
       {"timers", Grant::kWriteDelete},           {"sessions", Grant::kWriteDelete},
       {"idempotency_keys", Grant::kWriteDelete}, {"webhook_signatures", Grant::kWriteDelete},
   };

@@ -1,0 +1,104 @@
+#include "engine/store/stats_store.hpp"
+
+#include "engine/store/session.hpp"
+
+namespace petitiond::store {
+
+namespace {
+
+// The outcome states the rollups count as finished (migrations/0014).
+constexpr const char* kOpen = "state NOT IN ('closed', 'transferred', 'merged', 'registered_only')";
+
+constexpr const char* kMonthly =
+    "SELECT to_char(month, 'YYYY-MM'), office, channel, category, received, closed, transferred, merged, "
+    "registered_only, replied, handling_n, handling_sum, online_form, online_webhook, surveys_sent, answers, "
+    "speed_sum, result_sum, attitude_sum, speed_sat, result_sat, attitude_sat FROM stats_monthly "
+    "WHERE month BETWEEN CAST(:a AS date) AND CAST(:b AS date) AND (:o = '' OR office = :o2)";
+constexpr const char* kClocks =
+    "SELECT to_char(month, 'YYYY-MM'), office, channel, category, clock, stopped, on_time, extensions "
+    "FROM stats_clocks WHERE month BETWEEN CAST(:a AS date) AND CAST(:b AS date) AND (:o = '' OR office = :o2)";
+constexpr const char* kHandling =
+    "SELECT to_char(month, 'YYYY-MM'), office, channel, category, workdays, replies FROM stats_handling "
+    "WHERE month BETWEEN CAST(:a AS date) AND CAST(:b AS date) AND (:o = '' OR office = :o2)";
+constexpr const char* kOpenBefore =
+    "SELECT office, channel, category, sum(received - closed - transferred - merged - registered_only)::bigint "
+    "FROM stats_monthly WHERE month < CAST(:a AS date) AND (:o = '' OR office = :o2) "
+    "GROUP BY office, channel, category";
+
+std::string Overdue() {
+  return std::string(
+             "SELECT to_char(stats_month(received_at), 'YYYY-MM'), office, channel, coalesce(category, ''), "
+             "count(*)::bigint FROM cases WHERE overdue AND ") +
+         kOpen +
+         " AND received_at >= CAST(:a AS date)::timestamp AT TIME ZONE 'Asia/Taipei' "
+         "AND received_at < (CAST(:b AS date) + interval '1 month')::timestamp AT TIME ZONE 'Asia/Taipei' "
+         "AND (:o = '' OR office = :o2) GROUP BY 1, 2, 3, 4";
+}
+
+stats::Key KeyOf(const soci::row& r) {
+  return stats::Key{*stats::ParseMonth(r.get<std::string>(0)), r.get<std::string>(1), r.get<std::string>(2),
+                    r.get<std::string>(3)};
+}
+
+std::int64_t Int(const soci::row& r, std::size_t i) {
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return r.get<int>(i);
+    case soci::dt_long_long: return r.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<std::int64_t>(r.get<unsigned long long>(i));
+    default: return static_cast<std::int64_t>(r.get<double>(i));
+  }
+}
+
+}  // namespace
+
+stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month to, const std::optional<std::string>& office) {
+  soci::session& sql = Sql(tx);
+  stats::Rollups out;
+  out.loaded_from = first;
+  const std::string a = stats::FormatMonth(first) + "-01", b = stats::FormatMonth(to) + "-01",
+                    o = office.value_or("");
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kMonthly, soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+    for (const auto& r : rows) {
+      stats::Counts c;
+      std::int64_t* fields[] = {&c.received,     &c.closed,       &c.transferred,  &c.merged,
+                                &c.registered_only, &c.replied,   &c.handling_n,   &c.handling_sum,
+                                &c.online_form,  &c.online_webhook, &c.surveys_sent, &c.answers,
+                                &c.speed_sum,    &c.result_sum,   &c.attitude_sum, &c.speed_sat,
+                                &c.result_sat,   &c.attitude_sat};
+      for (std::size_t i = 0; i < std::size(fields); ++i) *fields[i] = Int(r, 4 + i);
+      out.monthly.push_back({KeyOf(r), c});
+    }
+  }
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kClocks, soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+    for (const auto& r : rows) {
+      out.clocks.push_back({KeyOf(r), r.get<std::string>(4), Int(r, 5), Int(r, 6), Int(r, 7)});
+    }
+  }
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kHandling, soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+    for (const auto& r : rows) out.handling.push_back({KeyOf(r), static_cast<int>(Int(r, 4)), Int(r, 5)});
+  }
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << Overdue(), soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+    for (const auto& r : rows) out.overdue.push_back({KeyOf(r), Int(r, 4)});
+  }
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kOpenBefore, soci::use(a, "a"), soci::use(o, "o"), soci::use(o, "o2"));
+    for (const auto& r : rows) {
+      out.open_before.push_back(
+          {stats::Key{first, r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2)}, Int(r, 3)});
+    }
+  }
+  return out;
+}
+
+void RebuildStats(Tx& tx) { Sql(tx) << "SELECT stats_rebuild()"; }
+
+}  // namespace petitiond::store

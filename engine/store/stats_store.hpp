@@ -1,0 +1,19 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/stats.hpp"
+#include "engine/store/database.hpp"
+
+namespace petitiond::store {
+
+// The rollups of months [first, to] (migrations/0014), of `office` or of every office,
+// with the open cases marked overdue now and the cases still open before `first`.
+stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month to, const std::optional<std::string>& office);
+
+// Recomputes every rollup from the cases and their history (stats_rebuild()). Needs
+// the owner's connection.
+void RebuildStats(Tx& tx);
+
+}  // namespace petitiond::store
