@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -22,6 +23,7 @@
 #include "engine/runtime/accounts.hpp"
 #include "engine/runtime/public_status.hpp"
 #include "engine/runtime/stats_service.hpp"
+#include "engine/store/stats_store.hpp"
 #include "engine/runtime/survey.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/calendar_holder.hpp"
@@ -82,6 +84,17 @@ int Migrate(const std::string& serve_role) {
   }
   const int days = runtime::ImportShippedCalendars(db);
   std::cout << "calendar: " << days << " days from the shipped DGPA files\n";
+  return 0;
+}
+
+// Recomputes the statistics rollups from the cases and their history (after data
+// was loaded around the triggers, or to check them); as the owner, like migrate.
+int StatsRebuild() {
+  store::Database db(OwnerUrl(), store::DatabaseOptions{.pool_size = 1, .statement_timeout = {}});
+  const auto start = std::chrono::steady_clock::now();
+  db.Transact([](store::Tx& tx) { store::RebuildStats(tx); });
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  std::cout << "stats: rollups recomputed in " << ms.count() << " ms\n";
   return 0;
 }
 
@@ -357,6 +370,11 @@ int main(int argc, char** argv) {
   import_hotline->add_option("--workflows", import_workflows, "directory of workflows and routing.yaml")
       ->capture_default_str();
 
+  auto* stats_cmd = app.add_subcommand("stats", "The monthly statistics (docs/stats.md)");
+  stats_cmd->require_subcommand(1);
+  auto* stats_rebuild = stats_cmd->add_subcommand(
+      "rebuild", "Recompute the rollups from the cases and their history (as DATABASE_OWNER_URL, else DATABASE_URL)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*validate) return Validate(files);
@@ -367,6 +385,7 @@ int main(int argc, char** argv) {
     if (*close) return CalendarClose(close_office, close_date, close_reason);
     if (*bootstrap) return BootstrapAdmin();
     if (*import_hotline) return ImportHotline(hotline_file, import_workflows);
+    if (*stats_rebuild) return StatsRebuild();
   } catch (const DomainError& e) {
     std::cerr << "petitiond: " << e.what() << "\n";
     for (const auto& d : e.error().details) std::cerr << d << "\n";

@@ -194,6 +194,43 @@ await page.goto(link);
 await page.getByText('此案件的問卷已填答，謝謝您。').waitFor();
 step('the survey from the reply mail was answered once');
 
+// 7b. The supervisor's 統計 page: the month's figures, three charts drawn by Chart.js,
+// and the printable monthly report, one A4 page for the office.
+await page.setViewportSize({ width: 1366, height: 768 });
+await signIn('chen');
+await page.keyboard.press('Alt+6');
+await page.locator('table.stats').waitFor();
+const month = await page.evaluate(() => {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit' }).formatToParts(new Date());
+  const o = {};
+  for (const x of f) o[x.type] = x.value;
+  return `${Number(o.year) - 1911}年${Number(o.month)}月`;
+});
+await page.getByRole('heading', { name: `${month}　依辦理單位` }).waitFor();
+const statsRow = page.locator('table.stats tbody tr').first();
+assert.equal(await statsRow.locator('th').textContent(), '本所');
+assert.ok(Number(await statsRow.locator('td').first().textContent()) >= 1, 'the case received this month is counted');
+const drawn = await page.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => {
+  const chart = window.Chart && window.Chart.getChart(c);
+  return chart ? `${chart.config.type}:${chart.data.datasets.length}:${c.width > 0}` : 'none';
+}));
+assert.equal(drawn.length, 3, `three charts: ${drawn}`);
+assert.ok(drawn.every((d) => d !== 'none' && d.endsWith(':true')), `every chart drawn: ${drawn}`);
+assert.equal(await page.getByRole('link', { name: '下載 CSV' }).count(), 1);
+await shot('stats');
+await page.getByRole('link', { name: `列印 ${month} 月報` }).click();
+await page.locator('.report-page').first().waitFor();
+assert.equal(await page.locator('.report-page').count(), 1, 'a supervisor prints their own office');
+await page.getByRole('heading', { name: `本所 陳情案件月報　${month}` }).waitFor();
+const pdf = await page.pdf({ format: 'A4', printBackground: true });
+const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+assert.equal(pages, 1, `the monthly report of one office fits one A4 page (${pages})`);
+await page.emulateMedia({ media: 'print' });
+await shot('report');
+await page.emulateMedia({ media: 'screen' });
+step(`the supervisor's 統計 page drew its charts and printed one A4 page (${drawn.join(', ')})`);
+await signOut();
+
 // 8. The mailbox form explains the confirmation step; the honeypot is invisible.
 await page.setViewportSize({ width: 1366, height: 768 });
 await page.goto(`${base}/mailbox`);

@@ -72,6 +72,7 @@
     if (has('supervisor') || has('director') || has('admin')) links.push(['#/office', '本所案件', '3']);
     if (has('director') || has('privacy_officer')) links.push(['#/director', '主任審閱', '4']);
     if (has('admin')) links.push(['#/admin', '系統管理', '5']);
+    if (has('supervisor') || has('director') || has('admin')) links.push(['#/stats', '統計', '6']);
     nav.replaceChildren(...links.map(([href, text, key]) => el('a', { href, 'data-key': key, title: `Alt+${key}`, text: `${text} (Alt+${key})` })));
     who.replaceChildren(el('span', { text: `${me.login}（${me.office}）` }),
       el('button', { type: 'button', text: '登出', onclick: async () => { try { await api('DELETE', '/api/v1/sessions/current'); } catch (e) { /* gone already */ } me = null; location.hash = '#/login'; } }));
@@ -462,6 +463,14 @@
     if (h === '#/queue') return queueView();
     if (h === '#/office') return officeView();
     if (h === '#/director') return directorView();
+    if (h === '#/stats' || h.startsWith('#/stats?') || h.startsWith('#/stats/print')) {
+      const current = n => n === navigation;
+      try {
+        if (h.startsWith('#/stats/print')) await PStats.printView(main, me, mine, current);
+        else await PStats.view(main, me, mine, current);
+      } catch (e) { failed(e); }
+      return;
+    }
     location.hash = home();
   }
   window.addEventListener('hashchange', route);
