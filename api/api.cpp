@@ -37,6 +37,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   AddIntakeRoutes(table_, s_);
   AddPublicRoutes(table_, s_);
   AddStatsRoutes(table_, s_);
+  AddOpen311Routes(table_, s_);
   AddWebRoutes(table_);
   AddOpenApiRoute(table_);
 }

@@ -16,6 +16,7 @@ class CaseService;
 class HealthService;
 class IdempotencyService;
 class IntakeService;
+class Open311Service;
 class OutboxService;
 class PublicStatus;
 class StatsService;
@@ -43,6 +44,7 @@ struct Services {
   runtime::PublicStatus& public_status;
   runtime::SurveyService& surveys;
   runtime::StatsService& stats;
+  runtime::Open311Service& open311;
   const Clock& clock;
   ChannelSettings channels;
 };
@@ -88,6 +90,7 @@ void AddOutboxRoutes(RouteTable& t, const Services& s);
 void AddIntakeRoutes(RouteTable& t, const Services& s);
 void AddPublicRoutes(RouteTable& t, const Services& s);
 void AddStatsRoutes(RouteTable& t, const Services& s);
+void AddOpen311Routes(RouteTable& t, const Services& s);
 // The console and the public pages (web/, compiled in).
 void AddWebRoutes(RouteTable& t);
 // GET /api/v1/openapi.json, generated from the finished table.

@@ -72,6 +72,10 @@ json::object Operation(const Route& r) {
   op["responses"] = std::move(responses);
   switch (r.who.kind) {
     case Who::Kind::kPublic: op["security"] = json::array{}; break;
+    case Who::Kind::kApiKey:
+      op["security"] = json::array{};
+      op["x-api-key"] = "api_key (query or form field): an Open311 client's key, made by an admin";
+      break;
     case Who::Kind::kSigned:
       op["security"] = json::array{};
       op["x-signature"] = "X-Timestamp and X-Signature: sha256=HMAC-SHA256(secret, \"<timestamp>.<body>\")";

@@ -19,6 +19,7 @@ struct Who {
   enum class Kind {
     kPublic,  // anyone, no sign-in (status page, mailbox form, health)
     kSigned,  // no session: the handler verifies a shared-secret signature (webhooks)
+    kApiKey,  // no session: the handler checks an Open311 client's api_key (403 without)
     kRoles,   // signed-in staff holding any of `roles`
   };
   Kind kind = Kind::kRoles;
@@ -26,6 +27,7 @@ struct Who {
 
   static Who Public() { return {Kind::kPublic, {}}; }
   static Who Signed() { return {Kind::kSigned, {}}; }
+  static Who ApiKey() { return {Kind::kApiKey, {}}; }
   static Who Roles(std::initializer_list<std::string> roles) { return {Kind::kRoles, roles}; }
   // Every role engine/workflow.hpp knows: any signed-in staff member.
   static Who Staff();

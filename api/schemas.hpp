@@ -47,6 +47,10 @@ inline constexpr const char* kPublicCase = PETITIOND_REF("PublicCase");
 inline constexpr const char* kSurveyState = PETITIOND_REF("SurveyState");
 inline constexpr const char* kSurveyAnswer = PETITIOND_REF("SurveyAnswer");
 inline constexpr const char* kStatsReport = PETITIOND_REF("StatsReport");
+inline constexpr const char* kNewOpen311Client = PETITIOND_REF("NewOpen311Client");
+inline constexpr const char* kOpen311Client = PETITIOND_REF("Open311Client");
+inline constexpr const char* kOpen311ClientWithKey = PETITIOND_REF("Open311ClientWithKey");
+inline constexpr const char* kOpen311ClientList = PETITIOND_REF("Open311ClientList");
 inline constexpr const char* kOpenApi = R"({"type":"object","required":["openapi","info","paths"]})";
 #undef PETITIOND_REF
 

@@ -22,6 +22,7 @@
 #include "engine/embedded.hpp"
 #include "engine/runtime/accounts.hpp"
 #include "engine/runtime/public_status.hpp"
+#include "engine/runtime/open311.hpp"
 #include "engine/runtime/stats_service.hpp"
 #include "engine/store/stats_store.hpp"
 #include "engine/runtime/survey.hpp"
@@ -261,9 +262,10 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::PublicStatus public_status(db, cases, clock);
   runtime::SurveyService surveys(db, clock);
   runtime::StatsService stats(db);
+  runtime::Open311Service open311(db, intake, clock);
   cases.set_survey_links(config.mailbox.public_url, &sealer);
   api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
-                             clock, channels});
+                             open311, clock, channels});
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);

@@ -1,5 +1,8 @@
 #include "connectors/connector.hpp"
 
+#include <boost/url/decode_view.hpp>
+#include <boost/url/parse_query.hpp>
+
 namespace petitiond::connectors {
 
 Received FromResult(Result<Intake> parsed, std::string channel, std::string source, std::string content_type,
@@ -14,6 +17,22 @@ Received FromResult(Result<Intake> parsed, std::string channel, std::string sour
   for (const auto& d : parsed.error().details) why += "; " + d;
   r.error = std::move(why);
   return r;
+}
+
+Result<std::map<std::string, std::string>> ParseUrlEncoded(const std::string& body) {
+  std::string encoded = body;  // HTML forms write spaces as '+'
+  for (std::size_t at = encoded.find('+'); at != std::string::npos; at = encoded.find('+', at)) {
+    encoded.replace(at, 1, "%20");
+  }
+  auto params = boost::urls::parse_query(encoded);
+  if (!params) return Error{ErrorKind::kInvalid, "the form is not application/x-www-form-urlencoded", {}};
+  std::map<std::string, std::string> out;
+  for (const auto& p : *params) {
+    const boost::urls::decode_view key = *p.key;
+    const boost::urls::decode_view value = *p.value;
+    out[std::string(key.begin(), key.end())] = std::string(value.begin(), value.end());
+  }
+  return out;
 }
 
 }  // namespace petitiond::connectors

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,10 @@ struct Received {
 // parser's reason (message and details on one line).
 Received FromResult(Result<Intake> parsed, std::string channel, std::string source, std::string content_type,
                     std::string raw);
+
+// An application/x-www-form-urlencoded body (spaces as '+' or %20) as name -> value;
+// the last of repeated names wins. kInvalid if it is not such a body.
+Result<std::map<std::string, std::string>> ParseUrlEncoded(const std::string& body);
 
 // A connector that fetches its own input (the Maildir, a news feed). Push channels
 // (the 1999 webhook, the web form) call their parser per request instead.

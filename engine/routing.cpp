@@ -44,6 +44,13 @@ bool Routing::ConfidentialCategory(const std::optional<std::string>& category) c
                          confidential_categories.end();
 }
 
+const Category* Routing::FindCategory(std::string_view code) const {
+  for (const auto& c : categories) {
+    if (c.code == code) return &c;
+  }
+  return nullptr;
+}
+
 namespace {
 
 // routing.yaml: { default_office, confidential_categories, routes: [ { match: {...}, to: {...} } ] }, one reader
@@ -60,7 +67,8 @@ class RoutingLoader {
       check_.Report(root.Mark(), "a routing file must be a mapping with 'routes' (and optionally 'default_office')");
       return check_.Failure("routing file is invalid");
     }
-    check_.CheckKeys(root, {"default_office", "confidential_categories", "routes"}, "the routing file");
+    check_.CheckKeys(root, {"default_office", "categories", "confidential_categories", "routes"}, "the routing file");
+    if (const YAML::Node c = root["categories"]) Categories(c);
     if (auto office = check_.Scalar(root, "default_office", false)) routing_.default_office = *office;
     if (root["confidential_categories"]) {
       routing_.confidential_categories = check_.Names(root["confidential_categories"], "confidential_categories");
@@ -76,6 +84,37 @@ class RoutingLoader {
   }
 
  private:
+  void Categories(const YAML::Node& list) {
+    if (!list.IsSequence()) {
+      check_.Report(list.Mark(), "categories must be a list of { code, name, description, group }");
+      return;
+    }
+    for (const auto& c : list) {
+      if (!c.IsMap()) {
+        check_.Report(c.Mark(), "a category must be a mapping { code, name, description, group }");
+        continue;
+      }
+      check_.CheckKeys(c, {"code", "name", "description", "group"}, "category");
+      Category cat;
+      cat.code = check_.RequiredString(c, "code");
+      cat.name = check_.RequiredString(c, "name");
+      cat.description = check_.Scalar(c, "description", false).value_or("");
+      cat.group = check_.Scalar(c, "group", false).value_or("");
+      if (!cat.code.empty() && cat.code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+        check_.Report(c["code"].Mark(), "category code '" + cat.code + "' must be lower-case letters, digits and -");
+      }
+      for (const auto& other : routing_.categories) {
+        if (!cat.code.empty() && other.code == cat.code) {
+          check_.Report(c["code"].Mark(), "category code '" + cat.code + "' is used twice");
+        }
+        if (!cat.name.empty() && other.name == cat.name) {
+          check_.Report(c["name"].Mark(), "category name '" + cat.name + "' is used twice");
+        }
+      }
+      routing_.categories.push_back(std::move(cat));
+    }
+  }
+
   void Route(const YAML::Node& r) {
     if (!r.IsMap()) {
       check_.Report(r.Mark(), "a route must be a mapping { match, to }");

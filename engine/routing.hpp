@@ -32,13 +32,24 @@ struct RouteRule {
   int line = 0;  // 1-based, for "routed by routing.yaml:LINE"
 };
 
+// A kind of petition the office publishes (Open311 GeoReport v2 `services`): `code` is
+// the service_code, `name` the category cases of it carry.
+struct Category {
+  std::string code;         // [a-z0-9-]+, unique
+  std::string name;         // e.g. 門牌整編, unique
+  std::string description;  // one sentence for the public
+  std::string group;        // e.g. 戶政
+};
+
 struct Routing {
   std::string default_office = "main";
+  std::vector<Category> categories;
   // Categories whose petitioners are always confidential (檢舉, whistle-blowing).
   std::vector<std::string> confidential_categories;
   std::vector<RouteRule> rules;
 
   bool ConfidentialCategory(const std::optional<std::string>& category) const;
+  const Category* FindCategory(std::string_view code) const;
 
   // The first rule that matches, or nullptr.
   const RouteRule* Find(const Intake& in) const;

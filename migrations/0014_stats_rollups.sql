@@ -217,13 +217,17 @@ BEGIN
     SELECT stats_month(c.received_at) AS month, c.office, c.channel, coalesce(c.category, '') AS category,
            1 AS received, 0 AS closed, 0 AS transferred, 0 AS merged, 0 AS registered_only, 0 AS replied,
            0 AS handling_n, 0 AS handling_sum,
-           (SELECT count(*) FROM intake_raw i WHERE i.case_id = c.id AND i.status = 'accepted'
-              AND i.source = 'mailbox web form')::integer AS online_form,
-           (SELECT count(*) FROM intake_raw i WHERE i.case_id = c.id AND i.status = 'accepted'
-              AND i.source = '1999 platform webhook')::integer AS online_webhook,
+           0 AS online_form, 0 AS online_webhook,
            0 AS surveys_sent, 0 AS answers, 0 AS speed_sum, 0 AS result_sum, 0 AS attitude_sum,
            0 AS speed_sat, 0 AS result_sat, 0 AS attitude_sat
     FROM cases c
+    UNION ALL
+    SELECT stats_month(c.received_at), c.office, c.channel, coalesce(c.category, ''),
+           0, 0, 0, 0, 0, 0, 0, 0,
+           (i.source = 'mailbox web form')::integer, (i.source = '1999 platform webhook')::integer,
+           0, 0, 0, 0, 0, 0, 0, 0
+    FROM intake_raw i JOIN cases c ON c.id = i.case_id
+    WHERE i.status = 'accepted' AND i.source IN ('mailbox web form', '1999 platform webhook')
     UNION ALL
     SELECT stats_month(e.at), c.office, c.channel, coalesce(c.category, ''), 0,
            (e.from_state IS DISTINCT FROM e.to_state AND e.to_state = 'closed')::integer,

@@ -247,18 +247,9 @@ Result<Intake> ParseForm(const std::string& body, const std::string& content_typ
       if (val.is_string()) f[std::string(k)] = std::string(val.as_string());
     }
   } else {
-    // HTML forms write spaces as '+'.
-    std::string encoded = body;
-    for (std::size_t at = encoded.find('+'); at != std::string::npos; at = encoded.find('+', at)) {
-      encoded.replace(at, 1, "%20");
-    }
-    auto params = boost::urls::parse_query(encoded);
-    if (!params) return Error{ErrorKind::kInvalid, "the form is not application/x-www-form-urlencoded", {}};
-    for (const auto& p : *params) {
-      const boost::urls::decode_view key = *p.key;
-      const boost::urls::decode_view value = *p.value;
-      f[std::string(key.begin(), key.end())] = std::string(value.begin(), value.end());
-    }
+    auto params = ParseUrlEncoded(body);
+    if (!params) return params.error();
+    f = std::move(*params);
   }
   Error bad{ErrorKind::kInvalid, "the mailbox form is incomplete", {}};
   Intake in;

@@ -13,6 +13,7 @@
 #include "engine/runtime/accounts.hpp"
 #include "engine/runtime/public_status.hpp"
 #include "engine/runtime/survey.hpp"
+#include "engine/runtime/open311.hpp"
 #include "engine/runtime/stats_service.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/store/session.hpp"
@@ -49,8 +50,9 @@ class ApiTest : public testing::Test {
         public_status_(t_.db(), cases_, clock_),
         surveys_(t_.db(), clock_),
         stats_(t_.db()),
+        open311_(t_.db(), intake_service_, clock_),
         api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, idempotency_, accounts_, public_status_,
-                           surveys_, stats_, clock_,
+                           surveys_, stats_, open311_, clock_,
                            api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
     cases_.set_survey_links("http://petitiond.test", &intake_service_.outbox_sealer());
@@ -94,6 +96,26 @@ class ApiTest : public testing::Test {
     static const json::object components = json::parse(api::schemas::Components()).as_object();
     const auto match = api_.routes().Find(request.method, request.path);
     std::string schema;
+    if (request.path.rfind("/open311/", 0) == 0) {
+      // GeoReport v2 answers in its own format: JSON arrays ({code, description} for
+      // errors) or XML; tests/api/open311_pgtest.cpp checks them against the
+      // specification's examples.
+      if (request.path.size() > 4 && request.path.substr(request.path.size() - 4) == ".xml") {
+        EXPECT_EQ(response.body.rfind("<?xml", 0), 0u) << request.path << ": " << response.body;
+        return;
+      }
+      if (response.status >= 400) {
+        json::error_code ec;
+        const json::value body = json::parse(response.body, ec);
+        ASSERT_FALSE(ec) << response.body;
+        ASSERT_TRUE(body.is_array() && !body.as_array().empty()) << response.body;
+        for (const auto& e : body.as_array()) {
+          EXPECT_EQ(e.at("code").to_number<int>(), response.status) << response.body;
+          EXPECT_TRUE(e.at("description").is_string()) << response.body;
+        }
+        return;
+      }
+    }
     if (response.content_type == "application/problem+json") {
       schema = api::schemas::kProblem;
     } else if (match.route && (response.status == match.route->status ||
@@ -178,6 +200,7 @@ class ApiTest : public testing::Test {
   runtime::PublicStatus public_status_;
   runtime::SurveyService surveys_;
   runtime::StatsService stats_;
+  runtime::Open311Service open311_;
   api::Api api_;
   std::string intake_, supervisor_, handler_, admin_, director_;
 };

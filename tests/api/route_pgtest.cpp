@@ -172,6 +172,8 @@ TEST_F(RouteTableTest, DocsRolesTableMatchesTheRouteTable) {
       EXPECT_EQ(cells.at(0), "public") << key;
     } else if (route.who.kind == api::Who::Kind::kSigned) {
       EXPECT_EQ(cells.at(0), "signed") << key;
+    } else if (route.who.kind == api::Who::Kind::kApiKey) {
+      EXPECT_EQ(cells.at(0), "api key") << key;
     } else {
       for (std::size_t i = 0; i < columns.size(); ++i) {
         const bool has = std::count(route.who.roles.begin(), route.who.roles.end(), columns[i]) > 0;
@@ -191,6 +193,27 @@ TEST_F(RouteTableTest, TheSignedWebhookAnswers401WithoutItsSignature) {
     ExpectProblem(Call(route.method, route.pattern, "", R"({"case_id":"X-1"})"), 401);
     ExpectProblem(Call(route.method, route.pattern, admin_, R"({"case_id":"X-1"})"), 401);
   }
+}
+
+TEST_F(RouteTableTest, EveryApiKeyRouteAnswers403InOpen311FormWithoutAKey) {
+  int routes = 0;
+  for (const auto& route : api_.routes().routes()) {
+    if (route.who.kind != api::Who::Kind::kApiKey) continue;
+    ++routes;
+    std::string path = route.pattern;
+    if (const auto at = path.find("{file}"); at != std::string::npos) path.replace(at, 6, "115-000001.json");
+    for (const std::string& key : {std::string(), std::string("?api_key=not-a-key")}) {
+      const Response r = Call(route.method, path + key, admin_, "service_code=other");
+      EXPECT_EQ(r.status, 403) << route.method << " " << path << ": " << r.body;
+      if (path.find(".xml") != std::string::npos) {
+        EXPECT_NE(r.body.find("<errors>"), std::string::npos) << r.body;
+        EXPECT_NE(r.body.find("<code>403</code>"), std::string::npos) << r.body;
+      } else {
+        EXPECT_EQ(json::parse(r.body).as_array().at(0).at("code").to_number<int>(), 403) << r.body;
+      }
+    }
+  }
+  EXPECT_GE(routes, 5);
 }
 
 TEST_F(RouteTableTest, TheOpenApiDocumentListsExactlyTheTablesRoutes) {

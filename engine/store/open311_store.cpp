@@ -1,0 +1,115 @@
+#include "engine/store/open311_store.hpp"
+
+#include "engine/store/pg_array.hpp"
+#include "engine/store/session.hpp"
+
+namespace petitiond::store {
+
+namespace {
+
+std::string FromHex(const std::string& hex) {
+  std::string out;
+  out.reserve(hex.size() / 2);
+  const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
+  }
+  return out;
+}
+
+Open311Client ClientOf(const soci::row& r) {
+  Open311Client c;
+  c.id = r.get<long long>(0);
+  c.name = r.get<std::string>(1);
+  c.created_by = r.get<std::string>(2);
+  c.created_at = FromEpoch(r.get<long long>(3));
+  if (r.get_indicator(4) == soci::i_ok) c.revoked_at = FromEpoch(r.get<long long>(4));
+  return c;
+}
+
+constexpr const char* kClientColumns =
+    "SELECT id, name, created_by, extract(epoch FROM created_at)::bigint, extract(epoch FROM revoked_at)::bigint "
+    "FROM open311_clients ";
+
+}  // namespace
+
+std::int64_t InsertOpen311Client(Tx& tx, const std::string& name, const std::string& key_hash,
+                                 const std::string& created_by, Timestamp now) {
+  long long id = 0;
+  const long long at = Epoch(now);
+  Sql(tx) << "INSERT INTO open311_clients (name, key_hash, created_by, created_at) "
+             "VALUES (:n, :h, :by, to_timestamp(:at)) RETURNING id",
+      soci::use(name, "n"), soci::use(key_hash, "h"), soci::use(created_by, "by"), soci::use(at, "at"),
+      soci::into(id);
+  return id;
+}
+
+std::optional<Open311Client> FindOpen311Client(Tx& tx, const std::string& key_hash) {
+  soci::rowset<soci::row> rows = (Sql(tx).prepare << std::string(kClientColumns) +
+                                                         "WHERE key_hash = :h AND revoked_at IS NULL",
+                                  soci::use(key_hash, "h"));
+  for (const auto& r : rows) return ClientOf(r);
+  return std::nullopt;
+}
+
+std::vector<Open311Client> ListOpen311Clients(Tx& tx) {
+  std::vector<Open311Client> out;
+  soci::rowset<soci::row> rows = (Sql(tx).prepare << std::string(kClientColumns) + "ORDER BY id");
+  for (const auto& r : rows) out.push_back(ClientOf(r));
+  return out;
+}
+
+bool RevokeOpen311Client(Tx& tx, std::int64_t id, Timestamp now) {
+  const long long cid = id, at = Epoch(now);
+  soci::statement st = (Sql(tx).prepare << "UPDATE open311_clients SET revoked_at = to_timestamp(:at) "
+                                           "WHERE id = :id AND revoked_at IS NULL",
+                        soci::use(at, "at"), soci::use(cid, "id"));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+std::vector<Open311Request> ListOpen311Requests(Tx& tx, const Open311Filter& f) {
+  PgArray nos;
+  for (const auto& n : f.public_nos) nos.Add(n);
+  const std::string nos_text = nos.str(), category = f.category.value_or("");
+  const long long start = f.start ? Epoch(*f.start) : 0, end = f.end ? Epoch(*f.end) : 0;
+  const int closed = f.closed ? (*f.closed ? 1 : 0) : -1, limit = f.limit;
+  soci::indicator nos_ind = f.public_nos.empty() ? soci::i_null : soci::i_ok, nos_ind2 = nos_ind;
+  soci::rowset<soci::row> rows =
+      (Sql(tx).prepare
+           << "SELECT c.id, c.public_no, c.state, c.office, c.category, extract(epoch FROM c.received_at)::bigint, "
+              "extract(epoch FROM c.updated_at)::bigint, "
+              "(SELECT extract(epoch FROM k.due_at)::bigint FROM clocks k WHERE k.case_id = c.id AND k.name = 'response'), "
+              "encode(i.raw, 'hex'), "
+              "(c.state IN ('closed', 'transferred', 'merged', 'registered_only'))::int "
+              "FROM intake_raw i JOIN cases c ON c.id = i.case_id "
+              "WHERE i.source = :source AND i.source LIKE 'open311 %' AND i.status <> 'rejected' "
+              "AND (CAST(:nos AS text[]) IS NULL OR c.public_no = ANY(CAST(:nos2 AS text[]))) "
+              "AND (:cat = '' OR c.category = :cat2) "
+              "AND (:start = 0 OR c.received_at >= to_timestamp(:start2)) "
+              "AND (:end = 0 OR c.received_at <= to_timestamp(:end2)) "
+              "AND (:closed < 0 OR (c.state IN ('closed', 'transferred', 'merged', 'registered_only'))::int = :closed2) "
+              "ORDER BY i.id DESC LIMIT :limit",
+       soci::use(f.source, "source"), soci::use(nos_text, nos_ind, "nos"), soci::use(nos_text, nos_ind2, "nos2"),
+       soci::use(category, "cat"), soci::use(category, "cat2"), soci::use(start, "start"),
+       soci::use(start, "start2"), soci::use(end, "end"), soci::use(end, "end2"), soci::use(closed, "closed"),
+       soci::use(closed, "closed2"), soci::use(limit, "limit"));
+  std::vector<Open311Request> out;
+  for (const auto& r : rows) {
+    Open311Request q;
+    q.case_id = r.get<long long>(0);
+    q.public_no = r.get<std::string>(1);
+    q.state = r.get<std::string>(2);
+    q.office = r.get<std::string>(3);
+    if (r.get_indicator(4) == soci::i_ok) q.category = r.get<std::string>(4);
+    q.received_at = FromEpoch(r.get<long long>(5));
+    q.updated_at = FromEpoch(r.get<long long>(6));
+    if (r.get_indicator(7) == soci::i_ok) q.response_due = FromEpoch(r.get<long long>(7));
+    q.raw = FromHex(r.get<std::string>(8));
+    q.closed = r.get<int>(9) != 0;
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+}  // namespace petitiond::store
