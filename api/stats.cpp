@@ -83,7 +83,7 @@ json::object GroupJson(const stats::GroupFigures& g, stats::GroupBy by) {
   return out;
 }
 
-json::object ReportJson(const stats::Report& r, const std::optional<std::string>& office) {
+json::object ReportJson(const stats::Report& r) {
   static const char* const kGroupBy[] = {"office", "channel", "category", "month"};
   json::array groups;
   for (const auto& g : r.groups) groups.push_back(GroupJson(g, r.group_by));
@@ -109,7 +109,7 @@ json::object ReportJson(const stats::Report& r, const std::optional<std::string>
                       {"from_label", stats::RocLabel(r.from)},
                       {"to_label", stats::RocLabel(r.to)},
                       {"group_by", kGroupBy[static_cast<int>(r.group_by)]},
-                      {"office", OptJson(office)},
+                      {"office", OptJson(r.office)},
                       {"groups", std::move(groups)},
                       {"total", GroupJson(r.total, r.group_by)},
                       {"channels", std::move(channels)}};
@@ -224,7 +224,7 @@ Response GetStats(const Services& s, Context& ctx) {
   q.office = QueryValue(req, "office");
   const auto format = FormatParam(req);
   const stats::Report report = s.stats.Report(ctx.caller(), q);
-  if (!format) return Json(200, ReportJson(report, q.office));
+  if (!format) return Json(200, ReportJson(report));
   return Download(ReportSheets(report), *format,
                   "petitiond-stats-" + stats::FormatMonth(q.from) + "_" + stats::FormatMonth(q.to));
 }

@@ -128,6 +128,7 @@ struct ChannelMonth {
 
 struct Report {
   Month from{}, to{};
+  std::optional<std::string> office;  // the one office reported on; empty for every office
   GroupBy group_by = GroupBy::kOffice;
   std::vector<GroupFigures> groups;
   GroupFigures total;

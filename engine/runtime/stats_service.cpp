@@ -29,15 +29,17 @@ stats::Report StatsService::Report(const Actor& actor, const StatsQuery& q) cons
   }
   stats::Rollups rollups;
   db_.Run([&](store::Tx& tx) {
-    rollups = store::LoadRollups(tx, stats::FirstMonthNeeded(q.from, q.to), q.to, office);
+    rollups = store::LoadRollups(tx, stats::FirstMonthNeeded(q.from, q.to), q.from, q.to, office);
   });
-  return stats::BuildReport(rollups, q.from, q.to, q.group_by);
+  stats::Report report = stats::BuildReport(rollups, q.from, q.to, q.group_by);
+  report.office = office;
+  return report;
 }
 
 std::vector<stats::KeyFigures> StatsService::MonthlyRows(stats::Month from, stats::Month to) const {
   CheckPeriod(from, to);
   stats::Rollups rollups;
-  db_.Run([&](store::Tx& tx) { rollups = store::LoadRollups(tx, from, to, std::nullopt); });
+  db_.Run([&](store::Tx& tx) { rollups = store::LoadRollups(tx, from, from, to, std::nullopt); });
   return stats::PerKey(rollups, from, to);
 }
 

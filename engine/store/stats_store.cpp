@@ -51,7 +51,8 @@ std::int64_t Int(const soci::row& r, std::size_t i) {
 
 }  // namespace
 
-stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month to, const std::optional<std::string>& office) {
+stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month from, stats::Month to,
+                           const std::optional<std::string>& office) {
   soci::session& sql = Sql(tx);
   stats::Rollups out;
   out.loaded_from = first;
@@ -84,8 +85,9 @@ stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month to, const st
     for (const auto& r : rows) out.handling.push_back({KeyOf(r), static_cast<int>(Int(r, 4)), Int(r, 5)});
   }
   {
+    const std::string f = stats::FormatMonth(from) + "-01";
     soci::rowset<soci::row> rows =
-        (sql.prepare << Overdue(), soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+        (sql.prepare << Overdue(), soci::use(f, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
     for (const auto& r : rows) out.overdue.push_back({KeyOf(r), Int(r, 4)});
   }
   {

@@ -52,6 +52,7 @@ TEST_F(StatsApiTest, SupervisorsGetTheirOfficeAndTheDirectorEveryOffice) {
   EXPECT_EQ(body.at("groups").as_array()[0].at("group").as_string(), "main");
   EXPECT_EQ(body.at("total").at("received").as_int64(), 2);
   EXPECT_EQ(body.at("from_label").as_string(), "115年11月");
+  EXPECT_EQ(body.at("office").as_string(), "main") << "the report says whose figures it holds";
 
   r = Call("GET", "/api/v1/stats?from=2026-11&to=2026-11&group_by=office", director_);
   ASSERT_EQ(r.status, 200) << r.body;

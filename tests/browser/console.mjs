@@ -153,6 +153,22 @@ await page.getByRole('button', { name: '新增' }).click();
 const shown = await page.getByText('kao 的初始密碼：').textContent();
 const kaoPassword = shown.split('：')[1].trim();
 await shot('admin');
+// An Open311 client's key, made in the console and shown once, works for a post.
+await page.getByRole('img', { name: 'hotline-1999 v3 狀態圖' }).waitFor();
+await page.locator('#f-open311-name').fill('縣民服務 App');
+await page.getByRole('button', { name: '建立金鑰' }).click();
+const keyText = await page.getByText('縣民服務 App 的 API 金鑰（只顯示這一次）：').textContent();
+const apiKey = keyText.split('：')[1].trim();
+const posted = await page.evaluate(async (key) => {
+  const r = await fetch('/open311/v2/requests.json', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ api_key: key, service_code: 'house-numbers', address_string: '臺東市中華路一段', description: '門牌脫落', email: 'app-user@example.tw' }),
+  });
+  return [r.status, await r.text()];
+}, apiKey);
+assert.equal(posted[0], 201, posted[1]);
+await page.getByRole('cell', { name: '縣民服務 App' }).waitFor();
+step(`the admin made an Open311 key that posts a request (${JSON.parse(posted[1])[0].service_request_id})`);
 await signOut();
 await page.goto(`${base}/`);
 await page.getByLabel('帳號').fill('kao');
@@ -216,7 +232,11 @@ const drawn = await page.evaluate(() => [...document.querySelectorAll('canvas')]
 }));
 assert.equal(drawn.length, 3, `three charts: ${drawn}`);
 assert.ok(drawn.every((d) => d !== 'none' && d.endsWith(':true')), `every chart drawn: ${drawn}`);
-assert.equal(await page.getByRole('link', { name: '下載 CSV' }).count(), 1);
+const csv = await page.evaluate(async () => {
+  const r = await fetch(document.querySelector('a[href*="format=csv"]').getAttribute('href'));
+  return [r.status, r.headers.get('content-type'), Array.from(new Uint8Array((await r.arrayBuffer()).slice(0, 3)))];
+});
+assert.deepEqual(csv, [200, 'text/csv; charset=utf-8', [0xef, 0xbb, 0xbf]], 'the CSV link downloads with its BOM');
 await shot('stats');
 await page.getByRole('link', { name: `列印 ${month} 月報` }).click();
 await page.locator('.report-page').first().waitFor();

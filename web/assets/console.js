@@ -198,7 +198,10 @@
       const section = (title, items, id) => el('section', { class: 'card', id },
         el('h3', { text: `${title}（${items.length} 件）` }), items.length ? caseTable(items, assign) : el('p', { text: '無' }));
       main.replaceChildren(el('h2', { text: '本所案件（逾期與期限最近者在前）' }),
-        el('p', {}, el('button', { type: 'button', class: 'secondary', text: '列印逾期清單', onclick: () => window.print() })),
+        el('p', { class: 'downloads' }, el('button', { type: 'button', class: 'secondary', text: '列印逾期清單', onclick: () => window.print() }), '　下載：',
+          el('a', { href: '/api/v1/cases?sort=due&format=csv', download: '', text: '全部案件 CSV' }), '　',
+          el('a', { href: '/api/v1/cases?sort=due&format=xlsx', download: '', text: '全部案件 Excel' }), '　',
+          el('a', { href: '/api/v1/cases?overdue=true&sort=due&format=xlsx', download: '', text: '逾期案件 Excel' })),
         section('逾期', overdue, 'overdue'), section('兩個工作天內到期', soon, 'due-soon'),
         section('待分案', unassigned, 'unassigned'), section('展延待核（請於案件頁核准或駁回）', extensions, 'extensions'),
         section('全部（期限最近者在前）', data.items, 'all'));
@@ -276,10 +279,35 @@
     });
     let flows = null;
     try { flows = await workflowsSection(); } catch (e) { flows = el('p', { class: 'error', text: e.message }); }
+    let open311 = null;
+    try { open311 = await open311Section(secret); } catch (e) { open311 = el('p', { class: 'error', text: e.message }); }
     if (mine !== navigation) return;
     main.replaceChildren(el('h2', { text: '系統管理' }), secret,
       el('table', {}, el('thead', {}, el('tr', {}, ['帳號', '角色', '辦公處所', '狀態', ''].map(h => el('th', { text: h })))), el('tbody', {}, rows)),
-      create, closure, flows);
+      create, closure, open311, flows);
+  }
+
+  // Open311 clients (GeoReport v2 apps): the key is shown once, revoking stops it at once.
+  async function open311Section(secret) {
+    const { data } = await api('GET', '/api/v1/open311/clients');
+    const error = el('p', { class: 'error', role: 'alert' });
+    const form = el('form', { class: 'card', novalidate: true }, el('h3', { text: 'Open311 用戶端（API 金鑰）' }),
+      el('table', {}, el('thead', {}, el('tr', {}, ['名稱', '建立者', '建立', '狀態', ''].map(h => el('th', { text: h })))),
+        el('tbody', {}, data.items.map(c => el('tr', {}, el('td', { text: c.name }), el('td', { text: c.created_by }), el('td', {}, date(c.created_at)),
+          el('td', { text: c.revoked_at ? '已撤銷' : '使用中' }),
+          el('td', {}, c.revoked_at ? '' : el('button', { type: 'button', class: 'secondary', text: '撤銷', onclick: async () => {
+            try { await api('DELETE', `/api/v1/open311/clients/${c.id}`); say(`${c.name} 的金鑰已撤銷`); adminView(); } catch (e) { say(e.message); }
+          } })))))),
+      field('name', '新用戶端名稱', el('input', { id: 'f-open311-name' })),
+      el('button', { type: 'submit', text: '建立金鑰' }), error);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        const r = await api('POST', '/api/v1/open311/clients', { name: form.querySelector('#f-open311-name').value.trim() });
+        await adminView(`${r.data.name} 的 API 金鑰（只顯示這一次）：${r.data.api_key}`);
+      } catch (e) { showProblem(form, e, error); }
+    });
+    return form;
   }
 
   // A workflow's state diagram: states in columns by distance from the initial state,
