@@ -136,14 +136,14 @@ std::optional<ExportFormat> FormatParam(const Request& req) {
   Invalid("format must be json, csv or xlsx");
 }
 
-std::string GroupLabel(const stats::GroupFigures& g, stats::GroupBy by) {
-  if (g.group.empty()) return "合計";
+std::string GroupLabel(const stats::GroupFigures& g, stats::GroupBy by, bool total) {
+  if (total) return "合計";
   if (by == stats::GroupBy::kMonth) return stats::RocLabel(*stats::ParseMonth(g.group));
-  if (by == stats::GroupBy::kCategory && g.group.empty()) return "未分類";
+  if (g.group.empty()) return "未分類";
   return g.group;
 }
 
-std::vector<Cell> GroupRow(const stats::GroupFigures& g, stats::GroupBy by) {
+std::vector<Cell> GroupRow(const stats::GroupFigures& g, stats::GroupBy by, bool total = false) {
   const auto& c = g.counts;
   const auto& s = g.satisfaction;
   const auto clock = [&](const char* name) {
@@ -151,7 +151,7 @@ std::vector<Cell> GroupRow(const stats::GroupFigures& g, stats::GroupBy by) {
     return it == g.clocks.end() ? std::optional<double>() : it->second.on_time_rate;
   };
   const auto n = [](std::int64_t v) { return Cell(static_cast<double>(v)); };
-  return {GroupLabel(g, by),
+  return {GroupLabel(g, by, total),
           n(c.received),
           n(c.closed),
           n(c.transferred),
@@ -183,7 +183,7 @@ std::vector<Sheet> ReportSheets(const stats::Report& r) {
                  "滿意比率年增(百分點)", "線上表單", "1999介接"},
                 {}};
   for (const auto& g : r.groups) figures.rows.push_back(GroupRow(g, r.group_by));
-  figures.rows.push_back(GroupRow(r.total, r.group_by));
+  figures.rows.push_back(GroupRow(r.total, r.group_by, /*total=*/true));
   Sheet trend{"管道月趨勢", {"月份"}, {}};
   std::vector<std::string> channels;
   if (!r.channels.empty()) {

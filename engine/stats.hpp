@@ -64,7 +64,8 @@ struct OpenBefore {
   std::int64_t open = 0;
 };
 
-// The rows of months [loaded_from, to], all of one office or of every office.
+// The monthly rows of months [loaded_from, to] and the clock, handling and overdue rows
+// of the reported months, all of one office or of every office.
 struct Rollups {
   Month loaded_from{};
   std::vector<MonthlyRow> monthly;

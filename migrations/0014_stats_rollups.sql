@@ -4,6 +4,10 @@
 -- only for the instant of the commit, not for the whole intake or transition; their
 -- functions run as the owner, so the serve role reads the rollups but cannot write them.
 --
+-- Each counter is split over 8 slots (the writing backend's pid % 8, summed when read),
+-- so concurrent intakes of one office, channel and category do not queue on one row
+-- while each commits.
+--
 -- A month is a calendar month in Asia/Taipei. Every row is keyed by the case's office,
 -- channel and category, which never change after the case is made ('' = no category).
 
@@ -34,7 +38,8 @@ CREATE TABLE stats_monthly (
   speed_sat       integer NOT NULL DEFAULT 0,  -- answers scoring 4 or 5
   result_sat      integer NOT NULL DEFAULT 0,
   attitude_sat    integer NOT NULL DEFAULT 0,
-  PRIMARY KEY (month, office, channel, category)
+  slot            smallint NOT NULL DEFAULT (pg_backend_pid() % 8),
+  PRIMARY KEY (month, office, channel, category, slot)
 );
 
 -- Per clock: stopped in the month, of which on or before the due date; extensions
@@ -48,7 +53,8 @@ CREATE TABLE stats_clocks (
   stopped    integer NOT NULL DEFAULT 0,
   on_time    integer NOT NULL DEFAULT 0,
   extensions integer NOT NULL DEFAULT 0,
-  PRIMARY KEY (month, office, channel, category, clock)
+  slot       smallint NOT NULL DEFAULT (pg_backend_pid() % 8),
+  PRIMARY KEY (month, office, channel, category, clock, slot)
 );
 
 -- Handling times as a histogram (replies per number of workdays), so the 90th
@@ -60,7 +66,8 @@ CREATE TABLE stats_handling (
   category text    NOT NULL,
   workdays integer NOT NULL,
   replies  integer NOT NULL DEFAULT 0,
-  PRIMARY KEY (month, office, channel, category, workdays)
+  slot     smallint NOT NULL DEFAULT (pg_backend_pid() % 8),
+  PRIMARY KEY (month, office, channel, category, workdays, slot)
 );
 
 -- "Overdue now" is live, not rolled up: the open overdue cases received in the period,
@@ -74,7 +81,7 @@ CREATE FUNCTION stats_bump(m date, o text, ch text, cat text, col text, n intege
   LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   EXECUTE format('INSERT INTO stats_monthly AS s (month, office, channel, category, %1$I) '
-                 'VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month, office, channel, category) '
+                 'VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month, office, channel, category, slot) '
                  'DO UPDATE SET %1$I = s.%1$I + EXCLUDED.%1$I', col)
     USING m, o, ch, coalesce(cat, ''), n;
 END;
@@ -83,7 +90,10 @@ $$;
 CREATE FUNCTION stats_on_case() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
-  PERFORM stats_bump(stats_month(NEW.received_at), NEW.office, NEW.channel, NEW.category, 'received', 1);
+  -- Every intake passes here: a plain statement, planned once per session.
+  INSERT INTO stats_monthly AS s (month, office, channel, category, received)
+    VALUES (stats_month(NEW.received_at), NEW.office, NEW.channel, coalesce(NEW.category, ''), 1)
+    ON CONFLICT (month, office, channel, category, slot) DO UPDATE SET received = s.received + 1;
   RETURN NULL;
 END;
 $$;
@@ -107,7 +117,7 @@ BEGIN
   IF NEW.event = 'approve_extension' THEN
     INSERT INTO stats_clocks AS s (month, office, channel, category, clock, extensions)
       VALUES (m, c.office, c.channel, coalesce(c.category, ''), NEW.data ->> 'clock', 1)
-      ON CONFLICT (month, office, channel, category, clock) DO UPDATE SET extensions = s.extensions + 1;
+      ON CONFLICT (month, office, channel, category, clock, slot) DO UPDATE SET extensions = s.extensions + 1;
   ELSIF NEW.event = 'reply' THEN
     PERFORM stats_bump(m, c.office, c.channel, c.category, 'replied', 1);
     w := (NEW.data ->> 'handling_workdays')::integer;
@@ -116,7 +126,7 @@ BEGIN
       PERFORM stats_bump(m, c.office, c.channel, c.category, 'handling_sum', w);
       INSERT INTO stats_handling AS s (month, office, channel, category, workdays, replies)
         VALUES (m, c.office, c.channel, coalesce(c.category, ''), w, 1)
-        ON CONFLICT (month, office, channel, category, workdays) DO UPDATE SET replies = s.replies + 1;
+        ON CONFLICT (month, office, channel, category, workdays, slot) DO UPDATE SET replies = s.replies + 1;
     END IF;
   END IF;
   IF outcome THEN
@@ -145,7 +155,7 @@ BEGIN
   INSERT INTO stats_clocks AS s (month, office, channel, category, clock, stopped, on_time)
     VALUES (stats_month(NEW.stopped_at), c.office, c.channel, coalesce(c.category, ''), NEW.name, 1,
             (NEW.stopped_at <= NEW.due_at)::integer)
-    ON CONFLICT (month, office, channel, category, clock)
+    ON CONFLICT (month, office, channel, category, clock, slot)
     DO UPDATE SET stopped = s.stopped + 1, on_time = s.on_time + EXCLUDED.on_time;
   RETURN NULL;
 END;

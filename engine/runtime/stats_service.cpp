@@ -27,9 +27,13 @@ stats::Report StatsService::Report(const Actor& actor, const StatsQuery& q) cons
     }
     office = actor.office;
   }
+  // Only the grouping's own key column, and the channel for the channel trend.
+  store::StatsDims dims;
+  dims.office = q.group_by == stats::GroupBy::kOffice;
+  dims.category = q.group_by == stats::GroupBy::kCategory;
   stats::Rollups rollups;
   db_.Run([&](store::Tx& tx) {
-    rollups = store::LoadRollups(tx, stats::FirstMonthNeeded(q.from, q.to), q.from, q.to, office);
+    rollups = store::LoadRollups(tx, stats::FirstMonthNeeded(q.from, q.to), q.from, q.to, office, dims);
   });
   stats::Report report = stats::BuildReport(rollups, q.from, q.to, q.group_by);
   report.office = office;

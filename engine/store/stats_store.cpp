@@ -9,27 +9,41 @@ namespace {
 // The outcome states the rollups count as finished (migrations/0014).
 constexpr const char* kOpen = "state NOT IN ('closed', 'transferred', 'merged', 'registered_only')";
 
-constexpr const char* kMonthly =
-    "SELECT to_char(month, 'YYYY-MM'), office, channel, category, received, closed, transferred, merged, "
-    "registered_only, replied, handling_n, handling_sum, online_form, online_webhook, surveys_sent, answers, "
-    "speed_sum, result_sum, attitude_sum, speed_sat, result_sat, attitude_sat FROM stats_monthly "
-    "WHERE month BETWEEN CAST(:a AS date) AND CAST(:b AS date) AND (:o = '' OR office = :o2)";
-constexpr const char* kClocks =
-    "SELECT to_char(month, 'YYYY-MM'), office, channel, category, clock, stopped, on_time, extensions "
-    "FROM stats_clocks WHERE month BETWEEN CAST(:a AS date) AND CAST(:b AS date) AND (:o = '' OR office = :o2)";
-constexpr const char* kHandling =
-    "SELECT to_char(month, 'YYYY-MM'), office, channel, category, workdays, replies FROM stats_handling "
-    "WHERE month BETWEEN CAST(:a AS date) AND CAST(:b AS date) AND (:o = '' OR office = :o2)";
-constexpr const char* kOpenBefore =
-    "SELECT office, channel, category, sum(received - closed - transferred - merged - registered_only)::bigint "
-    "FROM stats_monthly WHERE month < CAST(:a AS date) AND (:o = '' OR office = :o2) "
-    "GROUP BY office, channel, category";
+// The key columns a report keeps; a dropped one reads '' and its rows are summed
+// (together with the 8 slots of every counter).
+std::string KeyColumns(const StatsDims& d, const char* category = "category") {
+  return std::string(d.office ? "office" : "''") + ", " + (d.channel ? "channel" : "''") + ", " +
+         (d.category ? category : "''");
+}
 
-std::string Overdue() {
-  return std::string(
-             "SELECT to_char(stats_month(received_at), 'YYYY-MM'), office, channel, coalesce(category, ''), "
-             "count(*)::bigint FROM cases WHERE overdue AND ") +
-         kOpen +
+constexpr const char* kRange = " WHERE month BETWEEN CAST(:a AS date) AND CAST(:b AS date) AND (:o = '' OR office = :o2)";
+
+std::string Monthly(const StatsDims& d) {
+  std::string sql = "SELECT to_char(month, 'YYYY-MM'), " + KeyColumns(d);
+  for (const char* c : {"received", "closed", "transferred", "merged", "registered_only", "replied", "handling_n",
+                        "handling_sum", "online_form", "online_webhook", "surveys_sent", "answers", "speed_sum",
+                        "result_sum", "attitude_sum", "speed_sat", "result_sat", "attitude_sat"}) {
+    sql += std::string(", sum(") + c + ")::bigint";
+  }
+  return sql + " FROM stats_monthly" + kRange + " GROUP BY 1, 2, 3, 4";
+}
+std::string Clocks(const StatsDims& d) {
+  return "SELECT to_char(month, 'YYYY-MM'), " + KeyColumns(d) +
+         ", clock, sum(stopped)::bigint, sum(on_time)::bigint, sum(extensions)::bigint FROM stats_clocks" + kRange +
+         " GROUP BY 1, 2, 3, 4, 5";
+}
+std::string Handling(const StatsDims& d) {
+  return "SELECT to_char(month, 'YYYY-MM'), " + KeyColumns(d) + ", workdays, sum(replies)::bigint FROM stats_handling" +
+         kRange + " GROUP BY 1, 2, 3, 4, 5";
+}
+std::string OpenBefore(const StatsDims& d) {
+  return "SELECT " + KeyColumns(d) +
+         ", sum(received - closed - transferred - merged - registered_only)::bigint FROM stats_monthly "
+         "WHERE month < CAST(:a AS date) AND (:o = '' OR office = :o2) GROUP BY 1, 2, 3";
+}
+std::string Overdue(const StatsDims& d) {
+  return "SELECT to_char(stats_month(received_at), 'YYYY-MM'), " + KeyColumns(d, "coalesce(category, '')") +
+         ", count(*)::bigint FROM cases WHERE overdue AND " + kOpen +
          " AND received_at >= CAST(:a AS date)::timestamp AT TIME ZONE 'Asia/Taipei' "
          "AND received_at < (CAST(:b AS date) + interval '1 month')::timestamp AT TIME ZONE 'Asia/Taipei' "
          "AND (:o = '' OR office = :o2) GROUP BY 1, 2, 3, 4";
@@ -52,15 +66,18 @@ std::int64_t Int(const soci::row& r, std::size_t i) {
 }  // namespace
 
 stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month from, stats::Month to,
-                           const std::optional<std::string>& office) {
+                           const std::optional<std::string>& office, const StatsDims& dims) {
   soci::session& sql = Sql(tx);
   stats::Rollups out;
   out.loaded_from = first;
-  const std::string a = stats::FormatMonth(first) + "-01", b = stats::FormatMonth(to) + "-01",
+  // Clocks, handling times and overdue cases are reported for [from, to] only; the
+  // months before feed the changes in satisfaction, the channel growth and the open.
+  const std::string a = stats::FormatMonth(first) + "-01", f = stats::FormatMonth(from) + "-01",
+                    b = stats::FormatMonth(to) + "-01",
                     o = office.value_or("");
   {
     soci::rowset<soci::row> rows =
-        (sql.prepare << kMonthly, soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+        (sql.prepare << Monthly(dims), soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
     for (const auto& r : rows) {
       stats::Counts c;
       std::int64_t* fields[] = {&c.received,     &c.closed,       &c.transferred,  &c.merged,
@@ -74,25 +91,24 @@ stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month from, stats:
   }
   {
     soci::rowset<soci::row> rows =
-        (sql.prepare << kClocks, soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+        (sql.prepare << Clocks(dims), soci::use(f, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
     for (const auto& r : rows) {
       out.clocks.push_back({KeyOf(r), r.get<std::string>(4), Int(r, 5), Int(r, 6), Int(r, 7)});
     }
   }
   {
     soci::rowset<soci::row> rows =
-        (sql.prepare << kHandling, soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+        (sql.prepare << Handling(dims), soci::use(f, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
     for (const auto& r : rows) out.handling.push_back({KeyOf(r), static_cast<int>(Int(r, 4)), Int(r, 5)});
   }
   {
-    const std::string f = stats::FormatMonth(from) + "-01";
     soci::rowset<soci::row> rows =
-        (sql.prepare << Overdue(), soci::use(f, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
+        (sql.prepare << Overdue(dims), soci::use(f, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
     for (const auto& r : rows) out.overdue.push_back({KeyOf(r), Int(r, 4)});
   }
   {
     soci::rowset<soci::row> rows =
-        (sql.prepare << kOpenBefore, soci::use(a, "a"), soci::use(o, "o"), soci::use(o, "o2"));
+        (sql.prepare << OpenBefore(dims), soci::use(a, "a"), soci::use(o, "o"), soci::use(o, "o2"));
     for (const auto& r : rows) {
       out.open_before.push_back(
           {stats::Key{first, r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2)}, Int(r, 3)});

@@ -95,6 +95,10 @@ TEST_F(StatsApiTest, CsvOpensInExcelWithChineseIntact) {
   EXPECT_EQ(r.body.substr(3, std::string("辦理單位,收件,結案").size()), "辦理單位,收件,結案");
   EXPECT_NE(r.body.find("\r\nmain,2,"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("\r\n合計,3,"), std::string::npos) << r.body;
+  // Cases with no category are their own row, apart from the total.
+  const Response by_category = Call("GET", "/api/v1/stats?from=2026-11&to=2026-11&group_by=category&format=csv", director_);
+  EXPECT_NE(by_category.body.find("\r\n未分類,1,"), std::string::npos) << by_category.body;
+  EXPECT_NE(by_category.body.find("\r\n合計,3,"), std::string::npos) << by_category.body;
   // Every line ends CRLF; no bare LF.
   for (std::size_t i = 0; i < r.body.size(); ++i) {
     if (r.body[i] == '\n') {
