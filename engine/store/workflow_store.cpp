@@ -10,8 +10,11 @@ namespace {
 
 constexpr const char* kAll = "SELECT name, version, yaml, checksum FROM workflows ORDER BY name, version";
 constexpr const char* kChecksum = "SELECT checksum FROM workflows WHERE name = :name AND version = :version";
+// Several nodes starting at once deploy the same files: the first insert wins, the
+// others find its row and compare checksums.
 constexpr const char* kInsert =
-    "INSERT INTO workflows (name, version, yaml, checksum) VALUES (:name, :version, :yaml, :checksum)";
+    "INSERT INTO workflows (name, version, yaml, checksum) VALUES (:name, :version, :yaml, :checksum) "
+    "ON CONFLICT (name, version) DO NOTHING";
 
 }  // namespace
 
@@ -27,17 +30,15 @@ std::vector<WorkflowRow> LoadWorkflowRows(Tx& tx) {
 
 void DeployWorkflowRow(Tx& tx, const WorkflowRow& row) {
   soci::session& sql = Sql(tx);
+  sql << kInsert, soci::use(row.name, "name"), soci::use(row.version, "version"), soci::use(row.yaml, "yaml"),
+      soci::use(row.checksum, "checksum");
   std::string existing;
-  soci::indicator ind = soci::i_null;
-  sql << kChecksum, soci::use(row.name, "name"), soci::use(row.version, "version"), soci::into(existing, ind);
-  if (sql.got_data()) {
-    if (existing == row.checksum) return;
+  sql << kChecksum, soci::use(row.name, "name"), soci::use(row.version, "version"), soci::into(existing);
+  if (existing != row.checksum) {
     throw DomainError(ErrorKind::kConflict, "workflow " + row.name + " version " + std::to_string(row.version) +
                                                 " is already deployed with different content; a deployed version "
                                                 "is immutable, so give the change a new version number");
   }
-  sql << kInsert, soci::use(row.name, "name"), soci::use(row.version, "version"), soci::use(row.yaml, "yaml"),
-      soci::use(row.checksum, "checksum");
 }
 
 }  // namespace petitiond::store
