@@ -64,7 +64,9 @@ json::object GroupJson(const stats::GroupFigures& g, stats::GroupBy by) {
                                              {"avg_workdays", Round(g.handling_avg, 2)},
                                              {"p90_workdays", g.handling_p90 ? json::value(*g.handling_p90)
                                                                              : json::value(nullptr)}}},
-                   {"online", json::object{{"mailbox_form", c.online_form}, {"webhook", c.online_webhook}}},
+                   {"online", json::object{{"mailbox_form", c.online_form},
+                                           {"webhook", c.online_webhook},
+                                           {"open311", c.online_open311}}},
                    {"satisfaction",
                     json::object{{"sent", s.sent},
                                  {"answers", s.answers},
@@ -99,9 +101,11 @@ json::object ReportJson(const stats::Report& r) {
         {"growth_percent", std::move(growth)},
         {"online", json::object{{"mailbox_form", m.online_form},
                                 {"webhook", m.online_webhook},
-                                {"total", m.online_form + m.online_webhook},
+                                {"open311", m.online_open311},
+                                {"total", m.online_form + m.online_webhook + m.online_open311},
                                 {"growth_percent", json::object{{"mailbox_form", Round(m.online_form_growth, 1)},
                                                                 {"webhook", Round(m.online_webhook_growth, 1)},
+                                                                {"open311", Round(m.online_open311_growth, 1)},
                                                                 {"total", Round(m.online_growth, 1)}}}}}});
   }
   return json::object{{"from", stats::FormatMonth(r.from)},
@@ -171,16 +175,17 @@ std::vector<Cell> GroupRow(const stats::GroupFigures& g, stats::GroupBy by, bool
           Num(RoundOpt(g.mom.satisfied_all.diff, 1)),
           Num(RoundOpt(g.yoy.satisfied_all.diff, 1)),
           n(c.online_form),
-          n(c.online_webhook)};
+          n(c.online_webhook),
+          n(c.online_open311)};
 }
 
 std::vector<Sheet> ReportSheets(const stats::Report& r) {
   static const char* const kFirst[] = {"辦理單位", "管道", "類別", "月份"};
   Sheet figures{"統計",
                 {kFirst[static_cast<int>(r.group_by)], "收件", "結案", "移送", "併案", "登記存查", "期末未結",
-                 "目前逾期", "分派準時率(%)", "答復準時率(%)", "平均處理工作天", "處理工作天P90", "核准展期",
+                 "目前逾期", "分案準時率(%)", "答覆準時率(%)", "平均處理工作天", "處理工作天P90", "核准展延",
                  "問卷回覆", "回覆率(%)", "平均分數", "滿意比率(%)", "滿意比率月增(百分點)",
-                 "滿意比率年增(百分點)", "線上表單", "1999介接"},
+                 "滿意比率年增(百分點)", "線上表單", "1999介接", "Open311"},
                 {}};
   for (const auto& g : r.groups) figures.rows.push_back(GroupRow(g, r.group_by));
   figures.rows.push_back(GroupRow(r.total, r.group_by, /*total=*/true));
@@ -193,7 +198,7 @@ std::vector<Sheet> ReportSheets(const stats::Report& r) {
     trend.header.push_back(ch + " 件數");
     trend.header.push_back(ch + " 成長率(%)");
   }
-  trend.header.insert(trend.header.end(), {"線上表單", "1999介接", "線上合計成長率(%)"});
+  trend.header.insert(trend.header.end(), {"線上表單", "1999介接", "Open311", "線上合計成長率(%)"});
   for (const auto& m : r.channels) {
     std::vector<Cell> row{stats::RocLabel(m.month)};
     for (const auto& ch : channels) {
@@ -204,6 +209,7 @@ std::vector<Sheet> ReportSheets(const stats::Report& r) {
     }
     row.push_back(static_cast<double>(m.online_form));
     row.push_back(static_cast<double>(m.online_webhook));
+    row.push_back(static_cast<double>(m.online_open311));
     row.push_back(Num(RoundOpt(m.online_growth, 1)));
     trend.rows.push_back(std::move(row));
   }

@@ -40,6 +40,7 @@ Counts& Counts::operator+=(const Counts& o) {
   received += o.received, closed += o.closed, transferred += o.transferred, merged += o.merged;
   registered_only += o.registered_only, replied += o.replied, handling_n += o.handling_n;
   handling_sum += o.handling_sum, online_form += o.online_form, online_webhook += o.online_webhook;
+  online_open311 += o.online_open311;
   surveys_sent += o.surveys_sent, answers += o.answers, speed_sum += o.speed_sum, result_sum += o.result_sum;
   attitude_sum += o.attitude_sum, speed_sat += o.speed_sat, result_sat += o.result_sat;
   attitude_sat += o.attitude_sat;
@@ -216,6 +217,7 @@ Report BuildReport(const Rollups& r, Month from, Month to, GroupBy group_by) {
     it->second.cases[row.key.channel] += row.counts.received;
     it->second.online_form += row.counts.online_form;
     it->second.online_webhook += row.counts.online_webhook;
+    it->second.online_open311 += row.counts.online_open311;
     channels.insert(row.key.channel);
   }
   const auto growth = [](std::int64_t now, std::int64_t before) {
@@ -228,7 +230,9 @@ Report BuildReport(const Rollups& r, Month from, Month to, GroupBy group_by) {
       for (const auto& ch : channels) cm.growth[ch] = growth(cm.cases[ch], prev->cases.at(ch));
       cm.online_form_growth = growth(cm.online_form, prev->online_form);
       cm.online_webhook_growth = growth(cm.online_webhook, prev->online_webhook);
-      cm.online_growth = growth(cm.online_form + cm.online_webhook, prev->online_form + prev->online_webhook);
+      cm.online_open311_growth = growth(cm.online_open311, prev->online_open311);
+      cm.online_growth = growth(cm.online_form + cm.online_webhook + cm.online_open311,
+                                prev->online_form + prev->online_webhook + prev->online_open311);
       rep.channels.push_back(cm);
     }
     prev = &cm;

@@ -31,7 +31,7 @@ struct Key {
 // Additive counters of stats_monthly.
 struct Counts {
   std::int64_t received = 0, closed = 0, transferred = 0, merged = 0, registered_only = 0, replied = 0;
-  std::int64_t handling_n = 0, handling_sum = 0, online_form = 0, online_webhook = 0;
+  std::int64_t handling_n = 0, handling_sum = 0, online_form = 0, online_webhook = 0, online_open311 = 0;
   std::int64_t surveys_sent = 0, answers = 0, speed_sum = 0, result_sum = 0, attitude_sum = 0;
   std::int64_t speed_sat = 0, result_sat = 0, attitude_sat = 0;
 
@@ -123,8 +123,8 @@ struct ChannelMonth {
   Month month{};
   std::map<std::string, std::int64_t> cases;          // channel -> received
   std::map<std::string, std::optional<double>> growth;  // channel -> percent
-  std::int64_t online_form = 0, online_webhook = 0;
-  std::optional<double> online_form_growth, online_webhook_growth, online_growth;
+  std::int64_t online_form = 0, online_webhook = 0, online_open311 = 0;
+  std::optional<double> online_form_growth, online_webhook_growth, online_open311_growth, online_growth;
 };
 
 struct Report {

@@ -30,6 +30,7 @@ CREATE TABLE stats_monthly (
   handling_sum    bigint  NOT NULL DEFAULT 0,  -- their workdays, summed
   online_form     integer NOT NULL DEFAULT 0,  -- cases made from the mailbox web form
   online_webhook  integer NOT NULL DEFAULT 0,  -- cases made from the 1999 platform webhook
+  online_open311  integer NOT NULL DEFAULT 0,  -- cases made from Open311 posts (migrations/0015)
   surveys_sent    integer NOT NULL DEFAULT 0,  -- questionnaires sent (month sent)
   answers         integer NOT NULL DEFAULT 0,  -- of those, answered
   speed_sum       integer NOT NULL DEFAULT 0,
@@ -207,8 +208,9 @@ CREATE FUNCTION stats_on_intake() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
   c record;
-  col text := CASE NEW.source WHEN 'mailbox web form' THEN 'online_form'
-                              WHEN '1999 platform webhook' THEN 'online_webhook' END;
+  col text := CASE WHEN NEW.source = 'mailbox web form' THEN 'online_form'
+                   WHEN NEW.source = '1999 platform webhook' THEN 'online_webhook'
+                   WHEN NEW.source LIKE 'open311 client %' THEN 'online_open311' END;
 BEGIN
   IF col IS NULL OR NEW.status <> 'accepted' OR NEW.case_id IS NULL THEN
     RETURN NULL;
@@ -224,7 +226,7 @@ $$;
 CREATE CONSTRAINT TRIGGER stats_intake AFTER INSERT OR UPDATE ON intake_raw
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
   WHEN (NEW.status = 'accepted' AND NEW.case_id IS NOT NULL
-        AND NEW.source IN ('mailbox web form', '1999 platform webhook'))
+        AND (NEW.source IN ('mailbox web form', '1999 platform webhook') OR NEW.source LIKE 'open311 client %'))
   EXECUTE FUNCTION stats_on_intake();
 
 -- Recomputes every rollup from the cases, events, clocks, surveys and raw inputs (the
@@ -238,18 +240,18 @@ BEGIN
   DELETE FROM stats_clocks;
   DELETE FROM stats_handling;
   INSERT INTO stats_monthly (month, office, channel, category, received, closed, transferred, merged,
-                             registered_only, replied, handling_n, handling_sum, online_form, online_webhook,
+                             registered_only, replied, handling_n, handling_sum, online_form, online_webhook, online_open311,
                              surveys_sent, answers, speed_sum, result_sum, attitude_sum, speed_sat, result_sat,
                              attitude_sat)
   SELECT month, office, channel, category, sum(received), sum(closed), sum(transferred), sum(merged),
          sum(registered_only), sum(replied), sum(handling_n), sum(handling_sum), sum(online_form),
-         sum(online_webhook), sum(surveys_sent), sum(answers), sum(speed_sum), sum(result_sum),
+         sum(online_webhook), sum(online_open311), sum(surveys_sent), sum(answers), sum(speed_sum), sum(result_sum),
          sum(attitude_sum), sum(speed_sat), sum(result_sat), sum(attitude_sat)
   FROM (
     SELECT stats_month(c.received_at) AS month, c.office, c.channel, coalesce(c.category, '') AS category,
            1 AS received, 0 AS closed, 0 AS transferred, 0 AS merged, 0 AS registered_only, 0 AS replied,
            0 AS handling_n, 0 AS handling_sum,
-           0 AS online_form, 0 AS online_webhook,
+           0 AS online_form, 0 AS online_webhook, 0 AS online_open311,
            0 AS surveys_sent, 0 AS answers, 0 AS speed_sum, 0 AS result_sum, 0 AS attitude_sum,
            0 AS speed_sat, 0 AS result_sat, 0 AS attitude_sat
     FROM cases c
@@ -257,9 +259,11 @@ BEGIN
     SELECT stats_month(c.received_at), c.office, c.channel, coalesce(c.category, ''),
            0, 0, 0, 0, 0, 0, 0, 0,
            (i.source = 'mailbox web form')::integer, (i.source = '1999 platform webhook')::integer,
+           (i.source LIKE 'open311 client %')::integer,
            0, 0, 0, 0, 0, 0, 0, 0
     FROM intake_raw i JOIN cases c ON c.id = i.case_id
-    WHERE i.status = 'accepted' AND i.source IN ('mailbox web form', '1999 platform webhook')
+    WHERE i.status = 'accepted'
+      AND (i.source IN ('mailbox web form', '1999 platform webhook') OR i.source LIKE 'open311 client %')
     UNION ALL
     SELECT stats_month(e.at), c.office, c.channel, coalesce(c.category, ''), 0,
            (e.from_state IS DISTINCT FROM e.to_state AND e.to_state = 'closed')::integer,
@@ -269,14 +273,14 @@ BEGIN
            (e.event = 'reply')::integer,
            (e.event = 'reply' AND e.data ? 'handling_workdays')::integer,
            CASE WHEN e.event = 'reply' THEN coalesce((e.data ->> 'handling_workdays')::integer, 0) ELSE 0 END,
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
     FROM case_events e JOIN cases c ON c.id = e.case_id
     WHERE e.event = 'reply'
        OR (e.from_state IS DISTINCT FROM e.to_state
            AND e.to_state IN ('closed', 'transferred', 'merged', 'registered_only'))
     UNION ALL
     SELECT stats_month(s.created_at), c.office, c.channel, coalesce(c.category, ''),
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
            (s.answered_at IS NOT NULL)::integer,
            CASE WHEN s.answered_at IS NULL THEN 0 ELSE s.speed END,
            CASE WHEN s.answered_at IS NULL THEN 0 ELSE s.result END,

@@ -21,7 +21,7 @@ constexpr const char* kRange = " WHERE month BETWEEN CAST(:a AS date) AND CAST(:
 std::string Monthly(const StatsDims& d) {
   std::string sql = "SELECT to_char(month, 'YYYY-MM'), " + KeyColumns(d);
   for (const char* c : {"received", "closed", "transferred", "merged", "registered_only", "replied", "handling_n",
-                        "handling_sum", "online_form", "online_webhook", "surveys_sent", "answers", "speed_sum",
+                        "handling_sum", "online_form", "online_webhook", "online_open311", "surveys_sent", "answers", "speed_sum",
                         "result_sum", "attitude_sum", "speed_sat", "result_sat", "attitude_sat"}) {
     sql += std::string(", sum(") + c + ")::bigint";
   }
@@ -82,7 +82,7 @@ stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month from, stats:
       stats::Counts c;
       std::int64_t* fields[] = {&c.received,     &c.closed,       &c.transferred,  &c.merged,
                                 &c.registered_only, &c.replied,   &c.handling_n,   &c.handling_sum,
-                                &c.online_form,  &c.online_webhook, &c.surveys_sent, &c.answers,
+                                &c.online_form,  &c.online_webhook, &c.online_open311, &c.surveys_sent, &c.answers,
                                 &c.speed_sum,    &c.result_sum,   &c.attitude_sum, &c.speed_sat,
                                 &c.result_sat,   &c.attitude_sat};
       for (std::size_t i = 0; i < std::size(fields); ++i) *fields[i] = Int(r, 4 + i);

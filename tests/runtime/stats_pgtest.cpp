@@ -15,6 +15,7 @@
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/case_service.hpp"
 #include "engine/runtime/intake_service.hpp"
+#include "engine/runtime/open311.hpp"
 #include "engine/runtime/sealer.hpp"
 #include "engine/runtime/workflow_registry.hpp"
 #include "engine/store/session.hpp"
@@ -44,6 +45,7 @@ struct Direct {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> clocks;  // stopped, on time
   std::vector<int> handling;
   std::int64_t sent = 0, answers = 0, score_sum = 0, satisfied = 0, online_form = 0, online_webhook = 0;
+  std::int64_t online_open311 = 0;
 };
 
 class StatsTest : public testing::Test {
@@ -53,12 +55,14 @@ class StatsTest : public testing::Test {
         registry_(t_.db()),
         cases_(t_.db(), registry_, calendar_, clock_),
         intake_(t_.db(), cases_, clock_),
-        stats_(t_.db()) {
+        stats_(t_.db()),
+        open311_(t_.db(), intake_, clock_, runtime::Open311Limits{100000, 10}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
     intake_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
     cases_.set_survey_links("http://petitiond.test", &sealer_);
     runtime::AuthService auth(t_.db(), clock_);
     for (const auto& office : kOffices) auth.AddUser("h-" + office, "handler-pass", {"handler"}, office);
+    open311_client_ = open311_.CreateClient(Actor{"root", {"admin"}, "main"}, "縣民 App").first;
   }
 
   Actor Supervisor(const std::string& office) { return {"s-" + office, {"supervisor"}, office}; }
@@ -79,7 +83,17 @@ class StatsTest : public testing::Test {
     const int path = (n / 3) % 8;
     clock_.Set(MonthStart(m) + days(1 + n % 20) + hours(9 + n % 8));
     std::int64_t id = 0;
-    if (channel == "hotline" && n % 2 == 0) {
+    if (channel == "hotline" && n % 4 == 3) {  // green-island: routing.yaml sends it there by address
+      runtime::Open311Post post;  // an app's GeoReport v2 post
+      post.service_code = !category ? "other" : *category == "檢舉" ? "whistleblowing" : "household-registration";
+      post.address_string = office == "lanyu" ? "蘭嶼鄉紅頭村" : office == "green-island" ? "綠島鄉南寮村" : "臺東市中華路";
+      post.description = "路燈不亮 " + std::to_string(n);
+      post.last_name = "張";
+      post.email = "o" + std::to_string(n) + "@example.tw";
+      post.raw = "service_code=" + post.service_code;
+      post.content_type = "application/x-www-form-urlencoded";
+      id = open311_.Submit(open311_client_, post).case_id;
+    } else if (channel == "hotline" && n % 2 == 0) {
       Intake in;  // the 1999 platform's dispatch
       in.channel = "hotline";
       in.source = "1999 platform webhook";
@@ -277,6 +291,7 @@ class StatsTest : public testing::Test {
            [](Direct& d, const soci::row& r) {
              if (r.get<std::string>(1) == "mailbox web form") d.online_form += 1;
              if (r.get<std::string>(1) == "1999 platform webhook") d.online_webhook += 1;
+             if (r.get<std::string>(1).rfind("open311 client ", 0) == 0) d.online_open311 += 1;
            });
     });
     return out;
@@ -320,6 +335,7 @@ class StatsTest : public testing::Test {
     }
     EXPECT_EQ(g.counts.online_form, d.online_form);
     EXPECT_EQ(g.counts.online_webhook, d.online_webhook);
+    EXPECT_EQ(g.counts.online_open311, d.online_open311);
   }
 
   void ExpectReportMatches(const std::string& what) {
@@ -360,6 +376,8 @@ class StatsTest : public testing::Test {
   runtime::CaseService cases_;
   runtime::IntakeService intake_;
   runtime::StatsService stats_;
+  runtime::Open311Service open311_;
+  store::Open311Client open311_client_;
   runtime::Sealer sealer_;
   Actor director_{"boss", {"director"}, "main"};
   std::map<std::string, std::int64_t> last_open_;
@@ -377,7 +395,7 @@ TEST_F(StatsTest, FiguresAgreeWithADirectCountOverCasesAndEvents) {
   EXPECT_EQ(quarter.groups.size(), 4u);
   for (auto figure : {t.counts.received, t.counts.closed, t.counts.transferred, t.counts.merged,
                       t.counts.registered_only, t.counts.replied, t.open_at_end, t.overdue_now, t.extensions,
-                      t.counts.online_form, t.counts.online_webhook, t.satisfaction.sent, t.satisfaction.answers}) {
+                      t.counts.online_form, t.counts.online_webhook, t.counts.online_open311, t.satisfaction.sent, t.satisfaction.answers}) {
     EXPECT_GT(figure, 0);
   }
   EXPECT_GT(t.satisfaction.sent, t.satisfaction.answers);

@@ -174,7 +174,7 @@ const PStats = (() => {
         ['月底未結', g.open_at_end], ['目前逾期', g.overdue_now],
         ['分案準時率', pct(k.assign && k.assign.on_time_rate)], ['答覆準時率', pct(k.response && k.response.on_time_rate)],
         ['平均處理工作天', num(g.handling.avg_workdays)], ['處理工作天 P90', num(g.handling.p90_workdays)],
-        ['核准展延', g.extensions_granted], ['線上表單／1999 介接', `${g.online.mailbox_form}／${g.online.webhook}`],
+        ['核准展延', g.extensions_granted], ['線上表單／1999 介接／Open311', `${g.online.mailbox_form}／${g.online.webhook}／${g.online.open311}`],
         ['問卷寄出／回覆', `${s.sent}／${s.answers}（${pct(s.response_rate)}）`],
         ['平均分數（速度／結果／態度）', `${num(s.mean.speed)}／${num(s.mean.result)}／${num(s.mean.attitude)}`],
         ['滿意比率（4-5 分）', pct(s.satisfied_share.all)], ['較上月', pp(s.mom.satisfied_share)], ['較去年同月', pp(s.yoy.satisfied_share)],
@@ -189,7 +189,7 @@ const PStats = (() => {
           el('tbody', {}, channels.map(c => el('tr', {}, el('th', { scope: 'row', text: label('channel', c.group) }),
             el('td', { text: String(c.received) }), el('td', { text: String(c.closed) }),
             el('td', { text: pct(c.clocks.response && c.clocks.response.on_time_rate) }), el('td', { text: num(c.handling.avg_workdays) }))))),
-        el('p', { class: 'hint', text: '定義見 docs/stats.md；工作天依行政機關辦公日曆表及各單位停班日計算，不含等待補正期間。' }));
+        el('p', { class: 'hint', text: '工作天依行政機關辦公日曆表及各單位停班日計算，自收件次一工作天起算，不含等待民眾補正期間；滿意比率為問卷 4、5 分所占比率。' }));
     });
     main.replaceChildren(el('p', { class: 'no-print' }, el('button', { type: 'button', text: '列印', onclick: () => window.print() }), '　',
       el('a', { href: `#/stats?from=${month}&to=${month}`, text: '回統計' })),
