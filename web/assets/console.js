@@ -89,6 +89,13 @@
   function intakeView() {
     const error = el('p', { class: 'error', role: 'alert' });
     const category = el('select', {}, ['陳情', '諮詢', '檢舉', '其他'].map(c => el('option', { value: c, text: c })));
+    // The office's categories (routing.yaml, published as the Open311 services), so
+    // calls, forms and apps count under the same names in 統計.
+    api('GET', '/open311/v2/services.json').then(({ data }) => {
+      if (!Array.isArray(data) || !data.length || category.dataset.touched) return;
+      category.replaceChildren(...data.map(s => el('option', { value: s.service_name, text: s.service_name })));
+    }).catch(() => { /* the short list above stays */ });
+    category.addEventListener('change', () => { category.dataset.touched = '1'; });
     const repeats = el('div', { 'aria-live': 'polite' });
     const form = el('form', { class: 'card', novalidate: true },
       el('h2', { text: '1999 來電登錄' }),
