@@ -1,5 +1,7 @@
 #include "api/json_io.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -48,6 +50,15 @@ std::string ReqString(const json::object& o, const char* key, std::vector<std::s
     return {};
   }
   return std::string(it->value().as_string());
+}
+
+void RefuseUnknown(const boost::json::object& o, std::initializer_list<const char*> known,
+                   std::vector<std::string>& errors) {
+  for (const auto& kv : o) {
+    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return kv.key() == k; })) {
+      errors.push_back(std::string(kv.key()) + " is not a field of this request");
+    }
+  }
 }
 
 std::optional<std::int64_t> ParseId(std::string_view s) {

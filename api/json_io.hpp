@@ -38,6 +38,9 @@ boost::json::object ParseObject(const std::string& body);
 std::optional<std::string> OptString(const boost::json::object& o, const char* key, std::vector<std::string>& errors);
 // Required non-empty string field; a missing or empty one adds "KEY is required".
 std::string ReqString(const boost::json::object& o, const char* key, std::vector<std::string>& errors);
+// Adds "KEY is not a field of this request" for every key of `o` not in `known`.
+void RefuseUnknown(const boost::json::object& o, std::initializer_list<const char*> known,
+                   std::vector<std::string>& errors);
 
 // A positive decimal id ("7"); nullopt for anything else.
 std::optional<std::int64_t> ParseId(std::string_view s);

@@ -55,6 +55,13 @@ void AppendRecord(pugi::xml_node parent, const char* name, const Record& r) {
   pugi::xml_node item = parent.append_child(name);
   for (const auto& [k, v] : r) item.append_child(k.c_str()).text().set(XmlText(v).c_str());
 }
+// A document that opens with <?xml version="1.0" encoding="utf-8"?>.
+void Declare(pugi::xml_document& doc) {
+  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "utf-8";
+}
+
 std::string Serialize(const pugi::xml_document& doc) {
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
@@ -71,9 +78,7 @@ Response Reply(int status, Format f, const char* root, const char* item, const s
     r.body = json::serialize(list);
   } else {
     pugi::xml_document doc;
-    pugi::xml_node decl = doc.append_child(pugi::node_declaration);
-    decl.append_attribute("version") = "1.0";
-    decl.append_attribute("encoding") = "utf-8";
+    Declare(doc);
     pugi::xml_node list = doc.append_child(root);
     for (const auto& rec : records) AppendRecord(list, item, rec);
     r.content_type = "text/xml; charset=utf-8";
@@ -160,7 +165,8 @@ const char* StatusNote(const std::string& state) {
   return it == notes.end() ? "處理中" : it->second;
 }
 
-Record RequestRecord(const runtime::Open311Service& open311, const store::Open311Request& q) {
+// `codes`: category name -> service_code.
+Record RequestRecord(const std::map<std::string, std::string>& codes, const store::Open311Request& q) {
   std::map<std::string, std::string> form;
   try {
     form = ParseForm(q.raw);
@@ -179,15 +185,13 @@ Record RequestRecord(const runtime::Open311Service& open311, const store::Open31
     }
     return nullptr;
   };
-  std::string code, name = q.category.value_or("");
-  for (const auto& c : open311.Services()) {
-    if (c.name == name) code = c.code;
-  }
+  const std::string name = q.category.value_or("");
+  const auto code = codes.find(name);
   return {{"service_request_id", q.public_no},
           {"status", std::string(q.closed ? "closed" : "open")},
           {"status_notes", std::string(StatusNote(q.state))},
           {"service_name", name},
-          {"service_code", code},
+          {"service_code", code == codes.end() ? std::string() : code->second},
           {"description", field("description")},
           {"agency_responsible", q.office},
           {"service_notice", std::string("依規定於 6 個工作天內答覆；以案件編號查詢進度")},
@@ -244,7 +248,9 @@ Response ListRequests(runtime::Open311Service& open311, const Clock& clock, cons
     }
   }
   std::vector<Record> records;
-  for (const auto& q : open311.Requests(client, filter)) records.push_back(RequestRecord(open311, q));
+  std::map<std::string, std::string> codes;
+  for (const auto& c : open311.Services()) codes[c.name] = c.code;
+  for (const auto& q : open311.Requests(client, filter)) records.push_back(RequestRecord(codes, q));
   if (only && records.empty()) throw DomainError(ErrorKind::kNotFound, "no service request " + *only);
   return Reply(200, f, "service_requests", "request", records);
 }
@@ -276,9 +282,9 @@ Response PostRequest(runtime::Open311Service& open311, const Request& req, Forma
   post.media_url = get("media_url");
   post.raw = req.body;
   post.content_type = type;
-  const auto q = open311.Submit(client, post);
+  const store::CaseRecord made = open311.Submit(client, post);
   return Reply(201, f, "service_requests", "request",
-               {{{"service_request_id", q.public_no},
+               {{{"service_request_id", made.public_no},
                  {"service_notice", std::string("已受理，依規定於 6 個工作天內答覆")},
                  {"account_id", nullptr}}});
 }
@@ -299,9 +305,7 @@ void AddClientRoutes(RouteTable& t, const Services& s) {
            const json::object o = ParseObject(c.request.body);
            std::vector<std::string> errors;
            const std::string name = ReqString(o, "name", errors);
-           for (const auto& kv : o) {
-             if (kv.key() != "name") errors.push_back(std::string(kv.key()) + " is not a field of this request");
-           }
+           RefuseUnknown(o, {"name"}, errors);
            if (!errors.empty()) Invalid("the client has invalid fields", errors);
            auto [client, key] = s.open311.CreateClient(c.caller(), name);
            json::object body = ClientJson(client);
@@ -329,11 +333,7 @@ void AddClientRoutes(RouteTable& t, const Services& s) {
          .who = Who::Roles({"admin"}),
          .handler = [&s](Context& c) {
            const std::int64_t id = PathId(c, "client_id", "an Open311 client id");
-           s.open311.Revoke(c.caller(), id);
-           for (const auto& client : s.open311.Clients(c.caller())) {
-             if (client.id == id) return Json(200, ClientJson(client));
-           }
-           throw DomainError(ErrorKind::kNotFound, "no Open311 client " + std::to_string(id));
+           return Json(200, ClientJson(s.open311.Revoke(c.caller(), id)));
          },
          .summary = "Admin: revoke an Open311 client's api_key at once",
          .tag = "open311",
@@ -411,9 +411,7 @@ void AddOpen311Routes(RouteTable& t, const Services& s) {
                return r;
              }
              pugi::xml_document doc;
-             pugi::xml_node decl = doc.append_child(pugi::node_declaration);
-             decl.append_attribute("version") = "1.0";
-             decl.append_attribute("encoding") = "utf-8";
+             Declare(doc);
              pugi::xml_node def = doc.append_child("service_definition");
              def.append_child("service_code").text().set(service->code.c_str());
              def.append_child("attributes");

@@ -17,15 +17,14 @@ namespace {
 using stats::Month;
 
 // Rates and percentages to one decimal, means to two: what the report prints.
-json::value Round(std::optional<double> v, int digits) {
-  if (!v) return nullptr;
-  const double f = std::pow(10.0, digits);
-  return std::round(*v * f) / f;
-}
 std::optional<double> RoundOpt(std::optional<double> v, int digits) {
   if (!v) return v;
   const double f = std::pow(10.0, digits);
   return std::round(*v * f) / f;
+}
+json::value Round(std::optional<double> v, int digits) {
+  const auto r = RoundOpt(v, digits);
+  return r ? json::value(*r) : json::value(nullptr);
 }
 
 json::object ChangeJson(const stats::Change& c, const char* diff_name) {

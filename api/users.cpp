@@ -51,14 +51,6 @@ std::optional<bool> OptBool(const json::object& o, const char* key, std::vector<
   return it->value().as_bool();
 }
 
-void RefuseUnknown(const json::object& o, std::initializer_list<const char*> known, std::vector<std::string>& errors) {
-  for (const auto& kv : o) {
-    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return kv.key() == k; })) {
-      errors.push_back(std::string(kv.key()) + " is not a field of this request");
-    }
-  }
-}
-
 Response CreateUser(const Services& s, Context& ctx) {
   const json::object o = ParseObject(ctx.request.body);
   std::vector<std::string> errors;

@@ -131,10 +131,24 @@ Counts SumCounts(const Rollups& r, Month a, Month b, const std::function<bool(co
   return c;
 }
 
+void AddClock(GroupFigures& g, const ClockRow& row) {
+  auto& f = g.clocks[row.clock];
+  f.stopped += row.stopped;
+  f.on_time += row.on_time;
+  f.extensions += row.extensions;
+  g.extensions += row.extensions;
+}
+
+// The figures that follow from the sums: rates, satisfaction, mean handling time.
+void Derive(GroupFigures& g) {
+  for (auto& [name, f] : g.clocks) f.on_time_rate = Ratio(f.on_time, f.stopped, 100);
+  g.satisfaction = SatisfactionOf(g.counts);
+  g.handling_avg = Ratio(g.counts.handling_sum, g.counts.handling_n, 1);
+}
+
 void Fill(const Rollups& r, Month a, Month b, Month open_at, const std::function<bool(const Key&)>& keep,
           GroupFigures& g) {
   g.counts = SumCounts(r, a, b, keep);
-  g.satisfaction = SatisfactionOf(g.counts);
   for (const auto& row : r.open_before) {
     if (keep(Key{a, row.key.office, row.key.channel, row.key.category})) g.open_at_end += row.open;
   }
@@ -144,20 +158,14 @@ void Fill(const Rollups& r, Month a, Month b, Month open_at, const std::function
     if (Within(row.key.month, a, b) && keep(row.key)) g.overdue_now += row.cases;
   }
   for (const auto& row : r.clocks) {
-    if (!Within(row.key.month, a, b) || !keep(row.key)) continue;
-    auto& f = g.clocks[row.clock];
-    f.stopped += row.stopped;
-    f.on_time += row.on_time;
-    f.extensions += row.extensions;
-    g.extensions += row.extensions;
+    if (Within(row.key.month, a, b) && keep(row.key)) AddClock(g, row);
   }
-  for (auto& [name, f] : g.clocks) f.on_time_rate = Ratio(f.on_time, f.stopped, 100);
   std::map<int, std::int64_t> histogram;
   for (const auto& row : r.handling) {
     if (Within(row.key.month, a, b) && keep(row.key)) histogram[row.workdays] += row.replies;
   }
   g.handling_p90 = Percentile(histogram, 90);
-  g.handling_avg = Ratio(g.counts.handling_sum, g.counts.handling_n, 1);
+  Derive(g);
 }
 
 }  // namespace
@@ -248,20 +256,11 @@ std::vector<KeyFigures> PerKey(const Rollups& r, Month from, Month to) {
     if (Within(row.key.month, from, to)) by_key[row.key].counts += row.counts;
   }
   for (const auto& row : r.clocks) {
-    if (!Within(row.key.month, from, to)) continue;
-    auto& f = by_key[row.key].clocks[row.clock];
-    f.stopped += row.stopped;
-    f.on_time += row.on_time;
-    f.extensions += row.extensions;
+    if (Within(row.key.month, from, to)) AddClock(by_key[row.key], row);
   }
   std::vector<KeyFigures> out;
   for (auto& [key, g] : by_key) {
-    for (auto& [name, f] : g.clocks) {
-      f.on_time_rate = Ratio(f.on_time, f.stopped, 100);
-      g.extensions += f.extensions;
-    }
-    g.satisfaction = SatisfactionOf(g.counts);
-    g.handling_avg = Ratio(g.counts.handling_sum, g.counts.handling_n, 1);
+    Derive(g);
     out.push_back({key, std::move(g)});
   }
   return out;

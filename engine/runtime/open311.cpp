@@ -51,11 +51,12 @@ std::vector<store::Open311Client> Open311Service::Clients(const Actor& actor) {
   return out;
 }
 
-void Open311Service::Revoke(const Actor& actor, std::int64_t id) {
+store::Open311Client Open311Service::Revoke(const Actor& actor, std::int64_t id) {
   RequireAdmin(actor);
-  bool done = false;
-  db_.Transact([&](store::Tx& tx) { done = store::RevokeOpen311Client(tx, id, clock_.Now()); });
-  if (!done) throw DomainError(ErrorKind::kNotFound, "no active Open311 client " + std::to_string(id));
+  std::optional<store::Open311Client> revoked;
+  db_.Transact([&](store::Tx& tx) { revoked = store::RevokeOpen311Client(tx, id, clock_.Now()); });
+  if (!revoked) throw DomainError(ErrorKind::kNotFound, "no active Open311 client " + std::to_string(id));
+  return *revoked;
 }
 
 store::Open311Client Open311Service::Authenticate(const std::string& api_key, const std::string& client_address) {
@@ -81,7 +82,7 @@ std::optional<Category> Open311Service::Service(const std::string& code) const {
   return std::nullopt;
 }
 
-store::Open311Request Open311Service::Submit(const store::Open311Client& client, const Open311Post& post) {
+store::CaseRecord Open311Service::Submit(const store::Open311Client& client, const Open311Post& post) {
   std::vector<std::string> errors;
   const auto service = Service(post.service_code);
   if (post.service_code.empty()) {
@@ -121,12 +122,7 @@ store::Open311Request Open311Service::Submit(const store::Open311Client& client,
   in.petitioner.name = post.last_name + post.first_name;
   in.petitioner.email = post.email;
   in.petitioner.phone = post.phone;
-  const IntakeResult result = intake_.Submit(Actor::System(), in);
-  store::Open311Filter f;
-  f.public_nos = {result.record->public_no};
-  auto rows = Requests(client, f);
-  if (rows.empty()) throw DomainError(ErrorKind::kInternal, "the request was taken but cannot be read back");
-  return rows.front();
+  return *intake_.Submit(Actor::System(), in).record;
 }
 
 std::vector<store::Open311Request> Open311Service::Requests(const store::Open311Client& client,

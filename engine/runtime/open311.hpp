@@ -8,6 +8,7 @@
 #include "engine/machine.hpp"
 #include "engine/routing.hpp"
 #include "engine/runtime/rate_limit.hpp"
+#include "engine/store/case_store.hpp"
 #include "engine/store/open311_store.hpp"
 
 namespace petitiond::store {
@@ -50,7 +51,8 @@ class Open311Service {
   // Admins: a client and its key, shown once (only its SHA-256 is stored).
   std::pair<store::Open311Client, std::string> CreateClient(const Actor& actor, const std::string& name);
   std::vector<store::Open311Client> Clients(const Actor& actor);
-  void Revoke(const Actor& actor, std::int64_t id);
+  // The client as revoked; kNotFound if there is no active one.
+  store::Open311Client Revoke(const Actor& actor, std::int64_t id);
 
   // The client holding `api_key`: kUnauthorized otherwise (counted per address;
   // kTooManyRequests past the limit, before the key is looked up).
@@ -60,10 +62,10 @@ class Open311Service {
   std::vector<Category> Services() const;
   std::optional<Category> Service(const std::string& code) const;
 
-  // The request as an intake; returns the case. kInvalid naming the field for a bad
-  // post (unknown service_code, no location, no description); kTooManyRequests past
-  // the client's hourly limit.
-  store::Open311Request Submit(const store::Open311Client& client, const Open311Post& post);
+  // The request as an intake; returns the case it made (or joined). kInvalid naming
+  // the field for a bad post (unknown service_code, no location, no description);
+  // kTooManyRequests past the client's hourly limit.
+  store::CaseRecord Submit(const store::Open311Client& client, const Open311Post& post);
 
   // The client's own requests. REQUIRES: f.source is left empty (set here).
   std::vector<store::Open311Request> Requests(const store::Open311Client& client, store::Open311Filter f);

@@ -43,7 +43,9 @@ stats::Report StatsService::Report(const Actor& actor, const StatsQuery& q) cons
 std::vector<stats::KeyFigures> StatsService::MonthlyRows(stats::Month from, stats::Month to) const {
   CheckPeriod(from, to);
   stats::Rollups rollups;
-  db_.Run([&](store::Tx& tx) { rollups = store::LoadRollups(tx, from, from, to, std::nullopt); });
+  store::StatsDims dims;
+  dims.open = false;
+  db_.Run([&](store::Tx& tx) { rollups = store::LoadRollups(tx, from, from, to, std::nullopt, dims); });
   return stats::PerKey(rollups, from, to);
 }
 

@@ -59,13 +59,15 @@ std::vector<Open311Client> ListOpen311Clients(Tx& tx) {
   return out;
 }
 
-bool RevokeOpen311Client(Tx& tx, std::int64_t id, Timestamp now) {
+std::optional<Open311Client> RevokeOpen311Client(Tx& tx, std::int64_t id, Timestamp now) {
   const long long cid = id, at = Epoch(now);
-  soci::statement st = (Sql(tx).prepare << "UPDATE open311_clients SET revoked_at = to_timestamp(:at) "
-                                           "WHERE id = :id AND revoked_at IS NULL",
-                        soci::use(at, "at"), soci::use(cid, "id"));
-  st.execute(true);
-  return st.get_affected_rows() > 0;
+  soci::rowset<soci::row> rows =
+      (Sql(tx).prepare << "UPDATE open311_clients SET revoked_at = to_timestamp(:at) WHERE id = :id AND revoked_at "
+                          "IS NULL RETURNING id, name, created_by, extract(epoch FROM created_at)::bigint, "
+                          "extract(epoch FROM revoked_at)::bigint",
+       soci::use(at, "at"), soci::use(cid, "id"));
+  for (const auto& r : rows) return ClientOf(r);
+  return std::nullopt;
 }
 
 std::vector<Open311Request> ListOpen311Requests(Tx& tx, const Open311Filter& f) {
@@ -79,10 +81,11 @@ std::vector<Open311Request> ListOpen311Requests(Tx& tx, const Open311Filter& f) 
       (Sql(tx).prepare
            << "SELECT c.id, c.public_no, c.state, c.office, c.category, extract(epoch FROM c.received_at)::bigint, "
               "extract(epoch FROM c.updated_at)::bigint, "
-              "(SELECT extract(epoch FROM k.due_at)::bigint FROM clocks k WHERE k.case_id = c.id AND k.name = 'response'), "
+              "extract(epoch FROM k.due_at)::bigint, "
               "encode(i.raw, 'hex'), "
               "(c.state IN ('closed', 'transferred', 'merged', 'registered_only'))::int "
               "FROM intake_raw i JOIN cases c ON c.id = i.case_id "
+              "LEFT JOIN clocks k ON k.case_id = c.id AND k.name = 'response' "
               "WHERE i.source = :source AND i.source LIKE 'open311 %' AND i.status <> 'rejected' "
               "AND (CAST(:nos AS text[]) IS NULL OR c.public_no = ANY(CAST(:nos2 AS text[]))) "
               "AND (:cat = '' OR c.category = :cat2) "

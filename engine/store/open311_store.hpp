@@ -25,8 +25,8 @@ std::int64_t InsertOpen311Client(Tx& tx, const std::string& name, const std::str
 // The client holding the key of hash `key_hash`, unless revoked.
 std::optional<Open311Client> FindOpen311Client(Tx& tx, const std::string& key_hash);
 std::vector<Open311Client> ListOpen311Clients(Tx& tx);
-// False when there is no such client or it was revoked already.
-bool RevokeOpen311Client(Tx& tx, std::int64_t id, Timestamp now);
+// The client as revoked; nullopt when there is no such client or it was revoked already.
+std::optional<Open311Client> RevokeOpen311Client(Tx& tx, std::int64_t id, Timestamp now);
 
 // A client's request: the case its input made or joined, and the input as it came.
 struct Open311Request {

@@ -101,6 +101,7 @@ stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month from, stats:
         (sql.prepare << Handling(dims), soci::use(f, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
     for (const auto& r : rows) out.handling.push_back({KeyOf(r), static_cast<int>(Int(r, 4)), Int(r, 5)});
   }
+  if (!dims.open) return out;
   {
     soci::rowset<soci::row> rows =
         (sql.prepare << Overdue(dims), soci::use(f, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));

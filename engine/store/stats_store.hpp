@@ -11,6 +11,7 @@ namespace petitiond::store {
 // Which key columns the rows keep; the others read "" and are summed over.
 struct StatsDims {
   bool office = true, channel = true, category = true;
+  bool open = true;  // false: leave out the overdue and the still-open rows (open data)
 };
 
 // The monthly rollups of months [first, to] (migrations/0014) and the clocks and

@@ -92,33 +92,22 @@ class StatsTest : public testing::Test {
       post.email = "o" + std::to_string(n) + "@example.tw";
       post.raw = "service_code=" + post.service_code;
       post.content_type = "application/x-www-form-urlencoded";
-      id = open311_.Submit(open311_client_, post).case_id;
-    } else if (channel == "hotline" && n % 2 == 0) {
-      Intake in;  // the 1999 platform's dispatch
-      in.channel = "hotline";
-      in.source = "1999 platform webhook";
-      in.external_ref = "1999-" + std::to_string(n);
-      in.content_type = "application/json";
-      in.raw = "{}";
-      in.subject = "路燈不亮 " + std::to_string(n);
-      in.body = "請派員處理";
+      id = open311_.Submit(open311_client_, post).id;
+    } else if ((channel == "hotline" || channel == "mailbox") && n % 2 == 0) {
+      // The 1999 platform's dispatch, or a confirmed web form.
+      const bool webhook = channel == "hotline";
+      Intake in;
+      in.channel = channel;
+      in.source = webhook ? "1999 platform webhook" : "mailbox web form";
+      if (webhook) in.external_ref = "1999-" + std::to_string(n);
+      in.content_type = webhook ? "application/json" : "application/x-www-form-urlencoded";
+      in.raw = webhook ? "{}" : "subject=...";
+      in.subject = (webhook ? "路燈不亮 " : "戶籍謄本 ") + std::to_string(n);
+      in.body = webhook ? "請派員處理" : "詢問申請方式";
       in.office = office;
       in.category = category;
-      in.petitioner.name = "王小明";
-      in.petitioner.email = "p" + std::to_string(n) + "@example.tw";
-      id = intake_.Submit(Actor::System(), in).record->id;
-    } else if (channel == "mailbox" && n % 2 == 0) {
-      Intake in;  // a confirmed web form
-      in.channel = "mailbox";
-      in.source = "mailbox web form";
-      in.content_type = "application/x-www-form-urlencoded";
-      in.raw = "subject=...";
-      in.subject = "戶籍謄本 " + std::to_string(n);
-      in.body = "詢問申請方式";
-      in.office = office;
-      in.category = category;
-      in.petitioner.name = "陳美玲";
-      in.petitioner.email = "m" + std::to_string(n) + "@example.tw";
+      in.petitioner.name = webhook ? "王小明" : "陳美玲";
+      in.petitioner.email = (webhook ? "p" : "m") + std::to_string(n) + "@example.tw";
       id = intake_.Submit(Actor::System(), in).record->id;
     } else {
       CreateCaseInput in;
