@@ -98,6 +98,7 @@ Intake ParseStaffIntake(const Actor& actor, const Request& req) {
   std::vector<std::string> errors;
   Intake in;
   in.source = "staff " + actor.login;
+  in.origin = Origin::kStaff;
   in.content_type = "application/json";
   in.raw = req.body;
   in.workflow = OptString(o, "workflow", errors);
@@ -381,26 +382,73 @@ Response Repeats(const Services& s, Context& ctx) {
   return Json(200, json::object{{"items", std::move(items)}});
 }
 
-// Every deployed workflow's latest version as states and transitions (the console draws
-// the state diagram from it).
+// A declared label, or the name itself where the workflow declares none.
+std::string Label(const std::string& label, const std::string& name) { return label.empty() ? name : label; }
+
+json::array EventsJson(const std::vector<EventDef>& events) {
+  json::array out;
+  for (const auto& e : events) {
+    json::array shown;
+    for (const auto& k : e.public_data) shown.emplace_back(k);
+    out.push_back(json::object{{"name", e.name},
+                               {"label", Label(e.label, e.name)},
+                               {"counts_as", e.counts_as ? json::value(Name(*e.counts_as)) : json::value(nullptr)},
+                               {"public_data", std::move(shown)}});
+  }
+  return out;
+}
+
+json::array FieldsJson(const std::vector<FieldDef>& fields) {
+  json::array out;
+  for (const auto& f : fields) {
+    out.push_back(json::object{{"name", f.name}, {"label", Label(f.label, f.name)}, {"multiline", f.multiline}});
+  }
+  return out;
+}
+
+// Every deployed workflow's latest version: its states, transitions, events, clocks and
+// data fields with the words it declares for them. The console draws the diagram and
+// labels every state, event, clock and field from this, so an office's own workflow
+// needs no change to the console.
 Response ListWorkflows(const Services& s) {
   json::array items;
   for (const auto& wf : s.cases.LatestWorkflows()) {
-    json::array states, transitions;
+    json::array states, transitions, clocks;
     for (const auto& st : wf->states) {
-      states.push_back(json::object{{"name", st.name}, {"initial", st.initial}, {"final", st.final}});
+      states.push_back(json::object{{"name", st.name},
+                                    {"initial", st.initial},
+                                    {"final", st.final},
+                                    {"label", Label(st.label, st.name)},
+                                    {"public_label", st.public_label},
+                                    {"pauses_clocks", !st.pauses.empty()},
+                                    {"outcome", st.outcome ? json::value(Name(*st.outcome)) : json::value(nullptr)}});
     }
     for (const auto& t : wf->transitions) {
-      json::array from, roles;
+      json::array from, roles, require;
       for (const auto& f : t.from) from.emplace_back(f);
       for (const auto& r : t.roles) roles.emplace_back(r);
-      transitions.push_back(json::object{{"on", t.on}, {"from", std::move(from)}, {"to", t.to}, {"roles", std::move(roles)}});
+      for (const auto& r : t.require) require.emplace_back(r);
+      transitions.push_back(json::object{
+          {"on", t.on}, {"from", std::move(from)}, {"to", t.to}, {"roles", std::move(roles)}, {"require", std::move(require)}});
     }
+    for (const auto& c : wf->clocks) clocks.push_back(json::object{{"name", c.name}, {"label", Label(c.label, c.name)}});
     items.push_back(json::object{{"name", wf->name},
                                  {"version", wf->version},
                                  {"states", std::move(states)},
-                                 {"transitions", std::move(transitions)}});
+                                 {"transitions", std::move(transitions)},
+                                 {"events", EventsJson(wf->events)},
+                                 {"clocks", std::move(clocks)},
+                                 {"fields", FieldsJson(wf->fields)}});
   }
+  return Json(200, json::object{{"items", std::move(items)},
+                                {"builtin_events", EventsJson(BuiltinEvents())},
+                                {"builtin_fields", FieldsJson(BuiltinFields())}});
+}
+
+// The offices routing.yaml names, with the names staff read.
+Response ListOffices(const Services& s) {
+  json::array items;
+  for (const auto& o : s.intake.routing()->offices) items.push_back(json::object{{"code", o.code}, {"name", o.name}});
   return Json(200, json::object{{"items", std::move(items)}});
 }
 
@@ -482,11 +530,19 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
          .response_schema = schemas::kEventList});
   t.Add({.method = "GET",
          .pattern = "/api/v1/workflows",
-         .who = Who::Roles({"supervisor", "director", "admin"}),
+         .who = Who::Staff(),
          .handler = [&s](Context&) { return ListWorkflows(s); },
-         .summary = "The latest version of each deployed workflow: states and transitions (for its diagram)",
+         .summary = "The latest version of each deployed workflow: states, transitions, events, clocks and fields "
+                    "with their declared labels and meanings, and the built-in events",
          .tag = "workflows",
          .response_schema = schemas::kWorkflowList});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/offices",
+         .who = Who::Staff(),
+         .handler = [&s](Context&) { return ListOffices(s); },
+         .summary = "The offices of routing.yaml: codes and the names staff read",
+         .tag = "workflows",
+         .response_schema = schemas::kOfficeList});
   t.Add({.method = "GET",
          .pattern = "/api/v1/repeats",
          .who = Who::Staff(),

@@ -155,16 +155,6 @@ std::optional<double> Coordinate(const std::map<std::string, std::string>& form,
   throw DomainError(ErrorKind::kInvalid, std::string(key) + " must be a decimal number");
 }
 
-const char* StatusNote(const std::string& state) {
-  static const std::map<std::string, const char*> notes = {
-      {"received", "已收件，待分案"}, {"assigned", "承辦中"},      {"joint", "會辦中"},
-      {"waiting", "待民眾補正"},     {"supplemented", "已補正，承辦中"}, {"replied", "已答覆"},
-      {"closed", "已結案"},           {"transferred", "已移送他機關"},   {"merged", "已併入他案"},
-      {"registered_only", "登記存查"}};
-  const auto it = notes.find(state);
-  return it == notes.end() ? "處理中" : it->second;
-}
-
 // `codes`: category name -> service_code.
 Record RequestRecord(const std::map<std::string, std::string>& codes, const store::Open311Request& q) {
   std::map<std::string, std::string> form;
@@ -189,7 +179,7 @@ Record RequestRecord(const std::map<std::string, std::string>& codes, const stor
   const auto code = codes.find(name);
   return {{"service_request_id", q.public_no},
           {"status", std::string(q.closed ? "closed" : "open")},
-          {"status_notes", std::string(StatusNote(q.state))},
+          {"status_notes", q.status_note},
           {"service_name", name},
           {"service_code", code == codes.end() ? std::string() : code->second},
           {"description", field("description")},

@@ -42,6 +42,7 @@ inline constexpr const char* kAccountEvents = PETITIOND_REF("AccountEvents");
 inline constexpr const char* kWhoAmI = PETITIOND_REF("WhoAmI");
 inline constexpr const char* kRepeats = PETITIOND_REF("Repeats");
 inline constexpr const char* kWorkflowList = PETITIOND_REF("WorkflowList");
+inline constexpr const char* kOfficeList = PETITIOND_REF("OfficeList");
 inline constexpr const char* kStaffList = PETITIOND_REF("StaffList");
 inline constexpr const char* kPublicCase = PETITIOND_REF("PublicCase");
 inline constexpr const char* kSurveyState = PETITIOND_REF("SurveyState");

@@ -54,6 +54,7 @@ json::object GroupJson(const stats::GroupFigures& g, stats::GroupBy by) {
                    {"transferred", c.transferred},
                    {"merged", c.merged},
                    {"registered_only", c.registered_only},
+                   {"withdrawn", c.withdrawn},
                    {"replied", c.replied},
                    {"open_at_end", g.open_at_end},
                    {"overdue_now", g.overdue_now},

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/status.hpp"
 #include "engine/time.hpp"
 
 namespace petitiond {
@@ -29,6 +30,7 @@ struct Attachment {
 struct Intake {
   std::string channel;                      // hotline, mailbox, news, counter
   std::string source;                       // where it came from, for people: "webhook", "calls.csv:12"
+  Origin origin = Origin::kStaff;           // which door it came in by (statistics group by it)
   std::optional<std::string> external_ref;  // platform case id, Message-ID, feed GUID or link
   std::string content_type;                 // of raw
   std::string raw;                          // the input exactly as it arrived

@@ -40,6 +40,14 @@ bool RoleAllows(const TransitionDef& t, const Actor& actor) {
   return std::any_of(t.roles.begin(), t.roles.end(), [&](const std::string& r) { return actor.HasRole(r); });
 }
 
+// Every event of `out` says what the workflow declares it to be.
+void Annotate(const Workflow& wf, Outcome& out) {
+  for (auto& e : out.events) {
+    if (const EventDef* def = wf.FindEvent(e.event)) e.counts_as = def->counts_as;
+    if (!e.from.empty()) e.outcome = wf.OutcomeOfEntering(e.from, e.to);
+  }
+}
+
 const TransitionDef* FindTransition(const Workflow& wf, std::string_view state, std::string_view event) {
   for (const auto& t : wf.transitions) {
     if (t.on == event && Contains(t.from, state)) return &t;
@@ -135,6 +143,7 @@ void Machine::EnterState(const Workflow& wf, const StateDef& to, Timestamp now, 
   // A final state stops every clock, named or not: a closed case has no deadline left.
   std::vector<std::string> stops = to.stops;
   if (to.final) {
+    out.next.outcome = to.outcome;
     for (const auto& clock : out.next.clocks) stops.push_back(clock.name);
   }
   for (const auto& name : stops) {
@@ -180,7 +189,9 @@ Outcome Machine::Start(const Workflow& wf, const Actor& actor, const std::string
 Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, const Command& cmd, const Actor& actor,
                                Timestamp now) const {
   if (cmd.event == kRequestExtension || cmd.event == kApproveExtension || cmd.event == kDenyExtension) {
-    return ApplyExtension(wf, current, cmd, actor, now);
+    auto r = ApplyExtension(wf, current, cmd, actor, now);
+    if (r) Annotate(wf, r.value());
+    return r;
   }
   const TransitionDef* t = FindTransition(wf, current.state, cmd.event);
   if (!t) {
@@ -238,6 +249,7 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
     vars["event"] = cmd.event;
     out.notifications.push_back(Notification{t->notify, cmd.event, std::move(vars)});
   }
+  Annotate(wf, out);
   return out;
 }
 

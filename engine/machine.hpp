@@ -58,6 +58,8 @@ struct CaseState {
   bool overdue = false;
   int priority = 0;
   std::vector<ClockState> clocks;
+  // Set when the case enters a final state: what that state declares it came to.
+  std::optional<CaseOutcome> outcome{};
 
   const ClockState* FindClock(std::string_view name) const;
   ClockState* FindClock(std::string_view name);
@@ -78,6 +80,10 @@ struct AuditEvent {
   Timestamp at{};
   std::map<std::string, std::string> data;
   std::string comment;
+  // What the workflow declares the step to be (Machine fills these): the event's
+  // `counts_as`, and the outcome of the final state it enters.
+  std::optional<EventMeaning> counts_as{};
+  std::optional<CaseOutcome> outcome{};
 };
 
 // A notice to send. The runtime resolves targets (assignee, supervisor, director,
@@ -114,14 +120,11 @@ inline constexpr const char* kRequestExtension = "request_extension";
 inline constexpr const char* kApproveExtension = "approve_extension";
 inline constexpr const char* kDenyExtension = "deny_extension";
 
-// The merge (併案) of a repeated petition into an earlier case: a workflow transition
-// named "merge" (requiring `into`, the surviving case's id) to which the runtime adds
-// the link between the two cases and an audit event on the surviving one.
-inline constexpr const char* kMergeEvent = "merge";
-
-// The reply to the petitioner: a workflow transition named "reply". Its handling time
+// The merge (併案) of a repeated petition into an earlier case is the workflow
+// transition into a final state of outcome `merged` (it requires `into`, the surviving
+// case's id); the runtime adds the link between the two cases and an audit event on the
+// surviving one. The reply is the event that `counts_as: reply`: its handling time
 // (engine/handling.hpp) is measured into the event's data for the statistics.
-inline constexpr const char* kReplyEvent = "reply";
 
 // The pure state machine: same input, same Outcome. No I/O; time comes in as `now`.
 //

@@ -67,7 +67,9 @@ class RoutingLoader {
       check_.Report(root.Mark(), "a routing file must be a mapping with 'routes' (and optionally 'default_office')");
       return check_.Failure("routing file is invalid");
     }
-    check_.CheckKeys(root, {"default_office", "categories", "confidential_categories", "routes"}, "the routing file");
+    check_.CheckKeys(root, {"default_office", "offices", "categories", "confidential_categories", "routes"},
+                     "the routing file");
+    if (const YAML::Node o = root["offices"]) Offices(o);
     if (const YAML::Node c = root["categories"]) Categories(c);
     if (auto office = check_.Scalar(root, "default_office", false)) routing_.default_office = *office;
     if (root["confidential_categories"]) {
@@ -84,6 +86,27 @@ class RoutingLoader {
   }
 
  private:
+  void Offices(const YAML::Node& list) {
+    if (!list.IsSequence()) {
+      check_.Report(list.Mark(), "offices must be a list of { code, name }");
+      return;
+    }
+    for (const auto& o : list) {
+      if (!o.IsMap()) {
+        check_.Report(o.Mark(), "an office must be a mapping { code, name }");
+        continue;
+      }
+      check_.CheckKeys(o, {"code", "name"}, "office");
+      Office office{check_.RequiredString(o, "code"), check_.RequiredString(o, "name")};
+      for (const auto& other : routing_.offices) {
+        if (!office.code.empty() && other.code == office.code) {
+          check_.Report(o["code"].Mark(), "office code '" + office.code + "' is used twice");
+        }
+      }
+      routing_.offices.push_back(std::move(office));
+    }
+  }
+
   void Categories(const YAML::Node& list) {
     if (!list.IsSequence()) {
       check_.Report(list.Mark(), "categories must be a list of { code, name, description, group }");

@@ -41,8 +41,16 @@ struct Category {
   std::string group;        // e.g. 戶政
 };
 
+// An office (the main office or a branch): `code` is what cases, users and closures
+// carry, `name` what staff read.
+struct Office {
+  std::string code;  // e.g. green-island
+  std::string name;  // e.g. 綠島
+};
+
 struct Routing {
   std::string default_office = "main";
+  std::vector<Office> offices;  // may be empty: codes are then shown as they are
   std::vector<Category> categories;
   // Categories whose petitioners are always confidential (檢舉, whistle-blowing).
   std::vector<std::string> confidential_categories;

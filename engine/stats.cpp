@@ -36,9 +36,28 @@ int MonthsBetween(Month from, Month to) {
          (static_cast<int>(static_cast<unsigned>(to.month())) - static_cast<int>(static_cast<unsigned>(from.month())));
 }
 
+std::int64_t& Counts::Finished(CaseOutcome o) {
+  switch (o) {
+    case CaseOutcome::kAnswered: return closed;
+    case CaseOutcome::kTransferred: return transferred;
+    case CaseOutcome::kMerged: return merged;
+    case CaseOutcome::kRegisteredOnly: return registered_only;
+    case CaseOutcome::kWithdrawn: return withdrawn;
+  }
+  return closed;  // unreachable: every outcome is listed
+}
+
+std::int64_t* Counts::Counted(EventMeaning m) {
+  switch (m) {
+    case EventMeaning::kReply: return &replied;
+    case EventMeaning::kExtensionGranted: return nullptr;  // counted per clock (stats_clocks)
+  }
+  return nullptr;
+}
+
 Counts& Counts::operator+=(const Counts& o) {
   received += o.received, closed += o.closed, transferred += o.transferred, merged += o.merged;
-  registered_only += o.registered_only, replied += o.replied, handling_n += o.handling_n;
+  registered_only += o.registered_only, withdrawn += o.withdrawn, replied += o.replied, handling_n += o.handling_n;
   handling_sum += o.handling_sum, online_form += o.online_form, online_webhook += o.online_webhook;
   online_open311 += o.online_open311;
   surveys_sent += o.surveys_sent, answers += o.answers, speed_sum += o.speed_sum, result_sum += o.result_sum;

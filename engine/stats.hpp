@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/status.hpp"
+
 namespace petitiond::stats {
 
 // A calendar month in Asia/Taipei.
@@ -30,13 +32,17 @@ struct Key {
 
 // Additive counters of stats_monthly.
 struct Counts {
-  std::int64_t received = 0, closed = 0, transferred = 0, merged = 0, registered_only = 0, replied = 0;
+  std::int64_t received = 0, closed = 0, transferred = 0, merged = 0, registered_only = 0, withdrawn = 0, replied = 0;
   std::int64_t handling_n = 0, handling_sum = 0, online_form = 0, online_webhook = 0, online_open311 = 0;
   std::int64_t surveys_sent = 0, answers = 0, speed_sum = 0, result_sum = 0, attitude_sum = 0;
   std::int64_t speed_sat = 0, result_sat = 0, attitude_sat = 0;
 
   Counts& operator+=(const Counts& o);
-  std::int64_t Finished() const { return closed + transferred + merged + registered_only; }
+  std::int64_t Finished() const { return closed + transferred + merged + registered_only + withdrawn; }
+  // The counter of cases finished with `o` (closed counts answered); of events counted
+  // as `m`, or nullptr for a meaning counted per clock.
+  std::int64_t& Finished(CaseOutcome o);
+  std::int64_t* Counted(EventMeaning m);
 };
 
 struct MonthlyRow {

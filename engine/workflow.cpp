@@ -25,6 +25,105 @@ const ClockDef* Workflow::FindClock(std::string_view n) const {
   return nullptr;
 }
 
+namespace {
+
+// "a, b or c", for the sentences that list a closed set.
+std::string OneOf(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<EventDef>& BuiltinEvents() {
+  // Names the engine (machine.hpp) and the runtime write into every trail.
+  static const std::vector<EventDef> events = {
+      {"created", "受理", "已受理", std::nullopt, {}},
+      {"request_extension", "申請展延", "", std::nullopt, {}},
+      {"approve_extension", "核准展延", "處理期限展延", EventMeaning::kExtensionGranted, {"reason"}},
+      {"deny_extension", "駁回展延", "", std::nullopt, {}},
+      {"escalated", "逾期提醒", "", std::nullopt, {}},
+      {"deadline_recomputed", "期限重算", "", std::nullopt, {}},
+      {"merged_in", "他案併入", "", std::nullopt, {}},
+      {"news_item_attached", "同則報導", "", std::nullopt, {}},
+      {"identity_revealed", "揭露身分", "", std::nullopt, {}},
+      {"confidential_set", "設為保密", "", std::nullopt, {}},
+      {"confidential_lifted", "解除保密", "", std::nullopt, {}},
+  };
+  return events;
+}
+
+const std::vector<FieldDef>& BuiltinFields() {
+  static const std::vector<FieldDef> fields = {
+      {"clock", "期限", false},
+      {"reason", "理由", true},
+  };
+  return fields;
+}
+
+const EventDef* Workflow::FindEvent(std::string_view n) const {
+  for (const auto& e : events) {
+    if (e.name == n) return &e;
+  }
+  for (const auto& e : BuiltinEvents()) {
+    if (e.name == n) return &e;
+  }
+  return nullptr;
+}
+
+const TransitionDef* Workflow::FindTransition(std::string_view state, std::string_view event) const {
+  for (const auto& t : transitions) {
+    if (t.on == event && IsKnown(t.from, state)) return &t;
+  }
+  return nullptr;
+}
+
+const TransitionDef* Workflow::TransitionTo(std::string_view state, CaseOutcome outcome) const {
+  for (const auto& t : transitions) {
+    const StateDef* to = FindState(t.to);
+    if (IsKnown(t.from, state) && to && to->final && to->outcome == outcome) return &t;
+  }
+  return nullptr;
+}
+
+std::optional<CaseOutcome> Workflow::OutcomeOfEntering(std::string_view from, std::string_view to) const {
+  if (from == to) return std::nullopt;
+  const StateDef* s = FindState(to);
+  if (!s || !s->final) return std::nullopt;
+  return s->outcome;
+}
+
+void InheritVocabulary(Workflow& older, const Workflow& newer) {
+  const auto fill = [](std::string& mine, const std::string& theirs) {
+    if (mine.empty()) mine = theirs;
+  };
+  for (auto& s : older.states) {
+    const StateDef* n = newer.FindState(s.name);
+    if (!n) continue;
+    fill(s.label, n->label);
+    fill(s.public_label, n->public_label);
+    if (s.final && !s.outcome && n->final) s.outcome = n->outcome;
+  }
+  for (auto& c : older.clocks) {
+    if (const ClockDef* n = newer.FindClock(c.name)) fill(c.label, n->label);
+  }
+  for (auto& e : older.events) {
+    const auto it = std::find_if(newer.events.begin(), newer.events.end(), [&](const EventDef& d) { return d.name == e.name; });
+    if (it == newer.events.end()) continue;
+    fill(e.label, it->label);
+    fill(e.public_label, it->public_label);
+    if (!e.counts_as) e.counts_as = it->counts_as;
+    if (e.public_data.empty()) e.public_data = it->public_data;
+  }
+  for (const auto& f : newer.fields) {
+    const auto it = std::find_if(older.fields.begin(), older.fields.end(), [&](const FieldDef& d) { return d.name == f.name; });
+    if (it == older.fields.end()) older.fields.push_back(f);
+  }
+}
+
 const std::vector<std::string>& KnownRoles() {
   static const std::vector<std::string> roles = {"admin", "intake", "handler", "supervisor", "director", "privacy_officer"};
   return roles;
@@ -127,7 +226,7 @@ class Loader {
     }
     CheckKeys(root,
               {"workflow", "version", "calendar", "channels", "case_limit", "clocks", "states", "transitions",
-               "escalations", "templates"},
+               "escalations", "templates", "fields"},
               "workflow");
     wf_.name = RequiredString(root, "workflow");
     if (auto v = Required(root, "version")) {
@@ -146,7 +245,9 @@ class Loader {
     if (auto states = Required(root, "states")) LoadStates(states);
     if (auto transitions = Required(root, "transitions")) LoadTransitions(transitions);
     if (root["escalations"]) LoadEscalations(root["escalations"]);
+    if (root["fields"]) LoadFields(root["fields"]);
     CheckGraph(root);
+    CheckMeanings();
     return Finish();
   }
 
@@ -205,8 +306,9 @@ class Loader {
         Report(body.Mark(), "clock '" + c.name + "' must be a mapping with 'within'");
         continue;
       }
-      CheckKeys(body, {"within", "extend"}, "clock '" + c.name + "'");
+      CheckKeys(body, {"within", "extend", "label"}, "clock '" + c.name + "'");
       if (auto w = Required(body, "within")) c.within = ParseDurationAt(w, "within");
+      if (body["label"]) c.label = String(body["label"], "label");
       if (auto ext = body["extend"]) {
         if (!ext.IsMap()) {
           Report(ext.Mark(), "extend must be a mapping with max, by and needs_role");
@@ -259,9 +361,21 @@ class Loader {
       state_marks_[s.name] = it->first.Mark();
       const YAML::Node body = it->second;
       if (body.IsMap()) {
-        CheckKeys(body, {"initial", "final", "starts", "stops", "pauses"}, "state '" + s.name + "'");
+        CheckKeys(body, {"initial", "final", "starts", "stops", "pauses", "label", "public_label", "outcome"},
+                  "state '" + s.name + "'");
         if (body["initial"]) s.initial = Bool(body["initial"], "initial");
         if (body["final"]) s.final = Bool(body["final"], "final");
+        if (body["label"]) s.label = String(body["label"], "label");
+        if (body["public_label"]) s.public_label = String(body["public_label"], "public_label");
+        if (const YAML::Node o = body["outcome"]) {
+          outcome_given_.insert(s.name);
+          const std::string word = String(o, "outcome");
+          s.outcome = ParseCaseOutcome(word);
+          if (!s.outcome && !word.empty()) {
+            Report(o.Mark(), "unknown outcome '" + word + "'; outcomes are " + OneOf(CaseOutcomeNames()));
+          }
+          if (!s.final) Report(o.Mark(), "state '" + s.name + "' declares an outcome but is not final");
+        }
         for (auto [key, list] : {std::pair{"starts", &s.starts}, {"stops", &s.stops}, {"pauses", &s.pauses}}) {
           if (body[key]) {
             *list = Strings(body[key], key);
@@ -297,9 +411,13 @@ class Loader {
         Report(t.Mark(), "a transition must be a mapping { on, from, to }");
         continue;
       }
-      CheckKeys(t, {"on", "from", "to", "roles", "require", "notify", "lengthen"}, "transition");
+      CheckKeys(t,
+                {"on", "from", "to", "roles", "require", "notify", "lengthen", "label", "public_label", "counts_as",
+                 "public_data"},
+                "transition");
       TransitionDef d;
       d.on = RequiredString(t, "on");
+      LoadEventWords(t, d.on);
       if (auto from = Required(t, "from")) {
         d.from = Strings(from, "from");
         for (std::size_t i = 0; i < d.from.size(); ++i) {
@@ -345,6 +463,88 @@ class Loader {
         }
       }
       wf_.transitions.push_back(std::move(d));
+      transition_marks_.push_back(t.Mark());
+    }
+  }
+
+  // The event's words: every transition on one event may repeat them, and must agree.
+  void LoadEventWords(const YAML::Node& t, const std::string& on) {
+    if (on.empty()) return;
+    auto it = std::find_if(wf_.events.begin(), wf_.events.end(), [&](const EventDef& e) { return e.name == on; });
+    if (it == wf_.events.end()) {
+      wf_.events.push_back(EventDef{on, "", "", std::nullopt, {}});
+      it = std::prev(wf_.events.end());
+    }
+    EventDef& e = *it;
+    const auto agree = [&](const char* key, std::string& have, const std::string& value) {
+      if (!have.empty() && have != value) {
+        Report(t[key].Mark(), "event '" + on + "' has " + key + " '" + have +
+                                  "' on another transition; every transition on one event says the same");
+        return;
+      }
+      have = value;
+    };
+    if (t["label"]) agree("label", e.label, String(t["label"], "label"));
+    if (t["public_label"]) agree("public_label", e.public_label, String(t["public_label"], "public_label"));
+    if (const YAML::Node c = t["counts_as"]) {
+      const std::string word = String(c, "counts_as");
+      const auto meaning = ParseEventMeaning(word);
+      if (!meaning && !word.empty()) {
+        Report(c.Mark(), "unknown counts_as '" + word + "'; an event counts as " + OneOf(EventMeaningNames()));
+      } else if (meaning == EventMeaning::kExtensionGranted) {
+        // Extensions are the engine's own events (approve_extension), granted per clock.
+        Report(c.Mark(), "a transition cannot count as extension_granted; approving an extension does");
+      } else if (e.counts_as && e.counts_as != meaning) {
+        Report(c.Mark(), "event '" + on + "' counts as '" + std::string(Name(*e.counts_as)) +
+                             "' on another transition; every transition on one event says the same");
+      } else {
+        e.counts_as = meaning;
+      }
+    }
+    if (t["public_data"]) {
+      auto keys = Strings(t["public_data"], "public_data");
+      if (!e.public_data.empty() && e.public_data != keys) {
+        Report(t["public_data"].Mark(),
+               "event '" + on + "' shows other public_data on another transition; every transition on one event "
+               "says the same");
+      }
+      e.public_data = std::move(keys);
+    }
+  }
+
+  void LoadFields(const YAML::Node& fields) {
+    if (!fields.IsMap()) {
+      Report(fields.Mark(), "fields must map data keys to { label, multiline }, e.g. reply: { label: 答覆內容 }");
+      return;
+    }
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+      FieldDef f;
+      f.name = it->first.Scalar();
+      if (!it->second.IsMap()) {
+        Report(it->second.Mark(), "field '" + f.name + "' must be a mapping { label, multiline }");
+        continue;
+      }
+      CheckKeys(it->second, {"label", "multiline"}, "field '" + f.name + "'");
+      f.label = RequiredString(it->second, "label");
+      if (it->second["multiline"]) f.multiline = Bool(it->second["multiline"], "multiline");
+      wf_.fields.push_back(std::move(f));
+    }
+  }
+
+  // What code must know is declared (DESIGN.md "Workflows"): a new deployment's final
+  // states say what the case came to, and the step into a merge names the surviving case.
+  void CheckMeanings() {
+    for (const auto& s : wf_.states) {
+      if (!s.final || outcome_given_.count(s.name) || rules_ != WorkflowRules::kDeploy) continue;
+      Report(state_marks_.count(s.name) ? state_marks_[s.name] : YAML::Mark(),
+             "final state '" + s.name + "' must declare its outcome (" + OneOf(CaseOutcomeNames()) + ")");
+    }
+    for (const auto& t : wf_.transitions) {
+      const StateDef* to = wf_.FindState(t.to);
+      if (to && to->outcome == CaseOutcome::kMerged && !IsKnown(t.require, "into")) {
+        Report(transition_marks_[&t - wf_.transitions.data()],
+               "transition '" + t.on + "' ends in a merged outcome, so it must require 'into' (the surviving case)");
+      }
     }
   }
 
@@ -444,6 +644,8 @@ class Loader {
   Workflow wf_;
   std::map<std::string, YAML::Mark> state_marks_;
   std::map<std::string, YAML::Mark> clock_marks_;
+  std::vector<YAML::Mark> transition_marks_;  // one per loaded transition
+  std::set<std::string> outcome_given_;       // states with an `outcome:` key, known or not
 };
 
 }  // namespace

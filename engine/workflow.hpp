@@ -9,6 +9,7 @@
 
 #include "engine/duration.hpp"
 #include "engine/error.hpp"
+#include "engine/status.hpp"
 
 namespace petitiond {
 
@@ -27,6 +28,7 @@ struct ClockDef {
   std::string name;
   Duration within{};
   std::optional<ExtendRule> extend;
+  std::string label;  // staff wording, e.g. 答覆期限; empty: the name is shown
 };
 
 struct StateDef {
@@ -36,6 +38,26 @@ struct StateDef {
   std::vector<std::string> starts;  // clocks started on entry (if they never ran)
   std::vector<std::string> stops;   // clocks stopped on entry
   std::vector<std::string> pauses;  // clocks paused while the case is in this state
+  std::string label;                // staff wording (待分案); empty: the name is shown
+  std::string public_label;         // what /track and Open311 say (已受理，待分案)
+  std::optional<CaseOutcome> outcome;  // final states only; required there for a new deployment
+};
+
+// What the transitions on one event declare together (every transition on the event
+// agrees): its wording, what it counts as, and which of its data the public may see.
+struct EventDef {
+  std::string name;
+  std::string label;         // staff wording (答覆); empty: the name is shown
+  std::string public_label;  // the step /track shows; empty: the step is not shown to the public
+  std::optional<EventMeaning> counts_as;
+  std::vector<std::string> public_data;  // data keys /track shows as the step's reason
+};
+
+// A key of event data (`require:`), as the console asks for it.
+struct FieldDef {
+  std::string name;
+  std::string label;
+  bool multiline = false;
 };
 
 struct TransitionDef {
@@ -81,13 +103,39 @@ struct Workflow {
   // Notice templates by name ("escalation", "extension"); missing names use the
   // built-in Traditional Chinese texts (DefaultTemplate).
   std::map<std::string, Template> templates;
+  // One entry per event name of `transitions`, in order of first appearance.
+  std::vector<EventDef> events;
+  std::vector<FieldDef> fields;
 
   const Template& TemplateFor(const std::string& name) const;
 
   const StateDef* FindState(std::string_view name) const;
   const ClockDef* FindClock(std::string_view name) const;
+  // A workflow event, or one of the built-in events every workflow has (BuiltinEvents).
+  const EventDef* FindEvent(std::string_view name) const;
   const StateDef& InitialState() const;  // REQUIRES: validated
+  // The transition on `event` from `state`, or nullptr.
+  const TransitionDef* FindTransition(std::string_view state, std::string_view event) const;
+  // The first event that leads from `state` to a final state declaring `outcome`
+  // (the register-only step the intake takes by rule), or nullptr.
+  const TransitionDef* TransitionTo(std::string_view state, CaseOutcome outcome) const;
+  // The outcome a transition from `from` into `to` gives the case: `to`'s when it is
+  // final and differs from `from`.
+  std::optional<CaseOutcome> OutcomeOfEntering(std::string_view from, std::string_view to) const;
 };
+
+// The events the engine and runtime add to every workflow's trail (created, the
+// extension steps, escalations, merges into a case, confidentiality): their wording and
+// meaning, so the console and /track treat them like the workflow's own.
+const std::vector<EventDef>& BuiltinEvents();
+// The data keys the built-in events carry (clock, into), labelled like a workflow's fields.
+const std::vector<FieldDef>& BuiltinFields();
+
+// A workflow version stored before its vocabulary was declared (WorkflowRules::kStored)
+// takes each label, outcome and meaning it lacks from `newer`, the latest version of
+// the same workflow, for the state, event, clock or field of the same name: the office
+// declared it there for the same step of the same workflow.
+void InheritVocabulary(Workflow& older, const Workflow& newer);
 
 // The roles staff can hold and the channels cases arrive by: the one list every room
 // validates against (the schema's CHECK on cases.channel says the same).

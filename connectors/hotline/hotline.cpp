@@ -22,10 +22,11 @@ std::string Text(const boost::json::object& o, const char* key) {
 }
 
 // Common fields of a webhook call and a CSV row.
-Intake Base(const std::string& source, std::string content_type, std::string raw) {
+Intake Base(const std::string& source, Origin origin, std::string content_type, std::string raw) {
   Intake in;
   in.channel = "hotline";
   in.source = source;
+  in.origin = origin;
   in.content_type = std::move(content_type);
   in.raw = std::move(raw);
   return in;
@@ -66,7 +67,7 @@ Result<Intake> ParseWebhook(const std::string& body) {
   if (ec || !v.is_object()) return Error{ErrorKind::kInvalid, "the body must be a JSON object", {}};
   const auto& o = v.as_object();
   Error bad{ErrorKind::kInvalid, "the 1999 dispatch is incomplete", {}};
-  Intake in = Base("1999 platform webhook", "application/json", body);
+  Intake in = Base("1999 platform webhook", Origin::kWebhook, "application/json", body);
   const std::string id = Text(o, "case_id");
   if (id.empty()) bad.details.push_back("case_id is required");
   in.external_ref = id;
@@ -206,7 +207,7 @@ Result<std::vector<CsvRow>> ReadCsv(std::string_view text, std::string_view file
     if (r.fields.size() != width) {
       errors.push_back("has " + std::to_string(r.fields.size()) + " fields; the header has " + std::to_string(width));
     }
-    Intake in = Base(file + ":" + std::to_string(r.line), "text/csv", r.raw);
+    Intake in = Base(file + ":" + std::to_string(r.line), Origin::kCsv, "text/csv", r.raw);
     const std::string id = get("case_id");
     if (id.empty()) errors.push_back("case_id is empty");
     in.external_ref = id;

@@ -149,6 +149,7 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
   Intake in;
   in.channel = "mailbox";
   in.source = source;
+  in.origin = Origin::kMail;
   in.content_type = "message/rfc822";
   in.raw = raw;
   auto reject = [](const std::string& why) { return Error{ErrorKind::kInvalid, why, {}}; };
@@ -255,6 +256,7 @@ Result<Intake> ParseForm(const std::string& body, const std::string& content_typ
   Intake in;
   in.channel = "mailbox";
   in.source = "mailbox web form";
+  in.origin = Origin::kForm;
   in.content_type = content_type.empty() ? "application/x-www-form-urlencoded" : content_type;
   in.raw = body;
   in.petitioner.name = Trim(f["name"]);

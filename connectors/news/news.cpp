@@ -149,6 +149,7 @@ Intake ToIntake(const FeedItem& item, const FeedConfig& feed, const std::string&
   Intake in;
   in.channel = "news";
   in.source = feed.url;
+  in.origin = Origin::kFeed;
   in.external_ref = item.id;
   in.content_type = "application/xml";
   in.raw = raw_item;

@@ -168,6 +168,7 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, c
   row.received_at = received;
   row.access_code_hash = codes_.Hash(access_code);
   row.confidential = in.confidential;
+  row.origin = in.origin;
   if (intake) row.intake = *intake;
   row.wake_schedulers_before = WakeBefore();
   std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
@@ -273,13 +274,14 @@ CaseView CaseService::Apply(const Actor& actor, std::int64_t id, std::int64_t ex
 }
 
 void CaseService::ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, const Command& command) {
-  if (command.event == kMergeEvent) {
+  const auto wf = WorkflowOf(rec);
+  if (const TransitionDef* t = wf->FindTransition(rec.state.state, command.event);
+      t && wf->OutcomeOfEntering(rec.state.state, t->to) == CaseOutcome::kMerged) {
     Merge(tx, actor, rec, command);
     return;
   }
   const Timestamp now = clock_.Now();
   const auto calendar = calendar_.Get();
-  const auto wf = WorkflowOf(rec);
   Outcome out = Machine(*calendar).Apply(*wf, rec.state, command, actor, now).ValueOrThrow();
   if (out.next.assignee != rec.state.assignee && out.next.assignee) CheckAssignee(tx, rec, *out.next.assignee);
   MeasureReplies(tx, *wf, *calendar, rec, out);
@@ -292,7 +294,7 @@ void CaseService::ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& 
 void CaseService::MeasureReplies(store::Tx& tx, const Workflow& wf, const BusinessCalendar& calendar,
                                  const store::CaseRecord& rec, Outcome& out) {
   for (auto& e : out.events) {
-    if (e.event != kReplyEvent) continue;
+    if (e.counts_as != EventMeaning::kReply) continue;
     std::vector<StateEntry> entries;
     for (const auto& past : store::LoadEvents(tx, rec.id)) {
       if (past.from.value_or("") != past.to) entries.push_back({past.to, past.at});

@@ -33,6 +33,7 @@ struct CreateCaseInput {
   std::optional<std::string> external_ref;
   int priority = 0;  // from routing.yaml
   bool confidential = false;  // asked for, or a whistle-blowing category (routing.yaml)
+  Origin origin = Origin::kStaff;
 };
 
 // A revealed identity (CaseService::Reveal).

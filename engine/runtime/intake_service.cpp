@@ -172,12 +172,19 @@ CreateCaseInput IntakeService::Route(const Intake& in) const {
   c.received_at = in.received_at;
   c.external_ref = in.external_ref;
   c.confidential = in.confidential || routing->ConfidentialCategory(c.category);
+  c.origin = in.origin;
   return c;
 }
 
 void IntakeService::RegisterOnly(store::Tx& tx, store::CaseRecord& rec, const std::string& why, IntakeResult& r) {
   try {
-    Command cmd{"register_only", {{"reason", why}}, ""};
+    // The workflow's step into a final state of outcome registered_only, whatever it is called.
+    const TransitionDef* t = cases_.WorkflowOf(rec)->TransitionTo(rec.state.state, CaseOutcome::kRegisteredOnly);
+    if (!t) {
+      throw DomainError(ErrorKind::kConflict, "no transition from '" + rec.state.state +
+                                                  "' leads to a final state with outcome registered_only");
+    }
+    Command cmd{t->on, {{"reason", why}}, ""};
     // The rule of law applies itself: the system acts with the roles the transition names.
     Actor system = Actor::System();
     system.roles = KnownRoles();

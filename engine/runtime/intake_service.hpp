@@ -58,6 +58,7 @@ class IntakeService {
         routing_(std::make_shared<Routing>()) {}
 
   void SetRouting(Routing routing);
+  CaseService& cases() { return cases_; }
   // Seals the secrets of the mails this service writes (access codes, confirmation
   // links); the dispatcher opens them with the same Sealer. REQUIRES: outlives the
   // service; set before use. Default: a key of this process only.

@@ -1,4 +1,5 @@
 #include "engine/runtime/open311.hpp"
+#include "engine/runtime/public_status.hpp"
 
 #include <cmath>
 
@@ -106,6 +107,7 @@ store::CaseRecord Open311Service::Submit(const store::Open311Client& client, con
   Intake in;
   in.channel = "hotline";
   in.source = SourceOf(client);
+  in.origin = Origin::kOpen311;
   in.content_type = post.content_type;
   in.raw = post.raw;
   in.category = service->name;
@@ -130,6 +132,13 @@ std::vector<store::Open311Request> Open311Service::Requests(const store::Open311
   f.source = SourceOf(client);
   std::vector<store::Open311Request> out;
   db_.Run([&](store::Tx& tx) { out = store::ListOpen311Requests(tx, f); });
+  for (auto& q : out) {
+    store::CaseRecord rec;
+    rec.id = q.case_id;
+    rec.workflow_name = q.workflow_name;
+    rec.workflow_version = q.workflow_version;
+    q.status_note = PublicStateLabel(*intake_.cases().WorkflowOf(rec), q.state);
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "engine/runtime/rate_limit.hpp"
 #include "engine/time.hpp"
+#include "engine/workflow.hpp"
 
 namespace petitiond::store {
 class Database;
@@ -53,9 +54,8 @@ class PublicStatus {
   RateLimit failures_by_case_;
 };
 
-// Plain-Chinese names of the shipped workflows' states and of the steps the public
-// sees; nullopt for an event that is not shown to the public.
-std::string PublicStateLabel(const std::string& state);
-std::optional<std::string> PublicEventLabel(const std::string& event);
+// What the public is told of a case in `state`: the state's `public_label:`, else a
+// plain 已結案 (final) or 處理中.
+std::string PublicStateLabel(const Workflow& wf, const std::string& state);
 
 }  // namespace petitiond::runtime

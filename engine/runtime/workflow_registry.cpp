@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 #include "engine/runtime/config.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
@@ -87,13 +89,27 @@ std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& di
     }
   });
   Reload();
+  RecordMeanings();
   return deployed;
+}
+
+void WorkflowRegistry::RecordMeanings() {
+  std::vector<std::shared_ptr<const Workflow>> all;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [key, wf] : by_version_) all.push_back(wf);
+  }
+  std::int64_t given = 0;
+  db_.Transact([&](store::Tx& tx) {
+    for (const auto& wf : all) given += store::RecordWorkflowMeanings(tx, *wf);
+  });
+  if (given > 0) spdlog::info("{} finished cases were given the outcome their workflow declares", given);
 }
 
 void WorkflowRegistry::Reload() {
   std::vector<store::WorkflowRow> rows;
   db_.Run([&](store::Tx& tx) { rows = store::LoadWorkflowRows(tx); });
-  std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> parsed;
+  std::map<std::pair<std::string, int>, Workflow> loaded;
   for (const auto& row : rows) {
     auto wf = LoadWorkflow(row.yaml, row.name + " v" + std::to_string(row.version), WorkflowRules::kStored);
     if (!wf) {
@@ -102,7 +118,26 @@ void WorkflowRegistry::Reload() {
       throw DomainError(ErrorKind::kInternal, "deployed workflow " + row.name + " v" + std::to_string(row.version) +
                                                   " no longer validates: " + wf.error().details.front());
     }
-    parsed[{row.name, row.version}] = std::make_shared<const Workflow>(std::move(wf.value()));
+    loaded[{row.name, row.version}] = std::move(wf.value());
+  }
+  std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> parsed;
+  for (auto it = loaded.begin(); it != loaded.end(); ++it) {
+    // Map order: the last version of a name is its latest.
+    const auto next = std::next(it);
+    const bool latest = next == loaded.end() || next->first.first != it->first.first;
+    if (!latest) {
+      auto newest = it;
+      while (std::next(newest) != loaded.end() && std::next(newest)->first.first == it->first.first) ++newest;
+      InheritVocabulary(it->second, newest->second);
+    }
+    for (auto& s : it->second.states) {
+      if (!s.final || s.outcome) continue;
+      // Stored before outcomes were declared, and no newer version names this state.
+      spdlog::warn("workflow {} v{}: final state '{}' declares no outcome; counted as answered", it->first.first,
+                   it->first.second, s.name);
+      s.outcome = CaseOutcome::kAnswered;
+    }
+    parsed[it->first] = std::make_shared<const Workflow>(it->second);
   }
   std::unique_lock lock(mu_);
   by_version_ = std::move(parsed);

@@ -30,8 +30,12 @@ class WorkflowRegistry {
   // Returns "name vN" for each file.
   std::vector<std::string> DeployDirectory(const std::string& dir);
 
-  // Reads every deployed version from the database.
+  // Reads every deployed version from the database. A version stored before labels and
+  // meanings were declared inherits them from the latest version (InheritVocabulary).
   void Reload();
+  // Records every version's declared meanings in the database and gives finished cases
+  // their outcome where it was not yet recorded (DeployDirectory does this).
+  void RecordMeanings();
 
   // nullptr if unknown even after a reload (another node may have deployed it).
   std::shared_ptr<const Workflow> Find(const std::string& name, int version);

@@ -23,17 +23,19 @@ constexpr const char* kInsertCaseWithRows =
     "WITH n AS (SELECT nextval('case_public_seq') AS v), "
     "c AS (INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, "
     "subject, body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at, "
-    "last_seq, next_due_at, confidential) "
+    "last_seq, next_due_at, confidential, origin) "
     "SELECT CAST(:roc AS int) || '-' || CASE WHEN n.v < 1000000 THEN lpad(n.v::text, 6, '0') ELSE n.v::text END, "
     ":channel, :workflow_name, :workflow_version, :state, :office, :category, :subject, :body, "
     "CAST(:petitioner AS jsonb), :assignee, (:overdue <> 0), :priority, :external_ref, :access_code_hash, "
     "to_timestamp(:received_at), :last_seq, coalesce(to_timestamp(CAST(:next_due AS bigint)), 'infinity'), "
-    "(CAST(:confidential AS int) <> 0) FROM n "
+    "(CAST(:confidential AS int) <> 0), :origin FROM n "
     "RETURNING id, public_no, extract(epoch FROM created_at)::bigint AS created), "
-    "ev AS (INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment) "
-    "SELECT c.id, s, e, f, t, a, to_timestamp(at), CAST(d AS jsonb), cm FROM c, unnest(CAST(:es AS integer[]), "
+    "ev AS (INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment, "
+    "counts_as, outcome) "
+    "SELECT c.id, s, e, f, t, a, to_timestamp(at), CAST(d AS jsonb), cm, ca, oc FROM c, unnest(CAST(:es AS integer[]), "
     "CAST(:ee AS text[]), CAST(:ef AS text[]), CAST(:et AS text[]), CAST(:ea AS text[]), CAST(:eat AS bigint[]), "
-    "CAST(:ed AS text[]), CAST(:ecm AS text[])) AS u(s, e, f, t, a, at, d, cm)), "
+    "CAST(:ed AS text[]), CAST(:ecm AS text[]), CAST(:eca AS text[]), CAST(:eoc AS text[])) "
+    "AS u(s, e, f, t, a, at, d, cm, ca, oc)), "
     "ck AS (INSERT INTO clocks (case_id, name, started_at, due_at, paused_at, paused_seconds, stopped_at, "
     "extensions, fired, calendar_incomplete, pending_extension) "
     "SELECT c.id, n, to_timestamp(st), to_timestamp(du), to_timestamp(pa), ps, to_timestamp(sp), ex, "
@@ -55,7 +57,8 @@ std::string CaseColumns(std::string_view body = "body") {
          ", petitioner::text, confidential::int, assignee, overdue::int, priority, row_version, external_ref, "
          "extract(epoch FROM received_at)::bigint, extract(epoch FROM created_at)::bigint, "
          "extract(epoch FROM updated_at)::bigint, merged_into, "
-         "CASE WHEN next_due_at = 'infinity' THEN NULL ELSE extract(epoch FROM next_due_at)::bigint END FROM cases";
+         "CASE WHEN next_due_at = 'infinity' THEN NULL ELSE extract(epoch FROM next_due_at)::bigint END, "
+         "outcome, origin FROM cases";
 }
 
 constexpr const char* kClockColumns =
@@ -69,19 +72,21 @@ constexpr const char* kClockColumns =
 constexpr const char* kUpdateCases =
     "UPDATE cases SET state = u.state, assignee = u.assignee, overdue = u.overdue, priority = u.priority, "
     "row_version = cases.row_version + 1, updated_at = now(), last_seq = cases.last_seq + u.nevents, "
-    "next_due_at = coalesce(to_timestamp(u.next_due), 'infinity') "
+    "next_due_at = coalesce(to_timestamp(u.next_due), 'infinity'), outcome = u.outcome "
     "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS bigint[]), CAST(:states AS text[]), "
     "CAST(:assignees AS text[]), CAST(:overdue AS boolean[]), CAST(:priorities AS integer[]), "
-    "CAST(:nevents AS integer[]), CAST(:nextdue AS bigint[])) "
-    "AS u(id, version, state, assignee, overdue, priority, nevents, next_due) "
+    "CAST(:nevents AS integer[]), CAST(:nextdue AS bigint[]), CAST(:outcomes AS text[])) "
+    "AS u(id, version, state, assignee, overdue, priority, nevents, next_due, outcome) "
     "WHERE cases.id = u.id AND cases.row_version = u.version AND cases.id = ANY(CAST(:ids2 AS bigint[])) "
     "RETURNING cases.id, cases.last_seq - u.nevents";
 
 constexpr const char* kInsertEvents =
-    "INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment) "
-    "SELECT c, s, e, f, t, a, to_timestamp(at), CAST(d AS jsonb), cm FROM unnest(CAST(:c AS bigint[]), "
+    "INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment, counts_as, "
+    "outcome) "
+    "SELECT c, s, e, f, t, a, to_timestamp(at), CAST(d AS jsonb), cm, ca, oc FROM unnest(CAST(:c AS bigint[]), "
     "CAST(:s AS integer[]), CAST(:e AS text[]), CAST(:f AS text[]), CAST(:t AS text[]), CAST(:a AS text[]), "
-    "CAST(:at AS bigint[]), CAST(:d AS text[]), CAST(:cm AS text[])) AS u(c, s, e, f, t, a, at, d, cm)";
+    "CAST(:at AS bigint[]), CAST(:d AS text[]), CAST(:cm AS text[]), CAST(:ca AS text[]), CAST(:oc AS text[])) "
+    "AS u(c, s, e, f, t, a, at, d, cm, ca, oc)";
 
 constexpr const char* kUpsertClocks =
     "INSERT INTO clocks (case_id, name, started_at, due_at, paused_at, paused_seconds, stopped_at, extensions, "
@@ -149,6 +154,8 @@ CaseRecord ReadCase(const soci::row& r) {
   c.updated_at = FromEpoch(r.get<long long>(19));
   if (auto m = Opt<long long>(r, 20)) c.merged_into = *m;
   c.next_due_at = OptTime(r, 21);
+  if (auto o = Opt<std::string>(r, 22)) c.state.outcome = ParseCaseOutcome(*o);
+  c.origin = ParseOrigin(r.get<std::string>(23)).value_or(Origin::kStaff);
   c.state.office = c.office;
   c.state.received_at = c.received_at;
   return c;
@@ -218,7 +225,7 @@ struct OutcomeRows {
 // The events, clocks and timers of a batch of Outcomes as array literals, one per
 // column, for the unnest() writers.
 struct OutcomeArrays {
-  PgArray ec, es, ee, ef, et, ea, eat, ed, ecm;
+  PgArray ec, es, ee, ef, et, ea, eat, ed, ecm, eca, eoc;
   PgArray kc, kn, kst, kdu, kpa, kps, ksp, kex, kfi, kinc, kpe;
   PgArray dc, dk, tc, tk, tr, td;
   std::optional<Timestamp> earliest_timer;
@@ -240,6 +247,8 @@ OutcomeArrays BuildArrays(const std::vector<OutcomeRows>& batch) {
       a.eat.Add(static_cast<long long>(Epoch(e.at)));
       a.ed.Add(ToJson(e.data));
       a.ecm.Add(e.comment.empty() ? std::nullopt : std::optional(e.comment));
+      a.eca.Add(e.counts_as ? std::optional(std::string(Name(*e.counts_as))) : std::nullopt);
+      a.eoc.Add(e.outcome ? std::optional(std::string(Name(*e.outcome))) : std::nullopt);
     }
     for (const auto& k : out->next.clocks) {
       a.kc.Add(case_id);
@@ -287,9 +296,10 @@ void WriteOutcomeRows(soci::session& sql, const std::vector<OutcomeRows>& batch,
   const OutcomeArrays a = BuildArrays(batch);
   if (!a.ec.empty()) {
     const std::string c = a.ec.str(), s = a.es.str(), e = a.ee.str(), f = a.ef.str(), t = a.et.str(), ac = a.ea.str(),
-                      at = a.eat.str(), d = a.ed.str(), cm = a.ecm.str();
+                      at = a.eat.str(), d = a.ed.str(), cm = a.ecm.str(), ca = a.eca.str(), oc = a.eoc.str();
     sql << kInsertEvents, soci::use(c, "c"), soci::use(s, "s"), soci::use(e, "e"), soci::use(f, "f"),
-        soci::use(t, "t"), soci::use(ac, "a"), soci::use(at, "at"), soci::use(d, "d"), soci::use(cm, "cm");
+        soci::use(t, "t"), soci::use(ac, "a"), soci::use(at, "at"), soci::use(d, "d"), soci::use(cm, "cm"),
+        soci::use(ca, "ca"), soci::use(oc, "oc");
   }
   if (!a.kc.empty()) {
     const std::string c = a.kc.str(), n = a.kn.str(), st = a.kst.str(), du = a.kdu.str(), pa = a.kpa.str(),
@@ -347,7 +357,8 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
   // their case-id column is never used).
   const OutcomeArrays a = BuildArrays({{0, 0, &out}});
   const std::string es = a.es.str(), ee = a.ee.str(), ef = a.ef.str(), et = a.et.str(), ea = a.ea.str(),
-                    eat = a.eat.str(), ed = a.ed.str(), ecm = a.ecm.str();
+                    eat = a.eat.str(), ed = a.ed.str(), ecm = a.ecm.str(), eca = a.eca.str(), eoc = a.eoc.str();
+  const std::string origin(Name(c.origin));
   const std::string kn = a.kn.str(), kst = a.kst.str(), kdu = a.kdu.str(), kpa = a.kpa.str(), kps = a.kps.str(),
                     ksp = a.ksp.str(), kex = a.kex.str(), kfi = a.kfi.str(), kinc = a.kinc.str(), kpe = a.kpe.str();
   const std::string tk = a.tk.str(), tr = a.tr.str(), td = a.td.str();
@@ -379,6 +390,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
       soci::use(received, "received_at"), soci::use(last_seq, "last_seq"),
       soci::use(next_due, next_due_ind, "next_due"), soci::use(confidential, "confidential"), soci::use(es, "es"), soci::use(ee, "ee"), soci::use(ef, "ef"),
       soci::use(et, "et"), soci::use(ea, "ea"), soci::use(eat, "eat"), soci::use(ed, "ed"), soci::use(ecm, "ecm"),
+      soci::use(eca, "eca"), soci::use(eoc, "eoc"), soci::use(origin, "origin"),
       soci::use(kn, "kn"), soci::use(kst, "kst"), soci::use(kdu, "kdu"), soci::use(kpa, "kpa"),
       soci::use(kps, "kps"), soci::use(ksp, "ksp"), soci::use(kex, "kex"), soci::use(kfi, "kfi"),
       soci::use(kinc, "kinc"), soci::use(kpe, "kpe"), soci::use(tk, "tk"), soci::use(tr, "tr"), soci::use(td, "td"),
@@ -412,7 +424,7 @@ void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const O
 void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wake_schedulers_before) {
   soci::session& sql = Sql(tx);
   if (batch.empty()) return;
-  PgArray ids, versions, states, assignees, overdue, priorities, nevents, next_due;
+  PgArray ids, versions, states, assignees, overdue, priorities, nevents, next_due, finished;
   std::map<std::int64_t, const Outcome*> outcomes;
   for (const auto& b : batch) {
     ids.Add(static_cast<long long>(b.case_id));
@@ -421,6 +433,8 @@ void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wak
     assignees.Add(b.outcome->next.assignee);
     overdue.Add(b.outcome->next.overdue);
     priorities.Add(b.outcome->next.priority);
+    const auto& outcome = b.outcome->next.outcome;
+    finished.Add(outcome ? std::optional(std::string(Name(*outcome))) : std::nullopt);
     nevents.Add(static_cast<int>(b.outcome->events.size()));
     if (auto due = NextDue(b.outcome->next)) {
       next_due.Add(Epoch(*due));
@@ -430,13 +444,13 @@ void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wak
     outcomes[b.case_id] = b.outcome;
   }
   const std::string i = ids.str(), v = versions.str(), st = states.str(), a = assignees.str(), o = overdue.str(),
-                    p = priorities.str(), n = nevents.str(), nd = next_due.str();
+                    p = priorities.str(), n = nevents.str(), nd = next_due.str(), fo = finished.str();
   std::vector<OutcomeRows> rows;
   {
     soci::rowset<soci::row> updated =
         (sql.prepare << kUpdateCases, soci::use(i, "ids"), soci::use(i, "ids2"), soci::use(v, "versions"), soci::use(st, "states"),
          soci::use(a, "assignees"), soci::use(o, "overdue"), soci::use(p, "priorities"), soci::use(n, "nevents"),
-         soci::use(nd, "nextdue"));
+         soci::use(nd, "nextdue"), soci::use(fo, "outcomes"));
     for (const auto& r : updated) {
       const auto id = static_cast<std::int64_t>(r.get<long long>(0));
       rows.push_back({id, r.get<int>(1), outcomes.at(id)});

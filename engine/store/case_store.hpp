@@ -28,6 +28,7 @@ struct CaseFields {
   std::optional<std::string> external_ref;
   Timestamp received_at{};
   bool confidential = false;  // the petitioner's identity is shown only to director and privacy officer
+  Origin origin = Origin::kStaff;  // the door it came in by (cases.origin)
 };
 
 // The raw input that made a case, stored with its outcome in the case's own statement.

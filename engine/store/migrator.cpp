@@ -68,7 +68,7 @@ const std::map<std::string, Grant>& ServeGrants() {
       {"mailbox_confirmations", Grant::kWrite},  {"news_feeds", Grant::kWrite},
       {"workflows", Grant::kWrite},              {"calendar_days", Grant::kWrite},
       {"office_closures", Grant::kWrite},        {"case_attachments", Grant::kWrite},
-      {"surveys", Grant::kWrite},
+      {"surveys", Grant::kWrite},                {"workflow_meanings", Grant::kWrite},
       // Maintained by owner-run triggers (migrations/0014); serve only reads them.
       {"stats_monthly", Grant::kRead},           {"stats_clocks", Grant::kRead},
       {"stats_handling", Grant::kRead},

@@ -75,7 +75,7 @@ std::vector<Open311Request> ListOpen311Requests(Tx& tx, const Open311Filter& f) 
   for (const auto& n : f.public_nos) nos.Add(n);
   const std::string nos_text = nos.str(), category = f.category.value_or("");
   const long long start = f.start ? Epoch(*f.start) : 0, end = f.end ? Epoch(*f.end) : 0;
-  const int closed = f.closed ? (*f.closed ? 1 : 0) : -1, limit = f.limit;
+  const int finished = f.closed ? (*f.closed ? 1 : 0) : -1, limit = f.limit;
   soci::indicator nos_ind = f.public_nos.empty() ? soci::i_null : soci::i_ok, nos_ind2 = nos_ind;
   soci::rowset<soci::row> rows =
       (Sql(tx).prepare
@@ -83,20 +83,22 @@ std::vector<Open311Request> ListOpen311Requests(Tx& tx, const Open311Filter& f) 
               "extract(epoch FROM c.updated_at)::bigint, "
               "extract(epoch FROM k.due_at)::bigint, "
               "encode(i.raw, 'hex'), "
-              "(c.state IN ('closed', 'transferred', 'merged', 'registered_only'))::int "
+              "(c.outcome IS NOT NULL)::int, c.workflow_name, c.workflow_version "
               "FROM intake_raw i JOIN cases c ON c.id = i.case_id "
-              "LEFT JOIN clocks k ON k.case_id = c.id AND k.name = 'response' "
+              // expected_datetime: the latest due date of a clock still running (as /track shows it)
+              "LEFT JOIN LATERAL (SELECT max(due_at) AS due_at FROM clocks WHERE case_id = c.id "
+              "AND stopped_at IS NULL) k ON true "
               "WHERE i.source = :source AND i.source LIKE 'open311 %' AND i.status <> 'rejected' "
               "AND (CAST(:nos AS text[]) IS NULL OR c.public_no = ANY(CAST(:nos2 AS text[]))) "
               "AND (:cat = '' OR c.category = :cat2) "
               "AND (:start = 0 OR c.received_at >= to_timestamp(:start2)) "
               "AND (:end = 0 OR c.received_at <= to_timestamp(:end2)) "
-              "AND (:closed < 0 OR (c.state IN ('closed', 'transferred', 'merged', 'registered_only'))::int = :closed2) "
+              "AND (:finished < 0 OR (c.outcome IS NOT NULL)::int = :finished2) "
               "ORDER BY i.id DESC LIMIT :limit",
        soci::use(f.source, "source"), soci::use(nos_text, nos_ind, "nos"), soci::use(nos_text, nos_ind2, "nos2"),
        soci::use(category, "cat"), soci::use(category, "cat2"), soci::use(start, "start"),
-       soci::use(start, "start2"), soci::use(end, "end"), soci::use(end, "end2"), soci::use(closed, "closed"),
-       soci::use(closed, "closed2"), soci::use(limit, "limit"));
+       soci::use(start, "start2"), soci::use(end, "end"), soci::use(end, "end2"), soci::use(finished, "finished"),
+       soci::use(finished, "finished2"), soci::use(limit, "limit"));
   std::vector<Open311Request> out;
   for (const auto& r : rows) {
     Open311Request q;
@@ -110,6 +112,8 @@ std::vector<Open311Request> ListOpen311Requests(Tx& tx, const Open311Filter& f) 
     if (r.get_indicator(7) == soci::i_ok) q.response_due = FromEpoch(r.get<long long>(7));
     q.raw = FromHex(r.get<std::string>(8));
     q.closed = r.get<int>(9) != 0;
+    q.workflow_name = r.get<std::string>(10);
+    q.workflow_version = r.get<int>(11);
     out.push_back(std::move(q));
   }
   return out;

@@ -32,8 +32,11 @@ std::optional<Open311Client> RevokeOpen311Client(Tx& tx, std::int64_t id, Timest
 struct Open311Request {
   std::int64_t case_id = 0;
   std::string public_no;
+  std::string workflow_name;
+  int workflow_version = 0;
   std::string state;
-  bool closed = false;  // in one of the outcome states
+  bool closed = false;  // in a final state (cases.outcome set)
+  std::string status_note;  // the state's public_label (filled by runtime::Open311Service)
   std::string office;
   std::optional<std::string> category;
   Timestamp received_at{};

@@ -2,12 +2,14 @@
 
 #include "engine/store/session.hpp"
 
+#include "engine/status.hpp"
+
 namespace petitiond::store {
 
 namespace {
 
-// The outcome states the rollups count as finished (migrations/0014).
-constexpr const char* kOpen = "state NOT IN ('closed', 'transferred', 'merged', 'registered_only')";
+// A case is open until it enters a final state, which records its outcome (migrations/0016).
+constexpr const char* kOpen = "outcome IS NULL";
 
 // The key columns a report keeps; a dropped one reads '' and its rows are summed
 // (together with the 8 slots of every counter).
@@ -18,13 +20,28 @@ std::string KeyColumns(const StatsDims& d, const char* category = "category") {
 
 constexpr const char* kRange = " WHERE month BETWEEN CAST(:a AS date) AND CAST(:b AS date) AND (:o = '' OR office = :o2)";
 
+// The rollup's counter of an outcome, and of an event meaning (migrations/0016).
+std::string Counter(CaseOutcome o) { return "outcome_" + std::string(Name(o)); }
+std::string Counter(EventMeaning m) { return "events_" + std::string(Name(m)); }
+
+// In the order LoadRollups reads them.
+std::vector<std::string> MonthlyCounters() {
+  std::vector<std::string> c = {"receipts"};
+  for (auto o : kCaseOutcomes) {
+    c.push_back(Counter(o));
+  }
+  c.push_back(Counter(EventMeaning::kReply));
+  for (const char* n : {"handling_n", "handling_sum", "online_form", "online_webhook", "online_open311", "surveys_sent",
+                        "answers", "speed_sum", "result_sum", "attitude_sum", "speed_sat", "result_sat",
+                        "attitude_sat"}) {
+    c.emplace_back(n);
+  }
+  return c;
+}
+
 std::string Monthly(const StatsDims& d) {
   std::string sql = "SELECT to_char(month, 'YYYY-MM'), " + KeyColumns(d);
-  for (const char* c : {"received", "closed", "transferred", "merged", "registered_only", "replied", "handling_n",
-                        "handling_sum", "online_form", "online_webhook", "online_open311", "surveys_sent", "answers", "speed_sum",
-                        "result_sum", "attitude_sum", "speed_sat", "result_sat", "attitude_sat"}) {
-    sql += std::string(", sum(") + c + ")::bigint";
-  }
+  for (const auto& c : MonthlyCounters()) sql += ", sum(" + c + ")::bigint";
   return sql + " FROM stats_monthly" + kRange + " GROUP BY 1, 2, 3, 4";
 }
 std::string Clocks(const StatsDims& d) {
@@ -37,9 +54,12 @@ std::string Handling(const StatsDims& d) {
          kRange + " GROUP BY 1, 2, 3, 4, 5";
 }
 std::string OpenBefore(const StatsDims& d) {
-  return "SELECT " + KeyColumns(d) +
-         ", sum(received - closed - transferred - merged - registered_only)::bigint FROM stats_monthly "
-         "WHERE month < CAST(:a AS date) AND (:o = '' OR office = :o2) GROUP BY 1, 2, 3";
+  std::string open = "receipts";
+  for (auto o : kCaseOutcomes) {
+    open += " - " + Counter(o);
+  }
+  return "SELECT " + KeyColumns(d) + ", sum(" + open +
+         ")::bigint FROM stats_monthly WHERE month < CAST(:a AS date) AND (:o = '' OR office = :o2) GROUP BY 1, 2, 3";
 }
 std::string Overdue(const StatsDims& d) {
   return "SELECT to_char(stats_month(received_at), 'YYYY-MM'), " + KeyColumns(d, "coalesce(category, '')") +
@@ -80,12 +100,16 @@ stats::Rollups LoadRollups(Tx& tx, stats::Month first, stats::Month from, stats:
         (sql.prepare << Monthly(dims), soci::use(a, "a"), soci::use(b, "b"), soci::use(o, "o"), soci::use(o, "o2"));
     for (const auto& r : rows) {
       stats::Counts c;
-      std::int64_t* fields[] = {&c.received,     &c.closed,       &c.transferred,  &c.merged,
-                                &c.registered_only, &c.replied,   &c.handling_n,   &c.handling_sum,
-                                &c.online_form,  &c.online_webhook, &c.online_open311, &c.surveys_sent, &c.answers,
-                                &c.speed_sum,    &c.result_sum,   &c.attitude_sum, &c.speed_sat,
-                                &c.result_sat,   &c.attitude_sat};
-      for (std::size_t i = 0; i < std::size(fields); ++i) *fields[i] = Int(r, 4 + i);
+      // In the order of MonthlyCounters().
+      std::vector<std::int64_t*> fields = {&c.received};
+      for (auto outcome : kCaseOutcomes) fields.push_back(&c.Finished(outcome));
+      fields.push_back(c.Counted(EventMeaning::kReply));
+      for (auto* counter : {&c.handling_n, &c.handling_sum, &c.online_form, &c.online_webhook, &c.online_open311,
+                      &c.surveys_sent, &c.answers, &c.speed_sum, &c.result_sum, &c.attitude_sum, &c.speed_sat,
+                      &c.result_sat, &c.attitude_sat}) {
+        fields.push_back(counter);
+      }
+      for (std::size_t i = 0; i < fields.size(); ++i) *fields[i] = Int(r, 4 + i);
       out.monthly.push_back({KeyOf(r), c});
     }
   }

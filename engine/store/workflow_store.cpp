@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "engine/error.hpp"
+#include "engine/store/pg_array.hpp"
 
 namespace petitiond::store {
 namespace {
@@ -16,7 +17,60 @@ constexpr const char* kInsert =
     "INSERT INTO workflows (name, version, yaml, checksum) VALUES (:name, :version, :yaml, :checksum) "
     "ON CONFLICT (name, version) DO NOTHING";
 
+// Only rows that are new or say something else come back: those are the states whose
+// finished cases need their outcome (a version deployed before meanings were declared,
+// or one that inherits a meaning a newer version declared).
+constexpr const char* kUpsertMeanings =
+    "INSERT INTO workflow_meanings (workflow_name, workflow_version, kind, name, meaning) "
+    "SELECT :name, :version, k, n, m FROM unnest(CAST(:kinds AS text[]), CAST(:names AS text[]), "
+    "CAST(:meanings AS text[])) AS u(k, n, m) "
+    "ON CONFLICT (workflow_name, workflow_version, kind, name) DO UPDATE SET meaning = EXCLUDED.meaning "
+    "WHERE workflow_meanings.meaning IS DISTINCT FROM EXCLUDED.meaning RETURNING kind, name";
+
+constexpr const char* kBackfillOutcomes =
+    "UPDATE cases SET outcome = m.meaning FROM workflow_meanings m "
+    "WHERE m.workflow_name = :name AND m.workflow_version = :version AND m.kind = 'state' "
+    "AND m.name = ANY(CAST(:states AS text[])) AND cases.workflow_name = m.workflow_name "
+    "AND cases.workflow_version = m.workflow_version AND cases.state = m.name "
+    "AND cases.outcome IS DISTINCT FROM m.meaning";
+
 }  // namespace
+
+std::int64_t RecordWorkflowMeanings(Tx& tx, const Workflow& wf) {
+  soci::session& sql = Sql(tx);
+  PgArray kinds, names, meanings;
+  for (const auto& s : wf.states) {
+    if (!s.final || !s.outcome) continue;
+    kinds.Add(std::string("state"));
+    names.Add(s.name);
+    meanings.Add(std::string(Name(*s.outcome)));
+  }
+  const auto add_event = [&](const EventDef& e) {
+    if (!e.counts_as) return;
+    kinds.Add(std::string("event"));
+    names.Add(e.name);
+    meanings.Add(std::string(Name(*e.counts_as)));
+  };
+  for (const auto& e : wf.events) add_event(e);
+  for (const auto& e : BuiltinEvents()) add_event(e);
+  if (kinds.empty()) return 0;
+  const std::string k = kinds.str(), n = names.str(), m = meanings.str();
+  PgArray changed;
+  {
+    soci::rowset<soci::row> rows = (sql.prepare << kUpsertMeanings, soci::use(wf.name, "name"),
+                                    soci::use(wf.version, "version"), soci::use(k, "kinds"), soci::use(n, "names"),
+                                    soci::use(m, "meanings"));
+    for (const auto& r : rows) {
+      if (r.get<std::string>(0) == "state") changed.Add(r.get<std::string>(1));
+    }
+  }
+  if (changed.empty()) return 0;
+  const std::string states = changed.str();
+  soci::statement st = (sql.prepare << kBackfillOutcomes, soci::use(wf.name, "name"), soci::use(wf.version, "version"),
+                        soci::use(states, "states"));
+  st.execute(true);
+  return st.get_affected_rows();
+}
 
 std::vector<WorkflowRow> LoadWorkflowRows(Tx& tx) {
   soci::session& sql = Sql(tx);

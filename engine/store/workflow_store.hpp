@@ -2,8 +2,11 @@
 
 #include "engine/store/database.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "engine/workflow.hpp"
 
 namespace petitiond::store {
 
@@ -19,5 +22,10 @@ std::vector<WorkflowRow> LoadWorkflowRows(Tx& tx);
 // Throws DomainError(kConflict) if that version exists with different content:
 // a deployed workflow is immutable.
 void DeployWorkflowRow(Tx& tx, const WorkflowRow& row);
+
+// Records what `wf`'s final states and events mean (workflow_meanings), and gives the
+// cases already finished in a state whose outcome is new or changed that outcome.
+// Returns how many cases were given one. REQUIRES: the version is deployed.
+std::int64_t RecordWorkflowMeanings(Tx& tx, const Workflow& wf);
 
 }  // namespace petitiond::store

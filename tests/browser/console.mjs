@@ -147,7 +147,7 @@ await signOut();
 // The admin creates an account in the console; its generated password works once shown.
 await signIn('root');
 await page.goto(`${base}/#/admin`);
-await page.getByRole('img', { name: 'hotline-1999 v3 狀態圖' }).waitFor();  // the page is complete
+await page.getByRole('img', { name: 'hotline-1999 v4 狀態圖' }).waitFor();  // the page is complete
 await page.locator('#f-new-login').fill('kao');
 await page.locator('#f-new-roles').fill('handler');
 await page.locator('#f-new-office').fill('lanyu');
@@ -156,7 +156,7 @@ const shown = await page.getByText('kao 的初始密碼：').textContent();
 const kaoPassword = shown.split('：')[1].trim();
 await shot('admin');
 // An Open311 client's key, made in the console and shown once, works for a post.
-await page.getByRole('img', { name: 'hotline-1999 v3 狀態圖' }).waitFor();
+await page.getByRole('img', { name: 'hotline-1999 v4 狀態圖' }).waitFor();
 await page.locator('#f-open311-name').fill('縣民服務 App');
 await page.getByRole('button', { name: '建立金鑰' }).click();
 const keyText = await page.getByText('縣民服務 App 的 API 金鑰（只顯示這一次）：').textContent();
@@ -176,7 +176,7 @@ await page.goto(`${base}/`);
 await page.getByLabel('帳號').fill('kao');
 await page.getByLabel('密碼').fill(kaoPassword);
 await page.keyboard.press('Enter');
-await page.getByText('kao（lanyu）').waitFor();
+await page.getByText('kao（蘭嶼）').waitFor();  // the office's name from routing.yaml
 step('the admin created an account whose shown password signs in');
 await signOut();
 

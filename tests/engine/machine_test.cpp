@@ -212,7 +212,7 @@ clocks:
   response: { within: 6 workdays, extend: { max: 1, by: 6 workdays, needs_role: supervisor, notify: petitioner } }
 states:
   open:   { initial: true, starts: [response] }
-  done:   { final: true, stops: [response] }
+  done:   { final: true, outcome: answered, stops: [response] }
 transitions:
   - { on: finish, from: open, to: done, roles: [handler] }
 escalations:
@@ -270,7 +270,7 @@ clocks:
   response: { within: 0 workdays }
 states:
   open: { initial: true, starts: [response] }
-  done: { final: true, stops: [response] }
+  done: { final: true, outcome: answered, stops: [response] }
 transitions:
   - { on: finish, from: open, to: done, roles: [handler] }
 escalations:

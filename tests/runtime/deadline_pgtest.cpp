@@ -155,7 +155,7 @@ TEST_F(DeadlinePgTest, MergedPetitionersHearTheSurvivingCasesTimedNotices) {
   const std::string dir = ::testing::TempDir() + "/merge_wf_" + std::to_string(getpid());
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/quick.yaml") << "workflow: quick\nversion: 1\nclocks:\n  q: { within: 1 minute }\n"
-                                        "states:\n  open: { initial: true, starts: [q] }\n  merged: { final: true }\n"
+                                        "states:\n  open: { initial: true, starts: [q] }\n  merged: { final: true, outcome: merged }\n"
                                         "transitions:\n  - { on: merge, from: open, to: merged, roles: [supervisor], require: [into] }\n"
                                         "escalations:\n  - { clock: q, at: due, notify: [petitioner] }\n";
   registry_.DeployDirectory(dir);

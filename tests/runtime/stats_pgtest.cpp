@@ -99,6 +99,7 @@ class StatsTest : public testing::Test {
       Intake in;
       in.channel = channel;
       in.source = webhook ? "1999 platform webhook" : "mailbox web form";
+      in.origin = webhook ? Origin::kWebhook : Origin::kForm;
       if (webhook) in.external_ref = "1999-" + std::to_string(n);
       in.content_type = webhook ? "application/json" : "application/x-www-form-urlencoded";
       in.raw = webhook ? "{}" : "subject=...";

@@ -4,7 +4,12 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include "engine/digest.hpp"
 #include "engine/embedded.hpp"
+#include "engine/runtime/workflow_registry.hpp"
+
+#include <fstream>
+#include <sstream>
 #include "tests/common/pg_fixture.hpp"
 
 namespace petitiond {
@@ -114,6 +119,80 @@ TEST(MigratorTest, TheServeRoleGetsNoOwnershipNoTruncateAndAnAppendOnlyTrail) {
     EXPECT_NE(std::string(e.what()).find("undecided"), std::string::npos) << e.what();
   }
   EXPECT_THROW(t.db().Run([](store::Tx& tx) { store::GrantServeRole(tx, "x; DROP TABLE cases"); }), DomainError);
+}
+
+}  // namespace
+}  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Issue #18: a database made before meanings were declared (migrations up to 0015, a
+// case answered and closed on hotline-1999 v3, whose YAML declares no outcome) moves
+// forward: 0016 keeps its figures, and once a node deploys today's workflows the old
+// version inherits their meanings, the finished case gets its outcome, and a rebuild
+// from the history counts the same.
+TEST(MigratorTest, AnOlderDatabaseKeepsItsFiguresAndGetsItsOutcomes) {
+  TestDatabase t;
+  std::vector<EmbeddedFile> before;
+  for (const auto& m : EmbeddedMigrations()) {
+    if (std::string(m.name) < "0016") before.push_back(m);
+  }
+  const std::string v3 = ReadText(std::string(PETITIOND_SOURCE_DIR) + "/tests/data/hotline-1999-v3.yaml");
+  long long closed = 0, replied = 0, received = 0;
+  t.db().Run([&](store::Tx& tx) {
+    auto& sql = store::Sql(tx);
+    sql << "DROP SCHEMA public CASCADE";
+    sql << "CREATE SCHEMA public";
+    store::Migrate(tx, before);
+    const std::string sum = Sha256Hex(v3);
+    sql << "INSERT INTO workflows (name, version, yaml, checksum) VALUES ('hotline-1999', 3, :y, :c)", soci::use(v3, "y"),
+        soci::use(sum, "c");
+    sql << "INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, subject, body, "
+           "access_code_hash, received_at, last_seq) VALUES ('115-000001', 'hotline', 'hotline-1999', 3, 'closed', "
+           "'main', '路燈', '不亮', 'x', '2026-11-02T10:00:00+08', 3)";
+    sql << "INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data) VALUES "
+           "(1, 1, 'created', NULL, 'received', 'lin', '2026-11-02T10:00:00+08', '{}'), "
+           "(1, 2, 'reply', 'assigned', 'replied', 'wang', '2026-11-04T10:00:00+08', '{\"handling_workdays\":\"2\"}'), "
+           "(1, 3, 'close', 'replied', 'closed', 'chen', '2026-11-05T10:00:00+08', '{}')";
+    sql << "INSERT INTO intake_raw (channel, source, content_type, raw, status, case_id) VALUES "
+           "('hotline', '1999 platform webhook', 'application/json', '\\x7b7d', 'accepted', 1)";
+    sql << "SELECT stats_rebuild()";
+    sql << "SELECT sum(received), sum(closed), sum(replied) FROM stats_monthly", soci::into(received),
+        soci::into(closed), soci::into(replied);
+  });
+  ASSERT_EQ(std::vector<long long>({received, closed, replied}), std::vector<long long>({1, 1, 1}));
+
+  t.db().Run([&](store::Tx& tx) { store::Migrate(tx, EmbeddedMigrations()); });
+  const auto figures = [&] {
+    std::vector<long long> f(4);
+    t.db().Run([&](store::Tx& tx) {
+      store::Sql(tx) << "SELECT sum(receipts), sum(outcome_answered), sum(events_reply), sum(online_webhook) "
+                        "FROM stats_monthly",
+          soci::into(f[0]), soci::into(f[1]), soci::into(f[2]), soci::into(f[3]);
+    });
+    return f;
+  };
+  EXPECT_EQ(figures(), (std::vector<long long>{1, 1, 1, 1}));
+  std::string origin;
+  t.db().Run([&](store::Tx& tx) { store::Sql(tx) << "SELECT origin FROM cases WHERE id = 1", soci::into(origin); });
+  EXPECT_EQ(origin, "webhook");
+
+  runtime::WorkflowRegistry registry(t.db());
+  registry.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
+  std::string outcome;
+  t.db().Run([&](store::Tx& tx) { store::Sql(tx) << "SELECT outcome FROM cases WHERE id = 1", soci::into(outcome); });
+  EXPECT_EQ(outcome, "answered");
+  EXPECT_EQ(registry.Find("hotline-1999", 3)->FindState("closed")->public_label, "已結案");
+  t.db().Run([&](store::Tx& tx) { store::Sql(tx) << "SELECT stats_rebuild()"; });
+  EXPECT_EQ(figures(), (std::vector<long long>{1, 1, 1, 1}));
 }
 
 }  // namespace

@@ -12,21 +12,51 @@
   // replace the page they are on now.
   let navigation = 0;
 
-  const EVENT = {
-    assign: '分案', involve_units: '會辦', ask: '一次告知補正', answer: '已補正', reply: '答覆', close: '結案',
-    transfer: '移送', merge: '併案', register_only: '存查', request_extension: '申請展延',
-    approve_extension: '核准展延', deny_extension: '駁回展延', created: '受理', escalated: '逾期提醒',
-    identity_revealed: '揭露身分', confidential_set: '設為保密', confidential_lifted: '解除保密', merged_in: '他案併入',
+  // The words of every deployed workflow (GET /api/v1/workflows) and the offices' names
+  // (GET /api/v1/offices), loaded at sign-in: the console names no state, event, clock
+  // or field of its own, so an office's own workflow needs no change here.
+  let words = { workflows: {}, events: {}, fields: {}, offices: {} };
+  const byName = (list) => Object.fromEntries(list.map(x => [x.name, x]));
+  async function loadWords() {
+    const [w, o] = await Promise.all([api('GET', '/api/v1/workflows'), api('GET', '/api/v1/offices')]);
+    const next = { workflows: {}, events: byName(w.data.builtin_events), fields: byName(w.data.builtin_fields), offices: {} };
+    for (const wf of w.data.items) {
+      next.workflows[wf.name] = { states: byName(wf.states), events: byName(wf.events), clocks: byName(wf.clocks), fields: byName(wf.fields), diagram: wf };
+    }
+    for (const office of o.data.items) next.offices[office.code] = office.name;
+    words = next;
+  }
+  const vocab = (wf) => words.workflows[wf && wf.name ? wf.name : wf] || { states: {}, events: {}, clocks: {}, fields: {} };
+  const stateWords = (wf, name) => vocab(wf).states[name] || null;
+  const eventWords = (wf, name) => vocab(wf).events[name] || words.events[name] || null;
+  const stateLabel = (wf, name) => (stateWords(wf, name) || { label: name }).label;
+  const eventLabel = (wf, name) => (eventWords(wf, name) || { label: name }).label;
+  const clockLabel = (wf, name) => (vocab(wf).clocks[name] || { label: name }).label;
+  const fieldWords = (wf, name) => vocab(wf).fields[name] || words.fields[name] || null;
+  const officeName = (code) => words.offices[code] || code;
+  // The step that asked the petitioner for more (it entered a state that pauses a
+  // clock): its public data is what the one-time notice (一次告知單) lists.
+  const asksPetitioner = (wf, e) => e.from !== e.to && (stateWords(wf, e.to) || {}).pauses_clocks;
+  const allWorkflows = () => Object.values(words.workflows).map(w => w.diagram);
+  const unique = (list) => [...new Set(list)];
+  // Where new cases wait to be assigned: every workflow's initial state.
+  const initialStates = () => unique(allWorkflows().map(wf => (wf.states.find(s => s.initial) || {}).name).filter(Boolean));
+  // Where a case waits after its reply (the step that declares a `counts_as`: for a
+  // workflow's own event that can only be the reply), until it is closed.
+  const repliedStates = () => unique(allWorkflows().flatMap(wf => wf.transitions
+    .filter(t => (vocab(wf).events[t.on] || {}).counts_as && !(vocab(wf).states[t.to] || {}).final).map(t => t.to)));
+  // The event this user may send now that sets the assignee (分案/改派), or null.
+  const assignEvent = (c) => {
+    const wf = vocab(c.workflow).diagram;
+    const t = wf && wf.transitions.find(x => x.from.includes(c.state) && x.require.includes('assignee') && c.allowed_events.includes(x.on));
+    return t ? t.on : null;
   };
-  const FIELD = {
-    assignee: '承辦人', reply: '答覆內容', missing: '應補正事項（一次列明）', reason: '理由', agency: '受移送機關',
-    into: '併入之案件 ID', units: '會辦單位', clock: '期限',
-  };
-  const STATE = {
-    received: '待分案', assigned: '承辦中', joint: '會辦中', waiting: '待補正', supplemented: '已補正', replied: '已答覆',
-    closed: '已結案', transferred: '已移送', merged: '已併案', registered_only: '存查',
-  };
-  const CLOCK = { assign: '分案期限', response: '答覆期限' };
+  // One list per state (the API filters by one), merged by id in the order of `sort=due`.
+  async function casesIn(states, query) {
+    const pages = await Promise.all(states.map(s => api('GET', `/api/v1/cases?state=${encodeURIComponent(s)}&${query}`)));
+    const seen = new Set();
+    return pages.flatMap(p => p.data.items).filter(c => !seen.has(c.id) && seen.add(c.id));
+  }
 
   function say(text) { status.textContent = text; setTimeout(() => { if (status.textContent === text) status.textContent = ''; }, 4000); }
   function has(role) { return me && me.roles.includes(role); }
@@ -66,6 +96,7 @@
     const { data } = await api('GET', '/api/v1/sessions/current');
     me = data;
     P.setCsrf(data.csrf_token);
+    await loadWords();
     const links = [];
     if (has('intake') || has('handler')) links.push(['#/intake', '來電登錄', '1']);
     if (has('handler')) links.push(['#/queue', '我的案件', '2']);
@@ -74,7 +105,7 @@
     if (has('admin')) links.push(['#/admin', '系統管理', '5']);
     if (has('supervisor') || has('director') || has('admin')) links.push(['#/stats', '統計', '6']);
     nav.replaceChildren(...links.map(([href, text, key]) => el('a', { href, 'data-key': key, title: `Alt+${key}`, text: `${text} (Alt+${key})` })));
-    who.replaceChildren(el('span', { text: `${me.login}（${me.office}）` }),
+    who.replaceChildren(el('span', { text: `${me.login}（${officeName(me.office)}）` }),
       el('button', { type: 'button', text: '登出', onclick: async () => { try { await api('DELETE', '/api/v1/sessions/current'); } catch (e) { /* gone already */ } me = null; location.hash = '#/login'; } }));
     nav.hidden = false; who.hidden = false;
   }
@@ -161,7 +192,7 @@
           el('td', {}, el('a', { href: `#/cases/${c.id}`, text: c.public_no })),
           el('td', {}, c.subject, c.confidential ? el('span', { class: 'pill', text: ' 保密' }) : null,
             c.clocks.some(k => k.pending_extension) ? el('span', { class: 'pill bad', text: ' 展延待核' }) : null),
-          el('td', { text: STATE[c.state] || c.state }),
+          el('td', { text: stateLabel(c.workflow, c.state) }),
           el('td', { class: 'opt', text: c.assignee || '—' }),
           el('td', {}, clock ? date(clock.due_at) : '—'),
           el('td', { class: 'left', text: clock ? (clock.paused ? '暫停計算' : workdays(clock.workdays_left)) : '' }),
@@ -179,17 +210,18 @@
   async function officeView() {
     const mine = navigation;
     try {
-      const [{ data }, waiting, staff] = await Promise.all([
+      const [{ data }, unassigned, staff] = await Promise.all([
         api('GET', '/api/v1/cases?sort=due&fields=summary&limit=50'),
-        api('GET', '/api/v1/cases?state=received&sort=due&fields=summary&limit=50'),
+        casesIn(initialStates(), 'sort=due&fields=summary&limit=50'),
         api('GET', '/api/v1/staff').then(r => r.data.items.filter(s => s.roles.includes('handler'))).catch(() => [])]);
       const assign = (c) => {
-        if (!c.allowed_events.includes('assign')) return '';
+        const event = assignEvent(c);
+        if (!event) return '';
         const select = el('select', { 'aria-label': `${c.public_no} 承辦人` }, el('option', { value: '', text: '選擇承辦人' }), staff.map(s => el('option', { value: s.login, text: s.login, selected: s.login === c.assignee })));
         const button = el('button', { type: 'button', text: c.assignee ? '改派' : '分案', onclick: async () => {
           if (!select.value) { select.focus(); return; }
           try {
-            await api('POST', `/api/v1/cases/${c.id}/events`, { event: 'assign', data: { assignee: select.value } }, { 'If-Match': `"${c.version}"` });
+            await api('POST', `/api/v1/cases/${c.id}/events`, { event, data: { assignee: select.value } }, { 'If-Match': `"${c.version}"` });
             say(`${c.public_no} 已分派給 ${select.value}`);
             officeView();
           } catch (e) { e.status === 412 ? (say('案件已被他人更新，已重新載入'), officeView()) : failed(e); }
@@ -200,7 +232,6 @@
       const running = (c) => c.clocks.filter(k => !k.stopped && !k.paused);
       const overdue = data.items.filter(c => c.overdue);
       const soon = data.items.filter(c => !c.overdue && running(c).some(k => k.workdays_left !== null && k.workdays_left <= 2));
-      const unassigned = waiting.data.items;
       const extensions = data.items.filter(c => c.clocks.some(k => k.pending_extension));
       const section = (title, items, id) => el('section', { class: 'card', id },
         el('h3', { text: `${title}（${items.length} 件）` }), items.length ? caseTable(items, assign) : el('p', { text: '無' }));
@@ -221,16 +252,16 @@
     try {
       const [news, received, replied, secret] = await Promise.all([
         api('GET', '/api/v1/cases?channel=news&sort=due&fields=summary&limit=50'),
-        api('GET', '/api/v1/cases?channel=mailbox&state=received&sort=due&fields=summary&limit=50'),
-        api('GET', '/api/v1/cases?channel=mailbox&state=replied&sort=due&fields=summary&limit=50'),
+        casesIn(initialStates(), 'channel=mailbox&sort=due&fields=summary&limit=50'),
+        casesIn(repliedStates(), 'channel=mailbox&sort=due&fields=summary&limit=50'),
         api('GET', '/api/v1/cases?confidential=true&sort=due&fields=summary&limit=50')]);
       if (mine !== navigation) return;
       const open = (items) => items.filter(c => c.clocks.some(k => !k.stopped));
       const table = (items, none) => (items.length ? caseTable(items) : el('p', { text: none }));
       main.replaceChildren(el('h2', { text: '主任審閱' }),
         el('h3', { text: '新聞輿情（當日回應）' }), table(open(news.data.items), '目前沒有待回應的新聞。'),
-        el('h3', { text: '主任信箱：待分案' }), table(received.data.items, '沒有待分案的信件。'),
-        el('h3', { text: '主任信箱：已答覆待結案' }), table(replied.data.items, '沒有待結案的信件。'),
+        el('h3', { text: '主任信箱：待分案' }), table(received, '沒有待分案的信件。'),
+        el('h3', { text: '主任信箱：已答覆待結案' }), table(replied, '沒有待結案的信件。'),
         el('h3', { text: '保密案件' }), table(open(secret.data.items), '沒有進行中的保密案件。'),
         el('p', { class: 'hint', text: '保密案件的陳情人身分，請於案件頁以「揭露身分」並填寫理由查閱；每次查閱都會記錄。' }));
     } catch (e) { failed(e); }
@@ -350,7 +381,7 @@
     defs.append(marker);
     root.append(defs);
     const edges = {};
-    for (const t of wf.transitions) for (const f of t.from) (edges[`${f}>${t.to}`] ||= []).push(EVENT[t.on] || t.on);
+    for (const t of wf.transitions) for (const f of t.from) (edges[`${f}>${t.to}`] ||= []).push(eventLabel(wf, t.on));
     for (const [key, labels] of Object.entries(edges)) {
       const [f, to] = key.split('>');
       const a = pos[f], b = pos[to];
@@ -365,7 +396,7 @@
     for (const s of wf.states) {
       const p = pos[s.name];
       root.append(svg('rect', { x: String(p.x), y: String(p.y), width: String(W), height: String(H), rx: '8', class: `state${s.initial ? ' initial' : ''}${s.final ? ' final' : ''}` }));
-      root.append(svg('text', { x: String(p.x + W / 2), y: String(p.y + 26), class: 'state-label' }, STATE[s.name] || s.name));
+      root.append(svg('text', { x: String(p.x + W / 2), y: String(p.y + 26), class: 'state-label' }, s.label));
       root.append(svg('text', { x: String(p.x + W / 2), y: String(p.y + 46), class: 'state-name' }, s.name));
     }
     return root;
@@ -382,14 +413,14 @@
     try {
       const [c, events] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/events`)]);
       if (mine !== navigation) return;
-      const ask = events.data.items.filter(e => e.event === 'ask').pop();
+      const ask = events.data.items.filter(e => asksPetitioner(c.data.workflow, e)).pop();
       if (!ask) { main.replaceChildren(el('p', { text: '此案件沒有補正通知。' })); return; }
       main.replaceChildren(el('article', { class: 'card notice' },
         el('h2', { text: '陳情案件補正通知單（一次告知）' }),
         el('p', {}, `案件編號：${c.data.public_no}　通知日期：`, date(ask.at, true)),
         el('p', { text: `主旨：${c.data.subject}` }),
         el('p', { text: '請補正下列資料（本所已一次列明，不再另行要求補正）：' }),
-        el('p', { class: 'big-text', text: ask.data.missing || '' }),
+        el('p', { class: 'big-text', text: ((eventWords(c.data.workflow, ask.event) || {}).public_data || []).map(k => ask.data[k]).filter(Boolean).join('\n') }),
         el('p', { text: '補正期間，處理期限暫停計算；補正完成後繼續計算。' }),
         el('button', { type: 'button', class: 'secondary', text: '列印', onclick: () => window.print() })));
     } catch (e) { failed(e); }
@@ -412,18 +443,18 @@
     const p = c.petitioner || {};
     const facts = el('dl', { class: 'facts' },
       el('dt', { text: '案件編號' }), el('dd', { text: c.public_no }),
-      el('dt', { text: '狀態' }), el('dd', { id: 'case-state', text: STATE[c.state] || c.state }),
+      el('dt', { text: '狀態' }), el('dd', { id: 'case-state', text: stateLabel(c.workflow, c.state) }),
       el('dt', { text: '類別' }), el('dd', { text: c.category || '—' }),
       el('dt', { text: '陳情人' }), el('dd', { text: [p.name, p.phone, p.email, p.address].filter(Boolean).join('，') || '—' }),
       el('dt', { text: '承辦人' }), el('dd', { text: c.assignee || '—' }),
       el('dt', { text: '收件' }), el('dd', {}, date(c.received_at, true)));
-    const clocks = el('ul', {}, c.clocks.map(k => el('li', {}, `${CLOCK[k.name] || k.name}：`, date(k.due_at, true), '　',
+    const clocks = el('ul', {}, c.clocks.map(k => el('li', {}, `${clockLabel(c.workflow, k.name)}：`, date(k.due_at, true), '　',
       k.stopped ? '已完成' : k.paused ? '補正中，暫停計算' : workdays(k.workdays_left), k.extensions_used ? `（已展延 ${k.extensions_used} 次）` : '')));
     const timeline = el('ol', { class: 'timeline' }, events.data.items.map(e => el('li', {},
       el('div', { class: 'when' }, date(e.at), ' ', P.time(e.at), ' ', e.actor),
-      el('div', { text: EVENT[e.event] || e.event }),
-      Object.keys(e.data).length ? el('div', { class: 'hint', text: Object.entries(e.data).filter(([k]) => FIELD[k] || k === 'assignee').map(([k, v]) => `${FIELD[k] || k}：${v}`).join('；') }) : null)));
-    const notice = events.data.items.some(e => e.event === 'ask') ? el('p', {}, el('a', { href: `#/cases/${c.id}/notice`, text: '一次告知單（可列印）' })) : null;
+      el('div', { text: eventLabel(c.workflow, e.event) }),
+      Object.keys(e.data).length ? el('div', { class: 'hint', text: Object.entries(e.data).filter(([k]) => fieldWords(c.workflow, k)).map(([k, v]) => `${fieldWords(c.workflow, k).label}：${v}`).join('；') }) : null)));
+    const notice = events.data.items.some(e => asksPetitioner(c.workflow, e)) ? el('p', {}, el('a', { href: `#/cases/${c.id}/notice`, text: '一次告知單（可列印）' })) : null;
     const actions = el('section', { class: 'card actions' }, el('h3', { text: '可執行的動作' }), notice,
       c.allowed_events.length ? c.allowed_events.map(ev => actionForm(c, etag, ev)) : el('p', { text: '此狀態下您沒有可執行的動作。' }),
       c.confidential && (has('director') || has('privacy_officer')) ? revealForm(c) : null);
@@ -453,20 +484,23 @@
   function actionForm(c, etag, event) {
     const keys = (c.requires && c.requires[event]) || [];
     const error = el('p', { class: 'error', role: 'alert' });
-    const inputs = keys.map(k => field(k, FIELD[k] || k, k === 'reply' || k === 'missing' ? el('textarea', { rows: 4, id: `f-${event}-${k}` }) : el('input', { id: `f-${event}-${k}` })));
-    const form = el('form', { 'data-event': event, novalidate: true }, inputs, el('button', { type: 'submit', text: EVENT[event] || event }), error);
+    const inputs = keys.map(k => {
+      const f = fieldWords(c.workflow, k) || { label: k, multiline: false };
+      return field(k, f.label, f.multiline ? el('textarea', { rows: 4, id: `f-${event}-${k}` }) : el('input', { id: `f-${event}-${k}` }));
+    });
+    const form = el('form', { 'data-event': event, novalidate: true }, inputs, el('button', { type: 'submit', text: eventLabel(c.workflow, event) }), error);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const data = {};
       for (const k of keys) data[k] = form[k].value;
       try {
         await api('POST', `/api/v1/cases/${c.id}/events`, { event, data }, { 'If-Match': etag });
-        say(`已${EVENT[event] || event}`);
+        say(`已${eventLabel(c.workflow, event)}`);
         caseView(c.id);
       } catch (e) {
         if (e.status === 412) { say('案件已被他人更新，已重新載入'); caseView(c.id); return; }
         if (e.status === 401) { failed(e); return; }
-        // "event 'reply' is missing required data" lists the keys themselves.
+        // "event '…' is missing required data" lists the keys themselves.
         if (e.problem && e.problem.errors) e.problem.errors = e.problem.errors.map(x => (keys.includes(x) ? `${x}: 必填` : x));
         showProblem(form, e, error);
       }

@@ -5,7 +5,15 @@
 'use strict';
 const PStats = (() => {
   const { el, api } = P;
-  const OFFICE = { main: '本所', beinan: '卑南', lanyu: '蘭嶼', 'green-island': '綠島' };
+  // The offices' names come from routing.yaml (GET /api/v1/offices), loaded once.
+  let OFFICE = null;
+  async function loadOffices() {
+    if (!OFFICE) {
+      const { data } = await api('GET', '/api/v1/offices');
+      OFFICE = Object.fromEntries(data.items.map(o => [o.code, o.name]));
+    }
+    return OFFICE;
+  }
   const CHANNEL = { hotline: '1999 專線', mailbox: '主任信箱', news: '新聞輿情', counter: '臨櫃' };
   const GROUP = { office: '辦理單位', channel: '管道', category: '類別', month: '月份' };
   const COLORS = ['#1f5fa8', '#d9822b', '#2e8b57', '#8e44ad', '#c0392b', '#16a085'];
@@ -24,7 +32,7 @@ const PStats = (() => {
   }
   function label(by, g) {
     if (g === '') return by === 'category' ? '未分類' : '合計';
-    if (by === 'office') return OFFICE[g] || g;
+    if (by === 'office') return (OFFICE && OFFICE[g]) || g;
     if (by === 'channel') return CHANNEL[g] || g;
     if (by === 'month') return roc(g);
     return g;
@@ -81,6 +89,7 @@ const PStats = (() => {
   }
 
   async function view(main, me, navigation, current) {
+    await loadOffices();
     const all = me.roles.includes('director') || me.roles.includes('admin');
     const now = thisMonth();
     const params = new URLSearchParams((location.hash.split('?')[1]) || '');
@@ -158,6 +167,7 @@ const PStats = (() => {
 
   // The director's monthly report: one A4 page per office (print stylesheet).
   async function printView(main, me, navigation, current) {
+    await loadOffices();
     const params = new URLSearchParams((location.hash.split('?')[1]) || '');
     const month = params.get('month') || thisMonth();
     const all = me.roles.includes('director') || me.roles.includes('admin');
