@@ -55,10 +55,8 @@ ALTER TABLE stats_monthly RENAME COLUMN replied TO events_reply;
 ALTER TABLE stats_monthly RENAME COLUMN received TO receipts;
 ALTER TABLE stats_monthly ADD COLUMN outcome_withdrawn integer NOT NULL DEFAULT 0;
 
--- "Overdue now" counts open cases: those without an outcome.
+-- Its predicate names the finished states; "overdue now" moves to overdue_cases (0017).
 DROP INDEX cases_overdue_open;
-CREATE INDEX cases_overdue_open ON cases (received_at) INCLUDE (office, channel, category)
-  WHERE overdue AND outcome IS NULL;
 
 -- A case's receipt, and its online door, in one statement: the form, the 1999 webhook
 -- and Open311 are counted here from cases.origin, so intake_raw needs no trigger.

@@ -69,8 +69,11 @@ constexpr const char* kClockColumns =
 
 // Batched writers: each binds whole columns as arrays and writes every row of a batch
 // in one statement (unnest), so firing 200 timers costs a handful of round trips.
+// The overdue ones among them are copied into, or brought up to date in, overdue_cases
+// (migrations/0017) from the rows just written: a case enters when first marked, then
+// follows its deadline and finish; rows that say the same are left alone.
 constexpr const char* kUpdateCases =
-    "UPDATE cases SET state = u.state, assignee = u.assignee, overdue = u.overdue, priority = u.priority, "
+    "WITH w AS (UPDATE cases SET state = u.state, assignee = u.assignee, overdue = u.overdue, priority = u.priority, "
     "row_version = cases.row_version + 1, updated_at = now(), last_seq = cases.last_seq + u.nevents, "
     "next_due_at = coalesce(to_timestamp(u.next_due), 'infinity'), outcome = u.outcome "
     "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS bigint[]), CAST(:states AS text[]), "
@@ -78,7 +81,13 @@ constexpr const char* kUpdateCases =
     "CAST(:nevents AS integer[]), CAST(:nextdue AS bigint[]), CAST(:outcomes AS text[])) "
     "AS u(id, version, state, assignee, overdue, priority, nevents, next_due, outcome) "
     "WHERE cases.id = u.id AND cases.row_version = u.version AND cases.id = ANY(CAST(:ids2 AS bigint[])) "
-    "RETURNING cases.id, cases.last_seq - u.nevents";
+    "RETURNING cases.id, cases.last_seq - u.nevents AS seq, cases.overdue, cases.office, cases.channel, "
+    "cases.category, cases.received_at, cases.next_due_at, cases.outcome), "
+    "o AS (INSERT INTO overdue_cases AS o (case_id, office, channel, category, received_at, next_due_at, finished) "
+    "SELECT id, office, channel, category, received_at, next_due_at, outcome IS NOT NULL FROM w WHERE overdue "
+    "ON CONFLICT (case_id) DO UPDATE SET next_due_at = EXCLUDED.next_due_at, finished = EXCLUDED.finished "
+    "WHERE o.next_due_at <> EXCLUDED.next_due_at OR o.finished <> EXCLUDED.finished) "
+    "SELECT id, seq FROM w";
 
 constexpr const char* kInsertEvents =
     "INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment, counts_as, "
@@ -521,24 +530,34 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   if (f.state) cond("state = :state"), st.exchange(soci::use(state, "state"));
   if (f.channel) cond("channel = :channel"), st.exchange(soci::use(channel, "channel"));
   if (f.office) cond("office = :office"), st.exchange(soci::use(office, "office"));
+  // Overdue cases come from their own table (migrations/0017), whose index gives an
+  // office's in deadline order; its columns are renamed so the case's stay unambiguous.
+  const bool from_overdue = f.overdue && *f.overdue;
+  std::string join;
+  if (from_overdue) {
+    join = " JOIN (SELECT case_id AS o_id, office AS o_office, next_due_at AS o_due FROM overdue_cases) o "
+           "ON o.o_id = cases.id";
+    if (f.office) cond("o_office = :o_office"), st.exchange(soci::use(office, "o_office"));
+  }
   if (f.assignee) cond("assignee = :assignee"), st.exchange(soci::use(assignee, "assignee"));
-  if (f.overdue) cond(*f.overdue ? "overdue" : "NOT overdue");
+  if (f.overdue && !*f.overdue) cond("NOT overdue");
   if (f.confidential) cond(*f.confidential ? "confidential" : "NOT confidential");
   std::string order;
   if (f.order == CaseFilter::Order::kDue) {
     // Earliest deadline first: a case past its deadline has the earliest of all.
     if (f.after) {
-      cond("(next_due_at, id) > (coalesce(to_timestamp(CAST(:due AS bigint)), 'infinity'), :after)");
+      cond(from_overdue ? "(o_due, o_id) > (coalesce(to_timestamp(CAST(:due AS bigint)), 'infinity'), :after)"
+                        : "(next_due_at, id) > (coalesce(to_timestamp(CAST(:due AS bigint)), 'infinity'), :after)");
       st.exchange(soci::use(due, due_ind, "due"));
       st.exchange(soci::use(after, "after"));
     }
-    order = " ORDER BY next_due_at, id";
+    order = from_overdue ? " ORDER BY o_due, o_id" : " ORDER BY next_due_at, id";
   } else {
     if (f.before_id) cond("id < :before"), st.exchange(soci::use(before, "before"));
     order = " ORDER BY id DESC";
   }
   st.exchange(soci::use(limit, "limit"));
-  st.prepare(CaseColumns(f.summary ? "''::text" : "body") + where + order + " LIMIT :limit");
+  st.prepare(CaseColumns(f.summary ? "''::text" : "body") + join + where + order + " LIMIT :limit");
   soci::row row;
   st.exchange(soci::into(row));
   st.define_and_bind();

@@ -69,6 +69,7 @@ const std::map<std::string, Grant>& ServeGrants() {
       {"workflows", Grant::kWrite},              {"calendar_days", Grant::kWrite},
       {"office_closures", Grant::kWrite},        {"case_attachments", Grant::kWrite},
       {"surveys", Grant::kWrite},                {"workflow_meanings", Grant::kWrite},
+      {"overdue_cases", Grant::kWrite},
       // Maintained by owner-run triggers (migrations/0014); serve only reads them.
       {"stats_monthly", Grant::kRead},           {"stats_clocks", Grant::kRead},
       {"stats_handling", Grant::kRead},

@@ -8,9 +8,6 @@ namespace petitiond::store {
 
 namespace {
 
-// A case is open until it enters a final state, which records its outcome (migrations/0016).
-constexpr const char* kOpen = "outcome IS NULL";
-
 // The key columns a report keeps; a dropped one reads '' and its rows are summed
 // (together with the 8 slots of every counter).
 std::string KeyColumns(const StatsDims& d, const char* category = "category") {
@@ -63,7 +60,7 @@ std::string OpenBefore(const StatsDims& d) {
 }
 std::string Overdue(const StatsDims& d) {
   return "SELECT to_char(stats_month(received_at), 'YYYY-MM'), " + KeyColumns(d, "coalesce(category, '')") +
-         ", count(*)::bigint FROM cases WHERE overdue AND " + kOpen +
+         ", count(*)::bigint FROM overdue_cases WHERE NOT finished"
          " AND received_at >= CAST(:a AS date)::timestamp AT TIME ZONE 'Asia/Taipei' "
          "AND received_at < (CAST(:b AS date) + interval '1 month')::timestamp AT TIME ZONE 'Asia/Taipei' "
          "AND (:o = '' OR office = :o2) GROUP BY 1, 2, 3, 4";

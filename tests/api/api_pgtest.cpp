@@ -397,6 +397,10 @@ TEST_F(ApiTest, SortDueListsTheEarliestDeadlineFirstAcrossPages) {
   // The earliest (received Monday, due Tuesday) is past its deadline and marked so.
   t_.db().Run([&](store::Tx& tx) {
     store::Sql(tx) << "UPDATE cases SET overdue = true WHERE id = " + std::to_string(ids[3]);
+    // What the store writes when an escalation marks it (migrations/0017).
+    store::Sql(tx) << "INSERT INTO overdue_cases (case_id, office, channel, category, received_at, next_due_at) "
+                      "SELECT id, office, channel, category, received_at, next_due_at FROM cases WHERE id = " +
+                          std::to_string(ids[3]);
   });
   std::vector<std::int64_t> seen;
   std::string cursor;

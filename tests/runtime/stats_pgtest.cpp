@@ -127,7 +127,12 @@ class StatsTest : public testing::Test {
       case 0:  // still open; every other one marked overdue by the escalations
         if (n % 2 == 0) {
           t_.db().Transact([&](store::Tx& tx) {
+            // What the store writes when an escalation marks it (migrations/0017).
             store::Sql(tx) << "UPDATE cases SET overdue = true WHERE id = :id", soci::use(id, "id");
+            store::Sql(tx) << "INSERT INTO overdue_cases (case_id, office, channel, category, received_at, "
+                              "next_due_at) SELECT id, office, channel, category, received_at, next_due_at FROM cases "
+                              "WHERE id = :id",
+                soci::use(id, "id");
           });
         }
         break;
