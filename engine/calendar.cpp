@@ -1,79 +1,14 @@
 #include "engine/calendar.hpp"
 
-#include <iconv.h>
-
-#include <cerrno>
 #include <charconv>
 
 #include "engine/embedded.hpp"
+#include "engine/text.hpp"
 
 namespace petitiond {
 
 using std::chrono::days;
 using std::chrono::sys_days;
-
-bool IsValidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    int extra = 0;
-    if (c < 0x80) {
-      extra = 0;
-    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
-      extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
-      extra = 3;
-    } else {
-      return false;
-    }
-    if (i + static_cast<std::size_t>(extra) >= s.size()) return false;  // truncated sequence
-    for (int k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80) return false;
-    }
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return true;
-}
-
-Result<std::string> Big5ToUtf8(std::string_view bytes) {
-  iconv_t cd = iconv_open("UTF-8", "CP950");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return Error{ErrorKind::kInternal, "iconv has no CP950 converter", {}};
-  std::string out(bytes.size() * 2 + 16, '\0');
-  char* in_ptr = const_cast<char*>(bytes.data());
-  std::size_t in_left = bytes.size();
-  char* out_ptr = out.data();
-  std::size_t out_left = out.size();
-  const std::size_t rc = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
-  const int err = errno;
-  iconv_close(cd);
-  if (rc == static_cast<std::size_t>(-1)) {
-    return Error{ErrorKind::kInvalid,
-                 "bytes at offset " + std::to_string(bytes.size() - in_left) + " are neither UTF-8 nor Big5" +
-                     (err == E2BIG ? " (output overflow)" : ""),
-                 {}};
-  }
-  out.resize(out.size() - out_left);
-  return out;
-}
-
-namespace {
-
-std::vector<std::string_view> SplitCsvLine(std::string_view line) {
-  // DGPA files are plain comma-separated with no quoted fields.
-  std::vector<std::string_view> fields;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    fields.push_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return fields;
-}
-
-}  // namespace
 
 Result<int> BusinessCalendar::LoadDgpaCsv(std::string_view bytes, std::string_view source) {
   std::string text;
@@ -89,20 +24,16 @@ Result<int> BusinessCalendar::LoadDgpaCsv(std::string_view bytes, std::string_vi
   }
 
   std::map<sys_days, Day> read;
-  std::string_view rest = text;
   int line_no = 0;
   auto fail = [&](const std::string& why) {
     return Error{ErrorKind::kInvalid, std::string(source) + ":" + std::to_string(line_no) + ": " + why, {}};
   };
-  while (!rest.empty()) {
-    const std::size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    const auto fields = SplitCsvLine(line);
-    if (line_no == 1) {
+  bool header = true;
+  for (const auto& record : ReadCsvRecords(text)) {
+    line_no = record.line;
+    const auto& fields = record.fields;
+    if (header) {
+      header = false;
       if (fields.size() < 3 || fields[0] != "西元日期") {
         return fail("expected the DGPA header 西元日期,星期,是否放假,備註");
       }

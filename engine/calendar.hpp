@@ -78,8 +78,4 @@ class BusinessCalendar {
   std::map<std::pair<std::string, std::chrono::sys_days>, std::string, std::less<>> closures_;
 };
 
-// Converts Big5 (CP950) bytes to UTF-8. Returns kInvalid if the bytes are not Big5.
-Result<std::string> Big5ToUtf8(std::string_view bytes);
-bool IsValidUtf8(std::string_view bytes);
-
 }  // namespace petitiond

@@ -76,10 +76,7 @@ class RoutingLoader {
       routing_.confidential_categories = check_.Names(root["confidential_categories"], "confidential_categories");
     }
     const YAML::Node routes = root["routes"];
-    if (!routes || !routes.IsSequence()) {
-      check_.Report(routes ? routes.Mark() : root.Mark(), "routes must be a list of { match, to }");
-      return check_.Failure("routing file is invalid");
-    }
+    if (!check_.List(routes, "routes", "{ match, to }", root.Mark())) return check_.Failure("routing file is invalid");
     for (const auto& r : routes) Route(r);
     if (!check_.ok()) return check_.Failure("routing file is invalid");
     return routing_;
@@ -87,10 +84,7 @@ class RoutingLoader {
 
  private:
   void Offices(const YAML::Node& list) {
-    if (!list.IsSequence()) {
-      check_.Report(list.Mark(), "offices must be a list of { code, name }");
-      return;
-    }
+    if (!check_.List(list, "offices", "{ code, name }")) return;
     for (const auto& o : list) {
       if (!o.IsMap()) {
         check_.Report(o.Mark(), "an office must be a mapping { code, name }");
@@ -108,10 +102,7 @@ class RoutingLoader {
   }
 
   void Categories(const YAML::Node& list) {
-    if (!list.IsSequence()) {
-      check_.Report(list.Mark(), "categories must be a list of { code, name, description, group }");
-      return;
-    }
+    if (!check_.List(list, "categories", "{ code, name, description, group }")) return;
     for (const auto& c : list) {
       if (!c.IsMap()) {
         check_.Report(c.Mark(), "a category must be a mapping { code, name, description, group }");

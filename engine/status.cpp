@@ -1,5 +1,6 @@
 #include "engine/status.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -74,6 +75,20 @@ std::optional<OutboxChannel> ParseOutboxChannel(std::string_view word) { return 
 std::optional<CaseOutcome> ParseCaseOutcome(std::string_view word) { return ParseIn(kOutcome, word); }
 std::optional<EventMeaning> ParseEventMeaning(std::string_view word) { return ParseIn(kMeaning, word); }
 std::optional<Origin> ParseOrigin(std::string_view word) { return ParseIn(kOrigin, word); }
+
+const std::vector<std::string>& KnownRoles() {
+  static const std::vector<std::string> roles = {"admin", "intake", "handler", "supervisor", "director", "privacy_officer"};
+  return roles;
+}
+
+const std::vector<std::string>& KnownChannels() {
+  static const std::vector<std::string> channels = {"hotline", "mailbox", "news", "counter"};
+  return channels;
+}
+
+bool IsKnown(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 std::vector<std::string> IntakeStatusNames() { return NamesIn(kIntake); }
 std::vector<std::string> OutboxStatusNames() { return NamesIn(kOutbox); }

@@ -45,6 +45,12 @@ std::optional<CaseOutcome> ParseCaseOutcome(std::string_view word);
 std::optional<EventMeaning> ParseEventMeaning(std::string_view word);
 std::optional<Origin> ParseOrigin(std::string_view word);
 
+// The roles staff can hold and the channels cases arrive by: the one list every room
+// validates against (the schema's CHECK on cases.channel says the same).
+const std::vector<std::string>& KnownRoles();
+const std::vector<std::string>& KnownChannels();
+bool IsKnown(const std::vector<std::string>& names, std::string_view name);
+
 // Every word of the set, in declaration order (for schemas and error messages).
 std::vector<std::string> IntakeStatusNames();
 std::vector<std::string> OutboxStatusNames();

@@ -124,20 +124,6 @@ void InheritVocabulary(Workflow& older, const Workflow& newer) {
   }
 }
 
-const std::vector<std::string>& KnownRoles() {
-  static const std::vector<std::string> roles = {"admin", "intake", "handler", "supervisor", "director", "privacy_officer"};
-  return roles;
-}
-
-const std::vector<std::string>& KnownChannels() {
-  static const std::vector<std::string> channels = {"hotline", "mailbox", "news", "counter"};
-  return channels;
-}
-
-bool IsKnown(const std::vector<std::string>& names, std::string_view name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
 const Template& DefaultTemplate(const std::string& name) {
   static const std::map<std::string, Template> defaults = {
       {"escalation",
@@ -401,10 +387,7 @@ class Loader {
   }
 
   void LoadTransitions(const YAML::Node& transitions) {
-    if (!transitions.IsSequence()) {
-      Report(transitions.Mark(), "transitions must be a list of { on, from, to }");
-      return;
-    }
+    if (!check_.List(transitions, "transitions", "{ on, from, to }")) return;
     std::map<std::pair<std::string, std::string>, YAML::Mark> seen;
     for (const auto& t : transitions) {
       if (!t.IsMap()) {
@@ -549,10 +532,7 @@ class Loader {
   }
 
   void LoadEscalations(const YAML::Node& escalations) {
-    if (!escalations.IsSequence()) {
-      Report(escalations.Mark(), "escalations must be a list of { clock, at, notify }");
-      return;
-    }
+    if (!check_.List(escalations, "escalations", "{ clock, at, notify }")) return;
     for (const auto& e : escalations) {
       if (!e.IsMap()) {
         Report(e.Mark(), "an escalation must be a mapping { clock, at, notify }");

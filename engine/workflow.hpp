@@ -137,12 +137,6 @@ const std::vector<FieldDef>& BuiltinFields();
 // declared it there for the same step of the same workflow.
 void InheritVocabulary(Workflow& older, const Workflow& newer);
 
-// The roles staff can hold and the channels cases arrive by: the one list every room
-// validates against (the schema's CHECK on cases.channel says the same).
-const std::vector<std::string>& KnownRoles();
-const std::vector<std::string>& KnownChannels();
-bool IsKnown(const std::vector<std::string>& names, std::string_view name);
-
 // The built-in text of a notice ("escalation", "extension", or a generic fallback).
 const Template& DefaultTemplate(const std::string& name);
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "engine/workflow.hpp"
+#include "engine/status.hpp"
 
 namespace petitiond {
 
@@ -52,6 +52,13 @@ void YamlChecker::CheckKeys(const YAML::Node& map, const std::vector<std::string
 bool YamlChecker::Map(const YAML::Node& n, const std::string& what) {
   if (n.IsMap()) return true;
   Report(n.Mark(), what + " must be a mapping");
+  return false;
+}
+
+bool YamlChecker::List(const YAML::Node& n, const std::string& what, const std::string& items,
+                       const YAML::Mark& missing_at) {
+  if (n && n.IsSequence()) return true;
+  Report(n ? n.Mark() : missing_at, what + " must be a list of " + items);
   return false;
 }
 

@@ -39,6 +39,10 @@ class YamlChecker {
   void CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where);
   // True for a mapping; otherwise reports "<what> must be a mapping".
   bool Map(const YAML::Node& n, const std::string& what);
+  // True for a list; otherwise reports "<what> must be a list of <items>" at the node, or
+  // at `missing_at` when there is no node at all.
+  bool List(const YAML::Node& n, const std::string& what, const std::string& items,
+            const YAML::Mark& missing_at = YAML::Mark());
   // map[key], or an undefined node after reporting the missing key.
   YAML::Node Required(const YAML::Node& map, const std::string& key);
 

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "engine/digest.hpp"
+#include "engine/text.hpp"
 
 namespace petitiond::connectors::hotline {
 namespace {
@@ -100,69 +101,6 @@ Result<Intake> ParseWebhook(const std::string& body) {
 
 namespace {
 
-// RFC 4180 records; `line` of each record's first line.
-struct Record {
-  int line;
-  std::string raw;
-  std::vector<std::string> fields;
-  bool unterminated = false;
-};
-
-std::vector<Record> Records(std::string_view text) {
-  std::vector<Record> out;
-  std::size_t i = 0;
-  int line = 1;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
-  while (i < text.size()) {
-    Record r{line, "", {}, false};
-    const std::size_t start = i;
-    std::string field;
-    bool quoted = false, in_quotes = false;
-    for (;;) {
-      if (i >= text.size()) {
-        r.unterminated = in_quotes;
-        r.fields.push_back(field);
-        break;
-      }
-      const char c = text[i];
-      if (in_quotes) {
-        if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          i += 2;
-        } else if (c == '"') {
-          in_quotes = false;
-          ++i;
-        } else {
-          if (c == '\n') ++line;
-          field += c;
-          ++i;
-        }
-      } else if (c == '"' && field.empty() && !quoted) {
-        in_quotes = quoted = true;
-        ++i;
-      } else if (c == ',') {
-        r.fields.push_back(field);
-        field.clear();
-        quoted = false;
-        ++i;
-      } else if (c == '\r' || c == '\n') {
-        r.fields.push_back(field);
-        if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        ++i;
-        ++line;
-        break;
-      } else {
-        field += c;
-        ++i;
-      }
-    }
-    r.raw = std::string(text.substr(start, i - start));
-    while (!r.raw.empty() && (r.raw.back() == '\n' || r.raw.back() == '\r')) r.raw.pop_back();
-    if (!(r.fields.size() == 1 && r.fields[0].empty() && !r.unterminated)) out.push_back(std::move(r));
-  }
-  return out;
-}
-
 const std::map<std::string, std::string>& Aliases() {
   static const std::map<std::string, std::string> m = {
       {"案件編號", "case_id"},     {"案件狀態", "status"},     {"行政區", "district"},
@@ -178,7 +116,7 @@ const std::map<std::string, std::string>& Aliases() {
 
 Result<std::vector<CsvRow>> ReadCsv(std::string_view text, std::string_view file_name) {
   const std::string file(file_name);
-  auto records = Records(text);
+  auto records = ReadCsvRecords(text);
   if (records.empty()) return Error{ErrorKind::kInvalid, file + ":1:1: the file is empty; a header row is required", {}};
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < records[0].fields.size(); ++i) {
@@ -195,7 +133,7 @@ Result<std::vector<CsvRow>> ReadCsv(std::string_view text, std::string_view file
   const std::size_t width = records[0].fields.size();
   std::vector<CsvRow> rows;
   for (std::size_t k = 1; k < records.size(); ++k) {
-    const Record& r = records[k];
+    const CsvRecord& r = records[k];
     CsvRow row;
     row.line = r.line;
     auto get = [&](const char* name) -> std::string {

@@ -41,10 +41,7 @@ class ConfigLoader {
       const YAML::Node n = root[std::string(section.name)];
       if (!n) continue;
       if (section.list) {
-        if (!n.IsSequence()) {
-          check_.Report(n.Mark(), std::string(section.name) + " must be a list of { url, secret }");
-          continue;
-        }
+        if (!check_.List(n, std::string(section.name), "{ url, secret }")) continue;
       } else if (!check_.Map(n, std::string(section.name))) {
         continue;
       }
@@ -103,11 +100,7 @@ class ConfigLoader {
   void News(const YAML::Node& n) {
     check_.CheckKeys(n, {"feeds"}, "news");
     const YAML::Node feeds = n["feeds"];
-    if (!feeds || !feeds.IsSequence()) {
-      check_.Report(feeds ? feeds.Mark() : n.Mark(),
-                    "news.feeds must be a list of { url, office, keywords, exclude, interval }");
-      return;
-    }
+    if (!check_.List(feeds, "news.feeds", "{ url, office, keywords, exclude, interval }", n.Mark())) return;
     for (const auto& f : feeds) {
       if (!check_.Map(f, "a news feed")) continue;
       check_.CheckKeys(f, {"url", "office", "keywords", "exclude", "interval", "allow_private"}, "a news feed");

@@ -1,4 +1,5 @@
 #include "engine/calendar.hpp"
+#include "engine/text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -130,6 +131,19 @@ TEST(CalendarTest, RejectsAFileWithoutTheDgpaHeader) {
   auto loaded = calendar.LoadDgpaCsv("date,weekday,off\n20270104,Mon,0\n", "y.csv");
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.error().message.find("y.csv:1:"), std::string::npos) << loaded.error().message;
+}
+
+// The calendar is read with the same CSV reader as the 1999 exports: a quoted note
+// may hold a comma, and a blank line between days is no day.
+TEST(CalendarTest, ReadsQuotedNotesAsOneField) {
+  BusinessCalendar calendar;
+  auto loaded = calendar.LoadDgpaCsv(
+      "\xEF\xBB\xBF西元日期,星期,是否放假,備註\n20270104,一,2,\"颱風停班,全縣\"\n\n20270105,二,0,\n", "q.csv");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded.value(), 2);
+  EXPECT_EQ(calendar.Find(D(2027, 1, 4))->note, "颱風停班,全縣");
+  EXPECT_FALSE(calendar.Find(D(2027, 1, 4))->workday);
+  EXPECT_TRUE(calendar.Find(D(2027, 1, 5))->workday);
 }
 
 }  // namespace

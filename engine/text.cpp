@@ -1,0 +1,110 @@
+#include "engine/text.hpp"
+
+#include <iconv.h>
+
+#include <cerrno>
+
+namespace petitiond {
+
+bool IsValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
+      extra = 1;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    if (i + static_cast<std::size_t>(extra) >= s.size()) return false;  // truncated sequence
+    for (int k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80) return false;
+    }
+    i += static_cast<std::size_t>(extra) + 1;
+  }
+  return true;
+}
+
+Result<std::string> Big5ToUtf8(std::string_view bytes) {
+  iconv_t cd = iconv_open("UTF-8", "CP950");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return Error{ErrorKind::kInternal, "iconv has no CP950 converter", {}};
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in_ptr = const_cast<char*>(bytes.data());
+  std::size_t in_left = bytes.size();
+  char* out_ptr = out.data();
+  std::size_t out_left = out.size();
+  const std::size_t rc = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
+  const int err = errno;
+  iconv_close(cd);
+  if (rc == static_cast<std::size_t>(-1)) {
+    return Error{ErrorKind::kInvalid,
+                 "bytes at offset " + std::to_string(bytes.size() - in_left) + " are neither UTF-8 nor Big5" +
+                     (err == E2BIG ? " (output overflow)" : ""),
+                 {}};
+  }
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+std::vector<CsvRecord> ReadCsvRecords(std::string_view text) {
+  std::vector<CsvRecord> out;
+  std::size_t i = 0;
+  int line = 1;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+  while (i < text.size()) {
+    CsvRecord r{line, "", {}, false};
+    const std::size_t start = i;
+    std::string field;
+    bool quoted = false, in_quotes = false;
+    for (;;) {
+      if (i >= text.size()) {
+        r.unterminated = in_quotes;
+        r.fields.push_back(field);
+        break;
+      }
+      const char c = text[i];
+      if (in_quotes) {
+        if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          i += 2;
+        } else if (c == '"') {
+          in_quotes = false;
+          ++i;
+        } else {
+          if (c == '\n') ++line;
+          field += c;
+          ++i;
+        }
+      } else if (c == '"' && field.empty() && !quoted) {
+        in_quotes = quoted = true;
+        ++i;
+      } else if (c == ',') {
+        r.fields.push_back(field);
+        field.clear();
+        quoted = false;
+        ++i;
+      } else if (c == '\r' || c == '\n') {
+        r.fields.push_back(field);
+        if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        ++i;
+        ++line;
+        break;
+      } else {
+        field += c;
+        ++i;
+      }
+    }
+    r.raw = std::string(text.substr(start, i - start));
+    while (!r.raw.empty() && (r.raw.back() == '\n' || r.raw.back() == '\r')) r.raw.pop_back();
+    if (!(r.fields.size() == 1 && r.fields[0].empty() && !r.unterminated)) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace petitiond

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+
+namespace petitiond {
+
+// Text as files from outside arrive: older DGPA calendars and 1999 exports are Big5.
+
+// Converts Big5 (CP950) bytes to UTF-8. Returns kInvalid if the bytes are not Big5.
+Result<std::string> Big5ToUtf8(std::string_view bytes);
+bool IsValidUtf8(std::string_view bytes);
+
+// One record of a CSV file (RFC 4180: quoted fields may hold commas, doubled quotes and
+// line breaks). `line` is the 1-based line its first field starts on; `raw` the record
+// as written, without its line break.
+struct CsvRecord {
+  int line = 0;
+  std::string raw;
+  std::vector<std::string> fields;
+  bool unterminated = false;  // the file ended inside a quoted field
+};
+
+// Every non-empty record of `text`, after a UTF-8 byte order mark if there is one.
+// CRLF and LF both end a record.
+std::vector<CsvRecord> ReadCsvRecords(std::string_view text);
+
+}  // namespace petitiond
