@@ -91,6 +91,9 @@ int main(int argc, char** argv) {
     db.Run([&](store::Tx& tx) {
     auto& sql = store::Sql(tx);
       soci::transaction one(sql);
+      // Without triggers: the statistics' rollup trigger would add to one row N times in
+      // one transaction (each version chained to the last); firing does not read them.
+      sql << "SET LOCAL session_replication_role = replica";
       for (const char* q : kSeed) {
         if (std::string(q).find(":n") != std::string::npos) {
           sql << q, soci::use(timers, "n");
@@ -154,7 +157,7 @@ int main(int argc, char** argv) {
     }
     const double tps = std::stod(output.substr(at + 6));
     std::printf("pgbench: %.0f single-row inserts/s (one client, %d s)\n", tps, pgbench_seconds);
-    std::printf("ratio: %.2f timers per single-row insert (target >= 2)\n", timers_per_second / tps);
+    std::printf("ratio: %.2f timers per single-row insert (target >= 3.5)\n", timers_per_second / tps);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "timers_bench: %s\n", e.what());
