@@ -98,7 +98,8 @@ void CaseService::Persist(store::Tx& tx, const Workflow& wf, store::CaseRecord& 
   }
   rec.state = out.next;
   ContactCache contacts;
-  auto messages = PlanNotifications(tx, wf, rec, out, notify_, clock_.Now(), contacts);
+  const auto survey = OfferSurvey(tx, wf, rec, out, notify_, clock_.Now());
+  auto messages = PlanNotifications(tx, wf, rec, out, notify_, clock_.Now(), contacts, survey);
   if (!messages.empty()) {
     store::InsertOutbox(tx, messages);
     store::NotifyOutbox(tx);

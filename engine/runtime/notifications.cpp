@@ -9,6 +9,7 @@
 #include "engine/store/survey_store.hpp"
 
 #include <algorithm>
+#include <optional>
 
 
 namespace petitiond::runtime {
@@ -100,9 +101,28 @@ store::OutboxMessage AddressedNotice(std::int64_t case_id, const std::string& su
   return m;
 }
 
+std::optional<SurveyOffer> OfferSurvey(store::Tx& tx, const Workflow& wf, const store::CaseRecord& after,
+                                       const Outcome& out, const NotifyConfig& config, Timestamp now) {
+  if (!config.sealer) return std::nullopt;
+  for (std::size_t n = 0; n < out.notifications.size(); ++n) {
+    const Notification& note = out.notifications[n];
+    const EventDef* event = wf.FindEvent(note.template_name);  // a transition's notice is named after its event
+    if (!event || event->counts_as != EventMeaning::kReply ||
+        std::find(note.targets.begin(), note.targets.end(), "petitioner") == note.targets.end()) {
+      continue;
+    }
+    const std::string token = NewToken();
+    store::UpsertSurvey(tx, after.id, Sha256Hex(token), now, now + std::chrono::days(30));
+    boost::json::object secret{{"survey_link", config.public_url + "/survey?no=" + after.public_no + "&token=" + token}};
+    return SurveyOffer{n, config.sealer->Seal(boost::json::serialize(secret))};
+  }
+  return std::nullopt;
+}
+
 std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
-                                                    const NotifyConfig& config, Timestamp now, ContactCache& cache) {
+                                                    const NotifyConfig& config, Timestamp now, ContactCache& cache,
+                                                    const std::optional<SurveyOffer>& survey) {
   std::vector<store::OutboxMessage> messages;
   const std::string change = std::to_string(after.id) + ":" + std::to_string(after.row_version);
   for (std::size_t n = 0; n < out.notifications.size(); ++n) {
@@ -115,16 +135,7 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
     const Template& tmpl = wf.TemplateFor(note.template_name);
     const std::string subject = RenderTemplate(tmpl.subject, vars);
     const std::string body = RenderTemplate(tmpl.body, vars);
-    // After a reply the petitioner may rate the handling (DOMAIN.md): one survey per
-    // case, its link valid 30 days, sealed in the outbox like an access code.
-    std::string survey_sealed;
-    if (note.template_name == "reply" && config.sealer &&
-        std::find(note.targets.begin(), note.targets.end(), "petitioner") != note.targets.end()) {
-      const std::string token = NewToken();
-      store::UpsertSurvey(tx, after.id, Sha256Hex(token), now, now + std::chrono::days(30));
-      boost::json::object secret{{"survey_link", config.public_url + "/survey?no=" + after.public_no + "&token=" + token}};
-      survey_sealed = config.sealer->Seal(boost::json::serialize(secret));
-    }
+    const std::string survey_sealed = survey && survey->notification == n ? survey->sealed_link : "";
     const std::string prefix = "petitiond:" + change + ":" + std::to_string(n) + ":";
 
     for (const auto& target : note.targets) {

@@ -47,9 +47,24 @@ struct ContactCache {
 // e-mail when an address is known, else SMS, else an "undeliverable" message that
 // stays visible. `after` is the case as saved; `change` (its row_version) makes the
 // idempotency keys unique per change.
+// The satisfaction survey a reply offers (OfferSurvey): notice `notification` of the
+// Outcome carries the sealed link to the petitioner.
+struct SurveyOffer {
+  std::size_t notification = 0;
+  std::string sealed_link;
+};
+
 std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflow& wf,
                                                     const store::CaseRecord& after, const Outcome& out,
-                                                    const NotifyConfig& config, Timestamp now, ContactCache& cache);
+                                                    const NotifyConfig& config, Timestamp now, ContactCache& cache,
+                                                    const std::optional<SurveyOffer>& survey = std::nullopt);
+
+// After a reply the petitioner may rate the handling (DOMAIN.md): when a notice of `out`
+// tells the petitioner of an event that counts as a reply (`counts_as: reply`), the case
+// gets its survey (one per case, its link valid 30 days, sealed like an access code)
+// and that notice is to carry the link. nullopt otherwise, or without a sealer.
+std::optional<SurveyOffer> OfferSurvey(store::Tx& tx, const Workflow& wf, const store::CaseRecord& after,
+                                       const Outcome& out, const NotifyConfig& config, Timestamp now);
 
 // A notice to one person: e-mail when they have an address, else SMS (subject and body
 // together), else stored undeliverable with the reason (`who` names them), never

@@ -58,6 +58,9 @@ TEST_F(VocabularyTest, AWorkflowWithItsOwnNamesIsCountedAndWordedFromItsDeclarat
   Send(filed.id, supervisor_, "file_away", R"({"reason":"無具體內容"})");
   Send(dropped.id, supervisor_, "withdraw");
   EXPECT_EQ(StateOf(answered.id), "done");
+  // The reply's notice (named after its event, report_fixed) offers the survey.
+  EXPECT_EQ(Count("SELECT count(*) FROM surveys WHERE case_id = " + std::to_string(answered.id)), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM surveys"), 1);
   EXPECT_EQ(StateOf(merged.id), "folded");
   EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE merged_into IS NOT NULL"), 1);
 
