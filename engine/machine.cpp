@@ -48,13 +48,6 @@ void Annotate(const Workflow& wf, Outcome& out) {
   }
 }
 
-const TransitionDef* FindTransition(const Workflow& wf, std::string_view state, std::string_view event) {
-  for (const auto& t : wf.transitions) {
-    if (t.on == event && Contains(t.from, state)) return &t;
-  }
-  return nullptr;
-}
-
 void MarkRescheduled(Outcome& out, const std::string& clock) {
   if (!Contains(out.rescheduled_clocks, clock)) out.rescheduled_clocks.push_back(clock);
   std::erase_if(out.timers, [&](const TimerSpec& t) { return t.clock == clock; });
@@ -193,7 +186,7 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
     if (r) Annotate(wf, r.value());
     return r;
   }
-  const TransitionDef* t = FindTransition(wf, current.state, cmd.event);
+  const TransitionDef* t = wf.FindTransition(current.state, cmd.event);
   if (!t) {
     const StateDef* state = wf.FindState(current.state);
     std::string why = state && state->final ? "'" + current.state + "' is a final state; it allows no events"
