@@ -163,17 +163,18 @@ int BootstrapAdmin() {
 
 // The server key (env PETITIOND_ACCESS_CODE_KEY_FILE, else config access_codes.key_file)
 // for access codes; false when none is configured.
-bool UseAccessCodeKey(runtime::CaseService& cases, std::string key_file) {
+// The access-code key (PETITIOND_ACCESS_CODE_KEY_FILE wins over the config's file); no
+// key: codes are hashed with argon2id.
+runtime::AccessCodes AccessCodeKey(std::string key_file) {
   if (const char* env = std::getenv("PETITIOND_ACCESS_CODE_KEY_FILE"); env && *env) key_file = env;
-  if (key_file.empty()) return false;
-  cases.set_access_codes(runtime::AccessCodes::FromKeyFile(key_file).ValueOrThrow());
-  return true;
+  if (key_file.empty()) return runtime::AccessCodes();
+  return runtime::AccessCodes::FromKeyFile(key_file).ValueOrThrow();
 }
 
 // Outbox secrets are sealed under a key derived from the access-code key, so that every
 // node (and this CLI) seals what any node's dispatcher can open.
-runtime::Sealer OutboxSealer(const runtime::CaseService& cases) {
-  return runtime::Sealer(cases.access_codes().DeriveKey("petitiond outbox"));
+runtime::Sealer OutboxSealer(const runtime::AccessCodes& codes) {
+  return runtime::Sealer(codes.DeriveKey("petitiond outbox"));
 }
 
 int ImportHotline(const std::string& file, const std::string& workflows_dir) {
@@ -183,11 +184,14 @@ int ImportHotline(const std::string& file, const std::string& workflows_dir) {
   SystemClock clock;
   runtime::WorkflowRegistry registry(db);
   registry.DeployDirectory(workflows_dir);
-  runtime::CaseService cases(db, registry, calendar, clock);
-  UseAccessCodeKey(cases, "");
-  const runtime::Sealer sealer = OutboxSealer(cases);
-  runtime::IntakeService intake(db, cases, clock);
-  intake.set_outbox_sealer(&sealer);
+  runtime::AccessCodes codes = AccessCodeKey("");
+  const runtime::Sealer sealer = OutboxSealer(codes);
+  runtime::CaseServiceOptions case_options;
+  case_options.codes = std::move(codes);
+  runtime::CaseService cases(db, registry, calendar, clock, std::move(case_options));
+  runtime::IntakeOptions intake_options;
+  intake_options.outbox_sealer = &sealer;
+  runtime::IntakeService intake(db, cases, clock, intake_options);
   intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
   return app::ImportHotlineCsv(intake, file);
 }
@@ -241,18 +245,26 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   SystemClock clock;
   runtime::WorkflowRegistry registry(db);
   for (const auto& w : registry.DeployDirectory(workflows_dir)) spdlog::info("workflow {} deployed", w);
-  runtime::CaseService cases(db, registry, calendar, clock, config.notify);
-  if (!UseAccessCodeKey(cases, config.access_code_key_file)) {
+  runtime::AccessCodes codes = AccessCodeKey(config.access_code_key_file);
+  if (!codes.keyed()) {
     spdlog::warn("no access-code key (access_codes.key_file): access codes are hashed with argon2id, "
                  "which costs milliseconds of CPU per case");
   }
+  const runtime::Sealer sealer = OutboxSealer(codes);
+  runtime::Scheduler::Options schedule;
+  runtime::CaseServiceOptions case_options;
+  case_options.notify = config.notify;
+  case_options.notify.public_url = config.mailbox.public_url;  // reply notices' survey links
+  case_options.notify.sealer = &sealer;
+  case_options.codes = std::move(codes);
+  case_options.scheduler_wake_interval = schedule.max_sleep;
+  runtime::CaseService cases(db, registry, calendar, clock, std::move(case_options));
   runtime::AuthService auth(db, clock);
   runtime::IntakeOptions intake_options;
   intake_options.duplicate_window = config.duplicate_window;
   intake_options.news_story_window = config.news_story_window;
-  const runtime::Sealer sealer = OutboxSealer(cases);
+  intake_options.outbox_sealer = &sealer;
   runtime::IntakeService intake(db, cases, clock, intake_options);
-  intake.set_outbox_sealer(&sealer);
   intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
   api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
   runtime::OutboxService outbox(db, clock);
@@ -263,16 +275,13 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   runtime::SurveyService surveys(db, clock);
   runtime::StatsService stats(db);
   runtime::Open311Service open311(db, intake, clock);
-  cases.set_survey_links(config.mailbox.public_url, &sealer);
   api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
                              open311, clock, channels});
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);
   const std::string node = std::string(host) + ":" + std::to_string(getpid());
-  runtime::Scheduler::Options schedule;
   schedule.node = node;
-  cases.set_scheduler_wake_interval(schedule.max_sleep);
   runtime::Scheduler scheduler(db, cases, clock, schedule, &calendar);
   scheduler.Start();
   runtime::CurlTransport transport(config.smtp, config.sms, config.notify.webhooks, clock);

@@ -59,6 +59,17 @@ struct CreatedCase {
   std::string access_code;  // shown once; only its hash is stored
 };
 
+// What a CaseService is built with beyond its collaborators, all given at construction.
+struct CaseServiceOptions {
+  // Notices: webhooks, and the survey link of reply notices (public_url, sealer).
+  NotifyConfig notify;
+  // Access codes: a keyed hash when a key is set (fast), argon2id otherwise.
+  AccessCodes codes;
+  // How often the schedulers wake up on their own (Scheduler::Options::max_sleep): a
+  // change arming a timer due later than that sends no NOTIFY.
+  std::chrono::milliseconds scheduler_wake_interval{5000};
+};
+
 // Application layer over the pure machine: load, decide, persist in one transaction.
 // Blocking (database): call from worker threads.
 //
@@ -66,10 +77,16 @@ struct CreatedCase {
 // their own office. A case outside the caller's view is reported as not found.
 class CaseService {
  public:
-  // REQUIRES: all arguments outlive the service.
+  // REQUIRES: all arguments (and options.notify.sealer) outlive the service.
   CaseService(store::Database& db, WorkflowRegistry& workflows, CalendarHolder& calendar, const Clock& clock,
-              NotifyConfig notify = {})
-      : db_(db), workflows_(workflows), calendar_(calendar), clock_(clock), notify_(std::move(notify)) {}
+              CaseServiceOptions options = {})
+      : db_(db),
+        workflows_(workflows),
+        calendar_(calendar),
+        clock_(clock),
+        notify_(std::move(options.notify)),
+        wake_interval_(options.scheduler_wake_interval),
+        codes_(std::move(options.codes)) {}
 
   // kInvalid for a bad channel or missing subject/body/office; kUnprocessable if no
   // workflow serves the channel; kConflict if (channel, external_ref) already exists.
@@ -92,18 +109,6 @@ class CaseService {
   // The workflow version the case is pinned to; kInternal if it is not deployed.
   std::shared_ptr<const Workflow> WorkflowOf(const store::CaseRecord& c);
 
-  // How often the schedulers wake up on their own (Scheduler::Options::max_sleep): a
-  // change arming a timer due later than that sends no NOTIFY. REQUIRES: set before use.
-  void set_scheduler_wake_interval(std::chrono::milliseconds every) { wake_interval_ = every; }
-  // Access codes: a keyed hash when a key is set (fast), argon2id otherwise.
-  // REQUIRES: set before use.
-  void set_access_codes(AccessCodes codes) { codes_ = std::move(codes); }
-  // Reply notices to petitioners carry a survey link under `public_url`, its token
-  // sealed by `sealer` (NotifyConfig). REQUIRES: sealer outlives the service.
-  void set_survey_links(std::string public_url, const Sealer* sealer) {
-    notify_.public_url = std::move(public_url);
-    notify_.sealer = sealer;
-  }
   const AccessCodes& access_codes() const { return codes_; }
   CaseView View(const Actor& actor, store::CaseRecord record);
 
@@ -174,7 +179,7 @@ class CaseService {
   CalendarHolder& calendar_;
   const Clock& clock_;
   NotifyConfig notify_;
-  std::chrono::milliseconds wake_interval_{5000};
+  std::chrono::milliseconds wake_interval_;
   AccessCodes codes_;
 };
 

@@ -31,6 +31,9 @@ struct IntakeOptions {
   // confirmation mails per recipient per day (counted in the outbox, across nodes).
   int form_per_address_hour = 10;
   int form_per_recipient_day = 5;
+  // Seals the secrets of the mails it queues (access codes, confirmation links); one
+  // of its own (no key) when none is given. REQUIRES: outlives the service.
+  const Sealer* outbox_sealer = nullptr;
 };
 
 // What became of one input.
@@ -54,6 +57,7 @@ class IntakeService {
         cases_(cases),
         clock_(clock),
         options_(options),
+        sealer_(options.outbox_sealer ? options.outbox_sealer : &own_sealer_),
         forms_by_address_(clock, options.form_per_address_hour, std::chrono::hours(1)),
         routing_(std::make_shared<Routing>()) {}
 
@@ -62,7 +66,6 @@ class IntakeService {
   // Seals the secrets of the mails this service writes (access codes, confirmation
   // links); the dispatcher opens them with the same Sealer. REQUIRES: outlives the
   // service; set before use. Default: a key of this process only.
-  void set_outbox_sealer(const Sealer* sealer) { sealer_ = sealer; }
   const Sealer& outbox_sealer() const { return *sealer_; }
   std::shared_ptr<const Routing> routing() const;
 
@@ -128,7 +131,7 @@ class IntakeService {
   const Clock& clock_;
   IntakeOptions options_;
   Sealer own_sealer_;
-  const Sealer* sealer_ = &own_sealer_;
+  const Sealer* sealer_;
   RateLimit forms_by_address_;
   mutable std::mutex mu_;
   std::shared_ptr<const Routing> routing_;

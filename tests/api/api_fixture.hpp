@@ -40,9 +40,10 @@ class ApiTest : public testing::Test {
   ApiTest()
       : clock_(*ParseTimestamp("2026-11-26T10:00:00+08:00")),
         registry_(t_.db()),
-        cases_(t_.db(), registry_, calendar_, clock_),
+        cases_(t_.db(), registry_, calendar_, clock_,
+               runtime::CaseServiceOptions{runtime::NotifyConfig{{}, "http://petitiond.test", &sealer_}, {}}),
         auth_(t_.db(), clock_),
-        intake_service_(t_.db(), cases_, clock_),
+        intake_service_(t_.db(), cases_, clock_, IntakeWithSealer()),
         outbox_(t_.db(), clock_),
         health_(t_.db()),
         idempotency_(t_.db(), clock_),
@@ -55,7 +56,6 @@ class ApiTest : public testing::Test {
                            surveys_, stats_, open311_, clock_,
                            api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
-    cases_.set_survey_links("http://petitiond.test", &intake_service_.outbox_sealer());
     intake_service_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
     auth_.AddUser("lin", "intake-pass", {"intake"}, "main");
     auth_.AddUser("chen", "supervisor-pass", {"supervisor"}, "main");
@@ -186,7 +186,14 @@ class ApiTest : public testing::Test {
     EXPECT_TRUE(o.contains("type") && o.contains("title") && o.contains("detail")) << r.body;
   }
 
+  runtime::IntakeOptions IntakeWithSealer() const {
+    runtime::IntakeOptions o;
+    o.outbox_sealer = &sealer_;
+    return o;
+  }
+
   TestDatabase t_;
+  runtime::Sealer sealer_;  // seals outbox secrets and survey links, as the server's does
   runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
   FakeClock clock_;
   runtime::WorkflowRegistry registry_;

@@ -31,7 +31,8 @@ class DeadlinePgTest : public testing::Test {
   DeadlinePgTest()
       : clock_(At(2026, 11, 23, 10)),
         registry_(t_.db()),
-        service_(t_.db(), registry_, calendar_, clock_, runtime::NotifyConfig{{{"http://127.0.0.1:9/hook", "k"}}, "", nullptr}) {
+        service_(t_.db(), registry_, calendar_, clock_,
+                 runtime::CaseServiceOptions{runtime::NotifyConfig{{{"http://127.0.0.1:9/hook", "k"}}, "", nullptr}, {}}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
     runtime::AuthService auth(t_.db(), clock_);
     auth.AddUser("chen", "supervisor-pass", {"supervisor"}, "lanyu");

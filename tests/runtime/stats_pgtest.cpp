@@ -53,13 +53,13 @@ class StatsTest : public testing::Test {
   StatsTest()
       : clock_(Taipei(2025, 11, 3, 9)),
         registry_(t_.db()),
-        cases_(t_.db(), registry_, calendar_, clock_),
+        cases_(t_.db(), registry_, calendar_, clock_,
+               runtime::CaseServiceOptions{runtime::NotifyConfig{{}, "http://petitiond.test", &sealer_}, {}}),
         intake_(t_.db(), cases_, clock_),
         stats_(t_.db()),
         open311_(t_.db(), intake_, clock_, runtime::Open311Limits{100000, 10}) {
     registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
     intake_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
-    cases_.set_survey_links("http://petitiond.test", &sealer_);
     runtime::AuthService auth(t_.db(), clock_);
     for (const auto& office : kOffices) auth.AddUser("h-" + office, "handler-pass", {"handler"}, office);
     open311_client_ = open311_.CreateClient(Actor{"root", {"admin"}, "main"}, "縣民 App").first;
@@ -368,12 +368,12 @@ class StatsTest : public testing::Test {
   runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
   FakeClock clock_;
   runtime::WorkflowRegistry registry_;
+  runtime::Sealer sealer_;  // declared before cases_, which keeps its address
   runtime::CaseService cases_;
   runtime::IntakeService intake_;
   runtime::StatsService stats_;
   runtime::Open311Service open311_;
   store::Open311Client open311_client_;
-  runtime::Sealer sealer_;
   Actor director_{"boss", {"director"}, "main"};
   std::map<std::string, std::int64_t> last_open_;
 };
