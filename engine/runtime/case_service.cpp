@@ -56,10 +56,14 @@ bool CaseService::CanSee(const Actor& actor, const store::CaseRecord& c) const {
 }
 
 std::shared_ptr<const Workflow> CaseService::WorkflowOf(const store::CaseRecord& c) {
-  auto wf = workflows_.Find(c.workflow_name, c.workflow_version);
+  return WorkflowOf(c.workflow_name, c.workflow_version, c.id);
+}
+
+std::shared_ptr<const Workflow> CaseService::WorkflowOf(const std::string& name, int version, std::int64_t case_id) {
+  auto wf = workflows_.Find(name, version);
   if (!wf) {
-    throw DomainError(ErrorKind::kInternal, "case " + std::to_string(c.id) + " uses workflow " + c.workflow_name +
-                                                " v" + std::to_string(c.workflow_version) + ", which is not deployed");
+    throw DomainError(ErrorKind::kInternal, "case " + std::to_string(case_id) + " uses workflow " + name + " v" +
+                                                std::to_string(version) + ", which is not deployed");
   }
   return wf;
 }

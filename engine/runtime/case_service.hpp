@@ -108,6 +108,7 @@ class CaseService {
   std::vector<std::shared_ptr<const Workflow>> LatestWorkflows();
   // The workflow version the case is pinned to; kInternal if it is not deployed.
   std::shared_ptr<const Workflow> WorkflowOf(const store::CaseRecord& c);
+  std::shared_ptr<const Workflow> WorkflowOf(const std::string& name, int version, std::int64_t case_id);
 
   const AccessCodes& access_codes() const { return codes_; }
   CaseView View(const Actor& actor, store::CaseRecord record);

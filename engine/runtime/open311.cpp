@@ -133,11 +133,8 @@ std::vector<store::Open311Request> Open311Service::Requests(const store::Open311
   std::vector<store::Open311Request> out;
   db_.Run([&](store::Tx& tx) { out = store::ListOpen311Requests(tx, f); });
   for (auto& q : out) {
-    store::CaseRecord rec;
-    rec.id = q.case_id;
-    rec.workflow_name = q.workflow_name;
-    rec.workflow_version = q.workflow_version;
-    q.status_note = PublicStateLabel(*intake_.cases().WorkflowOf(rec), q.state);
+    q.status_note = PublicStateLabel(*intake_.cases().WorkflowOf(q.workflow_name, q.workflow_version, q.case_id),
+                                     q.state);
   }
   return out;
 }

@@ -120,16 +120,12 @@ void WorkflowRegistry::Reload() {
     }
     loaded[{row.name, row.version}] = std::move(wf.value());
   }
+  std::map<std::string, const Workflow*> latest;
+  for (const auto& [key, wf] : loaded) latest[key.first] = &wf;  // map order: versions ascending
   std::map<std::pair<std::string, int>, std::shared_ptr<const Workflow>> parsed;
   for (auto it = loaded.begin(); it != loaded.end(); ++it) {
-    // Map order: the last version of a name is its latest.
-    const auto next = std::next(it);
-    const bool latest = next == loaded.end() || next->first.first != it->first.first;
-    if (!latest) {
-      auto newest = it;
-      while (std::next(newest) != loaded.end() && std::next(newest)->first.first == it->first.first) ++newest;
-      InheritVocabulary(it->second, newest->second);
-    }
+    const Workflow* newest = latest.at(it->first.first);
+    if (newest != &it->second) InheritVocabulary(it->second, *newest);
     for (auto& s : it->second.states) {
       if (!s.final || s.outcome) continue;
       // Stored before outcomes were declared, and no newer version names this state.

@@ -27,12 +27,16 @@ constexpr const char* kUpsertMeanings =
     "ON CONFLICT (workflow_name, workflow_version, kind, name) DO UPDATE SET meaning = EXCLUDED.meaning "
     "WHERE workflow_meanings.meaning IS DISTINCT FROM EXCLUDED.meaning RETURNING kind, name";
 
+// The overdue ones among them are finished in overdue_cases too (migrations/0017 copied
+// them before their outcome was known).
 constexpr const char* kBackfillOutcomes =
-    "UPDATE cases SET outcome = m.meaning FROM workflow_meanings m "
+    "WITH b AS (UPDATE cases SET outcome = m.meaning FROM workflow_meanings m "
     "WHERE m.workflow_name = :name AND m.workflow_version = :version AND m.kind = 'state' "
     "AND m.name = ANY(CAST(:states AS text[])) AND cases.workflow_name = m.workflow_name "
     "AND cases.workflow_version = m.workflow_version AND cases.state = m.name "
-    "AND cases.outcome IS DISTINCT FROM m.meaning";
+    "AND cases.outcome IS DISTINCT FROM m.meaning RETURNING cases.id), "
+    "o AS (UPDATE overdue_cases SET finished = true FROM b WHERE overdue_cases.case_id = b.id) "
+    "SELECT count(*) FROM b";
 
 }  // namespace
 
@@ -66,10 +70,10 @@ std::int64_t RecordWorkflowMeanings(Tx& tx, const Workflow& wf) {
   }
   if (changed.empty()) return 0;
   const std::string states = changed.str();
-  soci::statement st = (sql.prepare << kBackfillOutcomes, soci::use(wf.name, "name"), soci::use(wf.version, "version"),
-                        soci::use(states, "states"));
-  st.execute(true);
-  return st.get_affected_rows();
+  long long given = 0;
+  sql << kBackfillOutcomes, soci::use(wf.name, "name"), soci::use(wf.version, "version"), soci::use(states, "states"),
+      soci::into(given);
+  return given;
 }
 
 std::vector<WorkflowRow> LoadWorkflowRows(Tx& tx) {

@@ -156,8 +156,8 @@ TEST(MigratorTest, AnOlderDatabaseKeepsItsFiguresAndGetsItsOutcomes) {
     sql << "INSERT INTO workflows (name, version, yaml, checksum) VALUES ('hotline-1999', 3, :y, :c)", soci::use(v3, "y"),
         soci::use(sum, "c");
     sql << "INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, subject, body, "
-           "access_code_hash, received_at, last_seq) VALUES ('115-000001', 'hotline', 'hotline-1999', 3, 'closed', "
-           "'main', '路燈', '不亮', 'x', '2026-11-02T10:00:00+08', 3)";
+           "access_code_hash, received_at, last_seq, overdue) VALUES ('115-000001', 'hotline', 'hotline-1999', 3, "
+           "'closed', 'main', '路燈', '不亮', 'x', '2026-11-02T10:00:00+08', 3, true)";
     sql << "INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data) VALUES "
            "(1, 1, 'created', NULL, 'received', 'lin', '2026-11-02T10:00:00+08', '{}'), "
            "(1, 2, 'reply', 'assigned', 'replied', 'wang', '2026-11-04T10:00:00+08', '{\"handling_workdays\":\"2\"}'), "
@@ -190,6 +190,11 @@ TEST(MigratorTest, AnOlderDatabaseKeepsItsFiguresAndGetsItsOutcomes) {
   std::string outcome;
   t.db().Run([&](store::Tx& tx) { store::Sql(tx) << "SELECT outcome FROM cases WHERE id = 1", soci::into(outcome); });
   EXPECT_EQ(outcome, "answered");
+  int finished = 0;
+  t.db().Run([&](store::Tx& tx) {
+    store::Sql(tx) << "SELECT finished::int FROM overdue_cases WHERE case_id = 1", soci::into(finished);
+  });
+  EXPECT_EQ(finished, 1) << "a case finished before 0016 is no longer counted overdue now";
   EXPECT_EQ(registry.Find("hotline-1999", 3)->FindState("closed")->public_label, "已結案");
   t.db().Run([&](store::Tx& tx) { store::Sql(tx) << "SELECT stats_rebuild()"; });
   EXPECT_EQ(figures(), (std::vector<long long>{1, 1, 1, 1}));
