@@ -54,14 +54,11 @@ json::object CaseJson(const runtime::CaseView& v, bool summary = false) {
   o["category"] = OptJson(c.category);
   o["subject"] = c.subject;
   o["confidential"] = c.confidential;
-  json::value petitioner = StoredJson(c.petitioner_json);
   if (summary) {
-    json::object name;
-    if (petitioner.is_object() && petitioner.as_object().contains("name")) name["name"] = petitioner.at("name");
-    o["petitioner"] = std::move(name);
+    o["petitioner"] = PetitionerJson(Petitioner{c.petitioner.name, "", "", ""});
   } else {
     o["body"] = c.body;
-    o["petitioner"] = std::move(petitioner);
+    o["petitioner"] = PetitionerJson(c.petitioner);
   }
   o["assignee"] = OptJson(c.state.assignee);
   o["overdue"] = c.state.overdue;
@@ -93,14 +90,24 @@ Response CaseResponse(int status, const runtime::CaseView& v) {
   return r;
 }
 
-Intake ParseStaffIntake(const Actor& actor, const Request& req) {
-  const json::object o = ParseObject(req.body);
-  std::vector<std::string> errors;
-  Intake in;
+// The staff form, read like any connector's input: what it says, or its raw body with
+// every bad field (kept in the intake log under the channel it names, else counter).
+Received ParseStaffIntake(const Actor& actor, const Request& req) {
+  Received out;
+  Intake& in = out.intake;
   in.source = "staff " + actor.login;
   in.origin = Origin::kStaff;
   in.content_type = "application/json";
   in.raw = req.body;
+  in.channel = "counter";
+  json::object o;
+  try {
+    o = ParseObject(req.body);
+  } catch (const DomainError& e) {
+    out.error = e.error();
+    return out;
+  }
+  std::vector<std::string> errors;
   in.workflow = OptString(o, "workflow", errors);
   in.channel = ReqString(o, "channel", errors);
   in.office = OptString(o, "office", errors);  // staff: their own office when left out
@@ -142,14 +149,16 @@ Intake ParseStaffIntake(const Actor& actor, const Request& req) {
       }
     }
   }
-  if (!errors.empty()) Invalid("the case has invalid fields", errors);
-  return in;
+  if (!in.channel.empty() && !IsKnown(KnownChannels(), in.channel)) in.channel = "counter";
+  if (in.channel.empty()) in.channel = "counter";
+  if (!errors.empty()) out.error = Error{ErrorKind::kInvalid, "the case has invalid fields", errors};
+  return out;
 }
 
 Response CreateCase(const Services& s, Context& ctx) {
   const Actor& actor = ctx.caller();
-  const Intake in = ParseStaffIntake(actor, ctx.request);
-  runtime::IntakeResult result = s.intake.Submit(actor, in);
+  const Received in = ParseStaffIntake(actor, ctx.request);
+  runtime::IntakeResult result = TakeOrRefuse(s.intake, in, {.actor = actor});
   runtime::CaseView view;
   if (result.status == IntakeStatus::kDuplicate) {
     // The existing case, if the caller may see it; its number is no secret to them.
@@ -157,7 +166,7 @@ Response CreateCase(const Services& s, Context& ctx) {
       view = s.cases.Get(actor, result.record->id);
     } catch (const DomainError& e) {
       if (e.error().kind != ErrorKind::kNotFound) throw;
-      throw DomainError(ErrorKind::kConflict, "external_ref " + in.external_ref.value_or("") +
+      throw DomainError(ErrorKind::kConflict, "external_ref " + in.intake.external_ref.value_or("") +
                                                   " already belongs to a case of another office");
     }
   } else {
@@ -210,14 +219,7 @@ Response ExportCases(const Services& s, Context& ctx, store::CaseFilter f, Expor
   }
   for (const auto& v : views) {
     const store::CaseRecord& c = v.record;
-    std::string name;
-    const json::value petitioner = StoredJson(c.petitioner_json);
-    if (c.confidential) {
-      name = runtime::kRedacted;
-    } else if (petitioner.is_object() && petitioner.as_object().contains("name") &&
-               petitioner.at("name").is_string()) {
-      name = std::string(petitioner.at("name").as_string());
-    }
+    const std::string name = c.confidential ? runtime::kRedacted : c.petitioner.name;
     sheet.rows.push_back({c.public_no, c.channel, c.office, c.category.value_or(""), c.subject, c.state.state,
                           c.state.assignee.value_or(""), FormatTimestamp(c.received_at),
                           c.next_due_at ? Cell(FormatTimestamp(*c.next_due_at)) : Cell(),
@@ -338,7 +340,7 @@ Response Reveal(const Services& s, Context& ctx) {
   const auto r = s.cases.Reveal(ctx.caller(), PathId(ctx, "id", "a case id"), reason, ctx.route);
   return Json(200, json::object{{"case_id", r.case_id},
                                 {"public_no", r.public_no},
-                                {"petitioner", StoredJson(r.petitioner_json)},
+                                {"petitioner", PetitionerJson(r.petitioner)},
                                 {"revealed_at", FormatTimestamp(r.at)}});
 }
 

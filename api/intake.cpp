@@ -17,10 +17,12 @@ Response HotlineWebhook(const Services& s, Context& ctx) {
       s.channels.hotline_secret, req.Header("x-timestamp").value_or(""), req.Header("x-signature").value_or(""),
       req.body, s.clock.Now());
   if (problem) throw DomainError(ErrorKind::kUnauthorized, *problem);
-  const Intake in = TakeOrReject(s.intake, connectors::hotline::ParseWebhook(req.body), "hotline",
-                                 "1999 platform webhook", "application/json", req.body);
-  runtime::IntakeResult result =
-      s.intake.SubmitSigned(in, req.Header("x-signature").value_or(""), connectors::hotline::kSignatureWindow);
+  const Received in = connectors::FromResult(connectors::hotline::ParseWebhook(req.body), "hotline",
+                                             "1999 platform webhook", "application/json", req.body);
+  runtime::ChannelPolicy policy;
+  policy.signature = runtime::ChannelPolicy::Signature{req.Header("x-signature").value_or(""),
+                                                       connectors::hotline::kSignatureWindow};
+  runtime::IntakeResult result = TakeOrRefuse(s.intake, in, policy);
   const auto& c = *result.record;
   json::object body{{"id", c.id},         {"public_no", c.public_no}, {"state", c.state.state},
                     {"office", c.office}, {"external_ref", OptJson(c.external_ref)}, {"intake", IntakeJson(result)}};
@@ -84,14 +86,11 @@ json::object IntakeJson(const runtime::IntakeResult& r) {
                       {"possible_duplicates", std::move(dups)}};
 }
 
-Intake TakeOrReject(runtime::IntakeService& intake, const Result<Intake>& parsed, const char* channel,
-                    const char* source, const std::string& content_type, const std::string& raw) {
-  connectors::Received in = connectors::FromResult(parsed, channel, source, content_type, raw);
-  if (in.error) {
-    intake.Reject(in.intake, *in.error);
-    throw DomainError(parsed.error());
-  }
-  return std::move(in.intake);
+runtime::IntakeResult TakeOrRefuse(runtime::IntakeService& intake, const Received& in,
+                                   const runtime::ChannelPolicy& policy) {
+  runtime::IntakeResult result = intake.Take(in, policy);
+  if (result.refused) throw DomainError(*result.refused);
+  return result;
 }
 
 void AddIntakeRoutes(RouteTable& t, const Services& s) {

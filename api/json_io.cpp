@@ -114,6 +114,15 @@ json::value OptJson(const std::optional<std::string>& s) {
   return json::value(*s);
 }
 
+json::object PetitionerJson(const Petitioner& p) {
+  json::object o;
+  if (!p.name.empty()) o["name"] = p.name;
+  if (!p.phone.empty()) o["phone"] = p.phone;
+  if (!p.email.empty()) o["email"] = p.email;
+  if (!p.address.empty()) o["address"] = p.address;
+  return o;
+}
+
 json::value StoredJson(const std::string& text) {
   json::error_code ec;
   json::value v = json::parse(text, ec);

@@ -21,6 +21,7 @@
 namespace petitiond::runtime {
 class IntakeService;
 struct IntakeResult;
+struct ChannelPolicy;
 }
 
 namespace petitiond::api {
@@ -64,11 +65,14 @@ QueryParam CursorParam();
 boost::json::value OptJson(const std::optional<std::string>& s);
 // A flat JSON object of strings stored as text; {} if it does not parse.
 boost::json::value StoredJson(const std::string& text);
+// A petitioner as the API shows it: the parts it has.
+boost::json::object PetitionerJson(const Petitioner& p);
 
-// A pushed input (webhook, form) as parsed; one that cannot be read is stored as
-// rejected and rethrown (400 with the parser's errors). Defined in api/intake.cpp.
-Intake TakeOrReject(runtime::IntakeService& intake, const Result<Intake>& parsed, const char* channel,
-                    const char* source, const std::string& content_type, const std::string& raw);
+// A pushed input (staff form, webhook, web form) through the intake's one door; one it
+// refuses is stored as rejected there and answers with its problem (the parser's
+// errors, or the pipeline's). Defined in api/intake.cpp.
+runtime::IntakeResult TakeOrRefuse(runtime::IntakeService& intake, const Received& in,
+                                   const runtime::ChannelPolicy& policy);
 
 // {id, status, reason, possible_duplicates} of one input. Defined in api/intake.cpp.
 boost::json::object IntakeJson(const runtime::IntakeResult& r);

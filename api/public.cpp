@@ -16,13 +16,16 @@ namespace {
 Response MailboxForm(const Services& s, Context& ctx) {
   const Request& req = ctx.request;
   const std::string type = req.Header("content-type").value_or("application/x-www-form-urlencoded");
-  const Intake in = TakeOrReject(s.intake, connectors::mailbox::ParseForm(req.body, type), "mailbox",
-                                 "mailbox web form", type, req.body);
+  const Received in = connectors::FromResult(connectors::mailbox::ParseForm(req.body, type), "mailbox",
+                                             "mailbox web form", type, req.body);
   const Timestamp expires = s.clock.Now() + std::chrono::days(s.channels.confirm_days);
   // The token goes to the sender only: whoever confirms must own the address.
-  s.intake.SubmitPending(in, expires, s.channels.public_url + "/public/mailbox/confirm", req.client);
+  runtime::ChannelPolicy policy;
+  policy.confirm_first =
+      runtime::ChannelPolicy::ConfirmFirst{expires, s.channels.public_url + "/public/mailbox/confirm", req.client};
+  TakeOrRefuse(s.intake, in, policy);
   return Json(202, json::object{{"status", "pending"},
-                                {"detail", "確認信已寄至 " + in.petitioner.email +
+                                {"detail", "確認信已寄至 " + in.intake.petitioner.email +
                                                "，請於期限內點選信中連結，案件才會受理。"},
                                 {"expires_at", FormatTimestamp(expires)}});
 }
@@ -30,11 +33,14 @@ Response MailboxForm(const Services& s, Context& ctx) {
 Response ConfirmMailbox(const Services& s, Context& ctx) {
   auto token = QueryValue(ctx.request, "token");
   if (!token) Invalid("the confirmation link lacks its token");
-  auto result = s.intake.Confirm(*token, [](const std::string& raw) {
-    // The form was accepted once already; it reads the same now.
-    auto in = connectors::mailbox::ParseForm(raw, raw.rfind("{", 0) == 0 ? "application/json" : "");
-    return std::move(in).ValueOrThrow();
-  });
+  // The form was read once already; it reads the same now.
+  const std::string raw = s.intake.Held(*token);
+  const std::string type = raw.rfind("{", 0) == 0 ? "application/json" : "application/x-www-form-urlencoded";
+  runtime::ChannelPolicy policy;
+  policy.confirmed_by = *token;
+  auto result = TakeOrRefuse(
+      s.intake, connectors::FromResult(connectors::mailbox::ParseForm(raw, type), "mailbox", "mailbox web form", type, raw),
+      policy);
   const auto& c = *result.record;
   return Json(200, json::object{{"status", Name(result.status)},
                                 {"public_no", c.public_no},

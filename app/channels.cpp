@@ -43,7 +43,7 @@ void ChannelPollers::Stop() {
 void ChannelPollers::Loop(connectors::Source& source) {
   for (;;) {
     try {
-      source.Poll([this](const connectors::Received& r) { return feeder_.Take(r.intake, r.error); });
+      source.Poll([this](const connectors::Received& r) { return feeder_.Take(r); });
     } catch (const std::exception& e) {
       spdlog::error("{}: poll failed: {}", source.name(), e.what());
     }
@@ -75,19 +75,12 @@ int ImportHotlineCsv(runtime::IntakeService& intake, const std::string& path) {
   }
   int accepted = 0, duplicates = 0, rejected = 0;
   for (const auto& row : rows.value()) {
-    if (row.input.error) {
-      std::cerr << path << ":" << row.line << ": " << *row.input.error << "\n";
-      intake.Reject(row.input.intake, *row.input.error);
+    const auto r = intake.Take(row.input);
+    if (r.refused) {
+      std::cerr << path << ":" << row.line << ": " << r.reason.value_or("") << "\n";
       ++rejected;
-      continue;
-    }
-    try {
-      auto r = intake.Submit(Actor::System(), row.input.intake);
+    } else {
       (r.status == IntakeStatus::kDuplicate ? duplicates : accepted) += 1;
-    } catch (const DomainError& e) {
-      if (e.error().kind == ErrorKind::kUnavailable || e.error().kind == ErrorKind::kInternal) throw;
-      std::cerr << path << ":" << row.line << ": " << e.what() << "\n";
-      ++rejected;
     }
   }
   std::cout << path << ": " << accepted << " cases created, " << duplicates << " already known, " << rejected

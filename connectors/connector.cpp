@@ -13,9 +13,7 @@ Received FromResult(Result<Intake> parsed, std::string channel, std::string sour
   r.intake.source = std::move(source);
   r.intake.content_type = std::move(content_type);
   r.intake.raw = std::move(raw);
-  std::string why = parsed.error().message;
-  for (const auto& d : parsed.error().details) why += "; " + d;
-  r.error = std::move(why);
+  r.error = parsed.error();
   return r;
 }
 

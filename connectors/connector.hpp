@@ -11,17 +11,11 @@
 
 namespace petitiond::connectors {
 
-// The one thing every connector yields: an input as it was read. `intake` always
-// carries channel, source, content_type and raw; `error` says why the input cannot
-// become a case, and then the pipeline stores the raw input as rejected with it
-// (engine/runtime/intake_service.hpp: Submit, Reject).
-struct Received {
-  Intake intake;
-  std::optional<std::string> error;
-};
+// What every connector yields (engine/intake.hpp).
+using petitiond::Received;
 
 // A parser's Result as a Received: the Intake it read, or the raw input with the
-// parser's reason (message and details on one line).
+// parser's error.
 Received FromResult(Result<Intake> parsed, std::string channel, std::string source, std::string content_type,
                     std::string raw);
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/error.hpp"
 #include "engine/status.hpp"
 #include "engine/time.hpp"
 
@@ -51,10 +52,28 @@ struct Intake {
   std::optional<std::string> WarningsText() const;
 };
 
+// The one thing every connector yields: an input as it was read. `intake` always
+// carries channel, source, origin, content_type and raw; `error` says why the input
+// cannot become a case, and then the intake stores the raw input as rejected with it
+// (engine/runtime/intake_service.hpp: IntakeService::Take).
+struct Received {
+  Intake intake;
+  std::optional<Error> error;
+  // The error as the intake row stores it: message and details on one line.
+  std::optional<std::string> Reason() const;
+};
+
 // Why an input is registered but not handled (行政程序法 §173, 要點 14), or nullopt:
 // no concrete content (no letter or ideograph in subject and body), or a petition with
 // no name and no contact at all. News reports have no petitioner and are exempt.
 std::optional<std::string> RegisteredOnlyReason(const Intake& in);
+
+inline std::optional<std::string> Received::Reason() const {
+  if (!error) return std::nullopt;
+  std::string why = error->message;
+  for (const auto& d : error->details) why += "; " + d;
+  return why;
+}
 
 inline std::optional<std::string> Intake::WarningsText() const {
   if (warnings.empty()) return std::nullopt;

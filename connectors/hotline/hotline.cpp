@@ -175,7 +175,7 @@ Result<std::vector<CsvRow>> ReadCsv(std::string_view text, std::string_view file
     if (!errors.empty()) {
       std::string why;
       for (const auto& e : errors) why += (why.empty() ? "" : "; ") + e;
-      row.input.error = std::move(why);
+      row.input.error = Error{ErrorKind::kInvalid, std::move(why), {}};
     }
     row.input.intake = std::move(in);  // raw and source are set either way
     rows.push_back(std::move(row));

@@ -69,7 +69,7 @@ std::shared_ptr<const Workflow> CaseService::WorkflowOf(const std::string& name,
 }
 
 CaseView CaseService::View(const Actor& actor, store::CaseRecord record) {
-  if (record.confidential && !SeesIdentity(actor)) record.petitioner_json = kRedactedPetitioner;
+  if (record.confidential && !SeesIdentity(actor)) record.petitioner = RedactedPetitioner();
   const auto calendar = calendar_.Get();
   const Machine machine(*calendar);
   CaseView v;
@@ -168,7 +168,7 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, c
   row.category = in.category;
   row.subject = in.subject;
   row.body = in.body;
-  row.petitioner_json = in.petitioner_json;
+  row.petitioner = in.petitioner;
   row.external_ref = in.external_ref;
   row.received_at = received;
   row.access_code_hash = codes_.Hash(access_code);
@@ -246,7 +246,7 @@ RevealedIdentity CaseService::Reveal(const Actor& actor, std::int64_t id, const 
     store::InsertAccessLog(tx, {rec->id}, actor.login, route, "reveal", reason, out.at);
     out.case_id = rec->id;
     out.public_no = rec->public_no;
-    out.petitioner_json = rec->petitioner_json;
+    out.petitioner = rec->petitioner;
   });
   return out;
 }

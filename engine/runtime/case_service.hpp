@@ -28,7 +28,7 @@ struct CreateCaseInput {
   std::optional<std::string> category;
   std::string subject;
   std::string body;
-  std::string petitioner_json = "{}";
+  Petitioner petitioner;
   std::optional<Timestamp> received_at;  // default: now
   std::optional<std::string> external_ref;
   int priority = 0;  // from routing.yaml
@@ -40,7 +40,7 @@ struct CreateCaseInput {
 struct RevealedIdentity {
   std::int64_t case_id = 0;
   std::string public_no;
-  std::string petitioner_json;
+  Petitioner petitioner;
   Timestamp at{};
 };
 

@@ -21,10 +21,10 @@ class IntakeFeeder {
 
   // True when the input is settled (a case, a duplicate, or stored as rejected): the
   // connector may move it aside. False: keep it for the next round.
-  bool Take(const Intake& in, const std::optional<std::string>& connector_error);
+  bool Take(const Received& in);
 
  private:
-  bool Failed(const Intake& in, const std::string& why);
+  bool Failed(const Received& in, const std::string& why);
 
   IntakeService& intake_;
   int max_attempts_;

@@ -49,15 +49,6 @@ store::OutboxMessage Mail(std::optional<std::int64_t> case_id, const std::string
 
 }  // namespace
 
-std::string PetitionerJson(const Petitioner& p) {
-  boost::json::object o;
-  if (!p.name.empty()) o["name"] = p.name;
-  if (!p.phone.empty()) o["phone"] = p.phone;
-  if (!p.email.empty()) o["email"] = p.email;
-  if (!p.address.empty()) o["address"] = p.address;
-  return boost::json::serialize(o);
-}
-
 void IntakeService::SetRouting(Routing routing) {
   auto next = std::make_shared<const Routing>(std::move(routing));
   std::lock_guard lock(mu_);
@@ -69,45 +60,111 @@ std::shared_ptr<const Routing> IntakeService::routing() const {
   return routing_;
 }
 
-IntakeResult IntakeService::Submit(const Actor& actor, const Intake& submitted) {
+const Intake& IntakeService::Normalise(const Intake& in, const Actor& actor, std::optional<Intake>& changed) const {
   // A copy only when something must change (a raw mail may be megabytes).
-  std::optional<Intake> changed;
   auto change = [&]() -> Intake& {
-    if (!changed) changed = submitted;
+    if (!changed) changed = in;
     return *changed;
   };
   // Staff who name no office create in their own; directors and admins leave it to
   // routing.yaml.
-  if (!submitted.office && !actor.roles.empty() && !SeesAllOffices(actor)) change().office = actor.office;
-  if (submitted.external_ref && submitted.external_ref->size() > kMaxExternalRef) {
+  if (!in.office && !actor.roles.empty() && !SeesAllOffices(actor)) change().office = actor.office;
+  if (in.external_ref && in.external_ref->size() > kMaxExternalRef) {
     // A feed GUID or Message-ID too long for the unique index: its digest identifies
     // it as well, and the raw input keeps the original.
-    change().external_ref = "sha256:" + Sha256Hex(*submitted.external_ref);
+    change().external_ref = "sha256:" + Sha256Hex(*in.external_ref);
   }
-  const Intake& in = changed ? *changed : submitted;
-  if (!actor.roles.empty() && in.office && !InScope(actor, *in.office)) {
-    throw DomainError(ErrorKind::kForbidden, "staff of " + actor.office + " create cases of " + actor.office +
+  return changed ? *changed : in;
+}
+
+IntakeResult IntakeService::Take(const Received& received, const ChannelPolicy& policy) {
+  std::optional<Intake> changed;
+  const Intake& in = Normalise(received.intake, policy.actor, changed);
+  if (!policy.actor.roles.empty() && in.office && !InScope(policy.actor, *in.office)) {
+    throw DomainError(ErrorKind::kForbidden, "staff of " + policy.actor.office + " create cases of " +
+                                                 policy.actor.office +
                                                  " only; a director or admin can create one for another office");
   }
+  if (policy.signature) {
+    if (auto replay = Replayed(in, *policy.signature)) return std::move(*replay);
+  }
+  if (policy.confirm_first) CheckFormLimits(in, *policy.confirm_first);
+  if (received.error) return Refuse(in, *received.error, std::nullopt);
+  if (policy.confirm_first) return Hold(in, *policy.confirm_first);
+  IntakeResult result = Pipeline(in, policy);
+  // After the case is committed: a failure before leaves the signature usable for the
+  // platform's retry.
+  if (policy.signature && !result.refused) RememberSignature(*policy.signature);
+  return result;
+}
+
+IntakeResult IntakeService::Pipeline(const Intake& in, const ChannelPolicy& policy) {
   IntakeResult result;
+  std::optional<std::int64_t> held;  // the raw row of a confirmed form
+  // Errors past this point are the input's (the store's errors arrive translated, from
+  // Transact); a confirmation's own checks before it are not.
+  bool in_pipeline = false;
   try {
-    try {
-      db_.Transact([&](store::Tx& tx) { result = SubmitIn(tx, actor, in, std::nullopt); });
-      return result;
-    } catch (const store::UniqueViolation& e) {
-      // Another node made the case for this reference between our check and our
-      // insert: then this input is its duplicate, and a second try finds it.
-      if (!in.external_ref || e.constraint() != kCasesExternalRef) throw;
-    }
-    return Submit(actor, in);
+    db_.Transact([&](store::Tx& tx) {
+      if (policy.confirmed_by) {
+        const std::string hash = Sha256Hex(*policy.confirmed_by);
+        auto c = store::LockConfirmation(tx, hash);
+        if (!c) throw DomainError(ErrorKind::kNotFound, "this confirmation link is not valid");
+        const auto row = store::LoadIntake(tx, c->intake_id, /*lock=*/true);
+        if (c->confirmed && row && row->case_id) {
+          result.intake_id = row->id;
+          result.status = row->status;
+          result.reason = "already confirmed";
+          result.record = store::LoadCase(tx, *row->case_id, false);
+          return;
+        }
+        const Timestamp now = clock_.Now();
+        if (now > c->expires_at) {
+          throw DomainError(ErrorKind::kConflict, "this confirmation link expired on " +
+                                                      FormatTimestamp(c->expires_at) + "; please send the form again");
+        }
+        held = c->intake_id;
+        store::MarkConfirmed(tx, hash, now);
+      }
+      in_pipeline = true;
+      result = SubmitIn(tx, policy.actor, in, held);
+    });
+    return result;
+  } catch (const store::UniqueViolation& e) {
+    // Another node made the case for this reference between our check and our insert:
+    // then this input is its duplicate, and a second try finds it.
+    if (in.external_ref && e.constraint() == kCasesExternalRef) return Pipeline(in, policy);
+    if (in_pipeline) Refuse(in, e.error(), held);
+    throw;  // the database's words are for the log, not for the caller
   } catch (const DomainError& e) {
     const ErrorKind kind = e.error().kind;
-    if (kind == ErrorKind::kUnavailable || kind == ErrorKind::kInternal) throw;
-    std::string reason = e.what();
-    for (const auto& d : e.error().details) reason += "; " + d;
-    Reject(in, reason);
-    throw;
+    if (!in_pipeline || kind == ErrorKind::kUnavailable || kind == ErrorKind::kInternal) throw;
+    if (dynamic_cast<const store::StoreError*>(&e)) {
+      Refuse(in, e.error(), held);
+      throw;
+    }
+    return Refuse(in, e.error(), held);
   }
+}
+
+IntakeResult IntakeService::Refuse(const Intake& in, Error why, std::optional<std::int64_t> intake_id) {
+  IntakeResult r;
+  r.status = IntakeStatus::kRejected;
+  r.refused = std::move(why);
+  r.reason = Received{{}, r.refused}.Reason();
+  db_.Run([&](store::Tx& tx) { r.intake_id = RecordOutcome(tx, in, intake_id, r, std::nullopt); });
+  spdlog::warn("intake {} from {} rejected: {}", in.channel, in.source, *r.reason);
+  return r;
+}
+
+std::string IntakeService::Held(const std::string& token) {
+  std::string raw;
+  db_.Run([&](store::Tx& tx) {
+    auto c = store::LockConfirmation(tx, Sha256Hex(token));
+    if (!c) throw DomainError(ErrorKind::kNotFound, "this confirmation link is not valid");
+    raw = store::LoadIntakeRaw(tx, c->intake_id);
+  });
+  return raw;
 }
 
 std::int64_t IntakeService::RecordOutcome(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id,
@@ -168,7 +225,7 @@ CreateCaseInput IntakeService::Route(const Intake& in) const {
   c.priority = rule ? rule->to.priority : 0;
   c.subject = in.subject.empty() ? "（無主旨）" : in.subject;
   c.body = in.body.empty() ? "（無內容）" : in.body;
-  c.petitioner_json = PetitionerJson(in.petitioner);
+  c.petitioner = in.petitioner;
   c.received_at = in.received_at;
   c.external_ref = in.external_ref;
   c.confidential = in.confidential || routing->ConfidentialCategory(c.category);
@@ -273,10 +330,9 @@ std::vector<store::PetitionerCase> IntakeService::PossibleDuplicates(store::Tx& 
   return out;
 }
 
-IntakeResult IntakeService::SubmitSigned(const Intake& in, const std::string& signature,
-                                         std::chrono::seconds window) {
-  const std::string hash = Sha256Hex(signature);
-  const Timestamp now = clock_.Now(), since = now - 2 * window;  // either side of the server's clock
+std::optional<IntakeResult> IntakeService::Replayed(const Intake& in, const ChannelPolicy::Signature& s) {
+  const std::string hash = Sha256Hex(s.value);
+  const Timestamp since = clock_.Now() - 2 * s.window;  // either side of the server's clock
   std::optional<IntakeResult> replay;
   db_.Run([&](store::Tx& tx) {
     if (!store::WebhookSeen(tx, hash, since)) return;
@@ -288,32 +344,22 @@ IntakeResult IntakeService::SubmitSigned(const Intake& in, const std::string& si
     }
     replay = std::move(r);
   });
-  if (replay) {
-    if (!replay->record) throw DomainError(ErrorKind::kConflict, "this signed request was already received");
-    return std::move(*replay);
-  }
-  IntakeResult result = Submit(Actor::System(), in);
-  // After the case is committed: a failure above leaves the signature usable for the
-  // platform's retry.
-  db_.Run([&](store::Tx& tx) { store::RememberWebhook(tx, hash, now, since); });
-  return result;
+  if (replay && !replay->record) throw DomainError(ErrorKind::kConflict, "this signed request was already received");
+  return replay;
 }
 
-std::int64_t IntakeService::Reject(const Intake& in, const std::string& reason) {
-  std::int64_t id = 0;
-  db_.Run([&](store::Tx& tx) { id = store::InsertIntake(tx, in, IntakeStatus::kRejected, reason, std::nullopt); });
-  spdlog::warn("intake {} from {} rejected: {}", in.channel, in.source, reason);
-  return id;
+void IntakeService::RememberSignature(const ChannelPolicy::Signature& s) {
+  const Timestamp now = clock_.Now();
+  db_.Run([&](store::Tx& tx) { store::RememberWebhook(tx, Sha256Hex(s.value), now, now - 2 * s.window); });
 }
 
-std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& in, Timestamp expires,
-                                                                  const std::string& confirm_url,
-                                                                  const std::string& client) {
-  if (!client.empty()) {
-    if (auto wait = forms_by_address_.Wait(client)) {
+void IntakeService::CheckFormLimits(const Intake& in, const ChannelPolicy::ConfirmFirst& f) {
+  if (!f.client.empty()) {
+    if (auto wait = forms_by_address_.Wait(f.client)) {
       throw TooManyRequests("too many forms from this address; please try again later", *wait);
     }
   }
+  if (in.petitioner.email.empty()) return;  // a form the connector refused: stored as rejected, mails nobody
   const Timestamp now = clock_.Now();
   store::SentConfirmations sent;
   db_.Run([&](store::Tx& tx) { sent = store::ConfirmationsTo(tx, in.petitioner.email, now - std::chrono::hours(24)); });
@@ -324,49 +370,27 @@ std::pair<std::int64_t, std::string> IntakeService::SubmitPending(const Intake& 
                           "try again tomorrow",
                           std::max(wait, std::chrono::seconds(1)));
   }
-  if (!client.empty()) forms_by_address_.Hit(client);
-  const std::string token = NewToken();
-  std::int64_t id = 0;
-  db_.Transact([&](store::Tx& tx) {
-    id = store::InsertIntake(tx, in, IntakeStatus::kPending, "waiting for the sender to confirm the e-mail address",
-                             std::nullopt);
-    store::InsertConfirmation(tx, Sha256Hex(token), id, expires);
-    const std::string link = confirm_url + (confirm_url.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
-    const Template& t = DefaultTemplate("confirm_email");
-    const std::map<std::string, std::string> vars = {{"subject", in.subject},
-                                                      {"expires_at", FormatTimestamp(expires)}};
-    store::InsertOutbox(tx, {Mail(std::nullopt, in.petitioner.email, t, vars, {{"link", link}}, *sealer_,
-                                  "petitiond:intake:" + std::to_string(id) + ":confirm", clock_.Now())});
-    store::NotifyOutbox(tx);
-  });
-  return {id, token};
 }
 
-IntakeResult IntakeService::Confirm(const std::string& token,
-                                    const std::function<Intake(const std::string& raw)>& reparse) {
-  IntakeResult result;
+IntakeResult IntakeService::Hold(const Intake& in, const ChannelPolicy::ConfirmFirst& f) {
+  if (!f.client.empty()) forms_by_address_.Hit(f.client);
+  const std::string token = NewToken();
+  IntakeResult r;
+  r.status = IntakeStatus::kPending;
+  r.reason = "waiting for the sender to confirm the e-mail address";
   db_.Transact([&](store::Tx& tx) {
-    const std::string hash = Sha256Hex(token);
-    auto c = store::LockConfirmation(tx, hash);
-    if (!c) throw DomainError(ErrorKind::kNotFound, "this confirmation link is not valid");
-    const auto row = store::LoadIntake(tx, c->intake_id, /*lock=*/true);
-    if (c->confirmed && row && row->case_id) {
-      result.intake_id = row->id;
-      result.status = row->status;
-      result.reason = "already confirmed";
-      result.record = store::LoadCase(tx, *row->case_id, false);
-      return;
-    }
-    const Timestamp now = clock_.Now();
-    if (now > c->expires_at) {
-      throw DomainError(ErrorKind::kConflict, "this confirmation link expired on " + FormatTimestamp(c->expires_at) +
-                                                  "; please send the form again");
-    }
-    Intake in = reparse(store::LoadIntakeRaw(tx, c->intake_id));
-    store::MarkConfirmed(tx, hash, now);
-    result = SubmitIn(tx, Actor::System(), in, c->intake_id);
+    r.intake_id = store::InsertIntake(tx, in, r.status, r.reason, std::nullopt);
+    store::InsertConfirmation(tx, Sha256Hex(token), r.intake_id, f.expires);
+    const std::string link =
+        f.confirm_url + (f.confirm_url.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
+    const Template& t = DefaultTemplate("confirm_email");
+    const std::map<std::string, std::string> vars = {{"subject", in.subject},
+                                                      {"expires_at", FormatTimestamp(f.expires)}};
+    store::InsertOutbox(tx, {Mail(std::nullopt, in.petitioner.email, t, vars, {{"link", link}}, *sealer_,
+                                  "petitiond:intake:" + std::to_string(r.intake_id) + ":confirm", clock_.Now())});
+    store::NotifyOutbox(tx);
   });
-  return result;
+  return r;
 }
 
 std::vector<store::IntakeRow> IntakeService::List(const Actor& actor, store::IntakeFilter filter,

@@ -36,19 +36,51 @@ struct IntakeOptions {
   const Sealer* outbox_sealer = nullptr;
 };
 
+// What a channel's door adds to the common steps (IntakeService::Take).
+struct ChannelPolicy {
+  // Who takes the input in: a staff member (the staff form) or Actor::System() (every
+  // connector). Staff create cases of their own office only.
+  Actor actor = Actor::System();
+  // A signed webhook's signature, valid for `window` (the signature's own validity).
+  // The same signature again within it is a replay: nothing is stored, and the answer
+  // is the case its reference already made (status duplicate), or kConflict.
+  struct Signature {
+    std::string value;
+    std::chrono::seconds window{};
+  };
+  std::optional<Signature> signature{};
+  // The public form: the input is held as pending, and a mail to the sender carries the
+  // link `confirm_url`?token=..., valid until `expires`; the case is made only when it is
+  // followed. `client` is the sender's network address, for the per-address limit.
+  struct ConfirmFirst {
+    Timestamp expires{};
+    std::string confirm_url;
+    std::string client;
+  };
+  std::optional<ConfirmFirst> confirm_first{};
+  // A followed confirmation link: the token it carried. The input is the held one read
+  // again (IntakeService::Held); its raw row is kept, not stored twice.
+  std::optional<std::string> confirmed_by{};
+};
+
 // What became of one input.
 struct IntakeResult {
   std::int64_t intake_id = 0;
   IntakeStatus status = IntakeStatus::kAccepted;
   std::optional<std::string> reason;
-  std::optional<store::CaseRecord> record;  // the case made, or the existing one
+  // Why the input was refused (status rejected): the connector's error or the
+  // pipeline's; the HTTP answer or the import report shows it.
+  std::optional<Error> refused;
+  std::optional<store::CaseRecord> record;  // the case made, or the existing one; none when rejected or pending
   std::string access_code;                  // only for a new case
   std::vector<store::PetitionerCase> possible_duplicates;
 };
 
-// The intake pipeline (DESIGN.md "Data flow"): every input is stored raw in intake_raw,
-// deduplicated by (channel, external_ref), checked against the registered-only rules,
-// routed by routing.yaml and turned into a case, all in one transaction, with its
+// The intake pipeline (docs/architecture.md "Intake"): the one door of every channel.
+// Each input goes through the same steps in the same order: its raw bytes are kept in
+// intake_raw, it is validated, deduplicated by (channel, external_ref), routed by
+// routing.yaml, made a case (or merged into the same news story), checked against the
+// registered-only rules, and its notices are planned, all in one transaction, with the
 // outcome recorded on the raw row. Blocking (database): call from worker threads.
 class IntakeService {
  public:
@@ -69,31 +101,20 @@ class IntakeService {
   const Sealer& outbox_sealer() const { return *sealer_; }
   std::shared_ptr<const Routing> routing() const;
 
-  // A case from `in`, or the existing case for its (channel, external_ref). `actor` is
-  // the staff member for staff intake, Actor::System() for connectors. Staff create
-  // cases of their own office only (kForbidden otherwise; an office left out is
-  // theirs), directors and admins of any. Domain errors (bad office, no workflow) are
-  // stored as rejected and rethrown.
-  IntakeResult Submit(const Actor& actor, const Intake& in);
-  // A signed webhook's input: Submit, once per signature. The same signature again
-  // within `window` (the signature's own validity) is a replay: it stores nothing and
-  // answers with the case its reference already made (status duplicate), or
-  // kConflict if there is none.
-  IntakeResult SubmitSigned(const Intake& in, const std::string& signature, std::chrono::seconds window);
-  // Keeps an input the connector could not read: stored raw as rejected with `reason`.
-  std::int64_t Reject(const Intake& in, const std::string& reason);
-
-  // The public mailbox form: stores the submission as pending and returns a token for
-  // the confirmation link, valid until `expires`. Confirm turns it into a case once.
-  // A confirmation mail with `confirm_url` + token goes to the sender through the outbox.
-  // TooManyRequests past IntakeOptions' form limits (`client`: the sender's address);
-  // a refused submission stores nothing and mails nobody.
-  std::pair<std::int64_t, std::string> SubmitPending(const Intake& in, Timestamp expires,
-                                                     const std::string& confirm_url, const std::string& client = "");
-  // The case for a confirmed submission (once; a second click returns the same case).
-  // `reparse` turns the stored raw submission back into its Intake. kNotFound for an
-  // unknown token, kConflict once it has expired.
-  IntakeResult Confirm(const std::string& token, const std::function<Intake(const std::string& raw)>& reparse);
+  // Takes one input in: a case from it, the existing case for its (channel,
+  // external_ref) (status duplicate), or, when the connector or the pipeline refuses
+  // it, its raw bytes stored as rejected with `refused` set. Inputs are never lost:
+  // only what is no fault of the input throws, and then nothing is stored:
+  // kForbidden (staff naming another office; directors and admins may), a webhook
+  // replay with no case (kConflict), the form's limits (TooManyRequests), an unknown or
+  // expired confirmation (kNotFound, kConflict), kUnavailable and kInternal. A store
+  // error no input explains (an unexpected unique violation) is stored as rejected and
+  // rethrown, so the caller answers without the database's words.
+  // A followed confirmation answers with the same case every time.
+  IntakeResult Take(const Received& in, const ChannelPolicy& policy = {});
+  // The raw submission held for the confirmation `token`, for its connector to read
+  // again; kNotFound for an unknown token.
+  std::string Held(const std::string& token);
 
   // Recent cases (the duplicate window) of a petitioner, by phone or e-mail, in
   // `office`: the hotline form shows them while the number is typed. The caller's own
@@ -109,6 +130,20 @@ class IntakeService {
   std::vector<store::IntakeRow> List(const Actor& actor, store::IntakeFilter filter, const std::string& route = "api");
 
  private:
+  // The input as the pipeline takes it: staff's own office when they name none, an
+  // over-long external reference as its digest. A copy only when something changes.
+  const Intake& Normalise(const Intake& in, const Actor& actor, std::optional<Intake>& changed) const;
+  // A replay of a signed request: the answer it already had, or nullopt.
+  std::optional<IntakeResult> Replayed(const Intake& in, const ChannelPolicy::Signature& s);
+  void RememberSignature(const ChannelPolicy::Signature& s);
+  // The form's limits (TooManyRequests), checked before anything is stored.
+  void CheckFormLimits(const Intake& in, const ChannelPolicy::ConfirmFirst& f);
+  IntakeResult Hold(const Intake& in, const ChannelPolicy::ConfirmFirst& f);
+  // Stores the raw input as rejected (on its held row, if it has one).
+  IntakeResult Refuse(const Intake& in, Error why, std::optional<std::int64_t> intake_id);
+  // The pipeline in one transaction, retried once when another node made the case for
+  // the same reference concurrently.
+  IntakeResult Pipeline(const Intake& in, const ChannelPolicy& policy);
   // The pipeline's steps, inside the caller's transaction. `intake_id` is the raw row
   // already stored (a confirmed web form); otherwise the raw input is stored here, once,
   // with its outcome.
@@ -136,8 +171,5 @@ class IntakeService {
   mutable std::mutex mu_;
   std::shared_ptr<const Routing> routing_;
 };
-
-// JSON of a petitioner as cases.petitioner stores it.
-std::string PetitionerJson(const Petitioner& p);
 
 }  // namespace petitiond::runtime

@@ -50,7 +50,7 @@ std::vector<Recipient> Resolve(store::Tx& tx, ContactCache& cache, const std::st
     for (const auto& k : WithRole(tx, cache, "director", "")) add(k);
   } else if (target == "petitioner") {
     // Petitioners of cases merged (併案) into this one are kept informed through it.
-    std::vector<std::string> petitioners{c.petitioner_json};
+    std::vector<Petitioner> petitioners{c.petitioner};
     if (cache.merged_petitioners) {
       if (auto it = cache.merged_petitioners->find(c.id); it != cache.merged_petitioners->end()) {
         petitioners.insert(petitioners.end(), it->second.begin(), it->second.end());
@@ -59,19 +59,10 @@ std::vector<Recipient> Resolve(store::Tx& tx, ContactCache& cache, const std::st
       for (auto& p : store::MergedPetitioners(tx, c.id)) petitioners.push_back(std::move(p));
     }
     for (std::size_t i = 0; i < petitioners.size(); ++i) {
-      boost::json::error_code ec;
-      auto v = boost::json::parse(petitioners[i], ec);
       Recipient r{i == 0 ? "petitioner" : "petitioner" + std::to_string(i), std::nullopt, std::nullopt};
-      if (!ec && v.is_object()) {
-        const auto& o = v.as_object();
-        if (auto* e = o.if_contains("email"); e && e->is_string() && !e->as_string().empty()) {
-          r.email = std::string(e->as_string());
-        }
-        if (auto* p = o.if_contains("phone"); p && p->is_string() && !p->as_string().empty()) {
-          r.phone = std::string(p->as_string());
-        }
-      }
-      out.push_back(r);
+      if (!petitioners[i].email.empty()) r.email = petitioners[i].email;
+      if (!petitioners[i].phone.empty()) r.phone = petitioners[i].phone;
+      out.push_back(std::move(r));
     }
   }
   return out;

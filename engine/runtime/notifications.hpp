@@ -38,7 +38,7 @@ struct ContactCache {
   std::map<std::string, std::optional<store::Contact>> by_login;
   // Petitioners of cases merged into each case, when the caller loaded them for a
   // whole batch (CaseService::FireBatch); otherwise asked case by case.
-  std::optional<std::map<std::int64_t, std::vector<std::string>>> merged_petitioners;
+  std::optional<std::map<std::int64_t, std::vector<Petitioner>>> merged_petitioners;
 };
 
 // Turns an Outcome's notifications into outbox messages, in the caller's transaction:

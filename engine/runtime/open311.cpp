@@ -84,6 +84,18 @@ std::optional<Category> Open311Service::Service(const std::string& code) const {
 }
 
 store::CaseRecord Open311Service::Submit(const store::Open311Client& client, const Open311Post& post) {
+  const std::string key = "client " + std::to_string(client.id);
+  if (auto wait = posts_.Wait(key)) {
+    throw TooManyRequests("this client posted too many requests this hour; try again later", *wait);
+  }
+  posts_.Hit(key);
+  Received received;
+  Intake& in = received.intake;
+  in.channel = "hotline";
+  in.source = SourceOf(client);
+  in.origin = Origin::kOpen311;
+  in.content_type = post.content_type;
+  in.raw = post.raw;
   std::vector<std::string> errors;
   const auto service = Service(post.service_code);
   if (post.service_code.empty()) {
@@ -97,19 +109,11 @@ store::CaseRecord Open311Service::Submit(const store::Open311Client& client, con
   if (post.lon && (!std::isfinite(*post.lon) || std::abs(*post.lon) > 180)) errors.push_back("long must be -180..180");
   if (post.description.empty()) errors.push_back("description is required");
   if (post.description.size() > 4000) errors.push_back("description is over 4,000 bytes");
-  if (!errors.empty()) throw DomainError(Error{ErrorKind::kInvalid, "the service request is invalid", errors});
-  const std::string key = "client " + std::to_string(client.id);
-  if (auto wait = posts_.Wait(key)) {
-    throw TooManyRequests("this client posted too many requests this hour; try again later", *wait);
+  if (!errors.empty()) {
+    // Stored as rejected like every input the office could not take.
+    received.error = Error{ErrorKind::kInvalid, "the service request is invalid", errors};
+    throw DomainError(*intake_.Take(received).refused);
   }
-  posts_.Hit(key);
-
-  Intake in;
-  in.channel = "hotline";
-  in.source = SourceOf(client);
-  in.origin = Origin::kOpen311;
-  in.content_type = post.content_type;
-  in.raw = post.raw;
   in.category = service->name;
   in.subject = service->name + "：" + Prefix(post.description, 30);
   std::string where = post.address_string;
@@ -124,7 +128,9 @@ store::CaseRecord Open311Service::Submit(const store::Open311Client& client, con
   in.petitioner.name = post.last_name + post.first_name;
   in.petitioner.email = post.email;
   in.petitioner.phone = post.phone;
-  return *intake_.Submit(Actor::System(), in).record;
+  IntakeResult result = intake_.Take(received);
+  if (result.refused) throw DomainError(*result.refused);
+  return std::move(*result.record);
 }
 
 std::vector<store::Open311Request> Open311Service::Requests(const store::Open311Client& client,

@@ -62,9 +62,10 @@ class Open311Service {
   std::vector<Category> Services() const;
   std::optional<Category> Service(const std::string& code) const;
 
-  // The request as an intake; returns the case it made (or joined). kInvalid naming
-  // the field for a bad post (unknown service_code, no location, no description);
-  // kTooManyRequests past the client's hourly limit.
+  // The request through the intake's door; returns the case it made (or joined).
+  // kInvalid naming the field for a bad post (unknown service_code, no location, no
+  // description), stored raw as rejected; kTooManyRequests past the client's hourly
+  // limit, before anything is stored.
   store::CaseRecord Submit(const store::Open311Client& client, const Open311Post& post);
 
   // The client's own requests. REQUIRES: f.source is left empty (set here).

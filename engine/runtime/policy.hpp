@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/intake.hpp"
 #include "engine/machine.hpp"
 
 namespace petitiond::runtime {
@@ -27,6 +28,7 @@ inline bool InScope(const Actor& a, std::string_view office) { return SeesAllOff
 // fields, in views, lists, events, the outbox and the intake log.
 inline bool SeesIdentity(const Actor& a) { return a.HasRole("director") || a.HasRole("privacy_officer"); }
 inline constexpr const char* kRedacted = "保密";
-inline constexpr const char* kRedactedPetitioner = R"({"name":"保密"})";
+// What those who may not see a confidential petitioner see of them: the name 保密.
+inline Petitioner RedactedPetitioner() { return Petitioner{kRedacted, "", "", ""}; }
 
 }  // namespace petitiond::runtime

@@ -151,7 +151,7 @@ CaseRecord ReadCase(const soci::row& r) {
   c.category = Opt<std::string>(r, 7);
   c.subject = r.get<std::string>(8);
   c.body = r.get<std::string>(9);
-  c.petitioner_json = r.get<std::string>(10);
+  c.petitioner = PetitionerFromJson(r.get<std::string>(10));
   c.confidential = r.get<int>(11) != 0;
   c.state.assignee = Opt<std::string>(r, 12);
   c.state.overdue = r.get<int>(13) != 0;
@@ -331,6 +331,31 @@ void WriteOutcomeRows(soci::session& sql, const std::vector<OutcomeRows>& batch,
 
 }  // namespace
 
+std::string PetitionerToJson(const Petitioner& p) {
+  boost::json::object o;
+  if (!p.name.empty()) o["name"] = p.name;
+  if (!p.phone.empty()) o["phone"] = p.phone;
+  if (!p.email.empty()) o["email"] = p.email;
+  if (!p.address.empty()) o["address"] = p.address;
+  return boost::json::serialize(o);
+}
+
+Petitioner PetitionerFromJson(const std::string& json) {
+  Petitioner p;
+  boost::json::error_code ec;
+  const auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return p;
+  const auto& o = v.as_object();
+  auto part = [&](const char* key, std::string& out) {
+    if (const auto* s = o.if_contains(key); s && s->is_string()) out = std::string(s->as_string());
+  };
+  part("name", p.name);
+  part("phone", p.phone);
+  part("email", p.email);
+  part("address", p.address);
+  return p;
+}
+
 std::optional<Timestamp> NextDue(const CaseState& s) {
   std::optional<Timestamp> due;
   for (const auto& k : s.clocks) {
@@ -386,6 +411,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
   soci::indicator warn_ind = warnings ? soci::i_ok : soci::i_null;
   const int intake_flag = with_intake ? 1 : 0;
   const int confidential = c.confidential ? 1 : 0;
+  const std::string petitioner = PetitionerToJson(c.petitioner);
 
   long long id = 0, created = 0, raw_id = 0;
   soci::indicator raw_id_ind = soci::i_null;
@@ -393,7 +419,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
       soci::use(c.workflow_name, "workflow_name"), soci::use(c.workflow_version, "workflow_version"),
       soci::use(out.next.state, "state"), soci::use(c.office, "office"),
       soci::use(category, category_ind, "category"), soci::use(c.subject, "subject"), soci::use(c.body, "body"),
-      soci::use(c.petitioner_json, "petitioner"), soci::use(assignee, assignee_ind, "assignee"),
+      soci::use(petitioner, "petitioner"), soci::use(assignee, assignee_ind, "assignee"),
       soci::use(overdue, "overdue"), soci::use(out.next.priority, "priority"),
       soci::use(external_ref, external_ref_ind, "external_ref"), soci::use(c.access_code_hash, "access_code_hash"),
       soci::use(received, "received_at"), soci::use(last_seq, "last_seq"),

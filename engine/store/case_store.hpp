@@ -24,7 +24,7 @@ struct CaseFields {
   std::optional<std::string> category;
   std::string subject;
   std::string body;
-  std::string petitioner_json = "{}";  // {name, phone, email, address}
+  Petitioner petitioner;  // cases.petitioner: jsonb {name, phone, email, address}
   std::optional<std::string> external_ref;
   Timestamp received_at{};
   bool confidential = false;  // the petitioner's identity is shown only to director and privacy officer
@@ -32,6 +32,11 @@ struct CaseFields {
 };
 
 // The raw input that made a case, stored with its outcome in the case's own statement.
+// cases.petitioner as stored: an object of the non-empty parts.
+std::string PetitionerToJson(const Petitioner& p);
+// The stored object back; what is not such an object reads as no petitioner.
+Petitioner PetitionerFromJson(const std::string& json);
+
 struct IntakeLink {
   const Intake* input = nullptr;  // REQUIRES: outlives the InsertCase call
   IntakeStatus status = IntakeStatus::kAccepted;  // accepted, registered_only

@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 #include <sodium.h>
 
+#include "engine/store/case_store.hpp"
 #include "engine/store/pg_array.hpp"
 
 namespace petitiond::store {
@@ -231,20 +232,19 @@ void SetMergedInto(Tx& tx, std::int64_t id, std::int64_t into) {
   sql << "UPDATE cases SET merged_into = :into WHERE id = :id", soci::use(b, "into"), soci::use(a, "id");
 }
 
-std::vector<std::string> MergedPetitioners(Tx& tx, std::int64_t id) {
+std::vector<Petitioner> MergedPetitioners(Tx& tx, std::int64_t id) {
   soci::session& sql = Sql(tx);
   const long long cid = id;
-  std::vector<std::string> out;
+  std::vector<Petitioner> out;
   soci::rowset<std::string> rows =
       (sql.prepare << "SELECT petitioner::text FROM cases WHERE merged_into = :id ORDER BY id", soci::use(cid, "id"));
-  for (const auto& p : rows) out.push_back(p);
+  for (const auto& p : rows) out.push_back(PetitionerFromJson(p));
   return out;
 }
 
-std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(Tx& tx,
-                                                                   const std::vector<std::int64_t>& ids) {
+std::map<std::int64_t, std::vector<Petitioner>> MergedPetitioners(Tx& tx, const std::vector<std::int64_t>& ids) {
   soci::session& sql = Sql(tx);
-  std::map<std::int64_t, std::vector<std::string>> out;
+  std::map<std::int64_t, std::vector<Petitioner>> out;
   if (ids.empty()) return out;
   PgArray array;
   for (auto id : ids) array.Add(static_cast<long long>(id));
@@ -253,7 +253,7 @@ std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(Tx& tx,
       (sql.prepare << "SELECT merged_into, petitioner::text FROM cases WHERE merged_into = ANY(CAST(:ids AS bigint[])) "
                       "ORDER BY id",
        soci::use(a, "ids"));
-  for (const auto& r : rows) out[r.get<long long>(0)].push_back(r.get<std::string>(1));
+  for (const auto& r : rows) out[r.get<long long>(0)].push_back(PetitionerFromJson(r.get<std::string>(1)));
   return out;
 }
 

@@ -73,11 +73,10 @@ std::vector<PetitionerCase> RecentCases(Tx& tx, const std::string& channel, cons
 void InsertAttachments(Tx& tx, std::int64_t case_id, std::int64_t intake_id,
                        const std::vector<Attachment>& files);
 void SetMergedInto(Tx& tx, std::int64_t id, std::int64_t into);
-// Petitioner JSON of the cases merged into `id`.
-std::vector<std::string> MergedPetitioners(Tx& tx, std::int64_t id);
+// Petitioners of the cases merged into `id`.
+std::vector<Petitioner> MergedPetitioners(Tx& tx, std::int64_t id);
 // The same for a batch of cases, in one query: surviving case id -> petitioners.
-std::map<std::int64_t, std::vector<std::string>> MergedPetitioners(Tx& tx,
-                                                                   const std::vector<std::int64_t>& ids);
+std::map<std::int64_t, std::vector<Petitioner>> MergedPetitioners(Tx& tx, const std::vector<std::int64_t>& ids);
 
 // Mailbox form confirmations (token hashes only).
 void InsertConfirmation(Tx& tx, const std::string& token_hash, std::int64_t intake_id, Timestamp expires);

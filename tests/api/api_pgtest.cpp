@@ -39,6 +39,12 @@ TEST_F(ApiTest, CreateRejectsBadInputListingEveryProblem) {
   ExpectProblem(Call("POST", "/api/v1/cases", intake_, "{not json"), 400);
   ExpectProblem(Call("POST", "/api/v1/cases", intake_, R"({"channel":"fax","office":"main","subject":"s","body":"b"})"),
                 400);
+  // The staff form is a door like the others: what it refused is kept, with why.
+  EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE status = 'rejected' AND source = 'staff lin' "
+                  "AND channel = 'counter' AND reason LIKE 'the case has invalid fields; %'"),
+            2);
+  EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE status = 'rejected' AND convert_from(raw, 'UTF8') = '{not json'"),
+            1);
 }
 
 TEST_F(ApiTest, TheFullFlowOverTheApi) {
@@ -324,7 +330,7 @@ TEST_F(ChannelApiTest, AnEmptyMailIsRegisteredOnlyAndToldSoNotAccepted) {
   mail.external_ref = "<empty-1@example.tw>";
   mail.petitioner.email = "a@example.tw";
   mail.body = "。";
-  auto r = intake_service_.Submit(Actor::System(), mail);
+  auto r = intake_service_.Take(Received{mail, std::nullopt});
   EXPECT_EQ(r.status, IntakeStatus::kRegisteredOnly);
   EXPECT_EQ(r.record->state.state, "registered_only");
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE recipient = 'a@example.tw' AND subject LIKE '%受理通知%'"), 0);

@@ -218,6 +218,11 @@ TEST_F(Open311Test, BadPostsGetTheSpecificationsErrors) {
   r = Call("GET", "/open311/v2/requests.json?api_key=" + key_ + "&start_date=yesterday");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0) << "nothing was made of a bad post";
+  EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE status = 'rejected' AND source LIKE 'open311 client %' "
+                  "AND reason LIKE 'the service request is invalid; service_code%' "
+                  "AND convert_from(raw, 'UTF8') LIKE '%service_code=potholes%'"),
+            1)
+      << "but its raw post is kept, with why";
 }
 
 TEST_F(Open311Test, PostsAndWrongKeysAreRateLimited) {

@@ -69,12 +69,12 @@ TEST(HotlineTest, CsvReportsEachBadRowWithItsLine) {
   auto rows = connectors::hotline::ReadCsv(csv, "calls.csv");
   ASSERT_TRUE(rows.ok()) << rows.error().message;
   ASSERT_EQ(rows->size(), 5u);
-  ASSERT_FALSE((*rows)[0].input.error) << *(*rows)[0].input.error;
+  ASSERT_FALSE((*rows)[0].input.error) << *(*rows)[0].input.Reason();
   EXPECT_EQ((*rows)[0].line, 2);
   EXPECT_EQ((*rows)[0].input.intake.body, "多行\n描述");
   EXPECT_EQ((*rows)[0].input.intake.source, "calls.csv:2");
   EXPECT_EQ((*rows)[1].line, 4);
-  auto error = [&](std::size_t i) { return (*rows)[i].input.error.value_or(""); };
+  auto error = [&](std::size_t i) { return (*rows)[i].input.Reason().value_or(""); };
   EXPECT_NE(error(1).find("lat 'north'"), std::string::npos) << error(1);
   EXPECT_EQ((*rows)[1].input.intake.raw, "C2,處理中,卑南鄉,陳情,門牌,戶政,描述,,north,121.1,2026-03-02 09:00:00,")
       << "a refused row keeps its text";

@@ -53,7 +53,7 @@ class CaseServiceTest : public testing::Test {
 };
 
 TEST_F(CaseServiceTest, CreatePinsTheLatestWorkflowVersionAndShowsTheAccessCodeOnce) {
-  CreateCaseInput in{std::nullopt, "hotline", "beinan", "戶籍", "主旨", "內容", "{}", std::nullopt, std::nullopt};
+  CreateCaseInput in{std::nullopt, "hotline", "beinan", "戶籍", "主旨", "內容", {}, std::nullopt, std::nullopt};
   auto created = service_.Create(intake_, in);
   EXPECT_EQ(created.view.record.workflow_name, "hotline-1999");
   EXPECT_EQ(created.view.record.workflow_version, 4);
@@ -167,7 +167,7 @@ TEST_F(CaseServiceTest, ListFiltersAndPagesNewestFirst) {
 }
 
 TEST_F(CaseServiceTest, TheSameExternalReferenceTwiceIsAConflict) {
-  CreateCaseInput in{std::nullopt, "hotline", "main", std::nullopt, "s", "b", "{}", std::nullopt, "1999-0001"};
+  CreateCaseInput in{std::nullopt, "hotline", "main", std::nullopt, "s", "b", {}, std::nullopt, "1999-0001"};
   service_.Create(intake_, in);
   try {
     service_.Create(intake_, in);

@@ -49,7 +49,7 @@ class DeadlinePgTest : public testing::Test {
     in.office = office;
     in.subject = "門牌證明";
     in.body = "申請門牌證明";
-    in.petitioner_json = R"({"name":"林小姐","email":"lin@example.tw"})";
+    in.petitioner = Petitioner{"林小姐", "", "lin@example.tw", ""};
     const Actor local_supervisor{"chen", {"supervisor"}, office};
     const auto id = service_.Create(local_supervisor, in).view.record.id;
     clock_.Set(At(2026, 11, 23, 14));
@@ -168,7 +168,7 @@ TEST_F(DeadlinePgTest, MergedPetitionersHearTheSurvivingCasesTimedNotices) {
     in.office = "lanyu";
     in.subject = "門牌";
     in.body = "門牌錯誤";
-    in.petitioner_json = R"({"email":")" + email + R"("})";
+    in.petitioner.email = email;
     return service_.Create(supervisor_, in).view.record.id;
   };
   const auto first = make("first@example.tw");

@@ -29,13 +29,13 @@ TEST_F(ApiTest, AnInputThatKeepsFailingIsSetAsideAndTheNextFlows) {
   });
   runtime::IntakeFeeder feeder(intake_service_, 3);
   const Intake poison = Mail("爆炸", "poison-1");
-  EXPECT_FALSE(feeder.Take(poison, std::nullopt)) << "kept for the next round";
-  EXPECT_FALSE(feeder.Take(poison, std::nullopt));
-  EXPECT_TRUE(feeder.Take(poison, std::nullopt)) << "the third failure sets it aside";
+  EXPECT_FALSE(feeder.Take(Received{poison, std::nullopt})) << "kept for the next round";
+  EXPECT_FALSE(feeder.Take(Received{poison, std::nullopt}));
+  EXPECT_TRUE(feeder.Take(Received{poison, std::nullopt})) << "the third failure sets it aside";
   EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE status = 'rejected' AND reason LIKE 'failed 3 times:%' "
                   "AND raw = 'poison-1'"),
             1);
-  EXPECT_TRUE(feeder.Take(Mail("戶籍謄本", "next-1"), std::nullopt));
+  EXPECT_TRUE(feeder.Take(Received{Mail("戶籍謄本", "next-1"), std::nullopt}));
   EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE subject = '戶籍謄本'"), 1);
 }
 
@@ -51,9 +51,9 @@ TEST_F(ApiTest, AnOverlongExternalReferenceIsStoredAsItsDigest) {
   item.body = "報導";
   item.office = "main";
   item.external_ref = std::string(5000, 'g');
-  ASSERT_TRUE(feeder.Take(item, std::nullopt));
+  ASSERT_TRUE(feeder.Take(Received{item, std::nullopt}));
   EXPECT_EQ(Count("SELECT count(*) FROM cases WHERE external_ref LIKE 'sha256:%'"), 1);
-  ASSERT_TRUE(feeder.Take(item, std::nullopt));
+  ASSERT_TRUE(feeder.Take(Received{item, std::nullopt}));
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), 1) << "the same GUID is still recognised";
   EXPECT_EQ(Count("SELECT count(*) FROM intake_raw WHERE status = 'duplicate'"), 1);
 }

@@ -109,7 +109,7 @@ class StatsTest : public testing::Test {
       in.category = category;
       in.petitioner.name = webhook ? "王小明" : "陳美玲";
       in.petitioner.email = (webhook ? "p" : "m") + std::to_string(n) + "@example.tw";
-      id = intake_.Submit(Actor::System(), in).record->id;
+      id = intake_.Take(Received{in, std::nullopt}).record->id;
     } else {
       CreateCaseInput in;
       in.channel = channel;
@@ -117,7 +117,7 @@ class StatsTest : public testing::Test {
       in.category = category;
       in.subject = "陳情 " + std::to_string(n);
       in.body = "內容";
-      in.petitioner_json = R"({"name":"林大同","email":"c)" + std::to_string(n) + R"(@example.tw"})";
+      in.petitioner = Petitioner{"林大同", "", "c" + std::to_string(n) + "@example.tw", ""};
       id = cases_.Create(Actor{"lin", {"intake"}, office}, in).view.record.id;
     }
     const Actor sup = Supervisor(office), handler = Handler(office);
