@@ -11,30 +11,21 @@
 #include <sstream>
 #include <thread>
 
-#include "api/api.hpp"
-#include "engine/runtime/idempotency.hpp"
-#include "engine/runtime/shutdown.hpp"
-#include "engine/runtime/outbox_service.hpp"
-#include "app/channels.hpp"
-#include "engine/runtime/intake_service.hpp"
 #include "api/server.hpp"
+#include "app/channels.hpp"
+#include "app/graph.hpp"
 #include "engine/calendar.hpp"
 #include "engine/embedded.hpp"
-#include "engine/runtime/accounts.hpp"
-#include "engine/runtime/public_status.hpp"
-#include "engine/runtime/open311.hpp"
-#include "engine/runtime/stats_service.hpp"
-#include "engine/store/stats_store.hpp"
-#include "engine/runtime/survey.hpp"
 #include "engine/runtime/auth.hpp"
 #include "engine/runtime/calendar_holder.hpp"
-#include "engine/runtime/case_service.hpp"
 #include "engine/runtime/config.hpp"
 #include "engine/runtime/dispatcher.hpp"
 #include "engine/runtime/scheduler.hpp"
+#include "engine/runtime/shutdown.hpp"
 #include "engine/runtime/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
+#include "engine/store/stats_store.hpp"
 #include "engine/store/user_store.hpp"
 
 namespace petitiond {
@@ -117,12 +108,8 @@ int CalendarClose(const std::string& office, const std::string& date, const std:
   if (!day) throw DomainError(ErrorKind::kInvalid, "--date must be YYYY-MM-DD, not " + date);
   store::Database db(DatabaseUrl(), 1);
   SystemClock clock;
-  runtime::WorkflowRegistry registry(db);
-  registry.Reload();
-  runtime::CalendarHolder calendar(BusinessCalendar{});
-  calendar.Reload(db);
-  runtime::CaseService cases(db, registry, calendar, clock);
-  const int moved = cases.CloseOffice(CliActor(), office, *day, reason);
+  app::Graph graph(db, clock, {});
+  const int moved = graph.cases.CloseOffice(CliActor(), office, *day, reason);
   std::cout << office << " closed on " << date << ": " << moved << " case(s) had their deadlines recomputed\n";
   return 0;
 }
@@ -161,39 +148,11 @@ int BootstrapAdmin() {
   return 0;
 }
 
-// The server key (env PETITIOND_ACCESS_CODE_KEY_FILE, else config access_codes.key_file)
-// for access codes; false when none is configured.
-// The access-code key (PETITIOND_ACCESS_CODE_KEY_FILE wins over the config's file); no
-// key: codes are hashed with argon2id.
-runtime::AccessCodes AccessCodeKey(std::string key_file) {
-  if (const char* env = std::getenv("PETITIOND_ACCESS_CODE_KEY_FILE"); env && *env) key_file = env;
-  if (key_file.empty()) return runtime::AccessCodes();
-  return runtime::AccessCodes::FromKeyFile(key_file).ValueOrThrow();
-}
-
-// Outbox secrets are sealed under a key derived from the access-code key, so that every
-// node (and this CLI) seals what any node's dispatcher can open.
-runtime::Sealer OutboxSealer(const runtime::AccessCodes& codes) {
-  return runtime::Sealer(codes.DeriveKey("petitiond outbox"));
-}
-
 int ImportHotline(const std::string& file, const std::string& workflows_dir) {
   store::Database db(DatabaseUrl(), 1);
-  runtime::CalendarHolder calendar(BusinessCalendar{});
-  calendar.Reload(db);
   SystemClock clock;
-  runtime::WorkflowRegistry registry(db);
-  registry.DeployDirectory(workflows_dir);
-  runtime::AccessCodes codes = AccessCodeKey("");
-  const runtime::Sealer sealer = OutboxSealer(codes);
-  runtime::CaseServiceOptions case_options;
-  case_options.codes = std::move(codes);
-  runtime::CaseService cases(db, registry, calendar, clock, std::move(case_options));
-  runtime::IntakeOptions intake_options;
-  intake_options.outbox_sealer = &sealer;
-  runtime::IntakeService intake(db, cases, clock, intake_options);
-  intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
-  return app::ImportHotlineCsv(intake, file);
+  app::Graph graph(db, clock, {{workflows_dir}, {}});
+  return app::ImportHotlineCsv(graph.intake, file);
 }
 
 int Serve(const std::string& listen, const std::string& workflows_dir, int pool_size, const std::string& config_file) {
@@ -237,52 +196,23 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
     spdlog::warn("serve connects as a superuser or the owner of the tables, which could disable the audit "
                  "trail's triggers; give it a role of its own (petitiond migrate --serve-role ROLE, README)");
   }
-  runtime::CalendarHolder calendar(BusinessCalendar{});
-  calendar.Reload(db);
-  if (calendar.Get()->AllDays().empty()) {
+  SystemClock clock;
+  app::Graph graph(db, clock, {{workflows_dir}, config});
+  if (graph.calendar.Get()->AllDays().empty()) {
     throw DomainError(ErrorKind::kUnavailable, "the database holds no calendar; run `petitiond migrate` first");
   }
-  SystemClock clock;
-  runtime::WorkflowRegistry registry(db);
-  for (const auto& w : registry.DeployDirectory(workflows_dir)) spdlog::info("workflow {} deployed", w);
-  runtime::AccessCodes codes = AccessCodeKey(config.access_code_key_file);
-  if (!codes.keyed()) {
+  for (const auto& w : graph.deployed) spdlog::info("workflow {} deployed", w);
+  if (!graph.codes.keyed()) {
     spdlog::warn("no access-code key (access_codes.key_file): access codes are hashed with argon2id, "
                  "which costs milliseconds of CPU per case");
   }
-  const runtime::Sealer sealer = OutboxSealer(codes);
-  runtime::Scheduler::Options schedule;
-  runtime::CaseServiceOptions case_options;
-  case_options.notify = config.notify;
-  case_options.notify.public_url = config.mailbox.public_url;  // reply notices' survey links
-  case_options.notify.sealer = &sealer;
-  case_options.codes = std::move(codes);
-  case_options.scheduler_wake_interval = schedule.max_sleep;
-  runtime::CaseService cases(db, registry, calendar, clock, std::move(case_options));
-  runtime::AuthService auth(db, clock);
-  runtime::IntakeOptions intake_options;
-  intake_options.duplicate_window = config.duplicate_window;
-  intake_options.news_story_window = config.news_story_window;
-  intake_options.outbox_sealer = &sealer;
-  runtime::IntakeService intake(db, cases, clock, intake_options);
-  intake.SetRouting(runtime::LoadRoutingFile(workflows_dir, registry));
-  api::ChannelSettings channels{config.hotline.secret, config.mailbox.confirm_days, config.mailbox.public_url};
-  runtime::OutboxService outbox(db, clock);
-  runtime::HealthService health(db);
-  runtime::IdempotencyService idempotency(db, clock, cases.access_codes().DeriveKey("petitiond idempotency"));
-  runtime::AccountService accounts(db, clock);
-  runtime::PublicStatus public_status(db, cases, clock);
-  runtime::SurveyService surveys(db, clock);
-  runtime::StatsService stats(db);
-  runtime::Open311Service open311(db, intake, clock);
-  api::Api api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
-                             open311, clock, channels});
 
   char host[256] = "node";
   gethostname(host, sizeof host - 1);
   const std::string node = std::string(host) + ":" + std::to_string(getpid());
+  runtime::Scheduler::Options schedule;
   schedule.node = node;
-  runtime::Scheduler scheduler(db, cases, clock, schedule, &calendar);
+  runtime::Scheduler scheduler(db, graph.cases, clock, schedule, &graph.calendar);
   scheduler.Start();
   runtime::CurlTransport transport(config.smtp, config.sms, config.notify.webhooks, clock);
   runtime::Dispatcher::Options dispatch;
@@ -291,12 +221,12 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   dispatch.first_retry = config.first_retry;
   dispatch.max_retry = config.max_retry;
   dispatch.lease_seconds = static_cast<int>(config.dispatcher_lease.count());
-  dispatch.sealer = &sealer;
+  dispatch.sealer = &graph.sealer;
   runtime::Dispatcher dispatcher(db, transport, clock, dispatch);
   dispatcher.Start();
-  app::ChannelPollers pollers(db, intake, config, clock);
+  app::ChannelPollers pollers(db, graph.intake, config, clock);
   pollers.Start();
-  api::HttpServer server(http, [&api](const api::Request& r) { return api.Handle(r); });
+  api::HttpServer server(http, [&api = graph.api](const api::Request& r) { return api.Handle(r); });
   const unsigned short port = server.Start();
   spdlog::info("petitiond serving on http://{}:{}", http.host, port);
 

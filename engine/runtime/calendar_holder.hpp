@@ -22,6 +22,8 @@ class CalendarHolder {
  public:
   explicit CalendarHolder(BusinessCalendar initial)
       : current_(std::make_shared<const BusinessCalendar>(std::move(initial))) {}
+  // The calendar the database holds now (national days and closures).
+  explicit CalendarHolder(store::Database& db) : CalendarHolder(BusinessCalendar{}) { Reload(db); }
 
   std::shared_ptr<const BusinessCalendar> Get() const {
     std::lock_guard lock(mu_);

@@ -49,17 +49,6 @@ store::OutboxMessage Mail(std::optional<std::int64_t> case_id, const std::string
 
 }  // namespace
 
-void IntakeService::SetRouting(Routing routing) {
-  auto next = std::make_shared<const Routing>(std::move(routing));
-  std::lock_guard lock(mu_);
-  routing_ = std::move(next);
-}
-
-std::shared_ptr<const Routing> IntakeService::routing() const {
-  std::lock_guard lock(mu_);
-  return routing_;
-}
-
 const Intake& IntakeService::Normalise(const Intake& in, const Actor& actor, std::optional<Intake>& changed) const {
   // A copy only when something must change (a raw mail may be megabytes).
   auto change = [&]() -> Intake& {

@@ -84,22 +84,23 @@ struct IntakeResult {
 // outcome recorded on the raw row. Blocking (database): call from worker threads.
 class IntakeService {
  public:
-  IntakeService(store::Database& db, CaseService& cases, const Clock& clock, IntakeOptions options = {})
+  // `routing`: routing.yaml, loaded and checked against the deployed workflows.
+  IntakeService(store::Database& db, CaseService& cases, const Clock& clock, Routing routing,
+                IntakeOptions options = {})
       : db_(db),
         cases_(cases),
         clock_(clock),
         options_(options),
         sealer_(options.outbox_sealer ? options.outbox_sealer : &own_sealer_),
         forms_by_address_(clock, options.form_per_address_hour, std::chrono::hours(1)),
-        routing_(std::make_shared<Routing>()) {}
+        routing_(std::make_shared<const Routing>(std::move(routing))) {}
 
-  void SetRouting(Routing routing);
   CaseService& cases() { return cases_; }
   // Seals the secrets of the mails this service writes (access codes, confirmation
   // links); the dispatcher opens them with the same Sealer. REQUIRES: outlives the
   // service; set before use. Default: a key of this process only.
   const Sealer& outbox_sealer() const { return *sealer_; }
-  std::shared_ptr<const Routing> routing() const;
+  std::shared_ptr<const Routing> routing() const { return routing_; }
 
   // Takes one input in: a case from it, the existing case for its (channel,
   // external_ref) (status duplicate), or, when the connector or the pipeline refuses
@@ -168,8 +169,7 @@ class IntakeService {
   Sealer own_sealer_;
   const Sealer* sealer_;
   RateLimit forms_by_address_;
-  mutable std::mutex mu_;
-  std::shared_ptr<const Routing> routing_;
+  const std::shared_ptr<const Routing> routing_;
 };
 
 }  // namespace petitiond::runtime

@@ -2,6 +2,7 @@
 
 #include "api/api.hpp"
 #include "api/schemas.hpp"
+#include "app/graph.hpp"
 #include "tests/common/json_schema.hpp"
 #include "engine/runtime/idempotency.hpp"
 #include "engine/runtime/outbox_service.hpp"
@@ -37,26 +38,10 @@ using testing_support::TestDatabase;
 // The whole HTTP surface, minus the socket: requests go through Api::Handle.
 class ApiTest : public testing::Test {
  protected:
-  ApiTest()
-      : clock_(*ParseTimestamp("2026-11-26T10:00:00+08:00")),
-        registry_(t_.db()),
-        cases_(t_.db(), registry_, calendar_, clock_,
-               runtime::CaseServiceOptions{runtime::NotifyConfig{{}, "http://petitiond.test", &sealer_}, {}}),
-        auth_(t_.db(), clock_),
-        intake_service_(t_.db(), cases_, clock_, IntakeWithSealer()),
-        outbox_(t_.db(), clock_),
-        health_(t_.db()),
-        idempotency_(t_.db(), clock_),
-        accounts_(t_.db(), clock_),
-        public_status_(t_.db(), cases_, clock_),
-        surveys_(t_.db(), clock_),
-        stats_(t_.db()),
-        open311_(t_.db(), intake_service_, clock_),
-        api_(api::Services{auth_, cases_, intake_service_, outbox_, health_, idempotency_, accounts_, public_status_,
-                           surveys_, stats_, open311_, clock_,
-                           api::ChannelSettings{"platform-secret", 7, "http://petitiond.test"}}) {
-    registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
-    intake_service_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
+  // The graph `serve` builds, over a test database and a fixed clock; `workflow_dirs`
+  // are deployed in order and the last one's routing.yaml routes.
+  explicit ApiTest(std::vector<std::string> workflow_dirs = {std::string(PETITIOND_SOURCE_DIR) + "/workflows"})
+      : clock_(*ParseTimestamp("2026-11-26T10:00:00+08:00")), graph_(t_.db(), clock_, Options(std::move(workflow_dirs))) {
     auth_.AddUser("lin", "intake-pass", {"intake"}, "main");
     auth_.AddUser("chen", "supervisor-pass", {"supervisor"}, "main");
     auth_.AddUser("wang", "handler-pass", {"handler"}, "main");
@@ -186,29 +171,32 @@ class ApiTest : public testing::Test {
     EXPECT_TRUE(o.contains("type") && o.contains("title") && o.contains("detail")) << r.body;
   }
 
-  runtime::IntakeOptions IntakeWithSealer() const {
-    runtime::IntakeOptions o;
-    o.outbox_sealer = &sealer_;
+  static app::GraphOptions Options(std::vector<std::string> workflow_dirs) {
+    app::GraphOptions o;
+    o.workflow_dirs = std::move(workflow_dirs);
+    o.config.hotline.secret = "platform-secret";
+    o.config.mailbox.confirm_days = 7;
+    o.config.mailbox.public_url = "http://petitiond.test";
     return o;
   }
 
   TestDatabase t_;
-  runtime::Sealer sealer_;  // seals outbox secrets and survey links, as the server's does
-  runtime::CalendarHolder calendar_{BusinessCalendar::Shipped()};
   FakeClock clock_;
-  runtime::WorkflowRegistry registry_;
-  runtime::CaseService cases_;
-  runtime::AuthService auth_;
-  runtime::IntakeService intake_service_;
-  runtime::OutboxService outbox_;
-  runtime::HealthService health_;
-  runtime::IdempotencyService idempotency_;
-  runtime::AccountService accounts_;
-  runtime::PublicStatus public_status_;
-  runtime::SurveyService surveys_;
-  runtime::StatsService stats_;
-  runtime::Open311Service open311_;
-  api::Api api_;
+  app::Graph graph_;
+  // The graph's parts under the names the tests use.
+  const runtime::Sealer& sealer_ = graph_.sealer;  // seals outbox secrets and survey links
+  runtime::CalendarHolder& calendar_ = graph_.calendar;
+  runtime::WorkflowRegistry& registry_ = graph_.registry;
+  runtime::CaseService& cases_ = graph_.cases;
+  runtime::AuthService& auth_ = graph_.auth;
+  runtime::IntakeService& intake_service_ = graph_.intake;
+  runtime::OutboxService& outbox_ = graph_.outbox;
+  runtime::IdempotencyService& idempotency_ = graph_.idempotency;
+  runtime::PublicStatus& public_status_ = graph_.public_status;
+  runtime::SurveyService& surveys_ = graph_.surveys;
+  runtime::StatsService& stats_ = graph_.stats;
+  runtime::Open311Service& open311_ = graph_.open311;
+  api::Api& api_ = graph_.api;
   std::string intake_, supervisor_, handler_, admin_, director_;
 };
 

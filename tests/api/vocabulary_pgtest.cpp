@@ -11,10 +11,8 @@ const std::string kDir = std::string(PETITIOND_SOURCE_DIR) + "/tests/data/vocabu
 
 class VocabularyTest : public ApiTest {
  protected:
-  void SetUp() override {
-    registry_.DeployDirectory(kDir);
-    intake_service_.SetRouting(runtime::LoadRoutingFile(kDir, registry_));
-  }
+  // The shipped workflows and the held-out one, routed by the held-out routing.yaml.
+  VocabularyTest() : ApiTest({std::string(PETITIOND_SOURCE_DIR) + "/workflows", kDir}) {}
 
   struct Made {
     std::int64_t id = 0;

@@ -35,6 +35,7 @@ using testing_support::TestDatabase;
 Timestamp Taipei(int y, unsigned m, unsigned d, int h) {
   return TaipeiStartOfDay(sys_days(year(y) / month(m) / day(d))) + hours(h);
 }
+const std::string kWorkflows = std::string(PETITIOND_SOURCE_DIR) + "/workflows";
 Month M(int y, unsigned m) { return year(y) / month(m); }
 Timestamp MonthStart(Month m) { return TaipeiStartOfDay(sys_days(m / day(1))); }
 
@@ -55,11 +56,10 @@ class StatsTest : public testing::Test {
         registry_(t_.db()),
         cases_(t_.db(), registry_, calendar_, clock_,
                runtime::CaseServiceOptions{runtime::NotifyConfig{{}, "http://petitiond.test", &sealer_}, {}}),
-        intake_(t_.db(), cases_, clock_),
+        deployed_(registry_.DeployDirectory(kWorkflows)),
+        intake_(t_.db(), cases_, clock_, runtime::LoadRoutingFile(kWorkflows, registry_)),
         stats_(t_.db()),
         open311_(t_.db(), intake_, clock_, runtime::Open311Limits{100000, 10}) {
-    registry_.DeployDirectory(std::string(PETITIOND_SOURCE_DIR) + "/workflows");
-    intake_.SetRouting(runtime::LoadRoutingFile(std::string(PETITIOND_SOURCE_DIR) + "/workflows", registry_));
     runtime::AuthService auth(t_.db(), clock_);
     for (const auto& office : kOffices) auth.AddUser("h-" + office, "handler-pass", {"handler"}, office);
     open311_client_ = open311_.CreateClient(Actor{"root", {"admin"}, "main"}, "縣民 App").first;
@@ -370,6 +370,7 @@ class StatsTest : public testing::Test {
   runtime::WorkflowRegistry registry_;
   runtime::Sealer sealer_;  // declared before cases_, which keeps its address
   runtime::CaseService cases_;
+  std::vector<std::string> deployed_;
   runtime::IntakeService intake_;
   runtime::StatsService stats_;
   runtime::Open311Service open311_;

@@ -1,0 +1,77 @@
+#include "app/graph.hpp"
+
+#include <cstdlib>
+
+#include "engine/runtime/scheduler.hpp"
+
+namespace petitiond::app {
+namespace {
+
+std::vector<std::string> DeployAll(runtime::WorkflowRegistry& registry, const std::vector<std::string>& dirs) {
+  std::vector<std::string> deployed;
+  for (const auto& dir : dirs) {
+    for (auto& w : registry.DeployDirectory(dir)) deployed.push_back(std::move(w));
+  }
+  return deployed;
+}
+
+// PETITIOND_ACCESS_CODE_KEY_FILE wins over the config's file; no key: codes are hashed
+// with argon2id.
+runtime::AccessCodes AccessCodeKey(std::string key_file) {
+  if (const char* env = std::getenv("PETITIOND_ACCESS_CODE_KEY_FILE"); env && *env) key_file = env;
+  if (key_file.empty()) return runtime::AccessCodes();
+  return runtime::AccessCodes::FromKeyFile(key_file).ValueOrThrow();
+}
+
+runtime::CaseServiceOptions CaseOptions(const runtime::Config& config, runtime::AccessCodes codes,
+                                        const runtime::Sealer& sealer) {
+  runtime::CaseServiceOptions o;
+  o.notify = config.notify;
+  o.notify.public_url = config.mailbox.public_url;  // reply notices' survey links
+  o.notify.sealer = &sealer;
+  o.codes = std::move(codes);
+  o.scheduler_wake_interval = runtime::Scheduler::Options{}.max_sleep;
+  return o;
+}
+
+runtime::IntakeOptions IntakeOptionsOf(const runtime::Config& config, const runtime::Sealer& sealer) {
+  runtime::IntakeOptions o;
+  o.duplicate_window = config.duplicate_window;
+  o.news_story_window = config.news_story_window;
+  o.outbox_sealer = &sealer;
+  return o;
+}
+
+Routing RoutingOf(const std::vector<std::string>& dirs, runtime::WorkflowRegistry& registry) {
+  if (dirs.empty()) return Routing{};
+  return runtime::LoadRoutingFile(dirs.back(), registry);
+}
+
+}  // namespace
+
+Graph::Graph(store::Database& database, const Clock& clk, const GraphOptions& options)
+    : db(database),
+      clock(clk),
+      config(options.config),
+      registry(db),
+      deployed(DeployAll(registry, options.workflow_dirs)),
+      calendar(db),
+      codes(AccessCodeKey(config.access_code_key_file)),
+      sealer(codes.DeriveKey("petitiond outbox")),
+      cases(db, registry, calendar, clock, CaseOptions(config, codes, sealer)),
+      auth(db, clock),
+      intake(db, cases, clock, RoutingOf(options.workflow_dirs, registry), IntakeOptionsOf(config, sealer)),
+      outbox(db, clock),
+      health(db),
+      idempotency(db, clock, codes.DeriveKey("petitiond idempotency")),
+      accounts(db, clock),
+      public_status(db, cases, clock),
+      surveys(db, clock),
+      stats(db),
+      open311(db, intake, clock),
+      api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
+                        open311, clock,
+                        api::ChannelSettings{config.hotline.secret, config.mailbox.confirm_days,
+                                             config.mailbox.public_url}}) {}
+
+}  // namespace petitiond::app

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/api.hpp"
+#include "engine/runtime/accounts.hpp"
+#include "engine/runtime/auth.hpp"
+#include "engine/runtime/calendar_holder.hpp"
+#include "engine/runtime/case_service.hpp"
+#include "engine/runtime/config.hpp"
+#include "engine/runtime/idempotency.hpp"
+#include "engine/runtime/intake_service.hpp"
+#include "engine/runtime/open311.hpp"
+#include "engine/runtime/outbox_service.hpp"
+#include "engine/runtime/public_status.hpp"
+#include "engine/runtime/sealer.hpp"
+#include "engine/runtime/stats_service.hpp"
+#include "engine/runtime/survey.hpp"
+#include "engine/runtime/workflow_registry.hpp"
+
+namespace petitiond::app {
+
+struct GraphOptions {
+  // Workflow folders deployed in order; the last one's routing.yaml routes the intake.
+  std::vector<std::string> workflow_dirs;
+  runtime::Config config;  // the config file's; its defaults otherwise
+};
+
+// Every service of one process, built once and in one place: `serve`, `import` and the
+// tests make theirs here. Each service gets what it needs in its constructor; nothing
+// is set afterwards. The background jobs (scheduler, dispatcher, pollers) and the HTTP
+// server are `serve`'s own, built over these.
+//
+// The calendar comes from the database, the access-code key from
+// PETITIOND_ACCESS_CODE_KEY_FILE or config access_codes.key_file, and the outbox's
+// sealing key is derived from it, so that every node (and the CLI) seals what any
+// node's dispatcher can open.
+//
+// REQUIRES: `db` and `clock` outlive the graph. Blocking (it reads the database).
+class Graph {
+ public:
+  Graph(store::Database& db, const Clock& clock, const GraphOptions& options);
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  store::Database& db;
+  const Clock& clock;
+  const runtime::Config config;
+  runtime::WorkflowRegistry registry;
+  const std::vector<std::string> deployed;  // what the workflow folders deployed
+  runtime::CalendarHolder calendar;
+  const runtime::AccessCodes codes;  // the access-code key; unkeyed: argon2id
+  const runtime::Sealer sealer;      // outbox secrets, survey links
+  runtime::CaseService cases;
+  runtime::AuthService auth;
+  runtime::IntakeService intake;
+  runtime::OutboxService outbox;
+  runtime::HealthService health;
+  runtime::IdempotencyService idempotency;
+  runtime::AccountService accounts;
+  runtime::PublicStatus public_status;
+  runtime::SurveyService surveys;
+  runtime::StatsService stats;
+  runtime::Open311Service open311;
+  api::Api api;
+};
+
+}  // namespace petitiond::app
