@@ -13,8 +13,8 @@
 
 #include "api/problem.hpp"
 #include "engine/store/database.hpp"
-#include "engine/runtime/auth.hpp"
-#include "engine/runtime/idempotency.hpp"
+#include "engine/runtime/security/auth.hpp"
+#include "engine/runtime/services/idempotency.hpp"
 
 namespace petitiond::api {
 namespace {

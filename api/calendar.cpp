@@ -4,7 +4,7 @@
 #include "api/api.hpp"
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
-#include "engine/runtime/case_service.hpp"
+#include "engine/runtime/services/case_service.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

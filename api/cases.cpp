@@ -7,9 +7,9 @@
 #include "api/json_io.hpp"
 #include "api/problem.hpp"
 #include "api/schemas.hpp"
-#include "engine/runtime/case_service.hpp"
-#include "engine/runtime/intake_service.hpp"
-#include "engine/runtime/policy.hpp"
+#include "engine/runtime/services/case_service.hpp"
+#include "engine/runtime/services/intake_service.hpp"
+#include "engine/runtime/security/policy.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

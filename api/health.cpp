@@ -5,8 +5,8 @@
 #include "api/api.hpp"
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
-#include "engine/runtime/metrics.hpp"
-#include "engine/runtime/outbox_service.hpp"
+#include "engine/runtime/services/metrics.hpp"
+#include "engine/runtime/services/outbox_service.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

@@ -5,7 +5,7 @@
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
 #include "connectors/hotline/hotline.hpp"
-#include "engine/runtime/intake_service.hpp"
+#include "engine/runtime/services/intake_service.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

@@ -14,7 +14,7 @@
 #include "api/problem.hpp"
 #include "api/schemas.hpp"
 #include "connectors/connector.hpp"
-#include "engine/runtime/open311.hpp"
+#include "engine/runtime/services/open311.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

@@ -4,7 +4,7 @@
 #include "api/api.hpp"
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
-#include "engine/runtime/outbox_service.hpp"
+#include "engine/runtime/services/outbox_service.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

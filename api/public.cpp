@@ -5,9 +5,9 @@
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
 #include "connectors/mailbox/mailbox.hpp"
-#include "engine/runtime/intake_service.hpp"
-#include "engine/runtime/public_status.hpp"
-#include "engine/runtime/survey.hpp"
+#include "engine/runtime/services/intake_service.hpp"
+#include "engine/runtime/services/public_status.hpp"
+#include "engine/runtime/services/survey.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

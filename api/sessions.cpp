@@ -4,7 +4,7 @@
 #include "api/api.hpp"
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
-#include "engine/runtime/auth.hpp"
+#include "engine/runtime/security/auth.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

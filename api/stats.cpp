@@ -8,7 +8,7 @@
 #include "api/export.hpp"
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
-#include "engine/runtime/stats_service.hpp"
+#include "engine/runtime/services/stats_service.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

@@ -5,7 +5,7 @@
 #include "api/api.hpp"
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
-#include "engine/runtime/accounts.hpp"
+#include "engine/runtime/security/accounts.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;

@@ -5,13 +5,14 @@
 #include <iostream>
 
 #include "connectors/hotline/hotline.hpp"
+#include "engine/runtime/services/files.hpp"
 #include "connectors/mailbox/mailbox.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/intake_store.hpp"
 
 namespace petitiond::app {
 
-ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config,
+ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& intake, const app::Config& config,
                                const Clock& clock)
     : feeder_(intake, config.intake_max_attempts), memory_(db, clock) {
   if (!config.mailbox.maildir.empty()) {

@@ -9,9 +9,9 @@
 
 #include "connectors/connector.hpp"
 #include "connectors/news/news.hpp"
-#include "engine/runtime/config.hpp"
-#include "engine/runtime/intake_feeder.hpp"
-#include "engine/runtime/intake_service.hpp"
+#include "app/config.hpp"
+#include "engine/runtime/jobs/intake_feeder.hpp"
+#include "engine/runtime/services/intake_service.hpp"
 
 namespace petitiond::app {
 
@@ -21,7 +21,7 @@ namespace petitiond::app {
 class ChannelPollers {
  public:
   // REQUIRES: all references outlive the pollers.
-  ChannelPollers(store::Database& db, runtime::IntakeService& intake, const runtime::Config& config,
+  ChannelPollers(store::Database& db, runtime::IntakeService& intake, const app::Config& config,
                  const Clock& clock);
   ~ChannelPollers() { Stop(); }
 

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "engine/runtime/scheduler.hpp"
+#include "engine/runtime/jobs/scheduler.hpp"
 
 namespace petitiond::app {
 namespace {
@@ -23,7 +23,7 @@ runtime::AccessCodes AccessCodeKey(std::string key_file) {
   return runtime::AccessCodes::FromKeyFile(key_file).ValueOrThrow();
 }
 
-runtime::CaseServiceOptions CaseOptions(const runtime::Config& config, runtime::AccessCodes codes,
+runtime::CaseServiceOptions CaseOptions(const app::Config& config, runtime::AccessCodes codes,
                                         const runtime::Sealer& sealer) {
   runtime::CaseServiceOptions o;
   o.notify = config.notify;
@@ -34,7 +34,7 @@ runtime::CaseServiceOptions CaseOptions(const runtime::Config& config, runtime::
   return o;
 }
 
-runtime::IntakeOptions IntakeOptionsOf(const runtime::Config& config, const runtime::Sealer& sealer) {
+runtime::IntakeOptions IntakeOptionsOf(const app::Config& config, const runtime::Sealer& sealer) {
   runtime::IntakeOptions o;
   o.duplicate_window = config.duplicate_window;
   o.news_story_window = config.news_story_window;

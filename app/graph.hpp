@@ -4,27 +4,27 @@
 #include <vector>
 
 #include "api/api.hpp"
-#include "engine/runtime/accounts.hpp"
-#include "engine/runtime/auth.hpp"
-#include "engine/runtime/calendar_holder.hpp"
-#include "engine/runtime/case_service.hpp"
-#include "engine/runtime/config.hpp"
-#include "engine/runtime/idempotency.hpp"
-#include "engine/runtime/intake_service.hpp"
-#include "engine/runtime/open311.hpp"
-#include "engine/runtime/outbox_service.hpp"
-#include "engine/runtime/public_status.hpp"
-#include "engine/runtime/sealer.hpp"
-#include "engine/runtime/stats_service.hpp"
-#include "engine/runtime/survey.hpp"
-#include "engine/runtime/workflow_registry.hpp"
+#include "engine/runtime/security/accounts.hpp"
+#include "engine/runtime/security/auth.hpp"
+#include "engine/runtime/services/calendar_holder.hpp"
+#include "engine/runtime/services/case_service.hpp"
+#include "app/config.hpp"
+#include "engine/runtime/services/idempotency.hpp"
+#include "engine/runtime/services/intake_service.hpp"
+#include "engine/runtime/services/open311.hpp"
+#include "engine/runtime/services/outbox_service.hpp"
+#include "engine/runtime/services/public_status.hpp"
+#include "engine/runtime/security/sealer.hpp"
+#include "engine/runtime/services/stats_service.hpp"
+#include "engine/runtime/services/survey.hpp"
+#include "engine/runtime/services/workflow_registry.hpp"
 
 namespace petitiond::app {
 
 struct GraphOptions {
   // Workflow folders deployed in order; the last one's routing.yaml routes the intake.
   std::vector<std::string> workflow_dirs;
-  runtime::Config config;  // the config file's; its defaults otherwise
+  app::Config config;  // the config file's; its defaults otherwise
 };
 
 // Every service of one process, built once and in one place: `serve`, `import` and the
@@ -46,7 +46,7 @@ class Graph {
 
   store::Database& db;
   const Clock& clock;
-  const runtime::Config config;
+  const app::Config config;
   runtime::WorkflowRegistry registry;
   const std::vector<std::string> deployed;  // what the workflow folders deployed
   runtime::CalendarHolder calendar;

@@ -16,13 +16,14 @@
 #include "app/graph.hpp"
 #include "engine/calendar.hpp"
 #include "engine/embedded.hpp"
-#include "engine/runtime/auth.hpp"
-#include "engine/runtime/calendar_holder.hpp"
-#include "engine/runtime/config.hpp"
-#include "engine/runtime/dispatcher.hpp"
-#include "engine/runtime/scheduler.hpp"
-#include "engine/runtime/shutdown.hpp"
-#include "engine/runtime/workflow_registry.hpp"
+#include "engine/runtime/security/auth.hpp"
+#include "engine/runtime/services/calendar_holder.hpp"
+#include "app/config.hpp"
+#include "engine/runtime/jobs/dispatcher.hpp"
+#include "engine/runtime/services/files.hpp"
+#include "engine/runtime/jobs/scheduler.hpp"
+#include "engine/runtime/jobs/shutdown.hpp"
+#include "engine/runtime/services/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
 #include "engine/store/stats_store.hpp"
@@ -156,8 +157,8 @@ int ImportHotline(const std::string& file, const std::string& workflows_dir) {
 }
 
 int Serve(const std::string& listen, const std::string& workflows_dir, int pool_size, const std::string& config_file) {
-  runtime::Config config;
-  if (!config_file.empty()) config = runtime::LoadConfig(runtime::ReadFileText(config_file), config_file).ValueOrThrow();
+  app::Config config;
+  if (!config_file.empty()) config = app::LoadConfig(runtime::ReadFileText(config_file), config_file).ValueOrThrow();
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw DomainError(ErrorKind::kInvalid, "--listen must be HOST:PORT");
   api::HttpServer::Options http;

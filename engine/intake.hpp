@@ -27,7 +27,7 @@ struct Attachment {
 
 // One input from a channel, as its connector understood it. The runtime's intake
 // pipeline stores `raw` whatever happens, then deduplicates, routes and creates the
-// case (engine/runtime/intake_service.hpp).
+// case (engine/runtime/services/intake_service.hpp).
 struct Intake {
   std::string channel;                      // hotline, mailbox, news, counter
   std::string source;                       // where it came from, for people: "webhook", "calls.csv:12"
@@ -55,7 +55,7 @@ struct Intake {
 // The one thing every connector yields: an input as it was read. `intake` always
 // carries channel, source, origin, content_type and raw; `error` says why the input
 // cannot become a case, and then the intake stores the raw input as rejected with it
-// (engine/runtime/intake_service.hpp: IntakeService::Take).
+// (engine/runtime/services/intake_service.hpp: IntakeService::Take).
 struct Received {
   Intake intake;
   std::optional<Error> error;

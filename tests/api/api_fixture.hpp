@@ -4,24 +4,24 @@
 #include "api/schemas.hpp"
 #include "app/graph.hpp"
 #include "tests/common/json_schema.hpp"
-#include "engine/runtime/idempotency.hpp"
-#include "engine/runtime/outbox_service.hpp"
+#include "engine/runtime/services/idempotency.hpp"
+#include "engine/runtime/services/outbox_service.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-#include "engine/runtime/accounts.hpp"
-#include "engine/runtime/public_status.hpp"
-#include "engine/runtime/survey.hpp"
-#include "engine/runtime/open311.hpp"
-#include "engine/runtime/stats_service.hpp"
-#include "engine/runtime/auth.hpp"
+#include "engine/runtime/security/accounts.hpp"
+#include "engine/runtime/services/public_status.hpp"
+#include "engine/runtime/services/survey.hpp"
+#include "engine/runtime/services/open311.hpp"
+#include "engine/runtime/services/stats_service.hpp"
+#include "engine/runtime/security/auth.hpp"
 #include "engine/store/session.hpp"
-#include "engine/runtime/case_service.hpp"
-#include "engine/runtime/intake_service.hpp"
+#include "engine/runtime/services/case_service.hpp"
+#include "engine/runtime/services/intake_service.hpp"
 #include "engine/digest.hpp"
-#include "engine/runtime/workflow_registry.hpp"
+#include "engine/runtime/services/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 
 #include <soci/soci.h>

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "engine/runtime/config.hpp"
+#include "app/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  (void)petitiond::runtime::LoadConfig(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.yaml");
+  (void)petitiond::app::LoadConfig(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.yaml");
   return 0;
 }

@@ -1,4 +1,4 @@
-#include "engine/runtime/auth.hpp"
+#include "engine/runtime/security/auth.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/runtime/case_service.hpp"
+#include "engine/runtime/services/case_service.hpp"
 #include "engine/store/session.hpp"
 
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/runtime/workflow_registry.hpp"
+#include "engine/runtime/services/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 #include "tests/common/pg_fixture.hpp"
 

@@ -1,4 +1,4 @@
-#include "engine/runtime/config.hpp"
+#include "app/config.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@ namespace petitiond {
 namespace {
 
 TEST(ConfigTest, ReadsEverySection) {
-  auto c = runtime::LoadConfig(
+  auto c = app::LoadConfig(
       "smtp: { url: 'smtp://127.0.0.1:2525', from: 'petitiond@hr.example.gov.tw' }\n"
       "sms: { url: 'http://127.0.0.1:9000/sms' }\n"
       "webhooks:\n  - { url: 'http://127.0.0.1:9001/hook', secret: s3cret }\n"
@@ -23,7 +23,7 @@ TEST(ConfigTest, ReadsEverySection) {
 }
 
 TEST(ConfigTest, ReportsEveryProblemWithItsPosition) {
-  auto c = runtime::LoadConfig(
+  auto c = app::LoadConfig(
       "smtp: { url: 'http://mail', from: a@b }\n"
       "smss: {}\n"
       "dispatcher: { first_retry: soon }\n",
@@ -37,7 +37,7 @@ TEST(ConfigTest, ReportsEveryProblemWithItsPosition) {
 }
 
 TEST(ConfigTest, ReadsTheChannelSections) {
-  auto c = runtime::LoadConfig(
+  auto c = app::LoadConfig(
       "hotline: { secret: s3cret }\n"
       "mailbox: { maildir: /var/mail/director, confirm_days: 5 }\n"
       "news:\n"
@@ -58,7 +58,7 @@ TEST(ConfigTest, ReadsTheChannelSections) {
   EXPECT_EQ(c->duplicate_window, std::chrono::hours(14 * 24));
   EXPECT_EQ(c->news_story_window, std::chrono::hours(12));
 
-  auto bad = runtime::LoadConfig(
+  auto bad = app::LoadConfig(
       "mailbox: { confirm_days: never }\n"
       "news: { feeds: [ { url: 'ftp://x', office: main, interval: soon } ] }\n",
       "petitiond.yaml");

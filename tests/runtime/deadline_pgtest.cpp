@@ -6,10 +6,10 @@
 #include <set>
 #include <soci/soci.h>
 
-#include "engine/runtime/auth.hpp"
+#include "engine/runtime/security/auth.hpp"
 #include "engine/store/session.hpp"
-#include "engine/runtime/case_service.hpp"
-#include "engine/runtime/workflow_registry.hpp"
+#include "engine/runtime/services/case_service.hpp"
+#include "engine/runtime/services/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/outbox_store.hpp"
 #include "engine/store/user_store.hpp"

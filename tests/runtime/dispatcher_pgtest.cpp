@@ -1,4 +1,4 @@
-#include "engine/runtime/dispatcher.hpp"
+#include "engine/runtime/jobs/dispatcher.hpp"
 #include "engine/store/session.hpp"
 
 #include <arpa/inet.h>

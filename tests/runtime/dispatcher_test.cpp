@@ -1,5 +1,5 @@
 // The retry rule of engine/runtime/dispatcher without a database: randomness injected.
-#include "engine/runtime/dispatcher.hpp"
+#include "engine/runtime/jobs/dispatcher.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Connectors never stall (issue 9, item 5): an input that keeps failing is set aside
 // as rejected after a bounded number of tries, and the inputs after it flow.
-#include "engine/runtime/intake_feeder.hpp"
+#include "engine/runtime/jobs/intake_feeder.hpp"
 
 #include "tests/api/api_fixture.hpp"
 

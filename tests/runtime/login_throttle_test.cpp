@@ -1,4 +1,4 @@
-#include "engine/runtime/login_throttle.hpp"
+#include "engine/runtime/security/login_throttle.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/runtime/scheduler.hpp"
+#include "engine/runtime/jobs/scheduler.hpp"
 #include "engine/store/session.hpp"
 
 #include <gtest/gtest.h>
@@ -7,8 +7,8 @@
 #include <memory>
 #include <thread>
 
-#include "engine/runtime/case_service.hpp"
-#include "engine/runtime/workflow_registry.hpp"
+#include "engine/runtime/services/case_service.hpp"
+#include "engine/runtime/services/workflow_registry.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/timer_store.hpp"
 #include "tests/common/pg_fixture.hpp"

@@ -1,4 +1,4 @@
-#include "engine/runtime/shutdown.hpp"
+#include "engine/runtime/jobs/shutdown.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // against a direct count over cases, events, clocks, surveys and raw inputs, on data
 // seeded through the services across months, offices, channels and categories, with
 // paused, extended, transferred, merged, registered-only and overdue cases.
-#include "engine/runtime/stats_service.hpp"
+#include "engine/runtime/services/stats_service.hpp"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -12,12 +12,12 @@
 #include <functional>
 #include <map>
 
-#include "engine/runtime/auth.hpp"
-#include "engine/runtime/case_service.hpp"
-#include "engine/runtime/intake_service.hpp"
-#include "engine/runtime/open311.hpp"
-#include "engine/runtime/sealer.hpp"
-#include "engine/runtime/workflow_registry.hpp"
+#include "engine/runtime/security/auth.hpp"
+#include "engine/runtime/services/case_service.hpp"
+#include "engine/runtime/services/intake_service.hpp"
+#include "engine/runtime/services/open311.hpp"
+#include "engine/runtime/security/sealer.hpp"
+#include "engine/runtime/services/workflow_registry.hpp"
 #include "engine/store/session.hpp"
 #include "engine/store/stats_store.hpp"
 #include "engine/store/survey_store.hpp"

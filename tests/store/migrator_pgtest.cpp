@@ -6,7 +6,7 @@
 
 #include "engine/digest.hpp"
 #include "engine/embedded.hpp"
-#include "engine/runtime/workflow_registry.hpp"
+#include "engine/runtime/services/workflow_registry.hpp"
 
 #include <fstream>
 #include <sstream>

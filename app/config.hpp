@@ -1,0 +1,77 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/runtime/jobs/dispatcher.hpp"
+#include "engine/runtime/services/notifications.hpp"
+
+namespace petitiond::app {
+
+// `petitiond serve --config FILE.yaml`. Every section is optional:
+//   smtp:       { url, from, username, password }
+//   sms:        { url }
+//   webhooks:   [ { url, secret } ]
+//   dispatcher: { max_attempts, first_retry, max_retry, lease }   (intervals like 30s, 15 minutes)
+//   hotline:    { secret }                                        (1999 platform webhook HMAC key)
+//   mailbox:    { maildir, confirm_days, public_url, max_attachment, interval }
+//   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval, allow_private } ] }
+//   intake:     { duplicate_window, news_story_window, max_attempts } (e.g. 30 days, 24 hours, 3)
+//   database:   { connect_timeout, statement_timeout, lease_timeout } (e.g. 5s, 30s, 2s)
+//   shutdown:   { grace }   (SIGTERM: at most this long, then exit; default 10s)
+//   access_codes: { key_file }   (32+ secret bytes outside the database; see AccessCodes)
+struct HotlineConfig {
+  std::string secret;
+};
+struct MailboxConfig {
+  std::string maildir;                 // empty: no Maildir polling
+  int confirm_days = 7;                // the web form's confirmation link is valid this long
+  std::string public_url = "http://127.0.0.1:8080";  // base of links mailed to petitioners
+  std::size_t max_attachment = 10 * 1024 * 1024;     // bytes per attachment
+  std::chrono::seconds interval{30};   // Maildir polling
+};
+struct NewsFeedConfig {
+  std::string url;
+  std::string office;
+  std::vector<std::string> keywords;
+  std::vector<std::string> exclude;
+  std::chrono::seconds interval{15 * 60};
+  bool allow_private = false;  // redirects may lead to private addresses
+};
+struct DatabaseConfig {
+  std::chrono::seconds connect_timeout{5};
+  std::chrono::seconds statement_timeout{30};
+  // A request that waits longer than this for a database connection answers 503.
+  std::chrono::seconds lease_timeout{2};
+};
+struct Config {
+  DatabaseConfig database;
+  std::chrono::seconds shutdown_grace{10};
+  // PETITIOND_ACCESS_CODE_KEY_FILE in the environment takes precedence.
+  std::string access_code_key_file;
+  runtime::SmtpConfig smtp;
+  runtime::SmsConfig sms;
+  runtime::NotifyConfig notify;  // webhooks
+  int max_attempts = 8;
+  std::chrono::seconds first_retry{30};
+  std::chrono::seconds max_retry{3600};
+  std::chrono::seconds dispatcher_lease{120};
+  HotlineConfig hotline;
+  MailboxConfig mailbox;
+  std::vector<NewsFeedConfig> news_feeds;
+  // Same petitioner, similar subject within this window: a possible repeated petition.
+  std::chrono::seconds duplicate_window{30 * 86400};
+  // A news report on a story with an open case within this window attaches to it.
+  std::chrono::seconds news_story_window{86400};
+  // A polled input that fails this many times is stored as rejected and set aside.
+  int intake_max_attempts = 3;
+};
+
+// Reads and validates a config file; every problem as "FILE:LINE:COL: sentence" in the
+// details of a kInvalid error.
+Result<Config> LoadConfig(std::string_view yaml_text, std::string_view file_name);
+
+}  // namespace petitiond::app
