@@ -375,67 +375,58 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
   rec.state = out.next;
   rec.next_due_at = NextDue(out.next);
 
-  std::string category = c.category.value_or("");
-  soci::indicator category_ind = c.category ? soci::i_ok : soci::i_null;
-  std::string assignee = out.next.assignee.value_or("");
-  soci::indicator assignee_ind = out.next.assignee ? soci::i_ok : soci::i_null;
-  std::string external_ref = c.external_ref.value_or("");
-  soci::indicator external_ref_ind = c.external_ref ? soci::i_ok : soci::i_null;
-  const int overdue = out.next.overdue ? 1 : 0;
-  const long long received = Epoch(c.received_at);
-  const int last_seq = static_cast<int>(out.events.size());
-  long long next_due = rec.next_due_at ? Epoch(*rec.next_due_at) : 0;
-  soci::indicator next_due_ind = rec.next_due_at ? soci::i_ok : soci::i_null;
-
+  using std::to_string;
+  const auto opt = [](const std::optional<std::string>& v) { return v; };
   // Events, clocks and timers take the new id from the INSERT's RETURNING (the 0 in
   // their case-id column is never used).
   const OutcomeArrays a = BuildArrays({{0, 0, &out}});
-  const std::string es = a.es.str(), ee = a.ee.str(), ef = a.ef.str(), et = a.et.str(), ea = a.ea.str(),
-                    eat = a.eat.str(), ed = a.ed.str(), ecm = a.ecm.str(), eca = a.eca.str(), eoc = a.eoc.str();
-  const std::string origin(Name(c.origin));
-  const std::string kn = a.kn.str(), kst = a.kst.str(), kdu = a.kdu.str(), kpa = a.kpa.str(), kps = a.kps.str(),
-                    ksp = a.ksp.str(), kex = a.kex.str(), kfi = a.kfi.str(), kinc = a.kinc.str(), kpe = a.kpe.str();
-  const std::string tk = a.tk.str(), tr = a.tr.str(), td = a.td.str();
-
   // The raw input, when given, is stored with its final outcome in the same statement.
   const bool with_intake = c.intake.has_value();
   const Intake* in = with_intake ? c.intake->input : nullptr;
-  std::string raw = with_intake ? HexBytes(in->raw) : "", channel = with_intake ? in->channel : "",
-              source = with_intake ? in->source : "", ct = with_intake ? in->content_type : "",
-              ref = with_intake ? in->external_ref.value_or("") : "", status = with_intake ? std::string(Name(c.intake->status)) : "",
-              why = with_intake ? c.intake->reason.value_or("") : "";
-  soci::indicator ref_ind = with_intake && in->external_ref ? soci::i_ok : soci::i_null;
-  soci::indicator why_ind = with_intake && c.intake->reason ? soci::i_ok : soci::i_null;
-  const std::optional<std::string> warnings = with_intake ? in->WarningsText() : std::nullopt;
-  const std::string warn = warnings.value_or("");
-  soci::indicator warn_ind = warnings ? soci::i_ok : soci::i_null;
-  const int intake_flag = with_intake ? 1 : 0;
-  const int confidential = c.confidential ? 1 : 0;
-  const std::string petitioner = PetitionerToJson(c.petitioner);
-
-  long long id = 0, created = 0, raw_id = 0;
-  soci::indicator raw_id_ind = soci::i_null;
-  sql << kInsertCaseWithRows, soci::use(roc_year, "roc"), soci::use(c.channel, "channel"),
-      soci::use(c.workflow_name, "workflow_name"), soci::use(c.workflow_version, "workflow_version"),
-      soci::use(out.next.state, "state"), soci::use(c.office, "office"),
-      soci::use(category, category_ind, "category"), soci::use(c.subject, "subject"), soci::use(c.body, "body"),
-      soci::use(petitioner, "petitioner"), soci::use(assignee, assignee_ind, "assignee"),
-      soci::use(overdue, "overdue"), soci::use(out.next.priority, "priority"),
-      soci::use(external_ref, external_ref_ind, "external_ref"), soci::use(c.access_code_hash, "access_code_hash"),
-      soci::use(received, "received_at"), soci::use(last_seq, "last_seq"),
-      soci::use(next_due, next_due_ind, "next_due"), soci::use(confidential, "confidential"), soci::use(es, "es"), soci::use(ee, "ee"), soci::use(ef, "ef"),
-      soci::use(et, "et"), soci::use(ea, "ea"), soci::use(eat, "eat"), soci::use(ed, "ed"), soci::use(ecm, "ecm"),
-      soci::use(eca, "eca"), soci::use(eoc, "eoc"), soci::use(origin, "origin"),
-      soci::use(kn, "kn"), soci::use(kst, "kst"), soci::use(kdu, "kdu"), soci::use(kpa, "kpa"),
-      soci::use(kps, "kps"), soci::use(ksp, "ksp"), soci::use(kex, "kex"), soci::use(kfi, "kfi"),
-      soci::use(kinc, "kinc"), soci::use(kpe, "kpe"), soci::use(tk, "tk"), soci::use(tr, "tr"), soci::use(td, "td"),
-      soci::use(intake_flag, "with_intake"), soci::use(channel, "ichannel"), soci::use(source, "isource"),
-      soci::use(ref, ref_ind, "iref"), soci::use(ct, "ict"), soci::use(raw, "iraw"), soci::use(status, "istatus"),
-      soci::use(why, why_ind, "ireason"), soci::use(warn, warn_ind, "iwarn"), soci::into(id), soci::into(rec.public_no), soci::into(created),
-      soci::into(raw_id, raw_id_ind);
-  rec.id = id;
-  rec.created_at = rec.updated_at = FromEpoch(created);
-  if (intake_id) *intake_id = raw_id_ind == soci::i_ok ? std::optional<std::int64_t>(raw_id) : std::nullopt;
+  static const PreparedSql kInsert("petitiond_insert_case", kInsertCaseWithRows);
+  const SqlRows rows = ExecPrepared(
+      tx, kInsert,
+      {{"roc", to_string(roc_year)},
+       {"channel", c.channel},
+       {"workflow_name", c.workflow_name},
+       {"workflow_version", to_string(c.workflow_version)},
+       {"state", out.next.state},
+       {"office", c.office},
+       {"category", opt(c.category)},
+       {"subject", c.subject},
+       {"body", c.body},
+       {"petitioner", PetitionerToJson(c.petitioner)},
+       {"assignee", opt(out.next.assignee)},
+       {"overdue", out.next.overdue ? "1" : "0"},
+       {"priority", to_string(out.next.priority)},
+       {"external_ref", opt(c.external_ref)},
+       {"access_code_hash", c.access_code_hash},
+       {"received_at", to_string(Epoch(c.received_at))},
+       {"last_seq", to_string(out.events.size())},
+       {"next_due", rec.next_due_at ? std::optional(to_string(Epoch(*rec.next_due_at))) : std::nullopt},
+       {"confidential", c.confidential ? "1" : "0"},
+       {"origin", std::string(Name(c.origin))},
+       {"es", a.es.str()}, {"ee", a.ee.str()}, {"ef", a.ef.str()}, {"et", a.et.str()}, {"ea", a.ea.str()},
+       {"eat", a.eat.str()}, {"ed", a.ed.str()}, {"ecm", a.ecm.str()}, {"eca", a.eca.str()}, {"eoc", a.eoc.str()},
+       {"kn", a.kn.str()}, {"kst", a.kst.str()}, {"kdu", a.kdu.str()}, {"kpa", a.kpa.str()}, {"kps", a.kps.str()},
+       {"ksp", a.ksp.str()}, {"kex", a.kex.str()}, {"kfi", a.kfi.str()}, {"kinc", a.kinc.str()},
+       {"kpe", a.kpe.str()}, {"tk", a.tk.str()}, {"tr", a.tr.str()}, {"td", a.td.str()},
+       {"with_intake", with_intake ? "1" : "0"},
+       {"ichannel", with_intake ? in->channel : ""},
+       {"isource", with_intake ? in->source : ""},
+       {"iref", with_intake ? in->external_ref : std::nullopt},
+       {"ict", with_intake ? in->content_type : ""},
+       {"iraw", with_intake ? HexBytes(in->raw) : ""},
+       {"istatus", with_intake ? std::string(Name(c.intake->status)) : ""},
+       {"ireason", with_intake ? c.intake->reason : std::nullopt},
+       {"iwarn", with_intake ? in->WarningsText() : std::nullopt}});
+  if (rows.size() != 1 || !rows[0][0] || !rows[0][1] || !rows[0][2]) {
+    throw StoreError(ErrorKind::kInternal, "the case insert returned no row", "");
+  }
+  rec.id = std::stoll(*rows[0][0]);
+  rec.public_no = *rows[0][1];
+  rec.created_at = rec.updated_at = FromEpoch(std::stoll(*rows[0][2]));
+  if (intake_id) *intake_id = rows[0][3] ? std::optional<std::int64_t>(std::stoll(*rows[0][3])) : std::nullopt;
   NotifyTimersIfSoon(sql, a, c.wake_schedulers_before);
   return rec;
 }

@@ -71,6 +71,7 @@ std::string WithSessionDefaults(const std::string& conninfo, const DatabaseOptio
 Database::Database(std::string_view database_url, DatabaseOptions options)
     : conninfo_(WithSessionDefaults(ToConninfo(database_url).ValueOrThrow(), options)), options_(options) {
   pool_ = std::make_unique<soci::connection_pool>(options_.pool_size);
+  prepared_.resize(options_.pool_size);
   try {
     for (std::size_t i = 0; i < options_.pool_size; ++i) pool_->at(i).open(soci::postgresql, conninfo_);
   } catch (...) {
@@ -80,7 +81,7 @@ Database::Database(std::string_view database_url, DatabaseOptions options)
 
 Database::~Database() = default;
 
-void Database::Lease(const std::function<void(soci::session&)>& fn) {
+void Database::Lease(const std::function<void(soci::session&, PreparedNames&)>& fn) {
   std::size_t pos = 0;
   if (!pool_->try_lease(pos, static_cast<int>(options_.lease_timeout.count()))) {
     throw PoolExhausted(ErrorKind::kUnavailable,
@@ -92,16 +93,22 @@ void Database::Lease(const std::function<void(soci::session&)>& fn) {
     ~GiveBack() { pool.give_back(pos); }
   } give_back{*pool_, pos};
   soci::session& sql = pool_->at(pos);
+  PreparedNames& prepared = prepared_[pos];
   try {
     // A session whose reconnect failed while the server was down is closed: open it
     // again first (a connection error here is a 503, and the next lease tries again).
-    if (!sql.is_connected()) sql.reconnect();
-    fn(sql);
+    if (!sql.is_connected()) {
+      prepared.clear();
+      sql.reconnect();
+    }
+    fn(sql, prepared);
   } catch (...) {
     try {
       RethrowAsDomainError();
     } catch (const ConnectionLost&) {
-      // A broken connection stays broken: reopen it so the pool heals.
+      // A broken connection stays broken: reopen it so the pool heals (a new
+      // connection has none of the old one's prepared statements).
+      prepared.clear();
       try {
         sql.reconnect();
       } catch (...) {
@@ -112,16 +119,16 @@ void Database::Lease(const std::function<void(soci::session&)>& fn) {
 }
 
 void Database::Run(const std::function<void(Tx&)>& fn) {
-  Lease([&](soci::session& sql) {
-    Tx tx(sql, false);
+  Lease([&](soci::session& sql, PreparedNames& prepared) {
+    Tx tx(sql, false, &prepared);
     fn(tx);
   });
 }
 
 void Database::Transact(const std::function<void(Tx&)>& fn) {
-  Lease([&](soci::session& sql) {
+  Lease([&](soci::session& sql, PreparedNames& prepared) {
     soci::transaction transaction(sql);  // rolls back in its destructor unless committed
-    Tx tx(sql, true);
+    Tx tx(sql, true, &prepared);
     fn(tx);
     transaction.commit();
   });
@@ -186,26 +193,115 @@ void ExecScript(soci::session& sql, const std::string& script) {
   throw StoreError(ErrorKind::kInternal, "SQL script failed (" + sqlstate + "): " + message, sqlstate);
 }
 
+namespace {
+
+// The typed error for a failed statement with SQLSTATE `state`.
+[[noreturn]] void ThrowForState(const std::string& state, std::string message) {
+  // PostgreSQL's first line only: its DETAIL quotes the row's values (a petitioner's
+  // phone in a unique violation), which must not reach a log.
+  if (const auto detail = message.find("\nDETAIL:"); detail != std::string::npos) message.resize(detail);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (state == "23505") throw UniqueViolation(message, ConstraintName(message));
+  if (state == "40001" || state == "40P01") {
+    throw SerializationFailure(ErrorKind::kConflict, "concurrent update, try again: " + message, state);
+  }
+  if (state == "57014") throw StatementTimeout(ErrorKind::kUnavailable, "database statement timed out", state);
+  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
+    throw ConnectionLost(ErrorKind::kUnavailable, "database unavailable: " + message, state);
+  }
+  throw StoreError(ErrorKind::kInternal, "database error " + state + ": " + message, state);
+}
+
+// A libpq result that is cleared however the scope is left.
+struct Result_ {
+  PGresult* res;
+  ~Result_() { PQclear(res); }
+};
+
+void CheckResult(PGconn* conn, PGresult* res) {
+  const ExecStatusType status = PQresultStatus(res);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  if (!state || PQstatus(conn) != CONNECTION_OK) {
+    throw ConnectionLost(ErrorKind::kUnavailable, std::string("database unavailable: ") + PQerrorMessage(conn),
+                         state ? state : "");
+  }
+  ThrowForState(state, PQresultErrorMessage(res));
+}
+
+}  // namespace
+
+PreparedSql::PreparedSql(std::string name, std::string_view query) : name_(std::move(name)) {
+  // SOCI's placeholder rule: ':' + identifier, not part of a '::' cast, outside quotes.
+  bool quoted = false;
+  for (std::size_t i = 0; i < query.size(); ++i) {
+    const char ch = query[i];
+    if (ch == '\'') quoted = !quoted;
+    const auto ident = [&](std::size_t at) {
+      return at < query.size() && (std::isalnum(static_cast<unsigned char>(query[at])) || query[at] == '_');
+    };
+    if (quoted || ch != ':' || (i > 0 && query[i - 1] == ':') || (i + 1 < query.size() && query[i + 1] == ':') ||
+        !ident(i + 1)) {
+      sql_ += ch;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (ident(end)) ++end;
+    const std::string param(query.substr(i + 1, end - i - 1));
+    auto at = std::find(params_.begin(), params_.end(), param);
+    if (at == params_.end()) at = params_.insert(params_.end(), param);
+    sql_ += "$" + std::to_string(at - params_.begin() + 1);
+    i = end - 1;
+  }
+}
+
+SqlRows ExecPrepared(Tx& tx, const PreparedSql& statement, const SqlParams& values) {
+  PGconn* conn = RawConnection(tx.sql_);
+  std::vector<const char*> params(statement.params().size(), nullptr);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    bool found = false;
+    for (const auto& [name, value] : values) {
+      if (name != statement.params()[i]) continue;
+      params[i] = value ? value->c_str() : nullptr;
+      found = true;
+      break;
+    }
+    if (!found) throw StoreError(ErrorKind::kInternal, statement.name() + ": no value for :" + statement.params()[i], "");
+  }
+  const int n = static_cast<int>(params.size());
+  PGresult* res = nullptr;
+  if (tx.prepared_) {
+    if (!tx.prepared_->count(statement.name())) {
+      Result_ prepared{PQprepare(conn, statement.name().c_str(), statement.sql().c_str(), n, nullptr)};
+      CheckResult(conn, prepared.res);
+      tx.prepared_->insert(statement.name());
+    }
+    res = PQexecPrepared(conn, statement.name().c_str(), n, params.data(), nullptr, nullptr, 0);
+  } else {
+    res = PQexecParams(conn, statement.sql().c_str(), n, nullptr, params.data(), nullptr, nullptr, 0);
+  }
+  Result_ result{res};
+  CheckResult(conn, res);
+  SqlRows rows(static_cast<std::size_t>(PQntuples(res)));
+  const int columns = PQnfields(res);
+  for (int r = 0; r < PQntuples(res); ++r) {
+    auto& row = rows[static_cast<std::size_t>(r)];
+    row.reserve(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      if (PQgetisnull(res, r, c)) row.emplace_back(std::nullopt);
+      else row.emplace_back(std::string(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c))));
+    }
+  }
+  return rows;
+}
+
 void RethrowAsDomainError() {
   try {
     throw;
   } catch (const DomainError&) {
     throw;
   } catch (const soci::postgresql_soci_error& e) {
-    const std::string state = e.sqlstate();
-    // PostgreSQL's first line only: its DETAIL quotes the row's values (a petitioner's
-    // phone in a unique violation), which must not reach a log.
-    std::string message = e.get_error_message();
-    if (const auto detail = message.find("\nDETAIL:"); detail != std::string::npos) message.resize(detail);
-    if (state == "23505") throw UniqueViolation(message, ConstraintName(message));
-    if (state == "40001" || state == "40P01") {
-      throw SerializationFailure(ErrorKind::kConflict, "concurrent update, try again: " + message, state);
-    }
-    if (state == "57014") throw StatementTimeout(ErrorKind::kUnavailable, "database statement timed out", state);
-    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
-      throw ConnectionLost(ErrorKind::kUnavailable, "database unavailable: " + message, state);
-    }
-    throw StoreError(ErrorKind::kInternal, "database error " + state + ": " + message, state);
+    ThrowForState(e.sqlstate(), e.get_error_message());
   } catch (const soci::soci_error& e) {
     // No SQLSTATE: the connection itself failed (server down, socket gone).
     if (e.get_error_category() == soci::soci_error::connection_error) {

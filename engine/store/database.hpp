@@ -4,8 +4,11 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -81,6 +84,9 @@ struct DatabaseOptions {
 std::string WithSessionDefaults(const std::string& conninfo, const DatabaseOptions& options);
 
 class Database;
+class PreparedSql;
+// The statements prepared on one pooled connection (ExecPrepared), by name.
+using PreparedNames = std::unordered_set<std::string>;
 
 // A unit of work: one leased connection, inside a transaction (Database::Transact) or
 // not (Database::Run). Opaque above the store: services hand it to store functions and
@@ -95,9 +101,14 @@ class Tx {
   friend class Database;
   friend class Listener;
   friend soci::session& Sql(Tx& tx);  // engine/store/session.hpp: the store's own access
-  Tx(soci::session& sql, bool in_transaction) : sql_(sql), in_transaction_(in_transaction) {}
+  friend std::vector<std::vector<std::optional<std::string>>> ExecPrepared(
+      Tx& tx, const PreparedSql& statement,
+      const std::vector<std::pair<std::string_view, std::optional<std::string>>>& values);
+  Tx(soci::session& sql, bool in_transaction, PreparedNames* prepared = nullptr)
+      : sql_(sql), in_transaction_(in_transaction), prepared_(prepared) {}
   soci::session& sql_;
   bool in_transaction_;
+  PreparedNames* prepared_;  // none: ExecPrepared plans each time (the Listener's connection)
 };
 
 // A fixed pool of PostgreSQL connections. Blocking: use it from worker threads, never
@@ -130,11 +141,13 @@ class Database {
   void Transact(const std::function<void(Tx&)>& fn);
 
  private:
-  void Lease(const std::function<void(soci::session&)>& fn);
+  void Lease(const std::function<void(soci::session&, PreparedNames&)>& fn);
 
   std::string conninfo_;
   DatabaseOptions options_;
   std::unique_ptr<soci::connection_pool> pool_;
+  // Per pooled connection, by its position; emptied when the connection is reopened.
+  std::vector<PreparedNames> prepared_;
 };
 
 // A connection of its own that LISTENs on `channels` (the constants above) for a

@@ -6,7 +6,11 @@
 
 #include <soci/soci.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/store/database.hpp"
 
@@ -22,6 +26,29 @@ void ExecScript(soci::session& sql, const std::string& script);
 
 // The raw libpq connection of a session.
 ::pg_conn* RawConnection(soci::session& sql);
+
+// A statement PostgreSQL plans once per pooled connection: prepared under `name` (libpq
+// PQprepare) the first time a connection runs it, executed by name after (planning a
+// large CTE costs more than running it). `query` uses SOCI's :name placeholders.
+// For the hot paths only (the intake's insert); everything else goes through SOCI.
+class PreparedSql {
+ public:
+  PreparedSql(std::string name, std::string_view query);
+  const std::string& name() const { return name_; }
+  const std::string& sql() const { return sql_; }                       // with $1, $2, ...
+  const std::vector<std::string>& params() const { return params_; }  // the names, by position
+
+ private:
+  std::string name_, sql_;
+  std::vector<std::string> params_;
+};
+
+// Parameter values by placeholder name, as text; nullopt is NULL.
+using SqlParams = std::vector<std::pair<std::string_view, std::optional<std::string>>>;
+// The result rows as text; nullopt is NULL.
+using SqlRows = std::vector<std::vector<std::optional<std::string>>>;
+// Runs `statement` on the Tx's connection. Throws the StoreError types (database.hpp).
+SqlRows ExecPrepared(Tx& tx, const PreparedSql& statement, const SqlParams& values);
 
 // Lower-case hex of `bytes`: how bytea values travel (decode(:p, 'hex')).
 std::string HexBytes(const std::string& bytes);

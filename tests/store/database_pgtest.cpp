@@ -64,6 +64,40 @@ TEST(DatabaseTest, AStatementOverItsTimeoutIsATypedError) {
   t.db().Run([](store::Tx& tx) { store::Sql(tx) << "RESET statement_timeout"; });
 }
 
+TEST(PreparedSqlTest, NumbersNamedPlaceholdersAndLeavesCastsAndStringsAlone) {
+  const store::PreparedSql p("t", "SELECT :a::int, CAST(:b AS text), ':not', :a || 'x:y' FROM t WHERE c = :long_name");
+  EXPECT_EQ(p.sql(), "SELECT $1::int, CAST($2 AS text), ':not', $1 || 'x:y' FROM t WHERE c = $3");
+  EXPECT_EQ(p.params(), (std::vector<std::string>{"a", "b", "long_name"}));
+}
+
+// A prepared statement lives on its connection only: when the connection is lost and
+// reopened, the pool prepares it again instead of calling a name the server forgot.
+TEST(DatabaseTest, APreparedStatementSurvivesALostConnection) {
+  TestDatabase t;
+  store::Database db(t.db().conninfo(), 1);
+  static const store::PreparedSql kAdd("petitiond_test_add", "SELECT CAST(:x AS int) + CAST(:y AS int), :z");
+  auto add = [&](int x) {
+    store::SqlRows rows;
+    db.Run([&](store::Tx& tx) { rows = store::ExecPrepared(tx, kAdd, {{"x", std::to_string(x)}, {"y", "1"}, {"z", std::nullopt}}); });
+    EXPECT_EQ(rows.size(), 1u);
+    EXPECT_FALSE(rows[0][1]) << "NULL arrives as nullopt";
+    return rows.empty() ? "" : rows[0][0].value_or("");
+  };
+  EXPECT_EQ(add(1), "2");
+  EXPECT_EQ(add(2), "3") << "the second call runs the prepared statement";
+  long long prepared = 0;
+  db.Run([&](store::Tx& tx) {
+    store::Sql(tx) << "SELECT count(*) FROM pg_prepared_statements WHERE name = 'petitiond_test_add'",
+        soci::into(prepared);
+  });
+  EXPECT_EQ(prepared, 1);
+  EXPECT_THROW(db.Run([](store::Tx& tx) { store::Sql(tx) << "SELECT pg_terminate_backend(pg_backend_pid())"; }),
+               store::ConnectionLost);
+  EXPECT_EQ(add(3), "4") << "prepared again on the new connection";
+  EXPECT_THROW(db.Run([&](store::Tx& tx) { store::ExecPrepared(tx, kAdd, {{"x", "1"}}); }), store::StoreError)
+      << "a missing value is refused before anything is sent";
+}
+
 TEST(DatabaseTest, ATransactionRollsBackWhenItsWorkThrows) {
   TestDatabase t;
   EXPECT_THROW(t.db().Transact([](store::Tx& tx) {
