@@ -1,6 +1,8 @@
 // Cases: staff intake, the case view, events (If-Match), the audit trail, lists.
 #include <boost/json.hpp>
 
+#include <sstream>
+
 #include "api/api.hpp"
 #include "engine/contact.hpp"
 #include "api/export.hpp"
@@ -201,6 +203,58 @@ store::CaseFilter::After ParseDueCursor(const std::string& text) {
   return a;
 }
 
+// A sort=relevance cursor: "<rank>r<id>", the last row shown.
+std::string RankCursor(const store::CaseRecord& c) { return std::to_string(c.search_rank) + "r" + std::to_string(c.id); }
+
+store::CaseFilter::AfterRank ParseRankCursor(const std::string& text) {
+  const auto r = text.find('r');
+  if (r == std::string::npos) Invalid("cursor is not one this server gave out");
+  const auto rank = ParseId(text.substr(0, r));
+  const auto id = ParseId(text.substr(r + 1));
+  if (!rank || !id || *rank > 100) Invalid("cursor is not one this server gave out");
+  return store::CaseFilter::AfterRank{static_cast<int>(*rank), *id};
+}
+
+// ?q= as search terms: split at white space (the ideographic space too), phone
+// numbers however written (0912-345-678, +886 912 345 678) as one term in their normal
+// form. At most 10 terms and 200 bytes; at least one term of two characters or more.
+store::CaseFilter::Search ParseSearch(std::string q) {
+  if (q.size() > 200) Invalid("q is at most 200 bytes");
+  for (std::size_t at = q.find("\xE3\x80\x80"); at != std::string::npos; at = q.find("\xE3\x80\x80", at)) {
+    q.replace(at, 3, " ");
+  }
+  // A phone number typed with spaces is one term: runs of digits, '+', '-', '(', ')'
+  // and single spaces that hold 6 or more digits become their normal form.
+  std::string joined;
+  for (std::size_t i = 0; i < q.size();) {
+    const auto phoneish = [&](char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '(' || c == ')'; };
+    if (!phoneish(q[i])) {
+      joined += q[i++];
+      continue;
+    }
+    std::size_t end = i, digits = 0;
+    while (end < q.size() && (phoneish(q[end]) || (q[end] == ' ' && end + 1 < q.size() && phoneish(q[end + 1])))) {
+      if (q[end] >= '0' && q[end] <= '9') ++digits;
+      ++end;
+    }
+    const std::string run = q.substr(i, end - i);
+    joined += digits >= 6 ? NormalPhone(run) : run;
+    i = end;
+  }
+  store::CaseFilter::Search s;
+  bool long_enough = false;
+  std::stringstream words(joined);
+  for (std::string w; words >> w;) {
+    std::size_t chars = 0;
+    for (const unsigned char c : w) chars += (c & 0xC0) != 0x80;
+    long_enough = long_enough || chars >= 2;
+    s.terms.push_back(std::move(w));
+  }
+  if (s.terms.size() > 10) Invalid("q has at most 10 words");
+  if (!long_enough) Invalid("q needs a word of at least two characters");
+  return s;
+}
+
 // The list with its filters as a spreadsheet, up to kMaxExportRows. Petitioners of
 // confidential cases read 保密 in every export, whoever downloads it, and no export
 // carries contact details.
@@ -249,12 +303,20 @@ Response ListCases(const Services& s, Context& ctx) {
     summary = *fields == "summary";
   }
   f.summary = summary;
+  if (auto q = QueryValue(req, "q"); q && !q->empty()) {
+    f.search = ParseSearch(*q);
+    f.order = store::CaseFilter::Order::kRelevance;  // unless sort says otherwise
+  }
   if (auto sort = QueryValue(req, "sort")) {
-    if (*sort != "due" && *sort != "newest") Invalid("sort must be due or newest");
+    if (*sort != "due" && *sort != "newest" && *sort != "relevance") Invalid("sort must be due, newest or relevance");
+    if (*sort == "relevance" && !f.search) Invalid("sort=relevance needs q");
     if (*sort == "due") f.order = store::CaseFilter::Order::kDue;
+    if (*sort == "newest") f.order = store::CaseFilter::Order::kNewest;
   }
   if (f.order == store::CaseFilter::Order::kDue) {
     if (auto cursor = QueryValue(req, "cursor")) f.after = ParseDueCursor(*cursor);
+  } else if (f.order == store::CaseFilter::Order::kRelevance) {
+    if (auto cursor = QueryValue(req, "cursor")) f.after_rank = ParseRankCursor(*cursor);
   } else {
     f.before_id = Cursor(req);
   }
@@ -271,7 +333,9 @@ Response ListCases(const Services& s, Context& ctx) {
   json::value next = nullptr;
   if (static_cast<int>(views.size()) == f.limit) {
     const auto& last = views.back().record;
-    next = f.order == store::CaseFilter::Order::kDue ? DueCursor(last) : std::to_string(last.id);
+    next = f.order == store::CaseFilter::Order::kDue         ? DueCursor(last)
+           : f.order == store::CaseFilter::Order::kRelevance ? RankCursor(last)
+                                                             : std::to_string(last.id);
   }
   body["next"] = next;
   return Json(200, body);
@@ -496,8 +560,14 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
                    {"assignee", R"({"type":"string"})", "login of the handler"},
                    {"overdue", R"({"type":"string","enum":["true","false"]})", ""},
                    {"confidential", R"({"type":"string","enum":["true","false"]})", "confidential petitioners only"},
-                   {"sort", R"({"type":"string","enum":["newest","due"]})",
-                    "newest (default) or due: earliest deadline first, so cases past their deadline lead"},
+                   {"q", R"({"type":"string","maxLength":200})",
+                    "search: every word must occur in the subject, body, replies, case number or petitioner "
+                    "(name, phone, e-mail, address); Chinese words of two characters or more anywhere, 臺 = 台, "
+                    "full-width = half-width, phone numbers however written; sorted by relevance unless sort says "
+                    "otherwise"},
+                   {"sort", R"({"type":"string","enum":["newest","due","relevance"]})",
+                    "newest (default; relevance with q), due: earliest deadline first, so cases past their deadline lead, "
+                    "or relevance (with q): most words in the subject first"},
                    {"fields", R"({"type":"string","enum":["full","summary"]})",
                     "summary: no body, petitioner name only (queue pages)"},
                    {"format", R"({"type":"string","enum":["json","csv","xlsx"]})",

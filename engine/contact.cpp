@@ -71,4 +71,13 @@ std::optional<std::string> PhoneProblem(std::string_view p) {
   return std::nullopt;
 }
 
+std::string NormalPhone(std::string_view phone) {
+  std::string out;
+  for (const char c : phone) {
+    if (c != ' ' && c != '-' && c != '(' && c != ')') out += c;
+  }
+  if (out.rfind("+886", 0) == 0) out = "0" + out.substr(4);
+  return out;
+}
+
 }  // namespace petitiond

@@ -21,4 +21,10 @@ std::optional<std::string> EmailProblem(std::string_view address);
 // '+', spaces, hyphens, parentheses and a '#' extension; 6 to 20 digits.
 std::optional<std::string> PhoneProblem(std::string_view phone);
 
+// A phone number in the one form it is stored and compared in: spaces, hyphens and
+// parentheses dropped, a leading +886 written as 0 (0912-345-678, 0912345678 and
+// +886 912 345 678 are one number). The same rule as migrations/0018's
+// petitiond_phone_norm, which normalised the numbers stored before.
+std::string NormalPhone(std::string_view phone);
+
 }  // namespace petitiond

@@ -51,14 +51,14 @@ constexpr const char* kInsertCaseWithRows =
     "SELECT c.id, c.public_no, c.created, (SELECT id FROM raw) FROM c";
 
 // The columns ReadCase reads, with `body` as given: the column, or '' for queue pages.
-std::string CaseColumns(std::string_view body = "body") {
+std::string CaseColumns(std::string_view body = "body", std::string_view extra = "") {
   return "SELECT id, public_no, channel, workflow_name, workflow_version, state, office, category, subject, " +
          std::string(body) +
          ", petitioner::text, confidential::int, assignee, overdue::int, priority, row_version, external_ref, "
          "extract(epoch FROM received_at)::bigint, extract(epoch FROM created_at)::bigint, "
          "extract(epoch FROM updated_at)::bigint, merged_into, "
          "CASE WHEN next_due_at = 'infinity' THEN NULL ELSE extract(epoch FROM next_due_at)::bigint END, "
-         "outcome, origin FROM cases";
+         "outcome, origin" + std::string(extra) + " FROM cases";
 }
 
 constexpr const char* kClockColumns =
@@ -539,6 +539,8 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   std::string state = f.state.value_or(""), channel = f.channel.value_or(""), office = f.office.value_or(""),
               assignee = f.assignee.value_or("");
   long long before = f.before_id.value_or(0), after = f.after ? f.after->id : 0;
+  int after_rank = f.after_rank ? f.after_rank->rank : 0;
+  long long after_rank_id = f.after_rank ? f.after_rank->id : 0;
   long long due = f.after && f.after->due_at ? Epoch(*f.after->due_at) : 0;
   soci::indicator due_ind = f.after && f.after->due_at ? soci::i_ok : soci::i_null;
   int limit = f.limit;
@@ -556,6 +558,36 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
            "ON o.o_id = cases.id";
     if (f.office) cond("o_office = :o_office"), st.exchange(soci::use(office, "o_office"));
   }
+  // A search: the index finds the cases with every pair of characters of the terms,
+  // then each term must occur in the text itself.
+  std::string terms, rank_column;
+  if (f.search) {
+    PgArray array;
+    for (const auto& t : f.search->terms) array.Add(t);
+    terms = array.str();
+    join += " JOIN (SELECT case_id AS s_id, confidential AS s_confidential, subject AS s_subject, "
+            "open_text AS s_open, secret_text AS s_secret, grams AS s_grams, secret_grams AS s_secret_grams "
+            "FROM case_search) s ON s.s_id = cases.id";
+    // Each use of the terms is a placeholder of its own (SOCI binds a name once).
+    int uses = 0;
+    auto normalised = [&] {
+      const std::string name = "terms" + std::to_string(++uses);
+      st.exchange(soci::use(terms, name));
+      return "petitiond_search_terms(CAST(:" + name + " AS text[]))";
+    };
+    const std::string text = f.search->identities ? "s_open || ' ' || s_secret" : "s_open";
+    std::string index = "s_grams @> petitiond_terms_grams(" + normalised() + ")";
+    if (f.search->identities) {
+      index = "(" + index + " OR (s_confidential AND (s_grams || s_secret_grams) @> petitiond_terms_grams(" +
+              normalised() + ")))";
+    }
+    cond(index.c_str());
+    cond(("NOT EXISTS (SELECT 1 FROM unnest(" + normalised() + ") AS t WHERE strpos(" + text + ", t) = 0)").c_str());
+    if (f.order == CaseFilter::Order::kRelevance) {
+      rank_column = ", (SELECT count(*) FROM unnest(" + normalised() +
+                    ") AS t WHERE strpos(s_subject, t) > 0)::int AS search_rank";
+    }
+  }
   if (f.assignee) cond("assignee = :assignee"), st.exchange(soci::use(assignee, "assignee"));
   if (f.overdue && !*f.overdue) cond("NOT overdue");
   if (f.confidential) cond(*f.confidential ? "confidential" : "NOT confidential");
@@ -569,18 +601,35 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
       st.exchange(soci::use(after, "after"));
     }
     order = from_overdue ? " ORDER BY o_due, o_id" : " ORDER BY next_due_at, id";
+  } else if (f.order == CaseFilter::Order::kRelevance && f.search) {
+    order = " ORDER BY search_rank DESC, id DESC";
   } else {
     if (f.before_id) cond("id < :before"), st.exchange(soci::use(before, "before"));
     order = " ORDER BY id DESC";
   }
+  if (f.order == CaseFilter::Order::kRelevance && f.search && f.after_rank) {
+    st.exchange(soci::use(after_rank, "after_rank"));
+    st.exchange(soci::use(after_rank_id, "after_id"));
+  }
   st.exchange(soci::use(limit, "limit"));
-  st.prepare(CaseColumns(f.summary ? "''::text" : "body") + join + where + order + " LIMIT :limit");
+  std::string query = CaseColumns(f.summary ? "''::text" : "body", rank_column) + join + where + order + " LIMIT :limit";
+  if (f.order == CaseFilter::Order::kRelevance && f.search) {
+    // The rank is named in the select list; a WHERE cannot see it, so the page is
+    // taken from the ranked rows.
+    query = "SELECT * FROM (" + CaseColumns(f.summary ? "''::text" : "body", rank_column) + join + where +
+            ") ranked" + (f.after_rank ? " WHERE (search_rank, id) < (CAST(:after_rank AS int), :after_id)" : "") +
+            order + " LIMIT :limit";
+  }
+  st.prepare(query);
   soci::row row;
   st.exchange(soci::into(row));
   st.define_and_bind();
   st.execute(false);
   std::vector<CaseRecord> cases;
-  while (st.fetch()) cases.push_back(ReadCase(row));
+  while (st.fetch()) {
+    cases.push_back(ReadCase(row));
+    if (!rank_column.empty()) cases.back().search_rank = row.get<int>(24);
+  }
   LoadClocks(sql, cases);
   return cases;
 }

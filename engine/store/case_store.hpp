@@ -63,6 +63,8 @@ struct CaseRecord : CaseFields {
   // clock runs. Kept by the store on every write; the key of sort=due lists.
   std::optional<Timestamp> next_due_at;
   CaseState state;
+  // In a search list (CaseFilter::search): how many of the terms its subject holds.
+  int search_rank = 0;
 };
 
 // What cases.next_due_at holds for `s`.
@@ -87,8 +89,9 @@ struct CaseFilter {
   std::optional<bool> overdue;
   std::optional<bool> confidential;
   enum class Order {
-    kNewest,  // id descending
-    kDue,     // earliest next_due_at (overdue cases have the earliest), then id
+    kNewest,     // id descending
+    kDue,        // earliest next_due_at (overdue cases have the earliest), then id
+    kRelevance,  // a search's: most terms in the subject first, then newest
   };
   Order order = Order::kNewest;
   bool summary = false;                   // body left out (queue pages)
@@ -98,6 +101,22 @@ struct CaseFilter {
     std::int64_t id = 0;
   };
   std::optional<After> after;
+  struct AfterRank {  // kRelevance cursor: the last row shown
+    int rank = 0;
+    std::int64_t id = 0;
+  };
+  std::optional<AfterRank> after_rank;
+  // Free text (migrations/0018): every term must occur in the case's subject, body,
+  // replies, public number or petitioner (name, phone, e-mail, address), compared in
+  // the normal form of petitiond_search_norm. Terms are as typed, phone numbers in
+  // their normal form (NormalPhone).
+  struct Search {
+    std::vector<std::string> terms;
+    // A confidential petitioner's identity is searched too (those who may see it);
+    // otherwise such a case cannot be found by its petitioner at all.
+    bool identities = false;
+  };
+  std::optional<Search> search;
   int limit = 50;
 };
 

@@ -73,6 +73,7 @@ const std::map<std::string, Grant>& ServeGrants() {
       // Maintained by owner-run triggers (migrations/0014); serve only reads them.
       {"stats_monthly", Grant::kRead},           {"stats_clocks", Grant::kRead},
       {"stats_handling", Grant::kRead},
+      {"case_search", Grant::kRead},  // kept by owner-run triggers (migrations/0018)
       {"open311_clients", Grant::kWrite},
       {"timers", Grant::kWriteDelete},           {"sessions", Grant::kWriteDelete},
       {"idempotency_keys", Grant::kWriteDelete}, {"webhook_signatures", Grant::kWriteDelete},

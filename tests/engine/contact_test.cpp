@@ -36,3 +36,17 @@ TEST(Contact, PhoneNumbers) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+TEST(ContactTest, APhoneNumberHasOneNormalForm) {
+  EXPECT_EQ(NormalPhone("0912-345-678"), "0912345678");
+  EXPECT_EQ(NormalPhone("0912345678"), "0912345678");
+  EXPECT_EQ(NormalPhone("+886 912 345 678"), "0912345678");
+  EXPECT_EQ(NormalPhone("(089) 322-111#12"), "089322111#12");
+  EXPECT_EQ(NormalPhone("+1 415 555 0100"), "+14155550100") << "only Taiwan's prefix becomes 0";
+}
+
+}  // namespace
+}  // namespace petitiond

@@ -388,6 +388,9 @@ std::vector<CaseView> CaseService::List(const Actor& actor, store::CaseFilter fi
     if (filter.office && *filter.office != actor.office) return {};
     filter.office = actor.office;
   }
+  // A confidential petitioner can be found by name, phone or address only by those who
+  // may see who they are; for everyone else the identity is not in the searched text.
+  if (filter.search) filter.search->identities = SeesIdentity(actor);
   std::vector<store::CaseRecord> rows;
   db_.Run([&](store::Tx& tx) {
     rows = store::ListCases(tx, filter);

@@ -58,6 +58,10 @@ const Intake& IntakeService::Normalise(const Intake& in, const Actor& actor, std
   // Staff who name no office create in their own; directors and admins leave it to
   // routing.yaml.
   if (!in.office && !actor.roles.empty() && !SeesAllOffices(actor)) change().office = actor.office;
+  // One petitioner, however the number was written (repeats and search compare it so).
+  if (!in.petitioner.phone.empty() && NormalPhone(in.petitioner.phone) != in.petitioner.phone) {
+    change().petitioner.phone = NormalPhone(in.petitioner.phone);
+  }
   if (in.external_ref && in.external_ref->size() > kMaxExternalRef) {
     // A feed GUID or Message-ID too long for the unique index: its digest identifies
     // it as well, and the raw input keeps the original.
@@ -298,7 +302,7 @@ IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const In
 std::vector<store::PetitionerCase> IntakeService::Repeats(const Actor& actor, const std::string& phone,
                                                          const std::string& email, const std::string& office) {
   if (!InScope(actor, office)) throw DomainError(ErrorKind::kForbidden, "repeats are looked up in your own office");
-  const std::string p = phone.empty() || PhoneProblem(phone) ? "" : phone;
+  const std::string p = phone.empty() || PhoneProblem(phone) ? "" : NormalPhone(phone);
   const std::string e = email.empty() || EmailProblem(email) ? "" : email;
   std::vector<store::PetitionerCase> out;
   if (p.empty() && e.empty()) return out;
