@@ -614,11 +614,13 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   st.exchange(soci::use(limit, "limit"));
   std::string query = CaseColumns(f.summary ? "''::text" : "body", rank_column) + join + where + order + " LIMIT :limit";
   if (f.order == CaseFilter::Order::kRelevance && f.search) {
-    // The rank is named in the select list; a WHERE cannot see it, so the page is
-    // taken from the ranked rows.
+    // Ranked among the newest kRelevanceWindow matches: the newest are found by walking
+    // the cases newest first, so a common word costs no more than a rare one; the rank
+    // is named in the select list, so the page is taken from the ranked rows.
     query = "SELECT * FROM (" + CaseColumns(f.summary ? "''::text" : "body", rank_column) + join + where +
-            ") ranked" + (f.after_rank ? " WHERE (search_rank, id) < (CAST(:after_rank AS int), :after_id)" : "") +
-            order + " LIMIT :limit";
+            " ORDER BY id DESC LIMIT " + std::to_string(CaseFilter::kRelevanceWindow) + ") ranked" +
+            (f.after_rank ? " WHERE (search_rank, id) < (CAST(:after_rank AS int), :after_id)" : "") + order +
+            " LIMIT :limit";
   }
   st.prepare(query);
   soci::row row;

@@ -91,8 +91,10 @@ struct CaseFilter {
   enum class Order {
     kNewest,     // id descending
     kDue,        // earliest next_due_at (overdue cases have the earliest), then id
-    kRelevance,  // a search's: most terms in the subject first, then newest
+    kRelevance,  // a search's: most terms in the subject first, then newest, among
+                 // the newest kRelevanceWindow matches (sort=newest pages through all)
   };
+  static constexpr int kRelevanceWindow = 500;
   Order order = Order::kNewest;
   bool summary = false;                   // body left out (queue pages)
   std::optional<std::int64_t> before_id;  // kNewest cursor: ids below this one

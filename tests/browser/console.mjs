@@ -135,6 +135,32 @@ await page.goto(`${base}/#/cases/${caseId}`);
 await page.locator('form[data-event="close"] button').click();
 await page.locator('#case-state').filter({ hasText: '已結案' }).waitFor();
 step('the supervisor closed it');
+
+// 4b. The caller phones again and says what it was about: "/" goes to the search box
+// on any page; two Chinese words find the case, with the words marked.
+await page.goto(`${base}/#/queue`);
+await page.locator('main').click({ position: { x: 5, y: 5 } });
+await page.keyboard.press('/');
+assert.equal(await page.evaluate(() => document.activeElement.id), 'search-q', '/ goes to the search box');
+await page.keyboard.type('中華路 整編');
+await page.keyboard.press('Enter');
+const hit = page.locator(`table.results tr[data-id="${caseId}"]`);
+await hit.waitFor();
+assert.deepEqual(await hit.locator('mark').allTextContents().then(t => [...new Set(t)].sort()), ['中華路', '整編'].sort(),
+  'the words are marked');
+assert.ok(!(await page.locator('main').textContent()).includes('null'), 'nothing but the results is shown');
+await shot('search');
+// The number however the caller reads it out, and 台 for 臺 in the address.
+for (const q of ['0912-345-678', '台東市中華路']) {
+  await page.getByLabel(/搜尋案件/).fill(q);
+  await page.getByLabel(/搜尋案件/).press('Enter');
+  await page.locator('h2', { hasText: `搜尋「${q}」` }).waitFor();
+  await page.locator(`table.results tr[data-id="${caseId}"]`).waitFor();
+}
+await page.getByLabel(/搜尋案件/).fill('燈');
+await page.getByLabel(/搜尋案件/).press('Enter');
+await page.getByText('請輸入至少兩個字。').waitFor();
+step('the supervisor found the case by what the caller said, by phone and by 台/臺');
 await signOut();
 
 // 5. A handler of another office cannot open it.

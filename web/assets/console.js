@@ -74,6 +74,8 @@
   // --- sign-in -------------------------------------------------------------------
   function loginView() {
     nav.hidden = true; who.hidden = true;
+    const search = document.getElementById('search');
+    if (search) search.hidden = true;
     const error = el('p', { class: 'error', role: 'alert' });
     const form = el('form', { class: 'card', novalidate: true },
       el('h2', { text: '登入' }),
@@ -105,11 +107,108 @@
     if (has('admin')) links.push(['#/admin', '系統管理', '5']);
     if (has('supervisor') || has('director') || has('admin')) links.push(['#/stats', '統計', '6']);
     nav.replaceChildren(...links.map(([href, text, key]) => el('a', { href, 'data-key': key, title: `Alt+${key}`, text: `${text} (Alt+${key})` })));
+    if (!document.getElementById('search')) nav.after(searchForm());
+    document.getElementById('search').hidden = false;
     who.replaceChildren(el('span', { text: `${me.login}（${officeName(me.office)}）` }),
       el('button', { type: 'button', text: '登出', onclick: async () => { try { await api('DELETE', '/api/v1/sessions/current'); } catch (e) { /* gone already */ } me = null; location.hash = '#/login'; } }));
     nav.hidden = false; who.hidden = false;
   }
   function home() { return has('intake') ? '#/intake' : has('handler') ? '#/queue' : '#/office'; }
+
+  // --- search: a box on every page ("/" goes there), results with the words marked ---
+  function searchForm() {
+    const input = el('input', { type: 'search', id: 'search-q', name: 'q', maxlength: '200', autocomplete: 'off',
+      placeholder: '搜尋案件（按 / ）', 'aria-label': '搜尋案件', title: '主旨、內容、答覆、案號、陳情人姓名與聯絡方式' });
+    const form = el('form', { role: 'search', id: 'search', class: 'search', onsubmit: (ev) => {
+      ev.preventDefault();
+      const q = input.value.trim();
+      if (q) location.hash = `#/search?q=${encodeURIComponent(q)}`;
+    } }, input, el('button', { type: 'submit', class: 'secondary', text: '搜尋' }));
+    return form;
+  }
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key !== '/' || ev.altKey || ev.ctrlKey || ev.metaKey || !me) return;
+    const t = document.activeElement;
+    if (t && (['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || t.isContentEditable)) return;
+    const box = document.getElementById('search-q');
+    if (box) { ev.preventDefault(); box.focus(); box.select(); }
+  });
+  // The server's normal form (migrations/0018 petitiond_search_norm), one character for
+  // one: 臺 as 台, full-width ASCII as ASCII, letters in lower case. Positions in the
+  // normalised text are positions in the original.
+  function searchNorm(text) {
+    let out = '';
+    for (const ch of text) {
+      const c = ch.codePointAt(0);
+      if (ch === '臺') out += '台';
+      else if (c >= 0xFF01 && c <= 0xFF5E) out += String.fromCodePoint(c - 0xFF01 + 0x21).toLowerCase();
+      else if (c === 0x3000) out += ' ';
+      else out += ch.length === 1 ? ch.toLowerCase() : ch;
+    }
+    return out;
+  }
+  function searchTerms(q) {
+    // A phone number with spaces or hyphens is one word, as the server reads it.
+    const joined = q.replace(/[+(]?[0-9][0-9()\- ]{4,}[0-9]/g, (run) => (run.match(/[0-9]/g) || []).length >= 6 ? run.replace(/[ ()-]/g, '').replace(/^\+886/, '0') : run);
+    return searchNorm(joined).split(/\s+/).filter(Boolean);
+  }
+  // `text` with every occurrence of `terms` in <mark>; built from text nodes, never HTML.
+  function marked(text, terms) {
+    const norm = searchNorm(text);
+    const hits = [];
+    for (const t of terms) {
+      for (let at = norm.indexOf(t); at >= 0 && t; at = norm.indexOf(t, at + t.length)) hits.push([at, at + t.length]);
+    }
+    hits.sort((a, b) => a[0] - b[0]);
+    const out = [];
+    let pos = 0;
+    for (const [from, to] of hits) {
+      if (from < pos) continue;
+      if (from > pos) out.push(text.slice(pos, from));
+      out.push(el('mark', { text: text.slice(from, to) }));
+      pos = to;
+    }
+    if (pos < text.length) out.push(text.slice(pos));
+    return out;
+  }
+  // A piece of the body around its first match.
+  function snippet(body, terms) {
+    const norm = searchNorm(body);
+    const first = Math.min(...terms.map(t => norm.indexOf(t)).filter(i => i >= 0));
+    if (!Number.isFinite(first)) return body.length > 80 ? body.slice(0, 80) + '…' : body;
+    const from = Math.max(0, first - 30);
+    return (from > 0 ? '…' : '') + body.slice(from, from + 100) + (from + 100 < body.length ? '…' : '');
+  }
+  async function searchView(q, cursor, sort) {
+    const mine = navigation;
+    const box = document.getElementById('search-q');
+    if (box && document.activeElement !== box) box.value = q;
+    const terms = searchTerms(q);
+    try {
+      const newest = sort === 'newest';
+      const { data } = await api('GET', `/api/v1/cases?q=${encodeURIComponent(q)}&limit=50${newest ? '&sort=newest' : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      if (mine !== navigation) return;
+      const rows = data.items.map(c => el('tr', { class: c.overdue ? 'overdue' : null, 'data-id': c.id },
+        el('td', {}, el('a', { href: `#/cases/${c.id}` }, marked(c.public_no, terms))),
+        el('td', {}, el('div', {}, marked(c.subject, terms), c.confidential ? el('span', { class: 'pill', text: ' 保密' }) : null),
+          el('div', { class: 'snippet' }, marked(snippet(c.body || '', terms), terms))),
+        el('td', {}, marked([c.petitioner.name, c.petitioner.phone].filter(Boolean).join(' '), terms)),
+        el('td', { text: stateLabel(c.workflow, c.state) }),
+        el('td', { text: officeName(c.office) }),
+        el('td', {}, date(c.received_at))));
+      const base = `#/search?q=${encodeURIComponent(q)}`;
+      main.replaceChildren(...[el('h2', { text: `搜尋「${q}」：${data.items.length}${data.next ? '+' : ''} 件（${newest ? '新收件在前' : '相關度高者在前'}）` }),
+        el('p', {}, newest ? el('a', { href: base, text: '改依相關度排列（最新 500 件中）' }) : el('a', { href: `${base}&sort=newest`, text: '改依收件先後列出全部' })),
+        data.items.length ? el('table', { class: 'results' },
+          el('thead', {}, el('tr', {}, ['案件編號', '主旨與內容', '陳情人', '狀態', '機關', '收件'].map(h => el('th', { text: h })))),
+          el('tbody', {}, rows)) : el('p', { text: '找不到符合的案件。中文請輸入兩個字以上；電話號碼可含 - 或空格。' }),
+        data.next ? el('p', {}, el('a', { href: `${base}${newest ? '&sort=newest' : ''}&cursor=${encodeURIComponent(data.next)}`, text: '下一頁' })) : null].filter(Boolean));
+    } catch (e) {
+      if (mine !== navigation) return;
+      if (e.status === 400) main.replaceChildren(el('h2', { text: `搜尋「${q}」` }), el('p', { class: 'error', role: 'alert', text: e.message === 'q needs a word of at least two characters' ? '請輸入至少兩個字。' : e.message }));
+      else failed(e);
+    }
+  }
   document.addEventListener('keydown', (ev) => {
     if (!ev.altKey || !me) return;
     const a = nav.querySelector(`a[data-key="${ev.key}"]`);
@@ -532,6 +631,10 @@
     if (h === '#/queue') return queueView();
     if (h === '#/office') return officeView();
     if (h === '#/director') return directorView();
+    if (h.startsWith('#/search?')) {
+      const params = new URLSearchParams(h.slice('#/search?'.length));
+      return searchView(params.get('q') || '', params.get('cursor'), params.get('sort'));
+    }
     if (h === '#/stats' || h.startsWith('#/stats?') || h.startsWith('#/stats/print')) {
       const current = n => n === navigation;
       try {
