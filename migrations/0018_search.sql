@@ -5,11 +5,12 @@
 -- then must occur in the text (strpos), so what is found is exactly what a full scan
 -- with LIKE would find.
 
--- The one normal form of searched text, for documents and queries alike: 臺 as 台,
--- full-width ASCII and the ideographic space as ASCII, ASCII letters in lower case.
+-- The one normal form of searched text, for documents and queries alike: Unicode NFKC
+-- (full-width letters, digits and punctuation as ASCII, the ideographic space as a
+-- space, half-width katakana as full-width), 臺 as 台, ASCII letters in lower case.
 CREATE FUNCTION petitiond_search_norm(t text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-  RETURN translate(t, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　ABCDEFGHIJKLMNOPQRSTUVWXYZ臺', '!"#$%&''()*+,-./0123456789:;<=>?@abcdefghijklmnopqrstuvwxyz[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ abcdefghijklmnopqrstuvwxyz台');
+  RETURN lower(replace(normalize(t, NFKC), '臺', '台') COLLATE "C");
 
 -- A phone number in its one normal form (engine/contact.hpp NormalPhone): spaces,
 -- hyphens and parentheses dropped, +886 written as the leading 0.
@@ -23,8 +24,10 @@ CREATE FUNCTION petitiond_phone_norm(p text) RETURNS text
 -- (a query term never holds any).
 CREATE FUNCTION petitiond_bigrams(t text) RETURNS text[]
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-  RETURN ARRAY(SELECT DISTINCT substr(t, i, 2) FROM generate_series(1, length(t) - 1) AS i
-               WHERE substr(t, i, 2) !~ '\s');
+  -- The pairs from the first character on and from the second on: every adjacent pair.
+  RETURN ARRAY(SELECT g FROM (SELECT m[1] AS g FROM regexp_matches(t, '(..)', 'g') AS m
+                              UNION SELECT m[1] FROM regexp_matches(substr(t, 2), '(..)', 'g') AS m) AS p
+               WHERE g !~ '\s');
 
 -- A query's terms in the normal form.
 CREATE FUNCTION petitiond_search_terms(terms text[]) RETURNS text[]
@@ -91,7 +94,7 @@ BEGIN
   IF TG_OP = 'UPDATE' THEN
     SELECT s.replies INTO old_replies FROM case_search s WHERE s.case_id = NEW.id;
   END IF;
-  INSERT INTO case_search SELECT (case_search_row(NEW, coalesce(old_replies, ''))).*
+  INSERT INTO case_search SELECT * FROM case_search_row(NEW, coalesce(old_replies, ''))
   ON CONFLICT (case_id) DO UPDATE SET confidential = EXCLUDED.confidential, subject = EXCLUDED.subject,
     open_text = EXCLUDED.open_text, secret_text = EXCLUDED.secret_text, grams = EXCLUDED.grams,
     secret_grams = EXCLUDED.secret_grams;
@@ -121,11 +124,11 @@ CREATE TRIGGER case_search_reply AFTER INSERT ON case_events FOR EACH ROW WHEN (
 CREATE FUNCTION case_search_rebuild() RETURNS bigint LANGUAGE sql AS $$
   TRUNCATE case_search;
   INSERT INTO case_search
-  SELECT (case_search_row(c, coalesce(r.said, ''))).*
+  SELECT s.*
   FROM cases c LEFT JOIN (
     SELECT e.case_id, string_agg(d.value, ' ' ORDER BY e.seq) AS said
     FROM case_events e, jsonb_each_text(e.data) d WHERE e.counts_as = 'reply' GROUP BY e.case_id) r
-  ON r.case_id = c.id;
+  ON r.case_id = c.id, LATERAL case_search_row(c, coalesce(r.said, '')) AS s;
   SELECT count(*) FROM case_search;
 $$;
 SELECT case_search_rebuild();

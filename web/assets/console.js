@@ -133,20 +133,23 @@
     const box = document.getElementById('search-q');
     if (box) { ev.preventDefault(); box.focus(); box.select(); }
   });
-  // The server's normal form (migrations/0018 petitiond_search_norm), one character for
-  // one: 臺 as 台, full-width ASCII as ASCII, letters in lower case. Positions in the
-  // normalised text are positions in the original.
-  function searchNorm(text) {
-    let out = '';
+  // The server's normal form (migrations/0018 petitiond_search_norm): NFKC, 臺 as 台,
+  // ASCII letters in lower case. Made character by character, with where each piece
+  // came from, so that a match in the normal form marks the original text.
+  function normalised(text) {
+    let norm = '';
+    const from = [];
+    let at = 0;
     for (const ch of text) {
-      const c = ch.codePointAt(0);
-      if (ch === '臺') out += '台';
-      else if (c >= 0xFF01 && c <= 0xFF5E) out += String.fromCodePoint(c - 0xFF01 + 0x21).toLowerCase();
-      else if (c === 0x3000) out += ' ';
-      else out += ch.length === 1 ? ch.toLowerCase() : ch;
+      const piece = ch.normalize('NFKC').replace(/臺/g, '台').replace(/[A-Z]/g, (c) => c.toLowerCase());
+      for (let i = 0; i < piece.length; ++i) from.push(at);
+      norm += piece;
+      at += ch.length;
     }
-    return out;
+    from.push(at);
+    return { norm, from };
   }
+  function searchNorm(text) { return normalised(text).norm; }
   function searchTerms(q) {
     // A phone number with spaces or hyphens is one word, as the server reads it.
     const joined = q.replace(/[+(]?[0-9][0-9()\- ]{4,}[0-9]/g, (run) => (run.match(/[0-9]/g) || []).length >= 6 ? run.replace(/[ ()-]/g, '').replace(/^\+886/, '0') : run);
@@ -154,10 +157,12 @@
   }
   // `text` with every occurrence of `terms` in <mark>; built from text nodes, never HTML.
   function marked(text, terms) {
-    const norm = searchNorm(text);
+    const { norm, from: origin } = normalised(text);
     const hits = [];
     for (const t of terms) {
-      for (let at = norm.indexOf(t); at >= 0 && t; at = norm.indexOf(t, at + t.length)) hits.push([at, at + t.length]);
+      for (let at = norm.indexOf(t); at >= 0 && t; at = norm.indexOf(t, at + t.length)) {
+        hits.push([origin[at], origin[at + t.length - 1] + (text.codePointAt(origin[at + t.length - 1]) > 0xFFFF ? 2 : 1)]);
+      }
     }
     hits.sort((a, b) => a[0] - b[0]);
     const out = [];
@@ -173,8 +178,8 @@
   }
   // A piece of the body around its first match.
   function snippet(body, terms) {
-    const norm = searchNorm(body);
-    const first = Math.min(...terms.map(t => norm.indexOf(t)).filter(i => i >= 0));
+    const { norm, from: origin } = normalised(body);
+    const first = Math.min(...terms.map(t => norm.indexOf(t)).filter(i => i >= 0).map(i => origin[i]));
     if (!Number.isFinite(first)) return body.length > 80 ? body.slice(0, 80) + '…' : body;
     const from = Math.max(0, first - 30);
     return (from > 0 ? '…' : '') + body.slice(from, from + 100) + (from + 100 < body.length ? '…' : '');
