@@ -567,7 +567,7 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
                     "otherwise"},
                    {"sort", R"({"type":"string","enum":["newest","due","relevance"]})",
                     "newest (default; relevance with q), due: earliest deadline first, so cases past their deadline lead, "
-                    "or relevance (with q): most words in the subject first, among the newest 500 matches"},
+                    "or relevance (with q): most words in the subject first, among the newest 200 matches"},
                    {"fields", R"({"type":"string","enum":["full","summary"]})",
                     "summary: no body, petitioner name only (queue pages)"},
                    {"format", R"({"type":"string","enum":["json","csv","xlsx"]})",

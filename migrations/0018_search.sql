@@ -20,13 +20,17 @@ CREATE FUNCTION petitiond_phone_norm(p text) RETURNS text
               THEN '0' || substr(regexp_replace(p, '[ ()-]', '', 'g'), 5)
               ELSE regexp_replace(p, '[ ()-]', '', 'g') END;
 
--- The distinct pairs of adjacent characters of `t`, leaving out those with white space
--- (a query term never holds any).
+-- The index keys of `t`: the distinct pairs of adjacent characters, leaving out those
+-- with white space (a query term never holds any), and every run of four digits. Digit
+-- pairs are in nearly every case (phone numbers, case numbers), so a number is found by
+-- its runs of four, which are rare; a text holds every run of four of the numbers in it.
 CREATE FUNCTION petitiond_bigrams(t text) RETURNS text[]
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   -- The pairs from the first character on and from the second on: every adjacent pair.
   RETURN ARRAY(SELECT g FROM (SELECT m[1] AS g FROM regexp_matches(t, '(..)', 'g') AS m
-                              UNION SELECT m[1] FROM regexp_matches(substr(t, 2), '(..)', 'g') AS m) AS p
+                              UNION SELECT m[1] FROM regexp_matches(substr(t, 2), '(..)', 'g') AS m
+                              UNION SELECT substr(d[1], i, 4) FROM regexp_matches(t, '([0-9]{4,})', 'g') AS d,
+                                    generate_series(1, length(d[1]) - 3) AS i) AS p
                WHERE g !~ '\s');
 
 -- A query's terms in the normal form.
@@ -34,10 +38,12 @@ CREATE FUNCTION petitiond_search_terms(terms text[]) RETURNS text[]
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   RETURN ARRAY(SELECT petitiond_search_norm(t) FROM unnest(terms) AS t);
 
--- The pairs a case must have to hold every one of `terms` (normalised).
+-- The keys a case must have to hold every one of `terms` (normalised): a term's runs
+-- of four digits stand for its digit pairs, which every number has.
 CREATE FUNCTION petitiond_terms_grams(terms text[]) RETURNS text[]
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-  RETURN ARRAY(SELECT DISTINCT g FROM unnest(terms) AS t, unnest(petitiond_bigrams(t)) AS g);
+  RETURN ARRAY(SELECT DISTINCT g FROM unnest(terms) AS t, unnest(petitiond_bigrams(t)) AS g
+               WHERE g !~ '^[0-9]{2}$' OR t !~ '[0-9]{4}');
 
 -- Phone numbers are stored in their normal form, so 0912-345-678, 0912345678 and
 -- +886 912 345 678 are one petitioner (repeats, search).
@@ -49,6 +55,7 @@ WHERE petitioner ->> 'phone' IS NOT NULL AND petitioner ->> 'phone' <> petitiond
 -- by it: for everyone else it is not in the searched text at all.
 CREATE TABLE case_search (
   case_id      bigint  PRIMARY KEY,           -- cases.id (no foreign key: written with the case)
+  office       text    COLLATE "C" NOT NULL,  -- = cases.office: an office's searches walk its own rows
   confidential boolean NOT NULL,
   subject      text    NOT NULL,              -- normalised, for relevance
   open_text    text    NOT NULL,              -- public_no, subject, body, replies; the petitioner unless confidential
@@ -58,6 +65,8 @@ CREATE TABLE case_search (
   secret_grams text[]  NOT NULL
 );
 CREATE INDEX case_search_grams ON case_search USING gin (grams);
+-- An office's rows newest first: a common word is found by walking them.
+CREATE INDEX case_search_office ON case_search (office, case_id);
 CREATE INDEX case_search_confidential ON case_search USING gin ((grams || secret_grams)) WHERE confidential;
 
 -- The row of case `c` with its `replies`.
@@ -70,6 +79,7 @@ DECLARE
   r    case_search;
 BEGIN
   r.case_id := c.id;
+  r.office := c.office;
   r.confidential := c.confidential;
   r.subject := petitiond_search_norm(c.subject);
   r.replies := replies;
@@ -95,12 +105,13 @@ BEGIN
     SELECT s.replies INTO old_replies FROM case_search s WHERE s.case_id = NEW.id;
   END IF;
   INSERT INTO case_search SELECT * FROM case_search_row(NEW, coalesce(old_replies, ''))
-  ON CONFLICT (case_id) DO UPDATE SET confidential = EXCLUDED.confidential, subject = EXCLUDED.subject,
+  ON CONFLICT (case_id) DO UPDATE SET office = EXCLUDED.office, confidential = EXCLUDED.confidential,
+    subject = EXCLUDED.subject,
     open_text = EXCLUDED.open_text, secret_text = EXCLUDED.secret_text, grams = EXCLUDED.grams,
     secret_grams = EXCLUDED.secret_grams;
   RETURN NULL;
 END $$;
-CREATE TRIGGER case_search_case AFTER INSERT OR UPDATE OF public_no, subject, body, petitioner, confidential
+CREATE TRIGGER case_search_case AFTER INSERT OR UPDATE OF public_no, office, subject, body, petitioner, confidential
   ON cases FOR EACH ROW EXECUTE FUNCTION case_search_on_case();
 
 -- A reply's text (the event's data, whatever its keys are called) becomes searchable.

@@ -565,7 +565,7 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
     PgArray array;
     for (const auto& t : f.search->terms) array.Add(t);
     terms = array.str();
-    join += " JOIN (SELECT case_id AS s_id, confidential AS s_confidential, subject AS s_subject, "
+    join += " JOIN (SELECT case_id AS s_id, office AS s_office, confidential AS s_confidential, subject AS s_subject, "
             "open_text AS s_open, secret_text AS s_secret, grams AS s_grams, secret_grams AS s_secret_grams "
             "FROM case_search) s ON s.s_id = cases.id";
     // Each use of the terms is a placeholder of its own (SOCI binds a name once).
@@ -582,6 +582,7 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
               normalised() + ")))";
     }
     cond(index.c_str());
+    if (f.office) cond("s_office = :s_office"), st.exchange(soci::use(office, "s_office"));
     cond(("NOT EXISTS (SELECT 1 FROM unnest(" + normalised() + ") AS t WHERE strpos(" + text + ", t) = 0)").c_str());
     if (f.order == CaseFilter::Order::kRelevance) {
       rank_column = ", (SELECT count(*) FROM unnest(" + normalised() +
@@ -618,7 +619,7 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
     // the cases newest first, so a common word costs no more than a rare one; the rank
     // is named in the select list, so the page is taken from the ranked rows.
     query = "SELECT * FROM (" + CaseColumns(f.summary ? "''::text" : "body", rank_column) + join + where +
-            " ORDER BY id DESC LIMIT " + std::to_string(CaseFilter::kRelevanceWindow) + ") ranked" +
+            " ORDER BY s_id DESC LIMIT " + std::to_string(CaseFilter::kRelevanceWindow) + ") ranked" +
             (f.after_rank ? " WHERE (search_rank, id) < (CAST(:after_rank AS int), :after_id)" : "") + order +
             " LIMIT :limit";
   }

@@ -94,7 +94,7 @@ struct CaseFilter {
     kRelevance,  // a search's: most terms in the subject first, then newest, among
                  // the newest kRelevanceWindow matches (sort=newest pages through all)
   };
-  static constexpr int kRelevanceWindow = 500;
+  static constexpr int kRelevanceWindow = 200;
   Order order = Order::kNewest;
   bool summary = false;                   // body left out (queue pages)
   std::optional<std::int64_t> before_id;  // kNewest cursor: ids below this one

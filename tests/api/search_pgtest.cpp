@@ -123,7 +123,7 @@ TEST_F(SearchTest, TheIndexFindsWhatAFullScanFinds) {
   }
   for (const std::string term : {"戶政", "地政", "事務", "整編 1", "21", "政事務所"}) {
     long long scan = Count("SELECT count(*) FROM cases c JOIN case_search s ON s.case_id = c.id WHERE "
-                           "office = 'main' AND NOT EXISTS (SELECT 1 FROM regexp_split_to_table('" + term +
+                           "c.office = 'main' AND NOT EXISTS (SELECT 1 FROM regexp_split_to_table('" + term +
                            "', ' ') t WHERE s.open_text NOT LIKE '%' || petitiond_search_norm(t) || '%')");
     const Response r = Call("GET", "/api/v1/cases?limit=100&q=" + term, supervisor_);
     ASSERT_EQ(r.status, 200) << r.body;

@@ -203,7 +203,7 @@
         el('td', {}, date(c.received_at))));
       const base = `#/search?q=${encodeURIComponent(q)}`;
       main.replaceChildren(...[el('h2', { text: `搜尋「${q}」：${data.items.length}${data.next ? '+' : ''} 件（${newest ? '新收件在前' : '相關度高者在前'}）` }),
-        el('p', {}, newest ? el('a', { href: base, text: '改依相關度排列（最新 500 件中）' }) : el('a', { href: `${base}&sort=newest`, text: '改依收件先後列出全部' })),
+        el('p', {}, newest ? el('a', { href: base, text: '改依相關度排列（最新 200 件中）' }) : el('a', { href: `${base}&sort=newest`, text: '改依收件先後列出全部' })),
         data.items.length ? el('table', { class: 'results' },
           el('thead', {}, el('tr', {}, ['案件編號', '主旨與內容', '陳情人', '狀態', '機關', '收件'].map(h => el('th', { text: h })))),
           el('tbody', {}, rows)) : el('p', { text: '找不到符合的案件。中文請輸入兩個字以上；電話號碼可含 - 或空格。' }),
