@@ -32,6 +32,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   AddSessionRoutes(table_, s_);
   AddUserRoutes(table_, s_);
   AddCaseRoutes(table_, s_);
+  AddAttachmentRoutes(table_, s_);
   AddCalendarRoutes(table_, s_);
   AddOutboxRoutes(table_, s_);
   AddIntakeRoutes(table_, s_);
@@ -108,6 +109,11 @@ Response Api::Handle(const Request& request) const {
     spdlog::error("{} {} [request {}]: unexpected: {}", request.method, request.path, id, e.what());
     return ProblemResponse(Error{ErrorKind::kInternal, "an internal error occurred (request " + id + ")", {}});
   }
+}
+
+std::size_t Api::BodyLimit(std::string_view method, std::string_view target) const {
+  const auto match = table_.Find(method, target.substr(0, target.find('?')));
+  return match.route ? match.route->max_body : 0;
 }
 
 Response Api::Dispatch(const Request& request) const {

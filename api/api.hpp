@@ -63,6 +63,9 @@ class Api {
 
   Response Handle(const Request& request) const;
   const RouteTable& routes() const { return table_; }
+  // The largest body `method target` may carry (its route's max_body); 0: the
+  // server's default. `target` may carry a query.
+  std::size_t BodyLimit(std::string_view method, std::string_view target) const;
 
  private:
   Response Dispatch(const Request& request) const;
@@ -85,6 +88,7 @@ void AddHealthRoutes(RouteTable& t, const Services& s);
 void AddSessionRoutes(RouteTable& t, const Services& s);
 void AddUserRoutes(RouteTable& t, const Services& s);
 void AddCaseRoutes(RouteTable& t, const Services& s);
+void AddAttachmentRoutes(RouteTable& t, const Services& s);
 void AddCalendarRoutes(RouteTable& t, const Services& s);
 void AddOutboxRoutes(RouteTable& t, const Services& s);
 void AddIntakeRoutes(RouteTable& t, const Services& s);

@@ -5,6 +5,7 @@
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
 #include "connectors/mailbox/mailbox.hpp"
+#include "engine/runtime/services/case_service.hpp"
 #include "engine/runtime/services/intake_service.hpp"
 #include "engine/runtime/services/public_status.hpp"
 #include "engine/runtime/services/survey.hpp"
@@ -16,8 +17,9 @@ namespace {
 Response MailboxForm(const Services& s, Context& ctx) {
   const Request& req = ctx.request;
   const std::string type = req.Header("content-type").value_or("application/x-www-form-urlencoded");
-  const Received in = connectors::FromResult(connectors::mailbox::ParseForm(req.body, type), "mailbox",
-                                             "mailbox web form", type, req.body);
+  const Received in =
+      connectors::FromResult(connectors::mailbox::ParseForm(req.body, type, s.cases.attachment_policy()), "mailbox",
+                             "mailbox web form", type, req.body);
   const Timestamp expires = s.clock.Now() + std::chrono::days(s.channels.confirm_days);
   // The token goes to the sender only: whoever confirms must own the address.
   runtime::ChannelPolicy policy;
@@ -34,12 +36,15 @@ Response ConfirmMailbox(const Services& s, Context& ctx) {
   auto token = QueryValue(ctx.request, "token");
   if (!token) Invalid("the confirmation link lacks its token");
   // The form was read once already; it reads the same now.
-  const std::string raw = s.intake.Held(*token);
-  const std::string type = raw.rfind("{", 0) == 0 ? "application/json" : "application/x-www-form-urlencoded";
+  const auto held = s.intake.Held(*token);
+  const std::string& raw = held.raw;
+  const std::string& type = held.content_type;
   runtime::ChannelPolicy policy;
   policy.confirmed_by = *token;
   auto result = TakeOrRefuse(
-      s.intake, connectors::FromResult(connectors::mailbox::ParseForm(raw, type), "mailbox", "mailbox web form", type, raw),
+      s.intake,
+      connectors::FromResult(connectors::mailbox::ParseForm(raw, type, s.cases.attachment_policy()), "mailbox",
+                             "mailbox web form", type, raw),
       policy);
   const auto& c = *result.record;
   return Json(200, json::object{{"status", Name(result.status)},
@@ -129,12 +134,15 @@ void AddPublicRoutes(RouteTable& t, const Services& s) {
          .pattern = "/public/mailbox",
          .who = Who::Public(),
          .handler = [&s](Context& c) { return MailboxForm(s, c); },
-         .summary = "The director's mailbox form (form-encoded or JSON); a confirmation link goes to the sender",
+         .summary = "The director's mailbox form (form-encoded, JSON, or multipart/form-data with up to attachments.max_files files named file); a confirmation link goes to the sender",
          .tag = "public",
          .request_schema = schemas::kMailboxForm,
          .status = 202,
          .response_schema = schemas::kPending,
-         .idempotent_create = true});
+         .idempotent_create = true,
+         .max_body = static_cast<std::size_t>(s.cases.attachment_policy().max_files) *
+                         s.cases.attachment_policy().max_bytes +
+                     (1 << 20)});
   t.Add({.method = "GET",
          .pattern = "/public/mailbox/confirm",
          .who = Who::Public(),

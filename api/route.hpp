@@ -74,6 +74,7 @@ struct Route {
   std::string response_content_type = "application/json";
   std::vector<int> other_statuses{};  // documented non-error answers (e.g. 200 beside 201)
   bool idempotent_create = false;     // honours Idempotency-Key (a POST that creates)
+  std::size_t max_body = 0;           // bytes a body may have; 0: the server's default (1 MiB)
 };
 
 // The table and its matcher. Immutable once the Api is built; safe to read concurrently.

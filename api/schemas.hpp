@@ -18,6 +18,7 @@ inline constexpr const char* kCreatedCase = PETITIOND_REF("CreatedCase");
 inline constexpr const char* kCaseList = PETITIOND_REF("CaseList");
 inline constexpr const char* kEventRequest = PETITIOND_REF("EventRequest");
 inline constexpr const char* kEventList = PETITIOND_REF("EventList");
+inline constexpr const char* kAttachmentList = PETITIOND_REF("AttachmentList");
 inline constexpr const char* kClosure = PETITIOND_REF("Closure");
 inline constexpr const char* kClosureResult = PETITIOND_REF("ClosureResult");
 inline constexpr const char* kOutboxList = PETITIOND_REF("OutboxList");

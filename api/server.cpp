@@ -97,6 +97,16 @@ struct HttpServer::Impl {
       stream.expires_after(options.header_timeout);
       auto [hec, hbytes] = co_await http::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
       beast::error_code ec = hec;
+      std::size_t limit = options.body_limit;
+      if (!ec && options.body_limit_for) {
+        const auto& head = parser.get();
+        const std::size_t wider = options.body_limit_for(std::string_view(head.method_string().data(), head.method_string().size()),
+                                                         std::string_view(head.target().data(), head.target().size()));
+        if (wider > limit) {
+          limit = wider;
+          parser.body_limit(limit);
+        }
+      }
       if (!ec && !parser.is_done()) {
         stream.expires_after(options.timeout);
         auto [bec, bbytes] = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
@@ -105,7 +115,7 @@ struct HttpServer::Impl {
       if (ec == http::error::end_of_stream) break;  // the client closed: a normal exit
       if (ec == http::error::body_limit) {
         Response too_big = Problem(413, "too-large", "Request too large",
-                                   "the body exceeds " + std::to_string(options.body_limit) + " bytes");
+                                   "the body exceeds " + std::to_string(limit) + " bytes");
         auto res = ToBeast(too_big, 11, false);
         co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
         break;

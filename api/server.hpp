@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "api/http_types.hpp"
 
@@ -26,6 +27,9 @@ class HttpServer {
     int workers = 4;                  // size it to the database pool
     int max_pending = 64;
     std::size_t body_limit = 1 << 20;
+    // A larger limit for some requests (uploads), by method and target; 0 or unset:
+    // body_limit.
+    std::function<std::size_t(std::string_view method, std::string_view target)> body_limit_for;
     std::chrono::seconds timeout{30};  // a request's body, and each write
     // From the connection's first byte (or the end of its last answer) to the end of
     // the request's headers: a slow or idle client is closed after this.

@@ -75,6 +75,21 @@ class ConfigLoader {
     Interval(n, "news_story_window", config_.news_story_window);
   }
 
+  void Attachments(const YAML::Node& n) {
+    check_.CheckKeys(n, {"max_bytes", "max_files", "types"}, "attachments");
+    AttachmentPolicy& a = config_.attachments;
+    if (auto v = n["max_bytes"]) a.max_bytes = static_cast<std::size_t>(check_.Int(v, "max_bytes", 1));
+    if (auto v = n["max_files"]) a.max_files = check_.Int(v, "max_files", 1);
+    if (auto v = n["types"]) {
+      a.families = check_.Words(v, "attachments.types");
+      for (const auto& t : a.families) {
+        if (t != "image" && t != "pdf" && t != "office") {
+          check_.Report(v.Mark(), "attachments.types: '" + t + "' is not one of image, pdf, office");
+        }
+      }
+    }
+  }
+
   void Hotline(const YAML::Node& n) {
     check_.CheckKeys(n, {"secret"}, "hotline");
     config_.hotline.secret = Str(n, "secret", true);
@@ -173,7 +188,7 @@ const std::vector<ConfigLoader::Section> ConfigLoader::kSections = {
     {"hotline", &ConfigLoader::Hotline},     {"mailbox", &ConfigLoader::Mailbox},
     {"news", &ConfigLoader::News},           {"intake", &ConfigLoader::Intake},
     {"database", &ConfigLoader::Database},   {"access_codes", &ConfigLoader::AccessCodes},
-    {"shutdown", &ConfigLoader::Shutdown}};
+    {"shutdown", &ConfigLoader::Shutdown},   {"attachments", &ConfigLoader::Attachments}};
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/attachment.hpp"
 #include "engine/error.hpp"
 #include "engine/runtime/jobs/dispatcher.hpp"
 #include "engine/runtime/services/notifications.hpp"
@@ -23,6 +24,7 @@ namespace petitiond::app {
 //   database:   { connect_timeout, statement_timeout, lease_timeout } (e.g. 5s, 30s, 2s)
 //   shutdown:   { grace }   (SIGTERM: at most this long, then exit; default 10s)
 //   access_codes: { key_file }   (32+ secret bytes outside the database; see AccessCodes)
+//   attachments: { max_bytes, max_files, types: [image, pdf, office] }  (uploads, mailbox form)
 struct HotlineConfig {
   std::string secret;
 };
@@ -68,6 +70,8 @@ struct Config {
   std::chrono::seconds news_story_window{86400};
   // A polled input that fails this many times is stored as rejected and set aside.
   int intake_max_attempts = 3;
+  // Staff uploads and the mailbox form's files: checked by content.
+  AttachmentPolicy attachments{};
 };
 
 // Reads and validates a config file; every problem as "FILE:LINE:COL: sentence" in the

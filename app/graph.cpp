@@ -30,6 +30,7 @@ runtime::CaseServiceOptions CaseOptions(const app::Config& config, runtime::Acce
   o.notify.public_url = config.mailbox.public_url;  // reply notices' survey links
   o.notify.sealer = &sealer;
   o.codes = std::move(codes);
+  o.attachments = config.attachments;
   o.scheduler_wake_interval = runtime::Scheduler::Options{}.max_sleep;
   return o;
 }

@@ -227,6 +227,9 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   dispatcher.Start();
   app::ChannelPollers pollers(db, graph.intake, config, clock);
   pollers.Start();
+  http.body_limit_for = [&api = graph.api](std::string_view method, std::string_view target) {
+    return api.BodyLimit(method, target);
+  };
   api::HttpServer server(http, [&api = graph.api](const api::Request& r) { return api.Handle(r); });
   const unsigned short port = server.Start();
   spdlog::info("petitiond serving on http://{}:{}", http.host, port);

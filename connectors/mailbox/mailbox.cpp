@@ -238,9 +238,60 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
   return in;
 }
 
-Result<Intake> ParseForm(const std::string& body, const std::string& content_type) {
+namespace {
+struct FormWalk {
+  FormData* out;
+};
+void VisitFormPart(GMimeObject* parent, GMimeObject* part, gpointer data) {
+  (void)parent;
+  auto* w = static_cast<FormWalk*>(data);
+  if (!GMIME_IS_PART(part)) return;
+  GMimeContentDisposition* disp = g_mime_object_get_content_disposition(part);
+  const char* name = disp ? g_mime_content_disposition_get_parameter(disp, "name") : nullptr;
+  const char* filename = disp ? g_mime_content_disposition_get_parameter(disp, "filename") : nullptr;
+  if (!name) return;
+  std::string bytes = PartBytes(GMIME_PART(part));
+  if (filename) {
+    if (!*filename && bytes.empty()) return;  // a file input left empty
+    GMimeContentType* type = g_mime_object_get_content_type(part);
+    char* mime = type ? g_mime_content_type_get_mime_type(type) : nullptr;
+    w->out->files.push_back(Attachment{filename, mime ? mime : "application/octet-stream", std::move(bytes)});
+    g_free(mime);
+  } else {
+    w->out->fields[name] = std::move(bytes);
+  }
+}
+}  // namespace
+
+Result<FormData> ParseFormData(const std::string& body, const std::string& content_type) {
+  InitGMime();
+  if (content_type.find("multipart/form-data") == std::string::npos) {
+    return Error{ErrorKind::kInvalid, "the body must be multipart/form-data", {}};
+  }
+  const std::string text = "Content-Type: " + content_type + "\r\n\r\n" + body;
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(text.data(), text.size()));
+  GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
+  GObjectPtr<GMimeObject> root(g_mime_parser_construct_part(parser.p, nullptr));
+  GMimeContentType* root_type = root.p ? g_mime_object_get_content_type(root.p) : nullptr;
+  if (!root.p || !GMIME_IS_MULTIPART(root.p) || !root_type ||
+      !g_mime_content_type_get_parameter(root_type, "boundary")) {
+    return Error{ErrorKind::kInvalid, "the multipart/form-data body cannot be read: it needs a boundary", {}};
+  }
+  FormData out;
+  FormWalk walk{&out};
+  g_mime_multipart_foreach(GMIME_MULTIPART(root.p), VisitFormPart, &walk);
+  return out;
+}
+
+Result<Intake> ParseForm(const std::string& body, const std::string& content_type, const AttachmentPolicy& files) {
   std::map<std::string, std::string> f;
-  if (content_type.find("application/json") != std::string::npos) {
+  std::vector<Attachment> attached;
+  if (content_type.find("multipart/form-data") != std::string::npos) {
+    auto form = ParseFormData(body, content_type);
+    if (!form) return form.error();
+    f = std::move(form->fields);
+    attached = std::move(form->files);
+  } else if (content_type.find("application/json") != std::string::npos) {
     boost::json::error_code ec;
     auto v = boost::json::parse(body, ec);
     if (ec || !v.is_object()) return Error{ErrorKind::kInvalid, "the body must be a JSON object", {}};
@@ -280,7 +331,9 @@ Result<Intake> ParseForm(const std::string& body, const std::string& content_typ
   if (in.body.empty()) bad.details.push_back("body is required");
   if (in.subject.size() > 500) bad.details.push_back("subject is longer than 500 bytes");
   if (in.body.size() > 100000) bad.details.push_back("body is longer than 100,000 bytes");
+  for (auto& why : CheckFiles(attached, files)) bad.details.push_back(std::move(why));
   if (!bad.details.empty()) return bad;
+  in.attachments = std::move(attached);
   return in;
 }
 

@@ -2,12 +2,14 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "connectors/connector.hpp"
+#include "engine/attachment.hpp"
 #include "engine/error.hpp"
 #include "engine/intake.hpp"
 
@@ -25,10 +27,22 @@ struct ParseLimits {
 Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits = {});
 
 
-// The public mailbox form (application/x-www-form-urlencoded or JSON) with name,
-// email, phone, subject, body, and `website`, a honeypot the page hides from people
-// (it must stay empty). kInvalid names each missing or bad field.
-Result<Intake> ParseForm(const std::string& body, const std::string& content_type);
+// The public mailbox form (application/x-www-form-urlencoded, JSON, or
+// multipart/form-data with files in fields named "file") with name, email, phone,
+// subject, body, and `website`, a honeypot the page hides from people (it must stay
+// empty). Files are checked against `files` by their content. kInvalid names each
+// missing or bad field and file.
+Result<Intake> ParseForm(const std::string& body, const std::string& content_type,
+                         const AttachmentPolicy& files = {});
+
+// A multipart/form-data body (RFC 7578), read with GMime: text fields by name, and
+// every part that names a filename as a file (a part with an empty filename and no
+// bytes, a file input left empty, is skipped). kInvalid if it is not multipart.
+struct FormData {
+  std::map<std::string, std::string> fields;
+  std::vector<Attachment> files;
+};
+Result<FormData> ParseFormData(const std::string& body, const std::string& content_type);
 
 // A Maildir: messages arrive in new/; one moves to cur/ only after `take` returned
 // its Maildir flags ("S", "FS"; its case, or its rejection, is committed). Returns how

@@ -174,6 +174,15 @@ std::string HexBytes(const std::string& bytes) {
   return hex;
 }
 
+std::string BytesFromHex(const std::string& hex) {
+  std::string bytes(hex.size() / 2, '\0');
+  std::size_t len = 0;
+  sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), hex.data(), hex.size(), nullptr, &len,
+                 nullptr);
+  bytes.resize(len);
+  return bytes;
+}
+
 PGconn* RawConnection(soci::session& sql) {
   return static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_;
 }

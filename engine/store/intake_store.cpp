@@ -2,7 +2,6 @@
 #include "engine/store/session.hpp"
 
 #include <soci/soci.h>
-#include <sodium.h>
 
 #include "engine/store/case_store.hpp"
 #include "engine/store/pg_array.hpp"
@@ -11,15 +10,6 @@ namespace petitiond::store {
 namespace {
 
 // bytea travels as hex text: decode(:p, 'hex') going in (HexBytes), encode(col, 'hex') out.
-
-std::string Unhex(const std::string& hex) {
-  std::string bytes(hex.size() / 2, '\0');
-  std::size_t len = 0;
-  sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), hex.data(), hex.size(), nullptr, &len,
-                 nullptr);
-  bytes.resize(len);
-  return bytes;
-}
 
 soci::indicator Ind(bool present) { return present ? soci::i_ok : soci::i_null; }
 
@@ -134,7 +124,7 @@ std::string LoadIntakeRaw(Tx& tx, std::int64_t id) {
   const long long iid = id;
   std::string hex;
   sql << "SELECT encode(raw, 'hex') FROM intake_raw WHERE id = :id", soci::use(iid, "id"), soci::into(hex);
-  return Unhex(hex);
+  return BytesFromHex(hex);
 }
 
 SentConfirmations ConfirmationsTo(Tx& tx, const std::string& email, Timestamp since) {
@@ -211,19 +201,6 @@ std::vector<PetitionerCase> RecentCases(Tx& tx, const std::string& channel, cons
                       "AND merged_into IS NULL ORDER BY id DESC LIMIT 200",
        soci::use(channel, "channel"), soci::use(office, "office"), soci::use(t, "t"));
   return ReadCases(rows);
-}
-
-void InsertAttachments(Tx& tx, std::int64_t case_id, std::int64_t intake_id,
-                       const std::vector<Attachment>& files) {
-  soci::session& sql = Sql(tx);
-  const long long cid = case_id, iid = intake_id;
-  for (const auto& f : files) {
-    const std::string data = HexBytes(f.data);
-    sql << "INSERT INTO case_attachments (case_id, intake_id, filename, content_type, data) "
-           "VALUES (:c, :i, :f, :t, decode(:d, 'hex'))",
-        soci::use(cid, "c"), soci::use(iid, "i"), soci::use(f.filename, "f"), soci::use(f.content_type, "t"),
-        soci::use(data, "d");
-  }
 }
 
 void SetMergedInto(Tx& tx, std::int64_t id, std::int64_t into) {

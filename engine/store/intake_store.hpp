@@ -70,8 +70,6 @@ std::vector<PetitionerCase> CasesOfPetitioner(Tx& tx, const std::string& phone, 
 // older than the moment it was found), newest first.
 std::vector<PetitionerCase> RecentCases(Tx& tx, const std::string& channel, const std::string& office,
                                         Timestamp since);
-void InsertAttachments(Tx& tx, std::int64_t case_id, std::int64_t intake_id,
-                       const std::vector<Attachment>& files);
 void SetMergedInto(Tx& tx, std::int64_t id, std::int64_t into);
 // Petitioners of the cases merged into `id`.
 std::vector<Petitioner> MergedPetitioners(Tx& tx, std::int64_t id);

@@ -7,16 +7,6 @@ namespace petitiond::store {
 
 namespace {
 
-std::string FromHex(const std::string& hex) {
-  std::string out;
-  out.reserve(hex.size() / 2);
-  const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
-  }
-  return out;
-}
-
 Open311Client ClientOf(const soci::row& r) {
   Open311Client c;
   c.id = r.get<long long>(0);
@@ -110,7 +100,7 @@ std::vector<Open311Request> ListOpen311Requests(Tx& tx, const Open311Filter& f) 
     q.received_at = FromEpoch(r.get<long long>(5));
     q.updated_at = FromEpoch(r.get<long long>(6));
     if (r.get_indicator(7) == soci::i_ok) q.response_due = FromEpoch(r.get<long long>(7));
-    q.raw = FromHex(r.get<std::string>(8));
+    q.raw = BytesFromHex(r.get<std::string>(8));
     q.closed = r.get<int>(9) != 0;
     q.workflow_name = r.get<std::string>(10);
     q.workflow_version = r.get<int>(11);

@@ -52,6 +52,8 @@ SqlRows ExecPrepared(Tx& tx, const PreparedSql& statement, const SqlParams& valu
 
 // Lower-case hex of `bytes`: how bytea values travel (decode(:p, 'hex')).
 std::string HexBytes(const std::string& bytes);
+// The bytes of encode(col, 'hex').
+std::string BytesFromHex(const std::string& hex);
 
 // Maps the exception being handled (call only inside a catch block) to a StoreError.
 [[noreturn]] void RethrowAsDomainError();

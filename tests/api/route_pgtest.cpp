@@ -93,6 +93,13 @@ TEST_F(RouteTableTest, EveryCellOfTheRoleRouteOfficeMatrix) {
                        R"("petitioner":{"name":"林小姐","email":"lin@example.tw"}})");
   ASSERT_EQ(made.status, 201) << made.body;
   const auto id = Body(made).at("id").as_int64();
+  // A file whose id is the case's, so that {aid} filled with the id names one.
+  t_.db().Transact([&](store::Tx& tx) {
+    const long long n = id;
+    store::Sql(tx) << "INSERT INTO case_attachments (id, case_id, filename, content_type, data, size, added_by) "
+                      "VALUES (:a, :c, 'scan.pdf', 'application/pdf', '%PDF-', 5, 'matrix')",
+        soci::use(n, "a"), soci::use(n, "c");
+  });
   const std::string mark = "\"case_id\":" + std::to_string(id), case_mark = "\"id\":" + std::to_string(id) + ",";
   int cells = 0, hidden = 0, seen_in_lists = 0;
   for (const std::string office : {"main", "lanyu"}) {

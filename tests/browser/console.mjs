@@ -23,20 +23,21 @@ const step = (text) => console.log(`- ${text}`);
 const petitionerMail = `lin-${Date.now()}@example.tw`;
 // The survey link of the reply notice, as the petitioner receives it: from the mail
 // sink's Maildir (PETITIOND_TEST_MAILDIR), the body base64 UTF-8 as GMime wrote it.
-async function surveyLinkFromMail() {
+async function linkFromMail(recipient, pattern) {
   const dir = `${process.env.PETITIOND_TEST_MAILDIR}/new`;
   for (let i = 0; i < 100; ++i) {
     for (const f of readdirSync(dir)) {
       const raw = readFileSync(`${dir}/${f}`, 'utf8');
-      if (!raw.includes(petitionerMail)) continue;
+      if (!raw.includes(recipient)) continue;
       const body = Buffer.from(raw.split(/\r?\n\r?\n/).slice(1).join('').replace(/\s+/g, ''), 'base64').toString('utf8');
-      const m = body.match(/https?:\/\/\S+\/survey\?no=[^\s&]+&token=[0-9a-f]+/);
+      const m = body.match(pattern);
       if (m) return m[0];
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no survey link mailed to ${petitionerMail}`);
+  throw new Error(`no link like ${pattern} mailed to ${recipient}`);
 }
+const surveyLinkFromMail = () => linkFromMail(petitionerMail, /https?:\/\/\S+\/survey\?no=[^\s&]+&token=[0-9a-f]+/);
 
 async function signIn(login) {
   await page.goto(`${base}/`);  // a full load: not signed in, the console shows its sign-in form
@@ -292,10 +293,36 @@ await page.getByLabel('主旨').fill('戶籍謄本申請');
 await page.getByRole('button', { name: '送出' }).click();
 await page.locator('#body-error, .error').filter({ hasText: 'body' }).first().waitFor();
 await page.getByLabel('內容').fill('請問如何線上申請？');
+// A page dressed as a photo is refused by its content, whatever its name.
+await page.getByLabel('附件（選填）').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+await page.getByRole('button', { name: '送出' }).click();
+await page.locator('#mailbox-error').filter({ hasText: 'photo.png: the content is not a kind' }).waitFor();
+// A real photo of the door plate goes with it.
+const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4YGAARAwQCgAhzgSBU+xT6wAAAABJRU5ErkJggg==', 'base64');
+await page.getByLabel('附件（選填）').setInputFiles({ name: '門牌照片.png', mimeType: 'image/png', buffer: photo });
 await page.getByRole('button', { name: '送出' }).click();
 await page.getByText('已送出，請至電子郵件確認').waitFor();
 await shot('mailbox');
-step('the mailbox form was sent and explains the confirmation');
+step('the mailbox form was sent with a photo (a fake one refused) and explains the confirmation');
+
+// 9. The sender confirms; the supervisor finds the mail's case, previews the photo and
+// downloads it byte for byte.
+await page.goto(await linkFromMail('chen@example.tw', /https?:\/\/\S+\/public\/mailbox\/confirm\?token=[0-9a-f]+/));
+await signIn('chen');
+await page.getByLabel(/搜尋案件/).fill('戶籍謄本申請');
+await page.getByLabel(/搜尋案件/).press('Enter');
+await page.locator('table.results a').first().click();
+const file = page.locator('#attachments li', { hasText: '門牌照片.png' });
+await file.waitFor();
+await file.getByRole('button', { name: '預覽' }).click();
+const img = file.locator('img');
+await img.waitFor();
+await page.waitForFunction((e) => e.complete && e.naturalWidth === 2, await img.elementHandle());
+const [download] = await Promise.all([page.waitForEvent('download'), file.getByRole('link', { name: '門牌照片.png' }).click()]);
+assert.equal(download.suggestedFilename(), '門牌照片.png');
+assert.ok(readFileSync(await download.path()).equals(photo), 'the download is the photo as sent');
+await shot('attachments');
+step('the mail\'s photo was previewed and downloaded by the supervisor');
 
 assert.deepEqual(errors, [], `browser errors: ${errors.join('\n')}`);
 await browser.close();

@@ -2,6 +2,8 @@
 // written by Python's email package) and against malformed ones.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -197,6 +199,46 @@ TEST(MailboxTest, FormNeedsAnAddressSubjectAndBody) {
   auto bad = connectors::mailbox::ParseForm(R"({"email":"nope","subject":""})", "application/json");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().details.size(), 3u);
+}
+
+// A browser's multipart/form-data: UTF-8 filenames as they are, an empty file input.
+std::string Multipart(const std::vector<std::tuple<std::string, std::string, std::string>>& parts) {
+  std::string out;
+  for (const auto& [name, filename, data] : parts) {
+    out += "--B0undary\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+    if (!filename.empty() || name == "file") out += "; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream";
+    out += "\r\n\r\n" + data + "\r\n";
+  }
+  return out + "--B0undary--\r\n";
+}
+
+TEST(MailboxTest, FormTakesFilesCheckedByTheirContent) {
+  const std::string type = "multipart/form-data; boundary=B0undary";
+  const std::string png = "\x89PNG\r\n\x1A\n\x00\x01binary";
+  auto ok = connectors::mailbox::ParseForm(
+      Multipart({{"name", "", "林小姐"}, {"email", "", "lin@example.tw"}, {"subject", "", "路燈不亮"},
+                 {"body", "", "中華路一段的路燈\r\n壞了"}, {"file", "中華路 路燈.png", png}, {"file", "", ""}}),
+      type);
+  ASSERT_TRUE(ok.ok()) << ok.error().message << (ok.ok() ? "" : ok.error().details.front());
+  EXPECT_EQ(ok->petitioner.name, "林小姐");
+  EXPECT_EQ(ok->body, "中華路一段的路燈\r\n壞了");
+  ASSERT_EQ(ok->attachments.size(), 1u) << "the empty file input is not a file";
+  EXPECT_EQ(ok->attachments[0].filename, "中華路 路燈.png");
+  EXPECT_EQ(ok->attachments[0].content_type, "image/png");
+  EXPECT_EQ(ok->attachments[0].data, png);
+  EXPECT_EQ(ok->content_type, type) << "the boundary is kept to read the raw form again";
+
+  AttachmentPolicy small;
+  small.max_files = 1;
+  auto bad = connectors::mailbox::ParseForm(
+      Multipart({{"email", "", "lin@example.tw"}, {"subject", "", "s"}, {"body", "", "b"},
+                 {"file", "invoice.pdf", "MZ\x90 a program"}, {"file", "x.png", png}}),
+      type, small);
+  ASSERT_FALSE(bad.ok());
+  ASSERT_EQ(bad.error().details.size(), 2u);
+  EXPECT_EQ(bad.error().details[0], "2 files: at most 1 may be sent at once");
+  EXPECT_NE(bad.error().details[1].find("invoice.pdf: the content is not a kind"), std::string::npos);
+  EXPECT_FALSE(connectors::mailbox::ParseFormData("no boundary here", "multipart/form-data").ok());
 }
 
 TEST(MailboxTest, AMessageLeavesNewOnlyOnceTaken) {

@@ -35,9 +35,11 @@ const P = (() => {
   }
   async function api(method, path, body, headers) {
     const h = Object.assign({ Accept: 'application/json' }, headers || {});
-    if (body !== undefined) h['Content-Type'] = 'application/json';
+    // FormData (file uploads) goes as multipart/form-data with the browser's boundary.
+    const form = typeof FormData !== 'undefined' && body instanceof FormData;
+    if (body !== undefined && !form) h['Content-Type'] = 'application/json';
     if (method !== 'GET' && csrf) h['X-CSRF-Token'] = csrf;
-    const r = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    const r = await fetch(path, { method, headers: h, body: body === undefined ? undefined : form ? body : JSON.stringify(body), credentials: 'same-origin' });
     const text = await r.text();
     let data = {};
     try { data = text ? JSON.parse(text) : {}; } catch (e) { data = { detail: text }; }

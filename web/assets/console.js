@@ -66,6 +66,50 @@
     return el('div', { class: 'field' }, el('label', { for: input.id, text: label }), input,
       hint ? el('span', { class: 'hint', text: hint }) : null, el('p', { class: 'error', id: `${input.id}-error` }));
   }
+  function filesOf(input) {
+    const fd = new FormData();
+    for (const f of input.files) fd.append('file', f, f.name);
+    return fd;
+  }
+  const sizeText = (n) => n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+  // The case's files: each a download (the server never lets the browser render one);
+  // an image checked by its bytes may be previewed in place.
+  function filesSection(c) {
+    const list = el('ul', { id: 'attachments', class: 'files' }, el('li', { class: 'hint', text: '載入中…' }));
+    const error = el('p', { class: 'error', role: 'alert' });
+    const path = `/api/v1/cases/${c.id}/attachments`;
+    api('GET', path).then(({ data }) => {
+      list.replaceChildren(...(data.items.length ? data.items.map(f => {
+        const figure = el('div', { class: 'preview' });
+        const preview = f.previewable ? el('button', { type: 'button', class: 'secondary', text: '預覽', 'aria-expanded': 'false', onclick: (ev) => {
+          const open = ev.target.getAttribute('aria-expanded') === 'true';
+          ev.target.setAttribute('aria-expanded', String(!open));
+          figure.replaceChildren(...(open ? [] : [el('img', { src: `${f.href}?preview=true`, alt: `${f.filename}（預覽）` })]));
+        } }) : null;
+        return el('li', { 'data-attachment': f.id },
+          el('a', { href: f.href, download: f.filename, text: f.filename }), ' ',
+          el('span', { class: 'hint', text: `${sizeText(f.size)}，${f.source === 'intake' ? '隨陳情送達' : `${f.added_by} 上傳`}${f.content_type ? '' : '，非本所接受的檔案類型，請勿開啟'}` }), ' ',
+          preview, figure);
+      }) : [el('li', { class: 'hint', text: '沒有附件。' })]));
+    }).catch(e => { list.replaceChildren(); error.textContent = e.message; });
+    const input = el('input', { type: 'file', multiple: true, id: `f-upload-${c.id}` });
+    const form = el('form', { class: 'upload', novalidate: true },
+      field('file', '上傳附件（圖片、PDF、Office 或 ODF 文件）', input),
+      el('button', { type: 'submit', class: 'secondary', text: '上傳' }));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!input.files.length) { error.textContent = '請先選擇檔案。'; input.focus(); return; }
+      try {
+        await api('POST', path, filesOf(input));
+        say(`已上傳 ${input.files.length} 個檔案`);
+        caseView(c.id);
+      } catch (e) {
+        if (e.status === 401) { failed(e); return; }
+        error.textContent = [e.message, ...((e.problem && e.problem.errors) || [])].join('；');
+      }
+    });
+    return el('section', { class: 'card' }, el('h3', { text: '附件' }), list, form, error);
+  }
   function failed(e) {
     if (e.status === 401) { me = null; show('#/login'); return; }
     say(e.message);
@@ -246,6 +290,7 @@
       field('address', '地址', el('input', { autocomplete: 'off' })),
       field('subject', '主旨', el('input', { required: true, maxlength: 200 })),
       field('body', '內容', el('textarea', { rows: 5, required: true }), 'Ctrl+Enter 登錄'),
+      field('file', '附件（掃描信件、照片；圖片、PDF、Office 或 ODF 文件）', el('input', { type: 'file', multiple: true })),
       repeats,
       el('button', { type: 'submit', text: '登錄' }), error);
     form.body.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' && ev.ctrlKey) { ev.preventDefault(); form.requestSubmit(); } });
@@ -273,10 +318,22 @@
           channel: 'hotline', category: category.value, confidential: form.confidential.value === 'yes',
           office: form.office.value.trim() || undefined,
           subject: form.subject.value, body: form.body.value, petitioner });
+        // The case exists now; its files follow. A file refused is said on the
+        // confirmation, and can be added again on the case page.
+        let filesNote = null;
+        if (form.file.files.length) {
+          try {
+            await api('POST', `/api/v1/cases/${data.id}/attachments`, filesOf(form.file));
+            filesNote = el('p', { id: 'files-note', text: `已附 ${form.file.files.length} 個檔案。` });
+          } catch (e) {
+            filesNote = el('p', { class: 'error', role: 'alert', id: 'files-note', text: `案件已登錄，但附件未能上傳：${[e.message, ...((e.problem && e.problem.errors) || [])].join('；')}（可在案件頁重新上傳）` });
+          }
+        }
         main.replaceChildren(el('section', { class: 'card', tabindex: '-1', id: 'filed' },
           el('h2', { text: '已登錄，請告知陳情人' }),
           el('p', {}, '案件編號', el('br'), el('span', { class: 'big', id: 'public-no', text: data.public_no })),
           el('p', {}, '查詢碼', el('br'), el('span', { class: 'big', id: 'access-code', text: data.access_code })),
+          filesNote,
           data.possible_duplicates.length ? el('p', { class: 'pill bad', text: `同一陳情人近期另有 ${data.possible_duplicates.length} 件：${data.possible_duplicates.map(d => d.public_no).join('、')}` }) : null,
           el('p', {}, el('a', { href: `#/cases/${data.id}`, text: '開啟案件' }), '　', el('a', { href: '#/intake', id: 'next-call', text: '登錄下一通 (Enter)', onclick: (ev) => { ev.preventDefault(); ++navigation; intakeView(); } }))));
         document.getElementById('next-call').focus();
@@ -565,6 +622,7 @@
     main.replaceChildren(el('h2', { text: c.subject }),
       el('section', { class: 'card' }, facts, el('p', { text: c.body || '' })),
       el('section', { class: 'card' }, el('h3', { text: '期限' }), clocks),
+      filesSection(c),
       actions,
       el('section', { class: 'card' }, el('h3', { text: '處理歷程' }), timeline));
   }

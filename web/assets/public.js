@@ -38,8 +38,16 @@
     mailbox.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       error.textContent = '';
-      const body = {};
+      // With files: multipart/form-data, each file checked by the server by its content.
+      const files = mailbox.file ? [...mailbox.file.files] : [];
+      let body = {};
       for (const k of ['name', 'email', 'phone', 'subject', 'body', 'website']) body[k] = mailbox[k].value;
+      if (files.length) {
+        const fd = new FormData();
+        for (const [k, v] of Object.entries(body)) fd.append(k, v);
+        for (const f of files) fd.append('file', f, f.name);
+        body = fd;
+      }
       try {
         const { data } = await api('POST', '/public/mailbox', body);
         mailbox.hidden = true;

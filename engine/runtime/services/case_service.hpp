@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/attachment.hpp"
 #include "engine/calendar.hpp"
 #include "engine/machine.hpp"
+#include "engine/store/attachment_store.hpp"
 #include "engine/store/case_store.hpp"
 #include "engine/time.hpp"
 #include "engine/runtime/security/auth.hpp"
@@ -65,6 +67,8 @@ struct CaseServiceOptions {
   NotifyConfig notify;
   // Access codes: a keyed hash when a key is set (fast), argon2id otherwise.
   AccessCodes codes;
+  // What staff uploads and the mailbox form accept (config attachments).
+  AttachmentPolicy attachments{};
   // How often the schedulers wake up on their own (Scheduler::Options::max_sleep): a
   // change arming a timer due later than that sends no NOTIFY.
   std::chrono::milliseconds scheduler_wake_interval{5000};
@@ -86,7 +90,8 @@ class CaseService {
         clock_(clock),
         notify_(std::move(options.notify)),
         wake_interval_(options.scheduler_wake_interval),
-        codes_(std::move(options.codes)) {}
+        codes_(std::move(options.codes)),
+        attachments_(std::move(options.attachments)) {}
 
   // kInvalid for a bad channel or missing subject/body/office; kUnprocessable if no
   // workflow serves the channel; kConflict if (channel, external_ref) already exists.
@@ -123,6 +128,22 @@ class CaseService {
   CaseView Apply(const Actor& actor, std::int64_t id, std::int64_t expected_version, const Command& command);
 
   std::vector<store::EventRow> Events(const Actor& actor, std::int64_t id, const std::string& route = "api");
+
+  // Files (engine/runtime/services/case_files.cpp), scoped like the case: kNotFound for
+  // a case the caller may not see. A confidential case's list is logged as a read, and
+  // each download of one of its files as a `download`, before the bytes are returned.
+  std::vector<store::AttachmentRow> Attachments(const Actor& actor, std::int64_t id, const std::string& route);
+  store::AttachmentRow Attachment(const Actor& actor, std::int64_t id, std::int64_t attachment_id,
+                                  const std::string& route);
+  // Staff uploads: checked against the policy by content (kInvalid listing every
+  // problem, nothing stored), then stored with an `attachment_added` event each, in
+  // one transaction. Returns the case's files after the upload, without bytes.
+  std::vector<store::AttachmentRow> AddAttachments(const Actor& actor, std::int64_t id,
+                                                   std::vector<petitiond::Attachment> files);
+  // kNotFound unless the caller may see case `id` (nothing is logged): what a route
+  // checks before it reads a body meant for that case.
+  void RequireVisible(const Actor& actor, std::int64_t id);
+  const AttachmentPolicy& attachment_policy() const { return attachments_; }
 
   std::vector<CaseView> List(const Actor& actor, store::CaseFilter filter, const std::string& route = "api");
 
@@ -182,6 +203,7 @@ class CaseService {
   NotifyConfig notify_;
   std::chrono::milliseconds wake_interval_;
   AccessCodes codes_;
+  AttachmentPolicy attachments_;
 };
 
 }  // namespace petitiond::runtime

@@ -10,6 +10,7 @@
 
 #include "engine/similarity.hpp"
 #include "engine/runtime/security/auth.hpp"
+#include "engine/store/attachment_store.hpp"
 #include "engine/store/database.hpp"
 #include "engine/store/migrator.hpp"
 #include "engine/store/outbox_store.hpp"
@@ -150,14 +151,15 @@ IntakeResult IntakeService::Refuse(const Intake& in, Error why, std::optional<st
   return r;
 }
 
-std::string IntakeService::Held(const std::string& token) {
-  std::string raw;
+IntakeService::HeldInput IntakeService::Held(const std::string& token) {
+  HeldInput held;
   db_.Run([&](store::Tx& tx) {
     auto c = store::LockConfirmation(tx, Sha256Hex(token));
     if (!c) throw DomainError(ErrorKind::kNotFound, "this confirmation link is not valid");
-    raw = store::LoadIntakeRaw(tx, c->intake_id);
+    held.raw = store::LoadIntakeRaw(tx, c->intake_id);
+    if (auto row = store::LoadIntake(tx, c->intake_id, false)) held.content_type = row->content_type;
   });
-  return raw;
+  return held;
 }
 
 std::int64_t IntakeService::RecordOutcome(store::Tx& tx, const Intake& in, std::optional<std::int64_t> intake_id,
@@ -290,7 +292,9 @@ IntakeResult IntakeService::SubmitIn(store::Tx& tx, const Actor& actor, const In
     if (dup_reason) r.reason = *r.reason + "; " + *dup_reason;
   }
   r.intake_id = stored_id ? *stored_id : RecordOutcome(tx, in, intake_id, r, rec.id);
-  if (!in.attachments.empty()) store::InsertAttachments(tx, rec.id, r.intake_id, in.attachments);
+  for (const auto& file : in.attachments) {
+    store::InsertAttachment(tx, rec.id, r.intake_id, file, "intake", rec.received_at);
+  }
   // A registered-only case gets its own notice from the register_only transition.
   if (in.channel == "mailbox" && !in.petitioner.email.empty() && r.status == IntakeStatus::kAccepted) {
     SendAcceptance(tx, in, rec, r);

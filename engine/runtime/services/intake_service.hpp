@@ -113,9 +113,13 @@ class IntakeService {
   // rethrown, so the caller answers without the database's words.
   // A followed confirmation answers with the same case every time.
   IntakeResult Take(const Received& in, const ChannelPolicy& policy = {});
-  // The raw submission held for the confirmation `token`, for its connector to read
-  // again; kNotFound for an unknown token.
-  std::string Held(const std::string& token);
+  // The raw submission held for the confirmation `token` and its content type, for its
+  // connector to read again; kNotFound for an unknown token.
+  struct HeldInput {
+    std::string raw;
+    std::string content_type;
+  };
+  HeldInput Held(const std::string& token);
 
   // Recent cases (the duplicate window) of a petitioner, by phone or e-mail, in
   // `office`: the hotline form shows them while the number is typed. The caller's own
