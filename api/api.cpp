@@ -33,6 +33,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   AddUserRoutes(table_, s_);
   AddCaseRoutes(table_, s_);
   AddAttachmentRoutes(table_, s_);
+  AddReplyTemplateRoutes(table_, s_);
   AddCalendarRoutes(table_, s_);
   AddOutboxRoutes(table_, s_);
   AddIntakeRoutes(table_, s_);

@@ -19,6 +19,7 @@ class IntakeService;
 class Open311Service;
 class OutboxService;
 class PublicStatus;
+class ReplyTemplateService;
 class StatsService;
 class SurveyService;
 }  // namespace petitiond::runtime
@@ -45,6 +46,7 @@ struct Services {
   runtime::SurveyService& surveys;
   runtime::StatsService& stats;
   runtime::Open311Service& open311;
+  runtime::ReplyTemplateService& templates;
   const Clock& clock;
   ChannelSettings channels;
 };
@@ -89,6 +91,7 @@ void AddSessionRoutes(RouteTable& t, const Services& s);
 void AddUserRoutes(RouteTable& t, const Services& s);
 void AddCaseRoutes(RouteTable& t, const Services& s);
 void AddAttachmentRoutes(RouteTable& t, const Services& s);
+void AddReplyTemplateRoutes(RouteTable& t, const Services& s);
 void AddCalendarRoutes(RouteTable& t, const Services& s);
 void AddOutboxRoutes(RouteTable& t, const Services& s);
 void AddIntakeRoutes(RouteTable& t, const Services& s);

@@ -83,6 +83,14 @@ json::object CaseJson(const runtime::CaseView& v, bool summary = false) {
     requires_data[event] = std::move(a);
   }
   o["requires"] = std::move(requires_data);
+  if (const auto& d = c.state.draft) {
+    json::object data;
+    for (const auto& [k, val] : d->data) data[k] = val;
+    o["draft"] = json::object{{"event", d->event}, {"data", std::move(data)}, {"comment", d->comment},
+                              {"by", d->by},       {"at", FormatTimestamp(d->at)}, {"role", d->role}};
+  } else {
+    o["draft"] = nullptr;
+  }
   return o;
 }
 
@@ -297,6 +305,10 @@ Response ListCases(const Services& s, Context& ctx) {
     if (*confidential != "true" && *confidential != "false") Invalid("confidential must be true or false");
     f.confidential = *confidential == "true";
   }
+  if (auto draft = QueryValue(req, "draft")) {
+    if (*draft != "true" && *draft != "false") Invalid("draft must be true or false");
+    f.draft = *draft == "true";
+  }
   bool summary = false;
   if (auto fields = QueryValue(req, "fields")) {
     if (*fields != "summary" && *fields != "full") Invalid("fields must be summary or full");
@@ -361,25 +373,96 @@ Response PostEvent(const Services& s, Context& ctx) {
   Command cmd;
   cmd.event = ReqString(o, "event", errors);
   cmd.comment = OptString(o, "comment", errors).value_or("");
-  if (auto it = o.find("data"); it != o.end() && !it->value().is_null()) {
-    if (!it->value().is_object()) {
-      errors.push_back("data must be an object");
-    } else {
-      for (const auto& kv : it->value().as_object()) {
-        const json::value& v = kv.value();
-        const std::string key(kv.key());
-        if (v.is_string()) {
-          cmd.data[key] = std::string(v.as_string());
-        } else if (v.is_bool() || v.is_number()) {
-          cmd.data[key] = json::serialize(v);
-        } else if (!v.is_null()) {
-          errors.push_back("data." + key + " must be a string, number or boolean");
-        }
-      }
-    }
-  }
+  cmd.data = EventData(o, errors);
   if (!errors.empty()) Invalid("the event has invalid fields", errors);
   return CaseResponse(200, s.cases.Apply(ctx.caller(), id, *expected, cmd));
+}
+
+Response PostComment(const Services& s, Context& ctx) {
+  const json::object o = ParseObject(ctx.request.body);
+  std::vector<std::string> errors;
+  const std::string text = ReqString(o, "comment", errors);
+  RefuseUnknown(o, {"comment"}, errors);
+  const std::int64_t id = PathId(ctx, "id", "a case id");
+  if (!errors.empty()) {
+    s.cases.RequireVisible(ctx.caller(), id);  // another office's case is not there at all
+    Invalid("the comment has invalid fields", errors);
+  }
+  return CaseResponse(200, s.cases.Comment(ctx.caller(), id, text));
+}
+
+// Many cases, one action: each case its own transaction and audit event, so one
+// stale or refused case does not stop the rest; the answer says, per case, which.
+Response BulkAction(const Services& s, Context& ctx) {
+  const json::object o = ParseObject(ctx.request.body);
+  std::vector<std::string> errors;
+  RefuseUnknown(o, {"cases", "data", "comment"}, errors);
+  const std::map<std::string, std::string> data = EventData(o, errors);
+  const std::string comment = OptString(o, "comment", errors).value_or("");
+  struct Item {
+    std::int64_t id = 0;
+    std::string event;
+    std::optional<std::int64_t> version;
+  };
+  std::vector<Item> items;
+  const auto it = o.find("cases");
+  if (it == o.end() || !it->value().is_array() || it->value().as_array().empty()) {
+    errors.push_back("cases must be a non-empty list of {id, event?, version?}");
+  } else if (it->value().as_array().size() > 200) {
+    errors.push_back("cases: at most 200 in one action");
+  } else {
+    for (const auto& v : it->value().as_array()) {
+      const std::string at = "cases[" + std::to_string(items.size()) + "]";
+      if (!v.is_object() || !v.as_object().contains("id") || !v.as_object().at("id").is_int64()) {
+        errors.push_back(at + " must be {id, event?, version?} with an integer id");
+        items.emplace_back();
+        continue;
+      }
+      const auto& c = v.as_object();
+      Item item{c.at("id").as_int64(), "", std::nullopt};
+      if (auto e = c.find("event"); e != c.end() && !e->value().is_null()) {
+        if (e->value().is_string()) item.event = std::string(e->value().as_string());
+        else errors.push_back(at + ".event must be a string");
+      }
+      if (auto ver = c.find("version"); ver != c.end() && !ver->value().is_null()) {
+        if (ver->value().is_int64()) item.version = ver->value().as_int64();
+        else errors.push_back(at + ".version must be the integer version you read");
+      }
+      if (!item.event.empty() && !item.version) errors.push_back(at + " needs the version you read, as If-Match would");
+      if (item.event.empty() && comment.empty()) errors.push_back(at + ": without an event the action is a comment");
+      items.push_back(std::move(item));
+    }
+  }
+  if (!errors.empty()) Invalid("the action has invalid fields", errors);
+  json::array results;
+  int ok = 0;
+  for (const auto& item : items) {
+    json::object r{{"id", item.id}};
+    try {
+      const runtime::CaseView v = item.event.empty()
+                                      ? s.cases.Comment(ctx.caller(), item.id, comment)
+                                      : s.cases.Apply(ctx.caller(), item.id, *item.version, Command{item.event, data, comment});
+      r["ok"] = true;
+      r["public_no"] = v.record.public_no;
+      r["version"] = v.record.row_version;
+      ++ok;
+    } catch (const DomainError& e) {
+      if (e.error().kind == ErrorKind::kInternal || e.error().kind == ErrorKind::kUnavailable) throw;
+      const Response p = ProblemResponse(e.error());
+      r["ok"] = false;
+      r["problem"] = json::parse(p.body);
+    }
+    results.push_back(std::move(r));
+  }
+  return Json(200, json::object{{"items", std::move(results)},
+                                {"succeeded", ok},
+                                {"failed", static_cast<int>(items.size()) - ok}});
+}
+
+Response PresenceResponse(const runtime::Presence& p) {
+  json::array others;
+  for (const auto& login : p.others) others.emplace_back(login);
+  return Json(200, json::object{{"others", std::move(others)}, {"version", p.version}});
 }
 
 Response SetConfidentiality(const Services& s, Context& ctx) {
@@ -490,12 +573,19 @@ Response ListWorkflows(const Services& s) {
                                     {"outcome", st.outcome ? json::value(Name(*st.outcome)) : json::value(nullptr)}});
     }
     for (const auto& t : wf->transitions) {
-      json::array from, roles, require;
+      json::array from, roles, require, notify;
+      for (const auto& n : t.notify) notify.emplace_back(n);
       for (const auto& f : t.from) from.emplace_back(f);
       for (const auto& r : t.roles) roles.emplace_back(r);
       for (const auto& r : t.require) require.emplace_back(r);
-      transitions.push_back(json::object{
-          {"on", t.on}, {"from", std::move(from)}, {"to", t.to}, {"roles", std::move(roles)}, {"require", std::move(require)}});
+      transitions.push_back(json::object{{"on", t.on},
+                                         {"from", std::move(from)},
+                                         {"to", t.to},
+                                         {"roles", std::move(roles)},
+                                         {"require", std::move(require)},
+                                         {"notify", std::move(notify)},
+                                         {"approve", t.approve_role.empty() ? json::value(nullptr)
+                                                                            : json::value(json::object{{"role", t.approve_role}})}});
     }
     for (const auto& c : wf->clocks) clocks.push_back(json::object{{"name", c.name}, {"label", Label(c.label, c.name)}});
     items.push_back(json::object{{"name", wf->name},
@@ -560,6 +650,8 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
                    {"assignee", R"({"type":"string"})", "login of the handler"},
                    {"overdue", R"({"type":"string","enum":["true","false"]})", ""},
                    {"confidential", R"({"type":"string","enum":["true","false"]})", "confidential petitioners only"},
+                   {"draft", R"({"type":"string","enum":["true","false"]})",
+                    "true: cases with a step waiting for sign-off (the supervisor's and director's drafts to decide)"},
                    {"q", R"({"type":"string","maxLength":200})",
                     "search: every word must occur in the subject, body, replies, case number or petitioner "
                     "(name, phone, e-mail, address); Chinese words of two characters or more anywhere, 臺 = 台, "
@@ -626,6 +718,44 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
                    {"email", R"({"type":"string"})", ""},
                    {"office", R"({"type":"string"})", "default: yours"}},
          .response_schema = schemas::kRepeats});
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/cases/{id}/comments",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return PostComment(s, c); },
+         .summary = "Add a comment (加註) to the case's trail, in any state; it changes nothing else",
+         .tag = "cases",
+         .request_schema = R"({"type":"object","required":["comment"],"additionalProperties":false,)"
+                           R"("properties":{"comment":{"type":"string","minLength":1,"maxLength":10000}}})",
+         .response_schema = schemas::kCase});
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/cases/{id}/presence",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return PresenceResponse(s.cases.Touch(c.caller(), PathId(c, "id", "a case id"))); },
+         .summary = "An open case page says it is still open (every few seconds): who else has the case open now, "
+                    "and the case's version (a page holding an older one is stale: reload before saving)",
+         .tag = "cases",
+         .response_schema = schemas::kPresence});
+  t.Add({.method = "DELETE",
+         .pattern = "/api/v1/cases/{id}/presence",
+         .who = Who::Staff(),
+         .handler =
+             [&s](Context& c) {
+               s.cases.Leave(c.caller(), PathId(c, "id", "a case id"));
+               return Json(200, json::object{{"status", "left"}});
+             },
+         .summary = "The case page was closed",
+         .tag = "cases",
+         .response_schema = schemas::kStatus});
+  t.Add({.method = "POST",
+         .pattern = "/api/v1/bulk-actions",
+         .who = Who::Roles({"supervisor", "director", "admin"}),
+         .handler = [&s](Context& c) { return BulkAction(s, c); },
+         .summary = "One action on up to 200 cases: an event (assign, reassign: each case with the event and "
+                    "the version you read) or, without an event, a comment. Each case is its own audited step; "
+                    "the answer lists, per case, ok or the problem it met",
+         .tag = "cases",
+         .request_schema = schemas::kBulkAction,
+         .response_schema = schemas::kBulkResult});
   t.Add({.method = "POST",
          .pattern = "/api/v1/cases/{id}/confidentiality",
          .who = Who::Staff(),

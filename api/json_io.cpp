@@ -129,4 +129,26 @@ json::value StoredJson(const std::string& text) {
   return ec ? json::value(json::object{}) : v;
 }
 
+std::map<std::string, std::string> EventData(const boost::json::object& o, std::vector<std::string>& errors) {
+  std::map<std::string, std::string> data;
+  auto it = o.find("data");
+  if (it == o.end() || it->value().is_null()) return data;
+  if (!it->value().is_object()) {
+    errors.push_back("data must be an object");
+    return data;
+  }
+  for (const auto& kv : it->value().as_object()) {
+    const boost::json::value& v = kv.value();
+    const std::string key(kv.key());
+    if (v.is_string()) {
+      data[key] = std::string(v.as_string());
+    } else if (v.is_bool() || v.is_number()) {
+      data[key] = boost::json::serialize(v);
+    } else if (!v.is_null()) {
+      errors.push_back("data." + key + " must be a string, number or boolean");
+    }
+  }
+  return data;
+}
+
 }  // namespace petitiond::api

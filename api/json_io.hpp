@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +64,9 @@ QueryParam LimitParam();
 QueryParam CursorParam();
 
 boost::json::value OptJson(const std::optional<std::string>& s);
+// An event body's `data`: flat strings (numbers and booleans as their JSON text); each
+// bad value is added to `errors`.
+std::map<std::string, std::string> EventData(const boost::json::object& o, std::vector<std::string>& errors);
 // A flat JSON object of strings stored as text; {} if it does not parse.
 boost::json::value StoredJson(const std::string& text);
 // A petitioner as the API shows it: the parts it has.

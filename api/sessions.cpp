@@ -4,10 +4,17 @@
 #include "api/api.hpp"
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
+#include "engine/runtime/security/accounts.hpp"
 #include "engine/runtime/security/auth.hpp"
 
 namespace petitiond::api {
 namespace json = boost::json;
+
+namespace {
+
+json::object PreferencesJson(const runtime::Preferences& p) { return json::object{{"daily_digest", p.daily_digest}}; }
+
+}  // namespace
 
 void AddSessionRoutes(RouteTable& t, const Services& s) {
   t.Add({.method = "POST",
@@ -71,6 +78,33 @@ void AddSessionRoutes(RouteTable& t, const Services& s) {
          .summary = "Who is signed in (login, roles, office) and the session's CSRF token (a console page reload)",
          .tag = "sessions",
          .response_schema = schemas::kWhoAmI});
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/preferences",
+         .who = Who::Staff(),
+         .handler = [&s](Context& c) { return Json(200, PreferencesJson(s.accounts.PreferencesOf(c.caller()))); },
+         .summary = "Your own settings: whether the office's morning digest comes by e-mail (supervisors)",
+         .tag = "sessions",
+         .response_schema = schemas::kPreferences});
+  t.Add({.method = "PATCH",
+         .pattern = "/api/v1/preferences",
+         .who = Who::Staff(),
+         .handler =
+             [&s](Context& c) {
+               const json::object o = ParseObject(c.request.body);
+               std::vector<std::string> errors;
+               RefuseUnknown(o, {"daily_digest"}, errors);
+               std::optional<bool> digest;
+               if (auto it = o.find("daily_digest"); it != o.end()) {
+                 if (it->value().is_bool()) digest = it->value().as_bool();
+                 else errors.push_back("daily_digest must be true or false");
+               }
+               if (!errors.empty()) Invalid("the settings have invalid fields", errors);
+               return Json(200, PreferencesJson(s.accounts.SetPreferences(c.caller(), digest)));
+             },
+         .summary = "Change your own settings (daily_digest: turn the morning digest on or off)",
+         .tag = "sessions",
+         .request_schema = schemas::kPreferencesChange,
+         .response_schema = schemas::kPreferences});
 }
 
 }  // namespace petitiond::api

@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <cctype>
+
 #include "engine/duration.hpp"
 #include "engine/yaml_checker.hpp"
 
@@ -88,6 +90,21 @@ class ConfigLoader {
         }
       }
     }
+  }
+
+  void Digest(const YAML::Node& n) {
+    check_.CheckKeys(n, {"at"}, "digest");
+    const std::string at = Str(n, "at", false);
+    if (at.empty()) return;
+    const bool shaped = at.size() == 5 && at[2] == ':' && std::isdigit(static_cast<unsigned char>(at[0])) &&
+                        std::isdigit(static_cast<unsigned char>(at[1])) && std::isdigit(static_cast<unsigned char>(at[3])) &&
+                        std::isdigit(static_cast<unsigned char>(at[4]));
+    const int h = shaped ? std::stoi(at.substr(0, 2)) : -1, m = shaped ? std::stoi(at.substr(3, 2)) : -1;
+    if (h < 0 || h > 23 || m < 0 || m > 59) {
+      check_.Report(n["at"].Mark(), "digest.at must be a Taipei time of day HH:MM, e.g. \"08:00\"");
+      return;
+    }
+    config_.digest_at = std::chrono::minutes(h * 60 + m);
   }
 
   void Hotline(const YAML::Node& n) {
@@ -188,7 +205,8 @@ const std::vector<ConfigLoader::Section> ConfigLoader::kSections = {
     {"hotline", &ConfigLoader::Hotline},     {"mailbox", &ConfigLoader::Mailbox},
     {"news", &ConfigLoader::News},           {"intake", &ConfigLoader::Intake},
     {"database", &ConfigLoader::Database},   {"access_codes", &ConfigLoader::AccessCodes},
-    {"shutdown", &ConfigLoader::Shutdown},   {"attachments", &ConfigLoader::Attachments}};
+    {"shutdown", &ConfigLoader::Shutdown},   {"attachments", &ConfigLoader::Attachments},
+    {"digest", &ConfigLoader::Digest}};
 
 }  // namespace
 

@@ -25,6 +25,7 @@ namespace petitiond::app {
 //   shutdown:   { grace }   (SIGTERM: at most this long, then exit; default 10s)
 //   access_codes: { key_file }   (32+ secret bytes outside the database; see AccessCodes)
 //   attachments: { max_bytes, max_files, types: [image, pdf, office] }  (uploads, mailbox form)
+//   digest:     { at }   (the supervisors' morning digest, Taipei time "HH:MM"; default "08:00")
 struct HotlineConfig {
   std::string secret;
 };
@@ -72,6 +73,8 @@ struct Config {
   int intake_max_attempts = 3;
   // Staff uploads and the mailbox form's files: checked by content.
   AttachmentPolicy attachments{};
+  // The supervisors' morning digest goes out at this Taipei time of day.
+  std::chrono::minutes digest_at{8 * 60};
 };
 
 // Reads and validates a config file; every problem as "FILE:LINE:COL: sentence" in the

@@ -1,6 +1,9 @@
 #include "app/graph.hpp"
 
 #include <cstdlib>
+#include <map>
+
+#include <unistd.h>
 
 #include "engine/runtime/jobs/scheduler.hpp"
 
@@ -43,6 +46,22 @@ runtime::IntakeOptions IntakeOptionsOf(const app::Config& config, const runtime:
   return o;
 }
 
+std::map<std::string, std::string> OfficeNames(const runtime::IntakeService& intake) {
+  std::map<std::string, std::string> names;
+  for (const auto& o : intake.routing()->offices) names[o.code] = o.name;
+  return names;
+}
+
+runtime::DigestOptions DigestOptionsOf(const app::Config& config) {
+  runtime::DigestOptions o;
+  o.at = config.digest_at;
+  o.public_url = config.mailbox.public_url;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  o.node = std::string(host) + ":" + std::to_string(getpid());
+  return o;
+}
+
 Routing RoutingOf(const std::vector<std::string>& dirs, runtime::WorkflowRegistry& registry) {
   if (dirs.empty()) return Routing{};
   return runtime::LoadRoutingFile(dirs.back(), registry);
@@ -70,8 +89,10 @@ Graph::Graph(store::Database& database, const Clock& clk, const GraphOptions& op
       surveys(db, clock),
       stats(db),
       open311(db, intake, clock),
+      templates(db, cases, clock, OfficeNames(intake)),
+      digest(db, calendar, clock, DigestOptionsOf(config), OfficeNames(intake)),
       api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
-                        open311, clock,
+                        open311, templates, clock,
                         api::ChannelSettings{config.hotline.secret, config.mailbox.confirm_days,
                                              config.mailbox.public_url}}) {}
 

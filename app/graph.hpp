@@ -13,7 +13,9 @@
 #include "engine/runtime/services/intake_service.hpp"
 #include "engine/runtime/services/open311.hpp"
 #include "engine/runtime/services/outbox_service.hpp"
+#include "engine/runtime/services/digest.hpp"
 #include "engine/runtime/services/public_status.hpp"
+#include "engine/runtime/services/reply_templates.hpp"
 #include "engine/runtime/security/sealer.hpp"
 #include "engine/runtime/services/stats_service.hpp"
 #include "engine/runtime/services/survey.hpp"
@@ -63,6 +65,8 @@ class Graph {
   runtime::SurveyService surveys;
   runtime::StatsService stats;
   runtime::Open311Service open311;
+  runtime::ReplyTemplateService templates;
+  runtime::DigestService digest;
   api::Api api;
 };
 

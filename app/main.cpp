@@ -227,6 +227,13 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
   dispatcher.Start();
   app::ChannelPollers pollers(db, graph.intake, config, clock);
   pollers.Start();
+  // The supervisors' morning digest: looked at when it falls due, and every 10 minutes
+  // (a clock change, a node that started late).
+  runtime::ListenLoop digest("digest " + node, db, clock, {}, std::chrono::minutes(10),
+                             [&graph](store::Tx&, const std::set<std::string>&) -> std::optional<Timestamp> {
+                               return graph.digest.RunDue();
+                             });
+  digest.Start();
   http.body_limit_for = [&api = graph.api](std::string_view method, std::string_view target) {
     return api.BodyLimit(method, target);
   };
@@ -242,6 +249,7 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
     pollers.Stop();
     scheduler.Stop();
     dispatcher.Stop();
+    digest.Stop();
   });
   if (!clean) {
     // A stuck connector or request must not keep the process alive: nothing is lost,

@@ -1,6 +1,7 @@
 #include "engine/attachment.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 namespace petitiond {
@@ -164,6 +165,24 @@ std::string ContentDisposition(std::string_view disposition, std::string_view fi
     }
   }
   return std::string(disposition) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+std::optional<std::vector<std::int64_t>> ParseIdList(std::string_view text) {
+  std::vector<std::int64_t> ids;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    std::string_view item = text.substr(at, comma - at);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size() || id <= 0) return std::nullopt;
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    if (ids.size() > 20) return std::nullopt;
+    at = comma + 1;
+  }
+  return ids;
 }
 
 }  // namespace petitiond

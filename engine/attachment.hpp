@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,12 @@ std::optional<FileKind> SniffFile(std::string_view data);
 // Whether a file of the sniffed type `mime` may be shown in the browser (PNG, JPEG,
 // GIF, WebP), as FileKind::previewable says.
 bool PreviewableType(std::string_view mime);
+
+// The event data key by which a notice carries files of its case ("12,15": the ids of
+// case_attachments rows), e.g. the reply with the documents the handler chose.
+inline constexpr const char* kAttachmentsKey = "attachments";
+// "12, 15" as {12, 15}; nullopt unless every item is a positive integer. At most 20.
+std::optional<std::vector<std::int64_t>> ParseIdList(std::string_view text);
 
 // config `attachments`: what the mailbox form and staff uploads accept.
 struct AttachmentPolicy {

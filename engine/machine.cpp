@@ -186,6 +186,11 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
     if (r) Annotate(wf, r.value());
     return r;
   }
+  if (cmd.event == kApproveDraft || cmd.event == kReturnDraft) {
+    auto r = DecideDraft(wf, current, cmd, actor, now);
+    if (r) Annotate(wf, r.value());
+    return r;
+  }
   const TransitionDef* t = wf.FindTransition(current.state, cmd.event);
   if (!t) {
     const StateDef* state = wf.FindState(current.state);
@@ -196,6 +201,12 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
       if (Contains(other.from, current.state)) e.details.push_back("allowed: " + other.on);
     }
     return e;
+  }
+  if (current.draft) {
+    return Error{ErrorKind::kConflict,
+                 "a draft of '" + current.draft->event + "' by " + current.draft->by + " awaits approval by a " +
+                     current.draft->role + "; it must be approved or returned first",
+                 {}};
   }
   if (!RoleAllows(*t, actor)) {
     std::string roles;
@@ -213,16 +224,37 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
     missing.message += ": " + keys;
     return missing;
   }
+  if (!t->approve_role.empty() && !actor.HasRole(t->approve_role)) {
+    // A draft: nothing else changes; the clocks run on while it waits.
+    Outcome out;
+    out.next = current;
+    out.next.draft = Draft{cmd.event, cmd.data, cmd.comment, actor.login, now, t->approve_role};
+    auto data = cmd.data;
+    data["event"] = cmd.event;
+    out.events.push_back(AuditEvent{kDraftSubmitted, current.state, current.state, actor.login, now, data, cmd.comment});
+    if (t->approve_role == "supervisor" || t->approve_role == "director") {
+      out.notifications.push_back(Notification{{t->approve_role}, kDraftSubmitted, {{"event", cmd.event}, {"drafted_by", actor.login}}});
+    }
+    Annotate(wf, out);
+    return out;
+  }
+  Outcome out = Take(wf, current, *t, cmd, actor.login, now);
+  Annotate(wf, out);
+  return out;
+}
 
+Outcome Machine::Take(const Workflow& wf, const CaseState& current, const TransitionDef& t, const Command& cmd,
+                      const std::string& actor_login, Timestamp now) const {
   Outcome out;
   out.next = current;
-  out.next.state = t->to;
+  out.next.draft.reset();
+  out.next.state = t.to;
   // Data keys with meaning act only through the transition that requires them: an
   // "assignee" added to any other event's data is recorded, never obeyed.
-  if (Contains(t->require, "assignee")) out.next.assignee = cmd.data.at("assignee");
-  out.events.push_back(AuditEvent{cmd.event, current.state, t->to, actor.login, now, cmd.data, cmd.comment});
-  EnterState(wf, *wf.FindState(t->to), now, out);
-  for (const auto& [name, by] : t->lengthen) {
+  if (Contains(t.require, "assignee")) out.next.assignee = cmd.data.at("assignee");
+  out.events.push_back(AuditEvent{cmd.event, current.state, t.to, actor_login, now, cmd.data, cmd.comment});
+  EnterState(wf, *wf.FindState(t.to), now, out);
+  for (const auto& [name, by] : t.lengthen) {
     ClockState* clock = out.next.FindClock(name);
     if (!clock || !clock->Running()) continue;
     const Timestamp old_due = clock->due_at;
@@ -237,12 +269,66 @@ Result<Outcome> Machine::Apply(const Workflow& wf, const CaseState& current, con
     out.events.back().data[name + "_was_due"] = FormatTimestamp(old_due);
     ArmTimers(wf, *clock, now, out);
   }
-  if (!t->notify.empty()) {
+  if (!t.notify.empty()) {
     std::map<std::string, std::string> vars = cmd.data;
     vars["event"] = cmd.event;
-    out.notifications.push_back(Notification{t->notify, cmd.event, std::move(vars)});
+    out.notifications.push_back(Notification{t.notify, cmd.event, std::move(vars)});
   }
-  Annotate(wf, out);
+  return out;
+}
+
+Result<Outcome> Machine::DecideDraft(const Workflow& wf, const CaseState& current, const Command& cmd,
+                                     const Actor& actor, Timestamp now) const {
+  if (!current.draft) return Error{ErrorKind::kConflict, "no draft is waiting for approval", {}};
+  const Draft& draft = *current.draft;
+  if (!actor.HasRole(draft.role)) {
+    return Error{ErrorKind::kForbidden, "deciding on this draft needs the role " + draft.role, {}};
+  }
+  if (cmd.event == kReturnDraft) {
+    const auto reason = cmd.data.find("reason");
+    if (reason == cmd.data.end() || reason->second.empty()) {
+      return Error{ErrorKind::kUnprocessable, "event 'return_draft' is missing required data: reason", {"reason"}};
+    }
+    Outcome out;
+    out.next = current;
+    out.next.draft.reset();
+    std::map<std::string, std::string> data{{"event", draft.event}, {"drafted_by", draft.by}, {"reason", reason->second}};
+    out.events.push_back(AuditEvent{kReturnDraft, current.state, current.state, actor.login, now, data, cmd.comment});
+    out.notifications.push_back(Notification{{"assignee"}, "draft_returned",
+                                             {{"event", draft.event}, {"returned_by", actor.login}, {"reason", reason->second}}});
+    return out;
+  }
+  const TransitionDef* t = wf.FindTransition(current.state, draft.event);
+  if (!t) {
+    return Error{ErrorKind::kConflict, "the drafted '" + draft.event + "' is no longer possible in state '" +
+                                           current.state + "'; return the draft",
+                 {}};
+  }
+  // The approver may edit what the draft says (its keys, and the keys the step needs);
+  // what they leave out stays as drafted.
+  Command taken{draft.event, draft.data, draft.comment};
+  std::vector<std::string> edited;
+  for (const auto& [key, value] : cmd.data) {
+    if (!draft.data.count(key) && !Contains(t->require, key)) continue;
+    if (taken.data[key] != value) edited.push_back(key);
+    taken.data[key] = value;
+  }
+  Error missing{ErrorKind::kUnprocessable, "the approved '" + draft.event + "' is missing required data", {}};
+  for (const auto& key : t->require) {
+    if (taken.data[key].empty()) missing.details.push_back(key);
+  }
+  if (!missing.details.empty()) return missing;
+  std::map<std::string, std::string> decided{{"event", draft.event}, {"drafted_by", draft.by},
+                                             {"drafted_at", FormatTimestamp(draft.at)}};
+  if (!edited.empty()) {
+    std::string keys;
+    for (const auto& k : edited) keys += (keys.empty() ? "" : ",") + k;
+    decided["edited"] = keys;
+  }
+  taken.data["approved_by"] = actor.login;
+  Outcome out = Take(wf, current, *t, taken, draft.by, now);
+  out.events.insert(out.events.begin(),
+                    AuditEvent{kApproveDraft, current.state, current.state, actor.login, now, decided, cmd.comment});
   return out;
 }
 
@@ -456,8 +542,16 @@ std::optional<Outcome> Machine::ApplyClosure(const Workflow& wf, const CaseState
 std::vector<std::string> Machine::AllowedEvents(const Workflow& wf, const CaseState& current,
                                                 const Actor& actor) const {
   std::vector<std::string> events;
-  for (const auto& t : wf.transitions) {
-    if (Contains(t.from, current.state) && RoleAllows(t, actor) && !Contains(events, t.on)) events.push_back(t.on);
+  if (current.draft) {
+    // Nothing else moves the case until the draft is decided.
+    if (actor.HasRole(current.draft->role)) {
+      events.push_back(kApproveDraft);
+      events.push_back(kReturnDraft);
+    }
+  } else {
+    for (const auto& t : wf.transitions) {
+      if (Contains(t.from, current.state) && RoleAllows(t, actor) && !Contains(events, t.on)) events.push_back(t.on);
+    }
   }
   const StateDef* state = wf.FindState(current.state);
   if (state && state->final) return events;

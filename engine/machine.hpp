@@ -28,6 +28,8 @@ struct ExtensionRequest {
   std::string requested_by;
   Timestamp requested_at{};
   std::string reason;
+
+  bool operator==(const ExtensionRequest&) const = default;
 };
 
 // One deadline clock of a case. All instants UTC; see DESIGN.md "Clock semantics".
@@ -43,10 +45,24 @@ struct ClockState {
   bool calendar_incomplete = false;     // the due date was counted through days no calendar covers
   std::optional<ExtensionRequest> pending_extension;
 
+  bool operator==(const ClockState&) const = default;
   bool Running() const { return !stopped_at.has_value(); }
   bool Paused() const { return paused_at.has_value(); }
   // Late: stopped after due, paused after due, or still running past due.
   bool Overdue(Timestamp now) const;
+};
+
+// A step drafted for sign-off (TransitionDef::approve_role): the transition it waits to
+// take and the data it will take it with, as the drafter wrote them.
+struct Draft {
+  std::string event;
+  std::map<std::string, std::string> data;
+  std::string comment;
+  std::string by;  // the drafter's login
+  Timestamp at{};
+  std::string role;  // who must approve it
+
+  bool operator==(const Draft&) const = default;
 };
 
 // The parts of a case the state machine reads and writes.
@@ -60,6 +76,9 @@ struct CaseState {
   std::vector<ClockState> clocks;
   // Set when the case enters a final state: what that state declares it came to.
   std::optional<CaseOutcome> outcome{};
+  // A step waiting for sign-off. While one waits the case takes no other workflow
+  // step (extensions and escalations go on: the clocks keep running).
+  std::optional<Draft> draft{};
 
   const ClockState* FindClock(std::string_view name) const;
   ClockState* FindClock(std::string_view name);
@@ -119,6 +138,17 @@ struct Outcome {
 inline constexpr const char* kRequestExtension = "request_extension";
 inline constexpr const char* kApproveExtension = "approve_extension";
 inline constexpr const char* kDenyExtension = "deny_extension";
+
+// Sign-off of a drafted step (TransitionDef::approve_role). Someone without the role
+// who takes such a transition records `draft_submitted` (the data and comment as
+// given, plus {event}) and the case waits with CaseState::draft set. Someone holding
+// the role sends `approve_draft` (data: any of the draft's keys, edited; the step is
+// then taken as drafted, by the drafter, with `approved_by`) or `return_draft` (data:
+// {reason}; the draft is dropped and the assignee told). Someone holding the role who
+// takes the transition takes it at once.
+inline constexpr const char* kDraftSubmitted = "draft_submitted";
+inline constexpr const char* kApproveDraft = "approve_draft";
+inline constexpr const char* kReturnDraft = "return_draft";
 
 // The merge (併案) of a repeated petition into an earlier case is the workflow
 // transition into a final state of outcome `merged` (it requires `into`, the surviving
@@ -192,6 +222,11 @@ class Machine {
                                  const ExtensionCheck& c, const ExtensionRequest& asked, const Actor& actor,
                                  Timestamp now) const;
   static std::map<std::string, std::string> RequestData(const std::string& clock, const ExtensionRequest& asked);
+  // The transition `t` taken by `actor_login` with `cmd` (checks done by the caller).
+  Outcome Take(const Workflow& wf, const CaseState& current, const TransitionDef& t, const Command& cmd,
+               const std::string& actor_login, Timestamp now) const;
+  Result<Outcome> DecideDraft(const Workflow& wf, const CaseState& current, const Command& cmd, const Actor& actor,
+                              Timestamp now) const;
 
   const BusinessCalendar& calendar_;
 };

@@ -90,4 +90,18 @@ Timestamp SystemClock::Now() const {
   return floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+std::string RocDate(std::chrono::sys_days date) {
+  const std::chrono::year_month_day ymd(date);
+  return "民國" + std::to_string(static_cast<int>(ymd.year()) - 1911) + "年" +
+         std::to_string(static_cast<unsigned>(ymd.month())) + "月" + std::to_string(static_cast<unsigned>(ymd.day())) +
+         "日";
+}
+
+std::string RocShortDate(std::chrono::sys_days date) {
+  const std::chrono::year_month_day ymd(date);
+  const auto two = [](unsigned v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+  return std::to_string(static_cast<int>(ymd.year()) - 1911) + "/" + two(static_cast<unsigned>(ymd.month())) + "/" +
+         two(static_cast<unsigned>(ymd.day()));
+}
+
 }  // namespace petitiond

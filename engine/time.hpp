@@ -28,6 +28,11 @@ std::optional<Timestamp> ParseTimestamp(std::string_view text);
 // A civil date written "YYYY-MM-DD" (as in closures and calendar files), or nullopt.
 std::optional<std::chrono::sys_days> ParseDate(std::string_view text);
 
+// A date as Taiwanese letters write it: ROC year (Gregorian - 1911), "民國115年11月26日".
+std::string RocDate(std::chrono::sys_days date);
+// A date as the console's lists write it: "115/11/26".
+std::string RocShortDate(std::chrono::sys_days date);
+
 // Injected wherever "now" matters, so deadline tests never sleep.
 class Clock {
  public:

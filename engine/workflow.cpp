@@ -52,6 +52,11 @@ const std::vector<EventDef>& BuiltinEvents() {
       {"identity_revealed", "揭露身分", "", std::nullopt, {}},
       {"confidential_set", "設為保密", "", std::nullopt, {}},
       {"confidential_lifted", "解除保密", "", std::nullopt, {}},
+      {"comment", "加註", "", std::nullopt, {}},
+      {"attachment_added", "新增附件", "", std::nullopt, {}},
+      {"draft_submitted", "送陳核", "", std::nullopt, {}},
+      {"approve_draft", "核定", "", std::nullopt, {}},
+      {"return_draft", "退回修改", "", std::nullopt, {}},
   };
   return events;
 }
@@ -60,6 +65,7 @@ const std::vector<FieldDef>& BuiltinFields() {
   static const std::vector<FieldDef> fields = {
       {"clock", "期限", false},
       {"reason", "理由", true},
+      {"attachments", "隨通知寄送的附件", false},
   };
   return fields;
 }
@@ -158,6 +164,14 @@ const Template& DefaultTemplate(const std::string& name) {
        {"【主任信箱】請確認您的電子郵件地址",
         "您好：我們收到您寄給主任信箱的「{{subject}}」。請於期限 {{expires_at}} 前開啟下列連結確認，"
         "確認後才會受理：\n{{link}}\n"}},
+      {"draft_submitted",
+       {"【待核定】{{public_no}} {{subject}}",
+        "案件 {{public_no}}「{{subject}}」的{{event_label}}已由 {{drafted_by}} 擬稿，待您核定。\n"
+        "請至案件頁核定或退回修改；核定前不會送出，處理期限照常計算。\n"}},
+      {"draft_returned",
+       {"【退回修改】{{public_no}} {{subject}}",
+        "案件 {{public_no}}「{{subject}}」的{{event_label}}擬稿已由 {{returned_by}} 退回修改。\n"
+        "退回理由：{{reason}}\n請修改後再送核定；處理期限照常計算。\n"}},
       {"generic", {"【案件通知】{{public_no}}", "案件 {{public_no}}「{{subject}}」有新的進度：{{event}}。\n"}},
   };
   auto it = defaults.find(name);
@@ -396,7 +410,7 @@ class Loader {
       }
       CheckKeys(t,
                 {"on", "from", "to", "roles", "require", "notify", "lengthen", "label", "public_label", "counts_as",
-                 "public_data"},
+                 "public_data", "approve"},
                 "transition");
       TransitionDef d;
       d.on = RequiredString(t, "on");
@@ -442,6 +456,17 @@ class Loader {
             const std::string clock = it->first.Scalar();
             if (!wf_.FindClock(clock)) Report(it->first.Mark(), "lengthen names unknown clock '" + clock + "'");
             d.lengthen.emplace_back(clock, ParseDurationAt(it->second, "lengthen." + clock));
+          }
+        }
+      }
+      if (const YAML::Node a = t["approve"]) {
+        if (!a.IsMap()) {
+          Report(a.Mark(), "approve must be a mapping { role: ROLE }, e.g. approve: { role: director }");
+        } else {
+          CheckKeys(a, {"role"}, "approve of transition '" + d.on + "'");
+          if (const YAML::Node r = Required(a, "role")) {
+            d.approve_role = String(r, "role");
+            if (!IsKnown(KnownRoles(), d.approve_role)) Report(r.Mark(), UnknownRole(d.approve_role));
           }
         }
       }

@@ -70,6 +70,11 @@ struct TransitionDef {
   // Running clocks whose limit the event lengthens, e.g. {response: 4 workdays} when
   // several units are involved (6 -> 10 workdays): the due date moves by that much.
   std::vector<std::pair<std::string, Duration>> lengthen;
+  // Sign-off (分層負責陳核, `approve: { role: director }`): taken by anyone without this
+  // role, the step is a draft that waits, the case unchanged and its clocks running,
+  // until someone holding the role approves it (the step is then taken as drafted,
+  // with the approver's edits) or returns it with a reason. Empty: no sign-off.
+  std::string approve_role;
 };
 
 struct EscalationDef {

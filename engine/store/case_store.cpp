@@ -58,7 +58,7 @@ std::string CaseColumns(std::string_view body = "body", std::string_view extra =
          "extract(epoch FROM received_at)::bigint, extract(epoch FROM created_at)::bigint, "
          "extract(epoch FROM updated_at)::bigint, merged_into, "
          "CASE WHEN next_due_at = 'infinity' THEN NULL ELSE extract(epoch FROM next_due_at)::bigint END, "
-         "outcome, origin" + std::string(extra) + " FROM cases";
+         "outcome, origin, draft::text" + std::string(extra) + " FROM cases";
 }
 
 constexpr const char* kClockColumns =
@@ -75,11 +75,11 @@ constexpr const char* kClockColumns =
 constexpr const char* kUpdateCases =
     "WITH w AS (UPDATE cases SET state = u.state, assignee = u.assignee, overdue = u.overdue, priority = u.priority, "
     "row_version = cases.row_version + 1, updated_at = now(), last_seq = cases.last_seq + u.nevents, "
-    "next_due_at = coalesce(to_timestamp(u.next_due), 'infinity'), outcome = u.outcome "
+    "next_due_at = coalesce(to_timestamp(u.next_due), 'infinity'), outcome = u.outcome, draft = CAST(u.draft AS jsonb) "
     "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS bigint[]), CAST(:states AS text[]), "
     "CAST(:assignees AS text[]), CAST(:overdue AS boolean[]), CAST(:priorities AS integer[]), "
-    "CAST(:nevents AS integer[]), CAST(:nextdue AS bigint[]), CAST(:outcomes AS text[])) "
-    "AS u(id, version, state, assignee, overdue, priority, nevents, next_due, outcome) "
+    "CAST(:nevents AS integer[]), CAST(:nextdue AS bigint[]), CAST(:outcomes AS text[]), CAST(:drafts AS text[])) "
+    "AS u(id, version, state, assignee, overdue, priority, nevents, next_due, outcome, draft) "
     "WHERE cases.id = u.id AND cases.row_version = u.version AND cases.id = ANY(CAST(:ids2 AS bigint[])) "
     "RETURNING cases.id, cases.last_seq - u.nevents AS seq, cases.overdue, cases.office, cases.channel, "
     "cases.category, cases.received_at, cases.next_due_at, cases.outcome), "
@@ -165,6 +165,7 @@ CaseRecord ReadCase(const soci::row& r) {
   c.next_due_at = OptTime(r, 21);
   if (auto o = Opt<std::string>(r, 22)) c.state.outcome = ParseCaseOutcome(*o);
   c.origin = ParseOrigin(r.get<std::string>(23)).value_or(Origin::kStaff);
+  if (auto d = Opt<std::string>(r, 24)) c.state.draft = DraftFromJson(*d);
   c.state.office = c.office;
   c.state.received_at = c.received_at;
   return c;
@@ -356,6 +357,41 @@ Petitioner PetitionerFromJson(const std::string& json) {
   return p;
 }
 
+std::string DraftToJson(const Draft& d) {
+  boost::json::object data;
+  for (const auto& [k, v] : d.data) data[k] = v;
+  return boost::json::serialize(boost::json::object{{"event", d.event},
+                                                    {"data", std::move(data)},
+                                                    {"comment", d.comment},
+                                                    {"by", d.by},
+                                                    {"at", Epoch(d.at)},
+                                                    {"role", d.role}});
+}
+
+std::optional<Draft> DraftFromJson(const std::string& json) {
+  boost::json::error_code ec;
+  const auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto& o = v.as_object();
+  const auto text = [&](const char* key) {
+    const auto* s = o.if_contains(key);
+    return s && s->is_string() ? std::string(s->as_string()) : std::string();
+  };
+  Draft d;
+  d.event = text("event");
+  d.comment = text("comment");
+  d.by = text("by");
+  d.role = text("role");
+  if (const auto* at = o.if_contains("at"); at && at->is_int64()) d.at = FromEpoch(at->as_int64());
+  if (const auto* data = o.if_contains("data"); data && data->is_object()) {
+    for (const auto& kv : data->as_object()) {
+      if (kv.value().is_string()) d.data[std::string(kv.key())] = std::string(kv.value().as_string());
+    }
+  }
+  if (d.event.empty() || d.role.empty()) return std::nullopt;
+  return d;
+}
+
 std::optional<Timestamp> NextDue(const CaseState& s) {
   std::optional<Timestamp> due;
   for (const auto& k : s.clocks) {
@@ -450,7 +486,7 @@ void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const O
 void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wake_schedulers_before) {
   soci::session& sql = Sql(tx);
   if (batch.empty()) return;
-  PgArray ids, versions, states, assignees, overdue, priorities, nevents, next_due, finished;
+  PgArray ids, versions, states, assignees, overdue, priorities, nevents, next_due, finished, drafts;
   std::map<std::int64_t, const Outcome*> outcomes;
   for (const auto& b : batch) {
     ids.Add(static_cast<long long>(b.case_id));
@@ -461,6 +497,8 @@ void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wak
     priorities.Add(b.outcome->next.priority);
     const auto& outcome = b.outcome->next.outcome;
     finished.Add(outcome ? std::optional(std::string(Name(*outcome))) : std::nullopt);
+    const auto& draft = b.outcome->next.draft;
+    drafts.Add(draft ? std::optional(DraftToJson(*draft)) : std::nullopt);
     nevents.Add(static_cast<int>(b.outcome->events.size()));
     if (auto due = NextDue(b.outcome->next)) {
       next_due.Add(Epoch(*due));
@@ -470,13 +508,14 @@ void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wak
     outcomes[b.case_id] = b.outcome;
   }
   const std::string i = ids.str(), v = versions.str(), st = states.str(), a = assignees.str(), o = overdue.str(),
-                    p = priorities.str(), n = nevents.str(), nd = next_due.str(), fo = finished.str();
+                    p = priorities.str(), n = nevents.str(), nd = next_due.str(), fo = finished.str(),
+                    dr = drafts.str();
   std::vector<OutcomeRows> rows;
   {
     soci::rowset<soci::row> updated =
         (sql.prepare << kUpdateCases, soci::use(i, "ids"), soci::use(i, "ids2"), soci::use(v, "versions"), soci::use(st, "states"),
          soci::use(a, "assignees"), soci::use(o, "overdue"), soci::use(p, "priorities"), soci::use(n, "nevents"),
-         soci::use(nd, "nextdue"), soci::use(fo, "outcomes"));
+         soci::use(nd, "nextdue"), soci::use(fo, "outcomes"), soci::use(dr, "drafts"));
     for (const auto& r : updated) {
       const auto id = static_cast<std::int64_t>(r.get<long long>(0));
       rows.push_back({id, r.get<int>(1), outcomes.at(id)});
@@ -508,6 +547,14 @@ std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, 
   }
   LoadClocks(sql, found);
   return found;
+}
+
+std::optional<CaseStamp> LoadCaseStamp(Tx& tx, std::int64_t id) {
+  const long long key = id;
+  soci::rowset<soci::row> rows =
+      (Sql(tx).prepare << "SELECT office, row_version FROM cases WHERE id = :id", soci::use(key, "id"));
+  for (const auto& r : rows) return CaseStamp{r.get<std::string>(0), r.get<long long>(1)};
+  return std::nullopt;
 }
 
 std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id) {
@@ -592,6 +639,7 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   if (f.assignee) cond("assignee = :assignee"), st.exchange(soci::use(assignee, "assignee"));
   if (f.overdue && !*f.overdue) cond("NOT overdue");
   if (f.confidential) cond(*f.confidential ? "confidential" : "NOT confidential");
+  if (f.draft) cond(*f.draft ? "draft IS NOT NULL" : "draft IS NULL");
   std::string order;
   if (f.order == CaseFilter::Order::kDue) {
     // Earliest deadline first: a case past its deadline has the earliest of all.
@@ -631,7 +679,7 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   std::vector<CaseRecord> cases;
   while (st.fetch()) {
     cases.push_back(ReadCase(row));
-    if (!rank_column.empty()) cases.back().search_rank = row.get<int>(24);
+    if (!rank_column.empty()) cases.back().search_rank = row.get<int>(25);
   }
   LoadClocks(sql, cases);
   return cases;

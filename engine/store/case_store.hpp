@@ -67,6 +67,10 @@ struct CaseRecord : CaseFields {
   int search_rank = 0;
 };
 
+// cases.draft as stored (a JSON object), and back; what does not parse is no draft.
+std::string DraftToJson(const Draft& d);
+std::optional<Draft> DraftFromJson(const std::string& json);
+
 // What cases.next_due_at holds for `s`.
 std::optional<Timestamp> NextDue(const CaseState& s);
 
@@ -88,6 +92,7 @@ struct CaseFilter {
   std::optional<std::string> assignee;
   std::optional<bool> overdue;
   std::optional<bool> confidential;
+  std::optional<bool> draft;  // true: a step waits for sign-off (cases.draft)
   enum class Order {
     kNewest,     // id descending
     kDue,        // earliest next_due_at (overdue cases have the earliest), then id
@@ -156,6 +161,13 @@ enum class RowLock { kNone, kWait, kSkipLocked };
 std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, RowLock lock);
 
 std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id);
+
+// A case's office and row_version without the rest (what a page that polls needs).
+struct CaseStamp {
+  std::string office;
+  std::int64_t row_version = 0;
+};
+std::optional<CaseStamp> LoadCaseStamp(Tx& tx, std::int64_t id);
 
 // The id and access-code hash of the case numbered `public_no` (the public status page).
 std::optional<std::pair<std::int64_t, std::string>> CaseByPublicNo(Tx& tx, const std::string& public_no);

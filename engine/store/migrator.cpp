@@ -74,7 +74,8 @@ const std::map<std::string, Grant>& ServeGrants() {
       {"stats_monthly", Grant::kRead},           {"stats_clocks", Grant::kRead},
       {"stats_handling", Grant::kRead},
       {"case_search", Grant::kRead},  // kept by owner-run triggers (migrations/0018)
-      {"open311_clients", Grant::kWrite},
+      {"open311_clients", Grant::kWrite},        {"daily_runs", Grant::kWrite},
+      {"reply_templates", Grant::kWriteDelete},  {"case_presence", Grant::kWriteDelete},
       {"timers", Grant::kWriteDelete},           {"sessions", Grant::kWriteDelete},
       {"idempotency_keys", Grant::kWriteDelete}, {"webhook_signatures", Grant::kWriteDelete},
   };

@@ -3,6 +3,8 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+
 #include "engine/store/database.hpp"
 #include "engine/store/pg_array.hpp"
 
@@ -11,17 +13,18 @@ namespace {
 
 constexpr const char* kInsert =
     "INSERT INTO outbox (case_id, channel, recipient, subject, body, idempotency_key, status, last_error, "
-    "next_attempt_at, sealed) SELECT c, ch, r, s, b, k, st, e, to_timestamp(n), sl FROM unnest(CAST(:c AS bigint[]), "
+    "next_attempt_at, sealed, attachment_ids) SELECT c, ch, r, s, b, k, st, e, to_timestamp(n), sl, "
+    "CAST(string_to_array(f, ',') AS bigint[]) FROM unnest(CAST(:c AS bigint[]), "
     "CAST(:ch AS text[]), CAST(:r AS text[]), CAST(:s AS text[]), CAST(:b AS text[]), CAST(:k AS text[]), "
-    "CAST(:st AS text[]), CAST(:e AS text[]), CAST(:n AS bigint[]), CAST(:sl AS text[])) "
-    "AS u(c, ch, r, s, b, k, st, e, n, sl) "
+    "CAST(:st AS text[]), CAST(:e AS text[]), CAST(:n AS bigint[]), CAST(:sl AS text[]), CAST(:f AS text[])) "
+    "AS u(c, ch, r, s, b, k, st, e, n, sl, f) "
     "ON CONFLICT (idempotency_key) DO NOTHING";
 
 // Read() expects these, in this order, from a SELECT or a RETURNING.
 #define PETITIOND_OUTBOX_COLUMNS                                                                       \
   "id, case_id, channel, recipient, subject, body, idempotency_key, status, attempts, last_error, "   \
   "extract(epoch FROM created_at)::bigint, extract(epoch FROM sent_at)::bigint, "                     \
-  "extract(epoch FROM next_attempt_at)::bigint, sealed"
+  "extract(epoch FROM next_attempt_at)::bigint, sealed, array_to_string(attachment_ids, ',')"
 
 constexpr const char* kColumns = "SELECT " PETITIOND_OUTBOX_COLUMNS " FROM outbox";
 
@@ -65,6 +68,12 @@ OutboxMessage Read(const soci::row& r) {
   if (r.get_indicator(11) != soci::i_null) m.sent_at = FromEpoch(r.get<long long>(11));
   m.next_attempt_at = FromEpoch(r.get<long long>(12));
   if (r.get_indicator(13) != soci::i_null) m.sealed = r.get<std::string>(13);
+  const std::string files = r.get<std::string>(14);
+  for (std::size_t at = 0; at < files.size();) {
+    const std::size_t comma = std::min(files.find(',', at), files.size());
+    m.attachment_ids.push_back(std::stoll(files.substr(at, comma - at)));
+    at = comma + 1;
+  }
   return m;
 }
 
@@ -73,7 +82,7 @@ OutboxMessage Read(const soci::row& r) {
 void InsertOutbox(Tx& tx, const std::vector<OutboxMessage>& messages) {
   soci::session& sql = Sql(tx);
   if (messages.empty()) return;
-  PgArray c, ch, r, su, b, k, st, e, n, sl;
+  PgArray c, ch, r, su, b, k, st, e, n, sl, f;
   for (const auto& m : messages) {
     if (m.case_id) {
       c.Add(static_cast<long long>(*m.case_id));
@@ -89,12 +98,15 @@ void InsertOutbox(Tx& tx, const std::vector<OutboxMessage>& messages) {
     e.Add(m.last_error);
     n.Add(static_cast<long long>(Epoch(m.next_attempt_at)));
     sl.Add(m.sealed.empty() ? std::nullopt : std::optional<std::string>(m.sealed));
+    std::string files;
+    for (const auto id : m.attachment_ids) files += (files.empty() ? "" : ",") + std::to_string(id);
+    f.Add(files);
   }
   const std::string cs = c.str(), chs = ch.str(), rs = r.str(), ss = su.str(), bs = b.str(), ks = k.str(),
-                    sts = st.str(), es = e.str(), ns = n.str(), sls = sl.str();
+                    sts = st.str(), es = e.str(), ns = n.str(), sls = sl.str(), fs = f.str();
   sql << kInsert, soci::use(cs, "c"), soci::use(chs, "ch"), soci::use(rs, "r"), soci::use(ss, "s"),
       soci::use(bs, "b"), soci::use(ks, "k"), soci::use(sts, "st"), soci::use(es, "e"), soci::use(ns, "n"),
-      soci::use(sls, "sl");
+      soci::use(sls, "sl"), soci::use(fs, "f");
 }
 
 void NotifyOutbox(Tx& tx) { Sql(tx) << std::string("SELECT pg_notify('") + kOutboxChannel + "', '')"; }

@@ -29,6 +29,8 @@ struct OutboxMessage {
   // Secrets for {{name}} variables of subject and body (a JSON object, sealed by
   // runtime::Sealer), filled in at send time; cleared once sent or dead. Empty: none.
   std::string sealed;
+  // Files of the case an e-mail carries (case_attachments ids), read at send time.
+  std::vector<std::int64_t> attachment_ids;
 };
 
 // In the caller's transaction. A message with status kUndeliverable (no address

@@ -104,6 +104,18 @@ void SetContact(Tx& tx, const std::string& login, const std::optional<std::strin
       soci::use(p, p_ind, "phone"), soci::use(login, "login");
 }
 
+bool DailyDigestOf(Tx& tx, const std::string& login) {
+  int on = 0;
+  Sql(tx) << "SELECT daily_digest::int FROM users WHERE login = :login", soci::use(login, "login"), soci::into(on);
+  return on != 0;
+}
+
+void SetDailyDigest(Tx& tx, const std::string& login, bool on) {
+  const int flag = on ? 1 : 0;
+  Sql(tx) << "UPDATE users SET daily_digest = (:on <> 0) WHERE login = :login", soci::use(flag, "on"),
+      soci::use(login, "login");
+}
+
 void InsertSession(Tx& tx, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at) {
   soci::session& sql = Sql(tx);
   const long long expires = Epoch(expires_at);

@@ -38,6 +38,10 @@ std::vector<Contact> ContactsWithRole(Tx& tx, const std::string& role, const std
 void SetContact(Tx& tx, const std::string& login, const std::optional<std::string>& email,
                 const std::optional<std::string>& phone);
 
+// The user's own settings (migration 0020): whether they get the morning digest.
+bool DailyDigestOf(Tx& tx, const std::string& login);
+void SetDailyDigest(Tx& tx, const std::string& login, bool on);
+
 void InsertSession(Tx& tx, const std::string& token_hash, std::int64_t user_id, Timestamp expires_at);
 // Ends a session (sign out); false if there was none.
 bool DeleteSession(Tx& tx, const std::string& token_hash);

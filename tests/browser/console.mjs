@@ -21,6 +21,8 @@ process.on('unhandledRejection', async (e) => {
 });
 const step = (text) => console.log(`- ${text}`);
 const petitionerMail = `lin-${Date.now()}@example.tw`;
+// The mailbox form's sender: unique, so a mail sink kept from an earlier run cannot answer for this one.
+const mailboxSender = `chen-${Date.now()}@example.tw`;
 // The survey link of the reply notice, as the petitioner receives it: from the mail
 // sink's Maildir (PETITIOND_TEST_MAILDIR), the body base64 UTF-8 as GMime wrote it.
 async function linkFromMail(recipient, pattern) {
@@ -288,7 +290,7 @@ const trap = await page.locator('#website').boundingBox();
 assert.ok(!trap || trap.x + trap.width <= 0, `the honeypot is on screen: ${JSON.stringify(trap)}`);
 assert.equal(await page.locator('#website').getAttribute('tabindex'), '-1');
 await page.getByLabel('姓名').fill('陳小姐');
-await page.getByLabel('電子郵件').fill('chen@example.tw');
+await page.getByLabel('電子郵件').fill(mailboxSender);
 await page.getByLabel('主旨').fill('戶籍謄本申請');
 await page.getByRole('button', { name: '送出' }).click();
 await page.locator('#body-error, .error').filter({ hasText: 'body' }).first().waitFor();
@@ -307,7 +309,7 @@ step('the mailbox form was sent with a photo (a fake one refused) and explains t
 
 // 9. The sender confirms; the supervisor finds the mail's case, previews the photo and
 // downloads it byte for byte.
-await page.goto(await linkFromMail('chen@example.tw', /https?:\/\/\S+\/public\/mailbox\/confirm\?token=[0-9a-f]+/));
+await page.goto(await linkFromMail(mailboxSender, /https?:\/\/\S+\/public\/mailbox\/confirm\?token=[0-9a-f]+/));
 await signIn('chen');
 await page.getByLabel(/搜尋案件/).fill('戶籍謄本申請');
 await page.getByLabel(/搜尋案件/).press('Enter');
@@ -323,6 +325,108 @@ assert.equal(download.suggestedFilename(), '門牌照片.png');
 assert.ok(readFileSync(await download.path()).equals(photo), 'the download is the photo as sent');
 await shot('attachments');
 step('the mail\'s photo was previewed and downloaded by the supervisor');
+const mailCaseId = page.url().split('/').pop();
+
+// 10. The supervisor writes the office's standard wording, then assigns the mail.
+await page.goto(`${base}/#/templates`);
+await page.locator('#f-tpl-title-new').fill('謄本申請說明');
+await page.locator('#f-tpl-body-new').fill('{{petitioner_name}}您好：有關案件{{public_no}}，戶籍謄本可攜帶身分證至本所或任一戶政事務所臨櫃申請。');
+await page.getByRole('button', { name: '新增' }).click();
+await page.getByRole('link', { name: '謄本申請說明' }).waitFor();
+await shot('templates');
+await page.goto(`${base}/#/cases/${mailCaseId}`);
+await page.locator('#f-assign-assignee').fill('wang');
+await page.locator('form[data-event="assign"] button').click();
+await page.locator('#case-state').filter({ hasText: '承辦中' }).waitFor();
+step('the supervisor wrote a standard reply and assigned the mail');
+await signOut();
+
+// 11. The handler picks the standard reply, edits it, chooses the photo to send back,
+// and the reply goes to the director for sign-off (the draft waits, nothing is sent).
+await signIn('wang');
+await page.goto(`${base}/#/cases/${mailCaseId}`);
+const pick = page.locator('#f-reply-reply-template');
+await pick.locator('option', { hasText: '謄本申請說明' }).waitFor({ state: 'attached' });
+await pick.selectOption({ label: '謄本申請說明' });
+const replyBox = page.locator('#f-reply-reply');
+assert.match(await replyBox.inputValue(), /^陳小姐您好：有關案件\d{3}-\d{6}，戶籍謄本/, 'the template is filled in for the case');
+await replyBox.press('End');
+await replyBox.type('線上申請請使用內政部戶政司網站。');
+await page.locator('form[data-event="reply"] .files-pick label', { hasText: '門牌照片.png' }).locator('input').check();
+await page.locator('form[data-event="reply"] button[type="submit"]').click();
+await page.locator('#draft').filter({ hasText: '待主任核定' }).waitFor();
+assert.equal((await page.locator('#case-state').textContent()).trim(), '承辦中', 'a draft moves nothing');
+await shot('draft');
+step('the handler filled in the standard reply, edited it and sent it for the director\'s sign-off');
+await signOut();
+
+// 12. The director finds the draft, edits one word and approves: now it is sent, with the photo.
+await signIn('lee');
+await page.goto(`${base}/#/director`);
+await page.locator(`tr[data-id="${mailCaseId}"] a`).first().click();
+const approve = page.locator('form[data-event="approve_draft"]');
+await approve.waitFor();
+const drafted = await approve.locator('textarea').inputValue();
+assert.ok(drafted.endsWith('線上申請請使用內政部戶政司網站。'), drafted);
+await approve.locator('textarea').fill(drafted.replace('線上申請', '網路申請'));
+await approve.locator('button[type="submit"]').click();
+await page.locator('#case-state').filter({ hasText: '已答覆' }).waitFor();
+async function mailWith(recipient, needle) {
+  const dir = `${process.env.PETITIOND_TEST_MAILDIR}/new`;
+  for (let i = 0; i < 100; ++i) {
+    for (const f of readdirSync(dir)) {
+      const raw = readFileSync(`${dir}/${f}`, 'utf8');
+      if (raw.includes(recipient) && raw.toLowerCase().includes(needle)) return raw;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail to ${recipient} with ${needle}`);
+}
+const sentMail = await mailWith(mailboxSender, 'multipart/mixed');
+assert.ok(sentMail.toLowerCase().includes("filename*=utf-8''%e9%96%80%e7%89%8c"), 'the reply carries the photo');
+step('the director approved the edited reply; the mail went out with the photo');
+await signOut();
+
+// 13. A handler goes on leave: the supervisor selects the cases and reassigns them at once.
+await signIn('chen');
+const made = await page.evaluate(async () => {
+  const ids = [];
+  for (const subject of ['戶口名簿補發', '印鑑證明申請']) {
+    const { data } = await P.api('POST', '/api/v1/cases', { channel: 'hotline', subject, body: '民眾來電', petitioner: { name: '張先生' } });
+    ids.push(data.id);
+  }
+  return ids;
+});
+await page.goto(`${base}/#/office`);
+for (const id of made) await page.locator(`#unassigned input.pick[data-id="${id}"]`).check();
+await page.locator('#bulk-count').filter({ hasText: '已選 2 件' }).waitFor();
+await page.locator('#f-bulk-assignee').selectOption('liu');
+await page.locator('#bulk-assign').click();
+await page.locator('#bulk-result').filter({ hasText: '成功 2 件，失敗 0 件' }).waitFor();
+await shot('bulk');
+const assignees = await page.evaluate(async (ids) => Promise.all(ids.map(async (id) => (await P.api('GET', `/api/v1/cases/${id}`)).data.assignee)), made);
+assert.deepEqual(assignees, ['liu', 'liu']);
+step('the supervisor reassigned two selected cases in one action');
+
+// 14. Two people on one case: the other's save makes this page stale, and it says so
+// before anything is saved.
+await page.goto(`${base}/#/cases/${made[0]}`);
+await page.locator('#comment-form').waitFor();
+await page.evaluate(async (id) => {
+  // Someone else (another session of the office) changes the case meanwhile.
+  const r = await fetch('/api/v1/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'wang', password: 'wang-password' }) });
+  const { token } = await r.json();
+  await fetch(`/api/v1/cases/${id}/presence`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  await fetch(`/api/v1/cases/${id}/comments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ comment: '已聯絡' }) });
+}, made[0]);
+await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+await page.locator('#stale').waitFor({ timeout: 20000 });
+await page.locator('#others').filter({ hasText: 'wang' }).waitFor();
+await page.locator('#f-comment').fill('稍後回電');
+await page.locator('#comment-form button').click();
+await page.locator('#comment-form .error').filter({ hasText: '請先重新載入' }).waitFor();
+await shot('stale');
+step('a stale case page warns before it saves, and shows who else has it open');
 
 assert.deepEqual(errors, [], `browser errors: ${errors.join('\n')}`);
 await browser.close();

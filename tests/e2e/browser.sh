@@ -18,7 +18,8 @@ e2e_begin browser
 DATABASE_URL=$(fresh_database "$db")
 export DATABASE_URL
 "$bin" migrate >/dev/null
-for u in "lin intake main" "chen supervisor main" "wang handler main" "syaman handler lanyu" "root admin main"; do
+for u in "lin intake main" "chen supervisor main" "wang handler main" "liu handler main" "lee director main" \
+         "syaman handler lanyu" "root admin main"; do
   set -- $u
   echo "$1-password" | "$bin" user add "$1" --role "$2" --office "$3" --password-stdin >/dev/null
 done

@@ -462,3 +462,141 @@ TEST(ShippedHotlineWorkflowTest, SeveralUnitsLengthenTheReplyToTenWorkdays) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// Sign-off (approve: { role: director }): a draft that waits, then the step as drafted.
+class SignOffTest : public testing::Test {
+ protected:
+  static constexpr const char* kYaml = R"(workflow: signed
+version: 1
+clocks:
+  response: { within: 6 workdays }
+states:
+  open:    { initial: true, starts: [response] }
+  replied: { stops: [response] }
+  closed:  { final: true, outcome: answered }
+transitions:
+  - { on: reply, from: open, to: replied, roles: [handler], require: [reply], notify: [petitioner], approve: { role: director } }
+  - { on: close, from: replied, to: closed, roles: [supervisor] }
+  - { on: note,  from: open, to: open, roles: [handler] }
+escalations:
+  - { clock: response, at: due, notify: [supervisor], mark: overdue }
+)";
+  SignOffTest() : calendar_(BusinessCalendar::Shipped()) {
+    auto wf = LoadWorkflow(kYaml, "signed.yaml");
+    EXPECT_TRUE(wf.ok()) << (wf.ok() ? "" : wf.error().message);
+    if (wf.ok()) wf_ = wf.value();
+  }
+  Machine machine() const { return Machine(calendar_); }
+  CaseState Drafted() const {
+    const CaseState open = machine().Start(wf_, handler_, "main", Taipei(2026, 11, 23, 10), {}).next;
+    auto out = machine().Apply(wf_, open, Command{"reply", {{"reply", "草稿"}}, "初稿"}, handler_, Taipei(2026, 11, 24, 9));
+    EXPECT_TRUE(out.ok()) << out.error().message;
+    return out->next;
+  }
+  BusinessCalendar calendar_;
+  Workflow wf_;
+  Actor handler_{"wang", {"handler"}, "main"};
+  Actor supervisor_{"chen", {"supervisor"}, "main"};
+  Actor director_{"lee", {"director"}, "main"};
+};
+
+TEST_F(SignOffTest, TheLoaderReadsApproveAndRefusesAnUnknownRole) {
+  ASSERT_EQ(wf_.transitions[0].approve_role, "director");
+  EXPECT_TRUE(wf_.transitions[1].approve_role.empty());
+  std::string bad = kYaml;
+  bad.replace(bad.find("role: director"), 14, "role: mayor");
+  auto r = LoadWorkflow(bad, "signed.yaml");
+  ASSERT_FALSE(r.ok());
+  ASSERT_FALSE(r.error().details.empty());
+  EXPECT_EQ(r.error().details[0].rfind("signed.yaml:10:", 0), 0u) << r.error().details[0];
+  EXPECT_NE(r.error().details[0].find("unknown role 'mayor'"), std::string::npos) << r.error().details[0];
+}
+
+TEST_F(SignOffTest, ADraftChangesNothingButTheDraftAndTellsTheApprover) {
+  const CaseState open = machine().Start(wf_, handler_, "main", Taipei(2026, 11, 23, 10), {}).next;
+  auto out = machine().Apply(wf_, open, Command{"reply", {{"reply", "草稿"}}, "初稿"}, handler_, Taipei(2026, 11, 24, 9));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->next.state, "open");
+  ASSERT_TRUE(out->next.draft);
+  EXPECT_EQ(out->next.draft->event, "reply");
+  EXPECT_EQ(out->next.draft->by, "wang");
+  EXPECT_EQ(out->next.draft->data.at("reply"), "草稿");
+  EXPECT_EQ(out->next.clocks, open.clocks) << "the clock runs on untouched";
+  EXPECT_TRUE(out->timers.empty());
+  ASSERT_EQ(out->events.size(), 1u);
+  EXPECT_EQ(out->events[0].event, kDraftSubmitted);
+  EXPECT_EQ(out->events[0].data.at("event"), "reply");
+  ASSERT_EQ(out->notifications.size(), 1u);
+  EXPECT_EQ(out->notifications[0].targets, std::vector<std::string>{"director"});
+}
+
+TEST_F(SignOffTest, WhileADraftWaitsNoOtherStepIsTakenButTheClockEscalates) {
+  const CaseState drafted = Drafted();
+  auto note = machine().Apply(wf_, drafted, Command{"note", {}, ""}, handler_, Taipei(2026, 11, 24, 10));
+  ASSERT_FALSE(note.ok());
+  EXPECT_EQ(note.error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(machine().AllowedEvents(wf_, drafted, handler_), std::vector<std::string>{});
+  EXPECT_EQ(machine().AllowedEvents(wf_, drafted, director_), (std::vector<std::string>{kApproveDraft, kReturnDraft}));
+  auto late = machine().Escalate(wf_, drafted, 0, Taipei(2026, 12, 2, 9));
+  ASSERT_TRUE(late);
+  EXPECT_TRUE(late->next.overdue);
+  EXPECT_TRUE(late->next.draft) << "the draft still waits";
+}
+
+TEST_F(SignOffTest, ApprovalTakesTheDraftedStepWithTheApproversEdits) {
+  const CaseState drafted = Drafted();
+  auto wrong = machine().Apply(wf_, drafted, Command{kApproveDraft, {}, ""}, supervisor_, Taipei(2026, 11, 24, 11));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().kind, ErrorKind::kForbidden);
+  auto out = machine().Apply(wf_, drafted, Command{kApproveDraft, {{"reply", "定稿"}, {"assignee", "x"}}, "可"},
+                             director_, Taipei(2026, 11, 24, 11));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->next.state, "replied");
+  EXPECT_FALSE(out->next.draft);
+  EXPECT_FALSE(out->next.assignee) << "keys the step does not take are not obeyed";
+  EXPECT_FALSE(out->next.FindClock("response")->Running());
+  ASSERT_EQ(out->events.size(), 2u);
+  EXPECT_EQ(out->events[0].event, kApproveDraft);
+  EXPECT_EQ(out->events[0].actor, "lee");
+  EXPECT_EQ(out->events[0].data.at("edited"), "reply");
+  EXPECT_EQ(out->events[1].event, "reply");
+  EXPECT_EQ(out->events[1].actor, "wang");
+  EXPECT_EQ(out->events[1].data.at("reply"), "定稿");
+  EXPECT_EQ(out->events[1].data.at("approved_by"), "lee");
+  EXPECT_EQ(out->events[1].comment, "初稿");
+  ASSERT_EQ(out->notifications.size(), 1u);
+  EXPECT_EQ(out->notifications[0].template_name, "reply");
+  EXPECT_EQ(out->notifications[0].vars.at("reply"), "定稿");
+}
+
+TEST_F(SignOffTest, AReturnNeedsAReasonDropsTheDraftAndTellsTheAssignee) {
+  const CaseState drafted = Drafted();
+  auto bare = machine().Apply(wf_, drafted, Command{kReturnDraft, {}, ""}, director_, Taipei(2026, 11, 24, 11));
+  ASSERT_FALSE(bare.ok());
+  EXPECT_EQ(bare.error().kind, ErrorKind::kUnprocessable);
+  auto out = machine().Apply(wf_, drafted, Command{kReturnDraft, {{"reason", "請補法規依據"}}, ""}, director_,
+                             Taipei(2026, 11, 24, 11));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->next.state, "open");
+  EXPECT_FALSE(out->next.draft);
+  ASSERT_EQ(out->notifications.size(), 1u);
+  EXPECT_EQ(out->notifications[0].targets, std::vector<std::string>{"assignee"});
+  auto again = machine().Apply(wf_, out->next, Command{kApproveDraft, {}, ""}, director_, Taipei(2026, 11, 24, 12));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::kConflict);
+}
+
+TEST_F(SignOffTest, SomeoneHoldingTheApprovingRoleTakesTheStepAtOnce) {
+  const Actor both{"lee", {"handler", "director"}, "main"};
+  const CaseState open = machine().Start(wf_, both, "main", Taipei(2026, 11, 23, 10), {}).next;
+  auto out = machine().Apply(wf_, open, Command{"reply", {{"reply", "答覆"}}, ""}, both, Taipei(2026, 11, 24, 9));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->next.state, "replied");
+  EXPECT_FALSE(out->next.draft);
+}
+
+}  // namespace
+}  // namespace petitiond

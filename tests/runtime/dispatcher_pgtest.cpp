@@ -179,7 +179,7 @@ TEST_F(DispatcherTest, SendsRealMailThroughTheSmtpSink) {
 // whatever put it in the outbox; the message dead-letters with the reason.
 TEST_F(DispatcherTest, NeverMailsAnAddressThatCouldBreakTheHeaders) {
   runtime::CurlTransport transport({"smtp://127.0.0.1:9", "petitiond@hr.example.gov.tw", "", ""}, {}, {}, clock_);
-  const auto why = transport.Send(Msg(OutboxChannel::kEmail, "lin@example.tw\r\nBcc: victim@example.com", "s", "b", "k"));
+  const auto why = transport.Send(Msg(OutboxChannel::kEmail, "lin@example.tw\r\nBcc: victim@example.com", "s", "b", "k"), {});
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("not a usable e-mail address"), std::string::npos) << *why;
 }
@@ -190,7 +190,7 @@ TEST_F(DispatcherTest, NeverMailsAnAddressThatCouldBreakTheHeaders) {
 // it, so the second node finds nothing to take.
 class SlowTransport final : public runtime::Transport {
  public:
-  std::optional<std::string> Send(const store::OutboxMessage& m) override {
+  std::optional<std::string> Send(const store::OutboxMessage& m, const std::vector<store::AttachmentRow>&) override {
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     std::lock_guard lock(mu);
     sent.push_back(m.idempotency_key);
@@ -205,7 +205,7 @@ class SlowTransport final : public runtime::Transport {
 // from the row once sent. A node with another key cannot open it and says why.
 class RecordingTransport final : public runtime::Transport {
  public:
-  std::optional<std::string> Send(const store::OutboxMessage& m) override {
+  std::optional<std::string> Send(const store::OutboxMessage& m, const std::vector<store::AttachmentRow>&) override {
     sent.push_back(m);
     return std::nullopt;
   }

@@ -67,5 +67,5 @@ const P = (() => {
     const first = form.querySelector('[aria-invalid="true"]');
     if (first) first.focus();
   }
-  return { roc, rocLong, time, date, el, workdays, api, ApiError, showProblem, setCsrf: t => { csrf = t; } };
+  return { roc, rocLong, time, date, el, workdays, api, ApiError, showProblem, setCsrf: t => { csrf = t; }, csrf: () => csrf };
 })();

@@ -74,12 +74,12 @@
   const sizeText = (n) => n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
   // The case's files: each a download (the server never lets the browser render one);
   // an image checked by its bytes may be previewed in place.
-  function filesSection(c) {
+  function filesSection(c, files) {
     const list = el('ul', { id: 'attachments', class: 'files' }, el('li', { class: 'hint', text: '載入中…' }));
     const error = el('p', { class: 'error', role: 'alert' });
     const path = `/api/v1/cases/${c.id}/attachments`;
-    api('GET', path).then(({ data }) => {
-      list.replaceChildren(...(data.items.length ? data.items.map(f => {
+    files.then((items) => {
+      list.replaceChildren(...(items.length ? items.map(f => {
         const figure = el('div', { class: 'preview' });
         const preview = f.previewable ? el('button', { type: 'button', class: 'secondary', text: '預覽', 'aria-expanded': 'false', onclick: (ev) => {
           const open = ev.target.getAttribute('aria-expanded') === 'true';
@@ -98,6 +98,7 @@
       el('button', { type: 'submit', class: 'secondary', text: '上傳' }));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
+      if (staleGuard(error)) return;
       if (!input.files.length) { error.textContent = '請先選擇檔案。'; input.focus(); return; }
       try {
         await api('POST', path, filesOf(input));
@@ -150,11 +151,13 @@
     if (has('director') || has('privacy_officer')) links.push(['#/director', '主任審閱', '4']);
     if (has('admin')) links.push(['#/admin', '系統管理', '5']);
     if (has('supervisor') || has('director') || has('admin')) links.push(['#/stats', '統計', '6']);
+    if (has('supervisor') || has('director') || has('admin')) links.push(['#/templates', '常用答覆', '7']);
     nav.replaceChildren(...links.map(([href, text, key]) => el('a', { href, 'data-key': key, title: `Alt+${key}`, text: `${text} (Alt+${key})` })));
     if (!document.getElementById('search')) nav.after(searchForm());
     document.getElementById('search').hidden = false;
     who.replaceChildren(el('span', { text: `${me.login}（${officeName(me.office)}）` }),
-      el('button', { type: 'button', text: '登出', onclick: async () => { try { await api('DELETE', '/api/v1/sessions/current'); } catch (e) { /* gone already */ } me = null; location.hash = '#/login'; } }));
+      el('a', { href: '#/settings', class: 'settings', text: '設定' }),
+      el('button', { type: 'button', text: '登出', onclick: async () => { leaveCase(); try { await api('DELETE', '/api/v1/sessions/current'); } catch (e) { /* gone already */ } me = null; location.hash = '#/login'; } }));
     nav.hidden = false; who.hidden = false;
   }
   function home() { return has('intake') ? '#/intake' : has('handler') ? '#/queue' : '#/office'; }
@@ -344,15 +347,19 @@
   }
 
   // --- lists ---------------------------------------------------------------------
-  function caseTable(items, extra) {
+  // `select` (the office page): a checkbox per row for the bulk actions, kept in
+  // `select.ids` across the page's refreshes.
+  function caseTable(items, extra, select) {
     return el('table', {},
-      el('thead', {}, el('tr', {}, ['案件編號', '主旨', '狀態', '承辦人', '期限', '剩餘'].map((h, i) => el('th', { class: i === 3 ? 'opt' : null, text: h })), extra ? el('th', { text: '分案' }) : null)),
+      el('thead', {}, el('tr', {}, select ? el('th', {}, el('span', { class: 'hp', text: '選取' })) : null, ['案件編號', '主旨', '狀態', '承辦人', '期限', '剩餘'].map((h, i) => el('th', { class: i === 3 ? 'opt' : null, text: h })), extra ? el('th', { text: '分案' }) : null)),
       el('tbody', {}, items.map(c => {
         const clock = c.clocks.find(k => !k.stopped) || null;
         return el('tr', { class: c.overdue ? 'overdue' : null, 'data-id': c.id },
+          select ? el('td', {}, el('input', { type: 'checkbox', class: 'pick', 'data-id': c.id, 'aria-label': `選取 ${c.public_no}`, checked: select.ids.has(c.id), onchange: (ev) => select.toggle(c, ev.target.checked) })) : null,
           el('td', {}, el('a', { href: `#/cases/${c.id}`, text: c.public_no })),
           el('td', {}, c.subject, c.confidential ? el('span', { class: 'pill', text: ' 保密' }) : null,
-            c.clocks.some(k => k.pending_extension) ? el('span', { class: 'pill bad', text: ' 展延待核' }) : null),
+            c.clocks.some(k => k.pending_extension) ? el('span', { class: 'pill bad', text: ' 展延待核' }) : null,
+            c.draft ? el('span', { class: 'pill bad', text: ` ${eventLabel(c.workflow, c.draft.event)}待核定` }) : null),
           el('td', { text: stateLabel(c.workflow, c.state) }),
           el('td', { class: 'opt', text: c.assignee || '—' }),
           el('td', {}, clock ? date(clock.due_at) : '—'),
@@ -368,13 +375,65 @@
       main.replaceChildren(el('h2', { text: '我的案件（期限最近者在前）' }), data.items.length ? caseTable(data.items) : el('p', { text: '目前沒有指派給您的案件。' }));
     } catch (e) { failed(e); }
   }
-  async function officeView() {
+  // The office page's selection for bulk actions: ids and the rows they were picked
+  // from (their version and the assign event this user may send), kept across refreshes.
+  const picked = { ids: new Set(), cases: new Map() };
+  picked.toggle = (c, on) => {
+    if (on) { picked.ids.add(c.id); picked.cases.set(c.id, c); } else { picked.ids.delete(c.id); picked.cases.delete(c.id); }
+    for (const box of main.querySelectorAll(`input.pick[data-id="${c.id}"]`)) box.checked = on;
+    const count = document.getElementById('bulk-count');
+    if (count) count.textContent = `已選 ${picked.ids.size} 件`;
+  };
+  // Assign, reassign or comment on every selected case in one action: each case is its
+  // own audited step, and the answer says which succeeded.
+  function bulkBar(staff) {
+    const result = el('div', { id: 'bulk-result', 'aria-live': 'polite' });
+    const who = el('select', { id: 'f-bulk-assignee' }, el('option', { value: '', text: '選擇承辦人' }), staff.map(s => el('option', { value: s.login, text: s.login })));
+    const note = el('input', { id: 'f-bulk-comment', maxlength: 2000, size: 24 });
+    const show = (data, verb) => {
+      const items = data.items.map(r => {
+        const c = picked.cases.get(r.id) || { public_no: r.public_no || String(r.id) };
+        return el('li', { class: r.ok ? null : 'error', text: r.ok ? `${c.public_no}：已${verb}` : `${c.public_no}：未${verb}（${r.problem.detail || r.problem.title}）` });
+      });
+      result.replaceChildren(el('p', { text: `成功 ${data.succeeded} 件，失敗 ${data.failed} 件` }), el('ul', {}, items));
+      for (const r of data.items) if (r.ok) picked.toggle(picked.cases.get(r.id) || { id: r.id }, false);
+    };
+    const send = async (body, verb) => {
+      try {
+        const { data } = await api('POST', '/api/v1/bulk-actions', body);
+        show(data, verb);
+        officeView(true);
+      } catch (e) { if (e.status === 401) failed(e); else result.replaceChildren(el('p', { class: 'error', role: 'alert', text: [e.message, ...((e.problem && e.problem.errors) || [])].join('；') })); }
+    };
+    const assign = el('button', { type: 'button', id: 'bulk-assign', text: '分派選取的案件', onclick: () => {
+      if (!picked.ids.size) { result.replaceChildren(el('p', { class: 'error', text: '請先勾選案件。' })); return; }
+      if (!who.value) { who.focus(); return; }
+      const cases = [...picked.cases.values()].map(c => ({ id: c.id, event: assignEvent(c) || undefined, version: c.version }));
+      const cannot = cases.filter(c => !c.event);
+      if (cannot.length) {
+        result.replaceChildren(el('p', { class: 'error', text: `${cannot.map(c => picked.cases.get(c.id).public_no).join('、')} 目前無法分案，請取消勾選。` }));
+        return;
+      }
+      send({ cases, data: { assignee: who.value } }, `分派給 ${who.value}`);
+    } });
+    const comment = el('button', { type: 'button', class: 'secondary', id: 'bulk-comment', text: '加註選取的案件', onclick: () => {
+      if (!picked.ids.size) { result.replaceChildren(el('p', { class: 'error', text: '請先勾選案件。' })); return; }
+      if (!note.value.trim()) { note.focus(); return; }
+      send({ cases: [...picked.ids].map(id => ({ id })), comment: note.value.trim() }, '加註');
+    } });
+    return el('section', { class: 'card bulk', 'aria-label': '批次處理' },
+      el('p', {}, el('strong', { id: 'bulk-count', text: `已選 ${picked.ids.size} 件` }), '　',
+        el('label', { for: who.id, text: '分派給' }), who, assign, '　', el('label', { for: note.id, text: '加註' }), note, comment), result);
+  }
+  async function officeView(keepResult) {
     const mine = navigation;
+    const previous = keepResult ? document.getElementById('bulk-result') : null;
     try {
-      const [{ data }, unassigned, staff] = await Promise.all([
+      const [{ data }, unassigned, staff, drafts] = await Promise.all([
         api('GET', '/api/v1/cases?sort=due&fields=summary&limit=50'),
         casesIn(initialStates(), 'sort=due&fields=summary&limit=50'),
-        api('GET', '/api/v1/staff').then(r => r.data.items.filter(s => s.roles.includes('handler'))).catch(() => [])]);
+        api('GET', '/api/v1/staff').then(r => r.data.items.filter(s => s.roles.includes('handler'))).catch(() => []),
+        api('GET', '/api/v1/cases?draft=true&sort=due&fields=summary&limit=50')]);
       const assign = (c) => {
         const event = assignEvent(c);
         if (!event) return '';
@@ -390,19 +449,25 @@
         return el('span', {}, select, ' ', button);
       };
       if (mine !== navigation) return;
+      // Rows picked before a refresh keep their newest version.
+      for (const c of [...data.items, ...unassigned]) if (picked.ids.has(c.id)) picked.cases.set(c.id, c);
       const running = (c) => c.clocks.filter(k => !k.stopped && !k.paused);
       const overdue = data.items.filter(c => c.overdue);
       const soon = data.items.filter(c => !c.overdue && running(c).some(k => k.workdays_left !== null && k.workdays_left <= 2));
       const extensions = data.items.filter(c => c.clocks.some(k => k.pending_extension));
       const section = (title, items, id) => el('section', { class: 'card', id },
-        el('h3', { text: `${title}（${items.length} 件）` }), items.length ? caseTable(items, assign) : el('p', { text: '無' }));
+        el('h3', { text: `${title}（${items.length} 件）` }), items.length ? caseTable(items, assign, picked) : el('p', { text: '無' }));
+      const bar = bulkBar(staff);
+      if (previous) bar.querySelector('#bulk-result').replaceChildren(...previous.childNodes);
       main.replaceChildren(el('h2', { text: '本所案件（逾期與期限最近者在前）' }),
         el('p', { class: 'downloads' }, el('button', { type: 'button', class: 'secondary', text: '列印逾期清單', onclick: () => window.print() }), '　下載：',
           el('a', { href: '/api/v1/cases?sort=due&format=csv', download: '', text: '全部案件 CSV' }), '　',
           el('a', { href: '/api/v1/cases?sort=due&format=xlsx', download: '', text: '全部案件 Excel' }), '　',
           el('a', { href: '/api/v1/cases?overdue=true&sort=due&format=xlsx', download: '', text: '逾期案件 Excel' })),
+        bar,
         section('逾期', overdue, 'overdue'), section('兩個工作天內到期', soon, 'due-soon'),
-        section('待分案', unassigned, 'unassigned'), section('展延待核（請於案件頁核准或駁回）', extensions, 'extensions'),
+        section('待分案', unassigned, 'unassigned'), section('擬稿待核定（請於案件頁核定或退回）', drafts.data.items, 'drafts'),
+        section('展延待核（請於案件頁核准或駁回）', extensions, 'extensions'),
         section('全部（期限最近者在前）', data.items, 'all'));
     } catch (e) { failed(e); }
   }
@@ -411,7 +476,8 @@
   async function directorView() {
     const mine = navigation;
     try {
-      const [news, received, replied, secret] = await Promise.all([
+      const [drafts, news, received, replied, secret] = await Promise.all([
+        api('GET', '/api/v1/cases?draft=true&sort=due&fields=summary&limit=50'),
         api('GET', '/api/v1/cases?channel=news&sort=due&fields=summary&limit=50'),
         casesIn(initialStates(), 'channel=mailbox&sort=due&fields=summary&limit=50'),
         casesIn(repliedStates(), 'channel=mailbox&sort=due&fields=summary&limit=50'),
@@ -419,7 +485,9 @@
       if (mine !== navigation) return;
       const open = (items) => items.filter(c => c.clocks.some(k => !k.stopped));
       const table = (items, none) => (items.length ? caseTable(items) : el('p', { text: none }));
+      const mineToDecide = drafts.data.items.filter(c => c.draft && me.roles.includes(c.draft.role));
       main.replaceChildren(el('h2', { text: '主任審閱' }),
+        el('h3', { text: '待您核定的擬稿' }), table(mineToDecide, '沒有待核定的擬稿。'),
         el('h3', { text: '新聞輿情（當日回應）' }), table(open(news.data.items), '目前沒有待回應的新聞。'),
         el('h3', { text: '主任信箱：待分案' }), table(received, '沒有待分案的信件。'),
         el('h3', { text: '主任信箱：已答覆待結案' }), table(replied, '沒有待結案的信件。'),
@@ -588,6 +656,48 @@
   }
 
   // --- the case page -------------------------------------------------------------
+  // Who else has the open case page (POST .../presence every 15 s) and whether the case
+  // changed since the page was drawn: a stale page warns before anything is saved.
+  const presence = { id: null, version: 0, stale: false, timer: null };
+  function leaveCase() {
+    if (presence.id === null) return;
+    const id = presence.id;
+    presence.id = null;
+    clearInterval(presence.timer);
+    // keepalive: the page may be going away.
+    fetch(`/api/v1/cases/${id}/presence`, { method: 'DELETE', keepalive: true, credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': P.csrf(), Accept: 'application/json' } }).catch(() => {});
+  }
+  window.addEventListener('pagehide', leaveCase);
+  function watchCase(c, bar) {
+    leaveCase();
+    Object.assign(presence, { id: c.id, version: c.version, stale: false });
+    const tick = async () => {
+      if (presence.id !== c.id) return;
+      try {
+        const { data } = await api('POST', `/api/v1/cases/${c.id}/presence`);
+        if (presence.id !== c.id) return;
+        presence.stale = data.version !== presence.version;
+        bar.replaceChildren(
+          data.others.length ? el('p', { class: 'pill', id: 'others', text: `${data.others.join('、')} 也開著這個案件` }) : '',
+          presence.stale ? el('p', { class: 'stale', id: 'stale', role: 'alert' },
+            '此案件已由他人更新，您看到的是舊資料。請先重新載入再儲存。 ',
+            el('button', { type: 'button', class: 'secondary', text: '重新載入', onclick: () => caseView(c.id) })) : '');
+      } catch (e) { if (e.status === 401) failed(e); }
+    };
+    presence.tick = tick;
+    tick();
+    presence.timer = setInterval(tick, 15000);
+  }
+  // Back to the page after a while: ask at once rather than at the next tick.
+  window.addEventListener('focus', () => { if (presence.id !== null && presence.tick) presence.tick(); });
+  // What a save checks first: a page the case has moved on from is reloaded, not saved.
+  function staleGuard(error) {
+    if (!presence.stale) return false;
+    error.textContent = '此案件已由他人更新，請先重新載入，確認後再儲存。';
+    return true;
+  }
+
   async function caseView(id) {
     const mine = navigation;
     let c, events;
@@ -613,18 +723,56 @@
       k.stopped ? '已完成' : k.paused ? '補正中，暫停計算' : workdays(k.workdays_left), k.extensions_used ? `（已展延 ${k.extensions_used} 次）` : '')));
     const timeline = el('ol', { class: 'timeline' }, events.data.items.map(e => el('li', {},
       el('div', { class: 'when' }, date(e.at), ' ', P.time(e.at), ' ', e.actor),
-      el('div', { text: eventLabel(c.workflow, e.event) }),
+      el('div', { text: eventLabel(c.workflow, e.event) + (e.data.event ? `（${eventLabel(c.workflow, e.data.event)}）` : '') }),
+      e.comment ? el('div', { class: 'comment', text: e.comment }) : null,
       Object.keys(e.data).length ? el('div', { class: 'hint', text: Object.entries(e.data).filter(([k]) => fieldWords(c.workflow, k)).map(([k, v]) => `${fieldWords(c.workflow, k).label}：${v}`).join('；') }) : null)));
     const notice = events.data.items.some(e => asksPetitioner(c.workflow, e)) ? el('p', {}, el('a', { href: `#/cases/${c.id}/notice`, text: '一次告知單（可列印）' })) : null;
+    // Shared by the file list and the forms that send files with their notice.
+    const files = api('GET', `/api/v1/cases/${c.id}/attachments`).then(r => r.data.items);
+    const templates = api('GET', `/api/v1/cases/${c.id}/reply-templates`).then(r => r.data.items).catch(() => []);
     const actions = el('section', { class: 'card actions' }, el('h3', { text: '可執行的動作' }), notice,
-      c.allowed_events.length ? c.allowed_events.map(ev => actionForm(c, etag, ev)) : el('p', { text: '此狀態下您沒有可執行的動作。' }),
+      c.allowed_events.length ? c.allowed_events.map(ev => actionForm(c, etag, ev, files, templates)) : el('p', { text: '此狀態下您沒有可執行的動作。' }),
       c.confidential && (has('director') || has('privacy_officer')) ? revealForm(c) : null);
-    main.replaceChildren(el('h2', { text: c.subject }),
-      el('section', { class: 'card' }, facts, el('p', { text: c.body || '' })),
+    const bar = el('div', { id: 'presence', 'aria-live': 'polite' });
+    main.replaceChildren(...[el('h2', { text: c.subject }), bar,
+      el('section', { class: 'card' }, facts, el('p', { class: 'body-text', text: c.body || '' })),
       el('section', { class: 'card' }, el('h3', { text: '期限' }), clocks),
-      filesSection(c),
+      c.draft ? draftSection(c) : null,
+      filesSection(c, files),
       actions,
-      el('section', { class: 'card' }, el('h3', { text: '處理歷程' }), timeline));
+      commentForm(c),
+      el('section', { class: 'card' }, el('h3', { text: '處理歷程' }), timeline)].filter(Boolean));
+    watchCase(c, bar);
+  }
+  // A step waiting for sign-off: what was drafted, by whom, for whom to decide.
+  function draftSection(c) {
+    const d = c.draft;
+    const roleName = { supervisor: '課長', director: '主任' }[d.role] || d.role;
+    return el('section', { class: 'card draft', id: 'draft' },
+      el('h3', { text: `擬稿待核定：${eventLabel(c.workflow, d.event)}（待${roleName}核定）` }),
+      el('p', { class: 'hint' }, `${d.by} 擬稿於 `, date(d.at), ' ', P.time(d.at), '；核定前不會送出，處理期限照常計算。'),
+      Object.entries(d.data).filter(([k]) => k !== 'attachments').map(([k, v]) => el('div', {},
+        el('strong', { text: `${(fieldWords(c.workflow, k) || { label: k }).label}：` }), el('p', { class: 'body-text', text: v }))),
+      d.data.attachments ? el('p', { class: 'hint', text: `隨通知寄送附件：${d.data.attachments.split(',').length} 個` }) : null,
+      d.comment ? el('p', { class: 'hint', text: `備註：${d.comment}` }) : null);
+  }
+  // 加註: a note on the trail that changes nothing else.
+  function commentForm(c) {
+    const error = el('p', { class: 'error', role: 'alert' });
+    const form = el('form', { class: 'card', id: 'comment-form', novalidate: true }, el('h3', { text: '加註' }),
+      field('comment', '加註內容（記入處理歷程）', el('textarea', { rows: 2, id: 'f-comment', maxlength: 10000 })),
+      el('button', { type: 'submit', class: 'secondary', text: '加註' }), error);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (staleGuard(error)) return;
+      if (!form.comment.value.trim()) { error.textContent = '請輸入加註內容。'; form.comment.focus(); return; }
+      try {
+        await api('POST', `/api/v1/cases/${c.id}/comments`, { comment: form.comment.value.trim() });
+        say('已加註');
+        caseView(c.id);
+      } catch (e) { if (e.status === 401) failed(e); else showProblem(form, e, error); }
+    });
+    return form;
   }
   // Revealing a confidential petitioner: a reason, an audit event, an access-log row.
   function revealForm(c) {
@@ -643,21 +791,68 @@
     });
     return form;
   }
-  function actionForm(c, etag, event) {
+  // The transition `event` would take from the case's state (the drafted one for a
+  // decision on a draft), or null for a built-in event.
+  function transitionOf(c, event) {
+    const wf = vocab(c.workflow).diagram;
+    const name = event === 'approve_draft' && c.draft ? c.draft.event : event;
+    return (wf && wf.transitions.find(t => t.on === name && t.from.includes(c.state))) || null;
+  }
+  function actionForm(c, etag, event, files, templates) {
     const keys = (c.requires && c.requires[event]) || [];
     const error = el('p', { class: 'error', role: 'alert' });
+    const t = transitionOf(c, event);
+    const drafted = event === 'approve_draft' && c.draft ? c.draft.data : {};
     const inputs = keys.map(k => {
       const f = fieldWords(c.workflow, k) || { label: k, multiline: false };
-      return field(k, f.label, f.multiline ? el('textarea', { rows: 4, id: `f-${event}-${k}` }) : el('input', { id: `f-${event}-${k}` }));
+      const input = f.multiline ? el('textarea', { rows: 6, id: `f-${event}-${k}` }) : el('input', { id: `f-${event}-${k}` });
+      if (drafted[k] !== undefined) input.value = drafted[k];
+      const wrap = field(k, f.label, input);
+      // The office's standard wording for a text the petitioner reads: picked, then edited.
+      if (f.multiline) {
+        const pick = el('select', { id: `f-${event}-${k}-template`, class: 'template-pick' }, el('option', { value: '', text: '（不使用常用答覆）' }));
+        const slot = el('div', { class: 'field template' }, el('label', { for: pick.id, text: '常用答覆（選用後可再修改）' }), pick);
+        slot.hidden = true;
+        templates.then(list => {
+          if (!list.length) return;
+          pick.append(...list.map(tm => el('option', { value: String(tm.id), text: tm.title })));
+          slot.hidden = false;
+        });
+        pick.addEventListener('change', async () => {
+          const tm = (await templates).find(x => String(x.id) === pick.value);
+          if (!tm) return;
+          if (input.value.trim() && !window.confirm('以常用答覆取代已輸入的內容？')) { pick.value = ''; return; }
+          input.value = tm.text;
+          input.focus();
+        });
+        wrap.prepend(slot);
+      }
+      return wrap;
     });
-    const form = el('form', { 'data-event': event, novalidate: true }, inputs, el('button', { type: 'submit', text: eventLabel(c.workflow, event) }), error);
+    // Files of the case that go with the notice to the petitioner (e-mail).
+    let fileBoxes = null;
+    if (t && t.notify.includes('petitioner')) {
+      const chosen = new Set((drafted.attachments || '').split(',').filter(Boolean));
+      fileBoxes = el('fieldset', { class: 'files-pick' }, el('legend', { text: '隨通知寄送的附件（電子郵件）' }));
+      files.then(list => {
+        if (!list.length) { fileBoxes.hidden = true; return; }
+        fileBoxes.append(...list.map(f => el('label', { class: 'choice' },
+          el('input', { type: 'checkbox', name: 'attachments', value: String(f.id), checked: chosen.has(String(f.id)) }), ` ${f.filename}`)));
+      }).catch(() => { fileBoxes.hidden = true; });
+    }
+    const needsSignOff = t && t.approve && event !== 'approve_draft' && !me.roles.includes(t.approve.role);
+    const roleName = t && t.approve ? ({ supervisor: '課長', director: '主任' }[t.approve.role] || t.approve.role) : '';
+    const label = event === 'approve_draft' ? `核定並${eventLabel(c.workflow, c.draft.event)}` : eventLabel(c.workflow, event) + (needsSignOff ? `（送${roleName}核定）` : '');
+    const form = el('form', { 'data-event': event, novalidate: true }, inputs, fileBoxes, el('button', { type: 'submit', text: label }), error);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
+      if (staleGuard(error)) return;
       const data = {};
-      for (const k of keys) data[k] = form[k].value;
+      for (const k of keys) data[k] = form.querySelector(`[name="${k}"]`).value;
+      if (fileBoxes) data.attachments = [...fileBoxes.querySelectorAll('input:checked')].map(b => b.value).join(',');
       try {
         await api('POST', `/api/v1/cases/${c.id}/events`, { event, data }, { 'If-Match': etag });
-        say(`已${eventLabel(c.workflow, event)}`);
+        say(needsSignOff ? `已送${roleName}核定` : `已${label}`);
         caseView(c.id);
       } catch (e) {
         if (e.status === 412) { say('案件已被他人更新，已重新載入'); caseView(c.id); return; }
@@ -670,6 +865,80 @@
     return form;
   }
 
+  // --- standard replies (常用答覆): supervisors manage their office's -------------------
+  async function templatesView() {
+    const mine = navigation;
+    try {
+      const [{ data }, services] = await Promise.all([api('GET', '/api/v1/reply-templates'),
+        api('GET', '/open311/v2/services.json').then(r => r.data).catch(() => [])]);
+      if (mine !== navigation) return;
+      const categories = Array.isArray(services) ? services.map(x => x.service_name) : [];
+      const editor = (tm) => {
+        const error = el('p', { class: 'error', role: 'alert' });
+        const suffix = tm ? tm.id : 'new';
+        const form = el('form', { class: 'card', novalidate: true, id: `template-${suffix}` },
+          el('h3', { text: tm ? `修改：${tm.title}` : '新增常用答覆' }),
+          el('div', { class: 'row' },
+            field('title', '標題', el('input', { id: `f-tpl-title-${suffix}`, maxlength: 200, value: tm ? tm.title : '' })),
+            field('category', '類別', el('select', { id: `f-tpl-category-${suffix}` }, el('option', { value: '', text: '（所有類別）' }),
+              unique([...categories, ...(tm && tm.category ? [tm.category] : [])]).map(x => el('option', { value: x, text: x, selected: tm && tm.category === x })))),
+            has('director') || has('admin') ? field('office', '辦公處所', el('input', { id: `f-tpl-office-${suffix}`, value: tm ? tm.office : me.office, disabled: !!tm })) : null),
+          field('body', '內容', el('textarea', { rows: 8, id: `f-tpl-body-${suffix}` }), '可用變數：' + data.variables.map(v => `{{${v.name}}} ${v.label}`).join('、')),
+          el('button', { type: 'submit', text: tm ? '儲存' : '新增' }), tm ? ' ' : null,
+          tm ? el('button', { type: 'button', class: 'secondary', text: '刪除', onclick: async () => {
+            if (!window.confirm(`刪除常用答覆「${tm.title}」？`)) return;
+            try { await api('DELETE', `/api/v1/reply-templates/${tm.id}`); say('已刪除'); templatesView(); } catch (e) { showProblem(form, e, error); }
+          } }) : null, error);
+        form.querySelector('textarea').value = tm ? tm.body : '';
+        form.addEventListener('submit', async (ev) => {
+          ev.preventDefault();
+          const body = { title: form.title.value, category: form.category.value || null, body: form.body.value };
+          const office = form.querySelector('[name="office"]');
+          if (office && !tm) body.office = office.value.trim() || undefined;
+          try {
+            await (tm ? api('PUT', `/api/v1/reply-templates/${tm.id}`, body) : api('POST', '/api/v1/reply-templates', body));
+            say(tm ? '已儲存' : '已新增');
+            templatesView();
+          } catch (e) { if (e.status === 401) failed(e); else showProblem(form, e, error); }
+        });
+        return form;
+      };
+      main.replaceChildren(el('h2', { text: '常用答覆' }),
+        el('p', { class: 'hint', text: '承辦人答覆時可選用，填入案件資料後再修改。' }),
+        data.items.length ? el('table', {}, el('thead', {}, el('tr', {}, ['標題', '類別', '辦公處所', '最後修改'].map(h => el('th', { text: h })))),
+          el('tbody', {}, data.items.map(tm => el('tr', {},
+            el('td', {}, el('a', { href: `#/templates/${tm.id}`, text: tm.title })), el('td', { text: tm.category || '所有類別' }),
+            el('td', { text: officeName(tm.office) }), el('td', {}, date(tm.updated_at), ` ${tm.updated_by}`))))) : el('p', { text: '尚無常用答覆。' }),
+        editor(null));
+      const m = location.hash.match(/^#\/templates\/(\d+)$/);
+      const open = m && data.items.find(tm => String(tm.id) === m[1]);
+      if (open) { const form = editor(open); main.insertBefore(form, main.lastChild); form.querySelector('input').focus(); }
+    } catch (e) { failed(e); }
+  }
+
+  // --- the user's own settings ------------------------------------------------------
+  async function settingsView() {
+    const mine = navigation;
+    try {
+      const { data } = await api('GET', '/api/v1/preferences');
+      if (mine !== navigation) return;
+      const error = el('p', { class: 'error', role: 'alert' });
+      const box = el('input', { type: 'checkbox', id: 'f-daily-digest', checked: data.daily_digest });
+      const form = el('form', { class: 'card', novalidate: true }, el('h2', { text: '設定' }),
+        el('p', {}, el('label', { for: box.id }, box, ' 每個工作天早上以電子郵件寄送本所案件摘要（逾期、兩個工作天內到期、待分案、待核定擬稿）')),
+        el('p', { class: 'hint', text: '摘要寄給課長（督導）帳號登錄的電子郵件地址。' }),
+        el('button', { type: 'submit', text: '儲存' }), error);
+      form.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        try {
+          const r = await api('PATCH', '/api/v1/preferences', { daily_digest: box.checked });
+          say(r.data.daily_digest ? '已開啟每日摘要' : '已關閉每日摘要');
+        } catch (e) { if (e.status === 401) failed(e); else showProblem(form, e, error); }
+      });
+      main.replaceChildren(form);
+    } catch (e) { failed(e); }
+  }
+
   // --- routing ---------------------------------------------------------------------
   async function show(hash) {
     if (hash !== location.hash) { location.hash = hash; return; }
@@ -678,6 +947,8 @@
   async function route() {
     const mine = ++navigation;
     const h = location.hash || '#/';
+    // Leaving a case page (or signing out): the others stop seeing this user on it.
+    if (!/^#\/cases\/\d+$/.test(h)) leaveCase();
     if (h === '#/login') { loginView(); return; }
     if (!me) {
       try { await whoAmI(); } catch (e) { location.hash = '#/login'; return; }
@@ -687,6 +958,8 @@
     for (const a of nav.querySelectorAll('a[aria-current]')) a.setAttribute('aria-current', 'page');
     const m = h.match(/^#\/cases\/(\d+)$/);
     if (m) return caseView(m[1]);
+    if (h === '#/templates' || /^#\/templates\/\d+$/.test(h)) return templatesView();
+    if (h === '#/settings') return settingsView();
     const n = h.match(/^#\/cases\/(\d+)\/notice$/);
     if (n) return noticeView(n[1]);
     if (h === '#/admin') return adminView();
@@ -717,7 +990,7 @@
     if (main.contains(document.activeElement) && ['SELECT', 'INPUT', 'TEXTAREA'].includes(document.activeElement.tagName)) return;
     const view = { '#/queue': queueView, '#/office': officeView, '#/director': directorView }[h];
     ++navigation;
-    view();
+    view(true);
   }, 15000);
   route();
 })();

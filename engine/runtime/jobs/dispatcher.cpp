@@ -23,9 +23,11 @@ namespace petitiond::runtime {
 namespace {
 
 // The message as GMime writes it: encoded words for the subject, base64 UTF-8 text,
-// CRLF line ends. No header is assembled by hand.
+// CRLF line ends, and each file a base64 part of multipart/mixed (its name RFC 2231
+// encoded). No header is assembled by hand.
 std::string MimeMail(const std::string& from, const std::string& to, const std::string& subject,
-                     const std::string& body, const std::string& message_id, Timestamp date) {
+                     const std::string& body, const std::string& message_id, Timestamp date,
+                     const std::vector<store::AttachmentRow>& files) {
   static std::once_flag once;
   std::call_once(once, [] { g_mime_init(); });
   GMimeMessage* msg = g_mime_message_new(TRUE);
@@ -40,7 +42,29 @@ std::string MimeMail(const std::string& from, const std::string& to, const std::
   g_mime_text_part_set_text(text, body.c_str());
   g_mime_text_part_set_charset(text, "utf-8");
   g_mime_part_set_content_encoding(GMIME_PART(text), GMIME_CONTENT_ENCODING_BASE64);
-  g_mime_message_set_mime_part(msg, GMIME_OBJECT(text));
+  if (files.empty()) {
+    g_mime_message_set_mime_part(msg, GMIME_OBJECT(text));
+  } else {
+    GMimeMultipart* mixed = g_mime_multipart_new_with_subtype("mixed");
+    g_mime_multipart_add(mixed, GMIME_OBJECT(text));
+    for (const auto& f : files) {
+      // The type read from the bytes when it is one petitiond takes, else a plain download.
+      const std::string type = f.kind.value_or("application/octet-stream");
+      const auto slash = type.find('/');
+      GMimePart* part = g_mime_part_new_with_type(type.substr(0, slash).c_str(), type.substr(slash + 1).c_str());
+      g_mime_part_set_filename(part, f.filename.c_str());
+      GMimeStream* stream = g_mime_stream_mem_new_with_buffer(f.data.data(), f.data.size());
+      GMimeDataWrapper* content = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
+      g_mime_part_set_content(part, content);
+      g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+      g_mime_multipart_add(mixed, GMIME_OBJECT(part));
+      g_object_unref(content);
+      g_object_unref(stream);
+      g_object_unref(part);
+    }
+    g_mime_message_set_mime_part(msg, GMIME_OBJECT(mixed));
+    g_object_unref(mixed);
+  }
   g_object_unref(text);
   GMimeFormatOptions* format = g_mime_format_options_new();
   g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);
@@ -90,10 +114,11 @@ CurlTransport::CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<Webhook
   (void)init;
 }
 
-std::optional<std::string> CurlTransport::Send(const store::OutboxMessage& m) {
+std::optional<std::string> CurlTransport::Send(const store::OutboxMessage& m,
+                                               const std::vector<store::AttachmentRow>& files) {
   switch (m.channel) {
     case OutboxChannel::kEmail:
-      return SendMail(m);
+      return SendMail(m, files);
     case OutboxChannel::kSms:
       return SendSms(m);
     case OutboxChannel::kWebhook:
@@ -119,13 +144,15 @@ std::optional<std::string> CurlTransport::SendWebhook(const store::OutboxMessage
                "X-Signature: " + WebhookSignature(hook->secret, ts, m.body)});
 }
 
-std::optional<std::string> CurlTransport::SendMail(const store::OutboxMessage& m) {
+std::optional<std::string> CurlTransport::SendMail(const store::OutboxMessage& m,
+                                                   const std::vector<store::AttachmentRow>& files) {
   if (smtp_.url.empty()) return "no SMTP server is configured (smtp.url)";
   // The address reaches the envelope and the To: header: never send to one that could
   // break either, whatever put it in the outbox.
   if (auto why = EmailProblem(m.recipient)) return "not a usable e-mail address: " + *why;
   Upload upload;
-  upload.data = MimeMail(smtp_.from, m.recipient, m.subject, m.body, m.idempotency_key + "@petitiond", clock_.Now());
+  upload.data =
+      MimeMail(smtp_.from, m.recipient, m.subject, m.body, m.idempotency_key + "@petitiond", clock_.Now(), files);
   CurlHandle h;
   if (!h.c) return "curl_easy_init failed";
   CommonOptions(h.c);
@@ -238,9 +265,18 @@ int Dispatcher::RunOnce() {
       }
       if (lost.count(m.id)) continue;
       auto ready = Unseal(m);
+      // The case's files a mail carries, read now: a file removed since is left out.
+      std::vector<store::AttachmentRow> files;
+      if (m.case_id && m.channel == OutboxChannel::kEmail && !m.attachment_ids.empty()) {
+        db_.Run([&](store::Tx& tx) {
+          for (const auto id : m.attachment_ids) {
+            if (auto f = store::LoadAttachment(tx, *m.case_id, id)) files.push_back(std::move(*f));
+          }
+        });
+      }
       const auto error = std::holds_alternative<std::string>(ready)
                              ? std::optional<std::string>(std::get<std::string>(ready))
-                             : transport_.Send(std::get<store::OutboxMessage>(ready));
+                             : transport_.Send(std::get<store::OutboxMessage>(ready), files);
       db_.Run([&](store::Tx& tx) {
         if (!error) {
           if (store::MarkSent(tx, m.id, options_.node, clock_.Now())) {

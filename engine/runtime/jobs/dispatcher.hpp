@@ -9,6 +9,7 @@
 #include "engine/runtime/jobs/listen_loop.hpp"
 #include "engine/runtime/security/sealer.hpp"
 #include "engine/runtime/services/notifications.hpp"
+#include "engine/store/attachment_store.hpp"
 #include "engine/store/outbox_store.hpp"
 #include "engine/random.hpp"
 #include "engine/time.hpp"
@@ -19,11 +20,13 @@ class Database;
 
 namespace petitiond::runtime {
 
-// Delivers one message. Returns nullopt when delivered, else why not.
+// Delivers one message, an e-mail with the case's `files` (OutboxMessage::attachment_ids,
+// loaded by the dispatcher). Returns nullopt when delivered, else why not.
 class Transport {
  public:
   virtual ~Transport() = default;
-  virtual std::optional<std::string> Send(const store::OutboxMessage& message) = 0;
+  virtual std::optional<std::string> Send(const store::OutboxMessage& message,
+                                          const std::vector<store::AttachmentRow>& files) = 0;
 };
 
 struct SmtpConfig {
@@ -45,10 +48,11 @@ class CurlTransport final : public Transport {
  public:
   // `clock` stamps X-Timestamp and the mail Date header.
   CurlTransport(SmtpConfig smtp, SmsConfig sms, std::vector<WebhookTarget> webhooks, const Clock& clock);
-  std::optional<std::string> Send(const store::OutboxMessage& message) override;
+  std::optional<std::string> Send(const store::OutboxMessage& message,
+                                  const std::vector<store::AttachmentRow>& files) override;
 
  private:
-  std::optional<std::string> SendMail(const store::OutboxMessage& m);
+  std::optional<std::string> SendMail(const store::OutboxMessage& m, const std::vector<store::AttachmentRow>& files);
   std::optional<std::string> SendSms(const store::OutboxMessage& m);
   std::optional<std::string> SendWebhook(const store::OutboxMessage& m);
   std::optional<std::string> Post(const std::string& url, const std::string& body,

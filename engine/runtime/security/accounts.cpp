@@ -199,4 +199,19 @@ std::vector<store::AccountEvent> AccountService::Events(const Actor& actor, cons
   return out;
 }
 
+Preferences AccountService::PreferencesOf(const Actor& actor) {
+  Preferences p;
+  db_.Run([&](store::Tx& tx) { p.daily_digest = store::DailyDigestOf(tx, actor.login); });
+  return p;
+}
+
+Preferences AccountService::SetPreferences(const Actor& actor, std::optional<bool> daily_digest) {
+  Preferences p;
+  db_.Transact([&](store::Tx& tx) {
+    if (daily_digest) store::SetDailyDigest(tx, actor.login, *daily_digest);
+    p.daily_digest = store::DailyDigestOf(tx, actor.login);
+  });
+  return p;
+}
+
 }  // namespace petitiond::runtime

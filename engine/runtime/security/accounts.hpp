@@ -15,6 +15,11 @@ class Database;
 
 namespace petitiond::runtime {
 
+// A member of staff's own settings.
+struct Preferences {
+  bool daily_digest = true;  // the morning digest of the office (supervisors)
+};
+
 struct NewAccount {
   std::string login;
   std::vector<std::string> roles;
@@ -55,6 +60,11 @@ class AccountService {
                                            const std::optional<std::string>& password);
   std::vector<store::AccountEvent> Events(const Actor& actor, const std::optional<std::string>& login,
                                           std::optional<std::int64_t> before_id, int limit);
+
+  // The caller's own settings; any member of staff.
+  Preferences PreferencesOf(const Actor& actor);
+  // Changes what is given; returns the settings after.
+  Preferences SetPreferences(const Actor& actor, std::optional<bool> daily_digest);
 
  private:
   store::Database& db_;

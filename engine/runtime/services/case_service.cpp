@@ -82,6 +82,11 @@ CaseView CaseService::View(const Actor& actor, store::CaseRecord record) {
       keys = {"clock", "reason"};
     } else if (e == kApproveExtension || e == kDenyExtension) {
       keys = {"clock"};
+    } else if (e == kReturnDraft) {
+      keys = {"reason"};
+    } else if (e == kApproveDraft) {
+      // What the drafted step needs: the console shows the draft's text there to edit.
+      if (const TransitionDef* t = wf->FindTransition(record.state.state, record.state.draft->event)) keys = t->require;
     } else {
       for (const auto& t : wf->transitions) {
         if (t.on == e && std::find(t.from.begin(), t.from.end(), record.state.state) != t.from.end()) keys = t.require;
@@ -278,6 +283,21 @@ CaseView CaseService::Apply(const Actor& actor, std::int64_t id, std::int64_t ex
   return View(actor, std::move(result));
 }
 
+CaseView CaseService::Comment(const Actor& actor, std::int64_t id, const std::string& text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw DomainError(Error{ErrorKind::kInvalid, "a comment needs its text", {"comment is required"}});
+  }
+  if (text.size() > 10000) throw DomainError(ErrorKind::kInvalid, "a comment is at most 10,000 bytes");
+  store::CaseRecord result;
+  db_.Transact([&](store::Tx& tx) {
+    auto rec = store::LoadCase(tx, id, /*lock=*/true);
+    if (!rec || !CanSee(actor, *rec)) throw NotFound(id);
+    RecordIn(tx, *rec, AuditEvent{"comment", rec->state.state, rec->state.state, actor.login, clock_.Now(), {}, text});
+    result = std::move(*rec);
+  });
+  return View(actor, std::move(result));
+}
+
 void CaseService::ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, const Command& command) {
   const auto wf = WorkflowOf(rec);
   if (const TransitionDef* t = wf->FindTransition(rec.state.state, command.event);
@@ -285,6 +305,7 @@ void CaseService::ApplyIn(store::Tx& tx, const Actor& actor, store::CaseRecord& 
     Merge(tx, actor, rec, command);
     return;
   }
+  CheckAttachmentIds(tx, rec, command.data);
   const Timestamp now = clock_.Now();
   const auto calendar = calendar_.Get();
   Outcome out = Machine(*calendar).Apply(*wf, rec.state, command, actor, now).ValueOrThrow();
@@ -306,6 +327,24 @@ void CaseService::MeasureReplies(store::Tx& tx, const Workflow& wf, const Busine
     }
     const int days = HandlingWorkdays(calendar, wf, rec.office, rec.state.received_at, entries, e.at);
     e.data["handling_workdays"] = std::to_string(days);
+  }
+}
+
+void CaseService::CheckAttachmentIds(store::Tx& tx, const store::CaseRecord& rec,
+                                     const std::map<std::string, std::string>& data) {
+  const auto it = data.find(kAttachmentsKey);
+  if (it == data.end() || it->second.empty()) return;
+  const auto ids = ParseIdList(it->second);
+  if (!ids) {
+    throw DomainError(Error{ErrorKind::kUnprocessable, "attachments must list ids of the case's files, e.g. 12,15",
+                            {kAttachmentsKey}});
+  }
+  const auto files = store::ListAttachments(tx, rec.id);
+  for (const auto id : *ids) {
+    if (std::none_of(files.begin(), files.end(), [&](const store::AttachmentRow& f) { return f.id == id; })) {
+      throw DomainError(Error{ErrorKind::kUnprocessable, "case " + rec.public_no + " has no file " + std::to_string(id),
+                              {kAttachmentsKey}});
+    }
   }
 }
 

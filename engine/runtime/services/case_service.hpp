@@ -56,6 +56,12 @@ struct CaseView {
   Timestamp now{};
 };
 
+// Who else has a case page open (CaseService::Touch), and the case's version now.
+struct Presence {
+  std::vector<std::string> others;  // logins, seen within CaseService::kPresenceFresh
+  std::int64_t version = 0;         // a page that holds an older version is stale
+};
+
 struct CreatedCase {
   CaseView view;
   std::string access_code;  // shown once; only its hash is stored
@@ -129,6 +135,10 @@ class CaseService {
 
   std::vector<store::EventRow> Events(const Actor& actor, std::int64_t id, const std::string& route = "api");
 
+  // A comment (加註) on the case's trail: a `comment` event that changes nothing else,
+  // by anyone who may see the case, in any state. kInvalid for an empty text.
+  CaseView Comment(const Actor& actor, std::int64_t id, const std::string& text);
+
   // Files (engine/runtime/services/case_files.cpp), scoped like the case: kNotFound for
   // a case the caller may not see. A confidential case's list is logged as a read, and
   // each download of one of its files as a `download`, before the bytes are returned.
@@ -140,6 +150,14 @@ class CaseService {
   // one transaction. Returns the case's files after the upload, without bytes.
   std::vector<store::AttachmentRow> AddAttachments(const Actor& actor, std::int64_t id,
                                                    std::vector<petitiond::Attachment> files);
+  // An open case page says it is still open (every few seconds): the caller is marked
+  // as having the case open now, and gets the others who had it open within
+  // kPresenceFresh with the case's version. Leave: the page was closed. kNotFound for a
+  // case the caller may not see. Nothing here is audited: it is a hint between staff.
+  static constexpr std::chrono::seconds kPresenceFresh{45};
+  Presence Touch(const Actor& actor, std::int64_t id);
+  void Leave(const Actor& actor, std::int64_t id);
+
   // kNotFound unless the caller may see case `id` (nothing is logged): what a route
   // checks before it reads a body meant for that case.
   void RequireVisible(const Actor& actor, std::int64_t id);
@@ -193,6 +211,9 @@ class CaseService {
   static void MeasureReplies(store::Tx& tx, const Workflow& wf, const BusinessCalendar& calendar,
                              const store::CaseRecord& rec, Outcome& out);
   static void CheckAssignee(store::Tx& tx, const store::CaseRecord& rec, const std::string& login);
+  // kUnprocessable unless data's `attachments` (if any) lists files of the case.
+  static void CheckAttachmentIds(store::Tx& tx, const store::CaseRecord& rec,
+                                 const std::map<std::string, std::string>& data);
   void Merge(store::Tx& tx, const Actor& actor, store::CaseRecord& rec, Command command);
   Timestamp WakeBefore() const { return clock_.Now() + std::chrono::duration_cast<std::chrono::seconds>(wake_interval_); }
 

@@ -5,6 +5,8 @@
 #include "engine/digest.hpp"
 #include "engine/runtime/security/auth.hpp"
 #include "engine/runtime/security/sealer.hpp"
+#include "engine/attachment.hpp"
+#include "engine/store/attachment_store.hpp"
 #include "engine/store/intake_store.hpp"
 #include "engine/store/survey_store.hpp"
 
@@ -127,11 +129,29 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
     const std::string subject = RenderTemplate(tmpl.subject, vars);
     const std::string body = RenderTemplate(tmpl.body, vars);
     const std::string survey_sealed = survey && survey->notification == n ? survey->sealed_link : "";
+    // Files of the case the notice carries to the petitioner by e-mail (the reply's
+    // documents), checked against the case when the event was taken.
+    std::vector<store::AttachmentRow> files;
+    if (auto it = note.vars.find(kAttachmentsKey); it != note.vars.end() && !it->second.empty()) {
+      if (const auto ids = ParseIdList(it->second)) {
+        for (auto& f : store::ListAttachments(tx, after.id)) {
+          if (std::find(ids->begin(), ids->end(), f.id) != ids->end()) files.push_back(std::move(f));
+        }
+      }
+    }
     const std::string prefix = "petitiond:" + change + ":" + std::to_string(n) + ":";
 
     for (const auto& target : note.targets) {
       for (const auto& r : Resolve(tx, cache, target, after)) {
         store::OutboxMessage m = AddressedNotice(after.id, subject, body, r.email, r.phone, target + " " + r.who, now);
+        if (target == "petitioner" && m.channel == OutboxChannel::kEmail && !files.empty()) {
+          std::string names;
+          for (const auto& f : files) {
+            m.attachment_ids.push_back(f.id);
+            names += (names.empty() ? "" : "、") + f.filename;
+          }
+          m.body += "\n附件：" + names + "\n";
+        }
         if (target == "petitioner" && !survey_sealed.empty() && m.status != OutboxStatus::kUndeliverable) {
           m.body += "\n歡迎填寫滿意度問卷（30 日內有效）：\n{{survey_link}}\n";
           m.sealed = survey_sealed;
