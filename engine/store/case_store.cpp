@@ -606,34 +606,46 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
     if (f.office) cond("o_office = :o_office"), st.exchange(soci::use(office, "o_office"));
   }
   // A search: the index finds the cases with every pair of characters of the terms,
-  // then each term must occur in the text itself.
-  std::string terms, rank_column;
+  // then each term must occur in the text itself (one strpos per term, cheap and
+  // constant-folded). Each use of a value is a placeholder of its own (SOCI binds a
+  // name once), hence the numbered names.
+  std::string terms, rank_column, window_rank;
+  std::vector<std::string> term_values;
   if (f.search) {
     PgArray array;
     for (const auto& t : f.search->terms) array.Add(t);
     terms = array.str();
-    join += " JOIN (SELECT case_id AS s_id, office AS s_office, confidential AS s_confidential, subject AS s_subject, "
-            "open_text AS s_open, secret_text AS s_secret, grams AS s_grams, secret_grams AS s_secret_grams "
-            "FROM case_search) s ON s.s_id = cases.id";
-    // Each use of the terms is a placeholder of its own (SOCI binds a name once).
+    term_values = f.search->terms;
     int uses = 0;
-    auto normalised = [&] {
+    const auto all_terms = [&] {
       const std::string name = "terms" + std::to_string(++uses);
       st.exchange(soci::use(terms, name));
       return "petitiond_search_terms(CAST(:" + name + " AS text[]))";
     };
-    const std::string text = f.search->identities ? "s_open || ' ' || s_secret" : "s_open";
-    std::string index = "s_grams @> petitiond_terms_grams(" + normalised() + ")";
+    const auto term = [&](std::size_t i) {
+      const std::string name = "term" + std::to_string(++uses);
+      st.exchange(soci::use(term_values[i], name));
+      return "petitiond_search_norm(CAST(:" + name + " AS text))";
+    };
+    const std::string text = f.search->identities ? "(s_open || ' ' || s_secret)" : "s_open";
+    std::string index = "s_grams @> petitiond_terms_grams(" + all_terms() + ")";
     if (f.search->identities) {
       index = "(" + index + " OR (s_confidential AND (s_grams || s_secret_grams) @> petitiond_terms_grams(" +
-              normalised() + ")))";
+              all_terms() + ")))";
     }
+    join += " JOIN (SELECT case_id AS s_id, office AS s_office, confidential AS s_confidential, subject AS s_subject, "
+            "open_text AS s_open, secret_text AS s_secret, grams AS s_grams, secret_grams AS s_secret_grams "
+            "FROM case_search) s ON s.s_id = cases.id";
     cond(index.c_str());
     if (f.office) cond("s_office = :s_office"), st.exchange(soci::use(office, "s_office"));
-    cond(("NOT EXISTS (SELECT 1 FROM unnest(" + normalised() + ") AS t WHERE strpos(" + text + ", t) = 0)").c_str());
+    for (std::size_t i = 0; i < term_values.size(); ++i) cond(("strpos(" + text + ", " + term(i) + ") > 0").c_str());
     if (f.order == CaseFilter::Order::kRelevance) {
-      rank_column = ", (SELECT count(*) FROM unnest(" + normalised() +
-                    ") AS t WHERE strpos(s_subject, t) > 0)::int AS search_rank";
+      // How many of the terms the subject holds.
+      std::string rank;
+      for (std::size_t i = 0; i < term_values.size(); ++i) {
+        rank += (i ? " + " : "") + std::string("(strpos(s_subject, ") + term(i) + ") > 0)::int";
+      }
+      rank_column = ", (" + rank + ") AS search_rank";
     }
   }
   if (f.assignee) cond("assignee = :assignee"), st.exchange(soci::use(assignee, "assignee"));

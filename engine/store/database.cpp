@@ -62,9 +62,16 @@ std::string WithSessionDefaults(const std::string& conninfo, const DatabaseOptio
   add("keepalives_idle", std::to_string(o.keepalive_idle.count()));
   add("keepalives_interval", "10");
   add("keepalives_count", "3");
+  // Planning for a server of many short requests (docs/decisions.md "Search: ..."):
+  // no parallel workers (a worker's start costs more than the few hundred rows any
+  // request reads, and on a small machine workers queue behind the other requests),
+  // and random reads priced as what they are with the data in memory or on SSD, so an
+  // office's rows are walked through their own index.
+  std::string options = "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1";
   if (o.statement_timeout.count() > 0) {
-    add("options", "-c statement_timeout=" + std::to_string(o.statement_timeout.count()));
+    options = "-c statement_timeout=" + std::to_string(o.statement_timeout.count()) + " " + options;
   }
+  add("options", options);
   return out;
 }
 

@@ -20,20 +20,25 @@ TEST(SessionDefaultsTest, AddsWhatTheUrlLeavesOutAndKeepsWhatItSays) {
   EXPECT_NE(c.find("application_name='petitiond'"), std::string::npos) << c;
   EXPECT_NE(c.find("connect_timeout='5'"), std::string::npos) << c;
   EXPECT_NE(c.find("keepalives='1'"), std::string::npos) << c;
-  EXPECT_NE(c.find("options='-c statement_timeout=1500'"), std::string::npos) << c;
+  EXPECT_NE(c.find("options='-c statement_timeout=1500 -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1'"),
+            std::string::npos)
+      << c;
   const std::string own = store::WithSessionDefaults("dbname='x' application_name='mine'", o);
   EXPECT_EQ(own.find("petitiond"), std::string::npos) << own;
 }
 
 TEST(DatabaseTest, EveryConnectionNamesItselfAndHasAStatementTimeout) {
   TestDatabase t;
-  std::string name, timeout;
+  std::string name, timeout, workers, random;
   t.db().Run([&](store::Tx& tx) {
-    store::Sql(tx) << "SELECT current_setting('application_name'), current_setting('statement_timeout')",
-        soci::into(name), soci::into(timeout);
+    store::Sql(tx) << "SELECT current_setting('application_name'), current_setting('statement_timeout'), "
+                      "current_setting('max_parallel_workers_per_gather'), current_setting('random_page_cost')",
+        soci::into(name), soci::into(timeout), soci::into(workers), soci::into(random);
   });
   EXPECT_EQ(name, "petitiond");
   EXPECT_EQ(timeout, "30s");
+  EXPECT_EQ(workers, "0") << "requests plan without parallel workers";
+  EXPECT_EQ(random, "1.1");
 }
 
 TEST(DatabaseTest, AUniqueViolationNamesItsConstraint) {
