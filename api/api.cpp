@@ -34,6 +34,7 @@ Api::Api(Services services) : s_(std::move(services)) {
   AddCaseRoutes(table_, s_);
   AddAttachmentRoutes(table_, s_);
   AddReplyTemplateRoutes(table_, s_);
+  AddWorkflowMigrationRoutes(table_, s_);
   AddCalendarRoutes(table_, s_);
   AddOutboxRoutes(table_, s_);
   AddIntakeRoutes(table_, s_);
@@ -68,6 +69,13 @@ std::string StoreMessage(ErrorKind kind) {
 }  // namespace
 
 Response Api::Handle(const Request& request) const {
+  // HEAD is GET without the body (RFC 9110 9.3.2), for every GET route: the same
+  // status and headers; the server leaves the body out and keeps its Content-Length.
+  if (request.method == "HEAD") {
+    Request get = request;
+    get.method = "GET";
+    return Handle(get);
+  }
   try {
     Response r = Dispatch(request);
     // Lists the console polls: an ETag of the body, and 304 when nothing changed (the
@@ -121,6 +129,7 @@ Response Api::Dispatch(const Request& request) const {
   auto match = table_.Find(request.method, request.path);
   if (!match.route) {
     if (match.allowed.empty()) throw DomainError(ErrorKind::kNotFound, "no resource at " + request.path);
+    if (std::count(match.allowed.begin(), match.allowed.end(), "GET")) match.allowed.push_back("HEAD");
     Response r = Problem(405, "method-not-allowed", "Method not allowed", "allowed here: " + Join(match.allowed));
     r.headers.emplace_back("Allow", Join(match.allowed));
     return r;

@@ -20,6 +20,7 @@ class Open311Service;
 class OutboxService;
 class PublicStatus;
 class ReplyTemplateService;
+class WorkflowMigrationService;
 class StatsService;
 class SurveyService;
 }  // namespace petitiond::runtime
@@ -47,6 +48,7 @@ struct Services {
   runtime::StatsService& stats;
   runtime::Open311Service& open311;
   runtime::ReplyTemplateService& templates;
+  runtime::WorkflowMigrationService& migrations;
   const Clock& clock;
   ChannelSettings channels;
 };
@@ -92,6 +94,7 @@ void AddUserRoutes(RouteTable& t, const Services& s);
 void AddCaseRoutes(RouteTable& t, const Services& s);
 void AddAttachmentRoutes(RouteTable& t, const Services& s);
 void AddReplyTemplateRoutes(RouteTable& t, const Services& s);
+void AddWorkflowMigrationRoutes(RouteTable& t, const Services& s);
 void AddCalendarRoutes(RouteTable& t, const Services& s);
 void AddOutboxRoutes(RouteTable& t, const Services& s);
 void AddIntakeRoutes(RouteTable& t, const Services& s);

@@ -447,8 +447,14 @@ Response BulkAction(const Services& s, Context& ctx) {
       r["version"] = v.record.row_version;
       ++ok;
     } catch (const DomainError& e) {
-      if (e.error().kind == ErrorKind::kInternal || e.error().kind == ErrorKind::kUnavailable) throw;
-      const Response p = ProblemResponse(e.error());
+      // A bug is a 500 for the whole request (its details only in the log); anything
+      // else is this case's answer, so the caller learns which cases changed. A
+      // database that went away says so in fixed words, never its own message.
+      if (e.error().kind == ErrorKind::kInternal) throw;
+      const Response p = e.error().kind == ErrorKind::kUnavailable
+                             ? ProblemResponse(Error{ErrorKind::kUnavailable,
+                                                     "the database is unavailable; this case was not changed", {}})
+                             : ProblemResponse(e.error());
       r["ok"] = false;
       r["problem"] = json::parse(p.body);
     }

@@ -136,6 +136,12 @@ struct HttpServer::Impl {
                        .count());
       const bool keep_alive = raw.keep_alive();
       auto res = ToBeast(response, raw.version(), keep_alive);
+      if (raw.method() == http::verb::head) {
+        // The GET's headers, its Content-Length included, and no body.
+        const auto length = res.body().size();
+        res.body().clear();
+        res.content_length(length);
+      }
       stream.expires_after(options.timeout);
       auto [wec, written] = co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
       if (wec || !keep_alive) break;

@@ -92,6 +92,20 @@ class ConfigLoader {
     }
   }
 
+  void Server(const YAML::Node& n) {
+    check_.CheckKeys(n, {"workers", "io_threads", "max_pending", "max_connections", "max_body", "header_timeout",
+                         "request_timeout"},
+                     "server");
+    ServerConfig& s = config_.server;
+    if (auto v = n["workers"]) s.workers = check_.Int(v, "workers", 1);
+    if (auto v = n["io_threads"]) s.io_threads = check_.Int(v, "io_threads", 1);
+    if (auto v = n["max_pending"]) s.max_pending = check_.Int(v, "max_pending", 1);
+    if (auto v = n["max_connections"]) s.max_connections = check_.Int(v, "max_connections", 1);
+    if (auto v = n["max_body"]) s.max_body = static_cast<std::size_t>(check_.Int(v, "max_body", 1024));
+    Interval(n, "header_timeout", s.header_timeout);
+    Interval(n, "request_timeout", s.request_timeout);
+  }
+
   void Digest(const YAML::Node& n) {
     check_.CheckKeys(n, {"at"}, "digest");
     const std::string at = Str(n, "at", false);
@@ -206,7 +220,7 @@ const std::vector<ConfigLoader::Section> ConfigLoader::kSections = {
     {"news", &ConfigLoader::News},           {"intake", &ConfigLoader::Intake},
     {"database", &ConfigLoader::Database},   {"access_codes", &ConfigLoader::AccessCodes},
     {"shutdown", &ConfigLoader::Shutdown},   {"attachments", &ConfigLoader::Attachments},
-    {"digest", &ConfigLoader::Digest}};
+    {"digest", &ConfigLoader::Digest},       {"server", &ConfigLoader::Server}};
 
 }  // namespace
 

@@ -26,6 +26,8 @@ namespace petitiond::app {
 //   access_codes: { key_file }   (32+ secret bytes outside the database; see AccessCodes)
 //   attachments: { max_bytes, max_files, types: [image, pdf, office] }  (uploads, mailbox form)
 //   digest:     { at }   (the supervisors' morning digest, Taipei time "HH:MM"; default "08:00")
+//   server:     { workers, io_threads, max_pending, max_connections, max_body, header_timeout,
+//                 request_timeout }   (HTTP limits; defaults below)
 struct HotlineConfig {
   std::string secret;
 };
@@ -50,8 +52,19 @@ struct DatabaseConfig {
   // A request that waits longer than this for a database connection answers 503.
   std::chrono::seconds lease_timeout{2};
 };
+// The HTTP server's limits (api::HttpServer::Options), as config keys.
+struct ServerConfig {
+  int workers = 4;            // request workers = database sessions for requests (--db-pool wins)
+  int io_threads = 2;
+  int max_pending = 0;        // requests queued for a worker; past it 503 (0: 16 per worker)
+  int max_connections = 1024;  // open connections; at the cap the server stops accepting
+  std::size_t max_body = 1 << 20;             // bytes a request body may have (uploads: their own limit)
+  std::chrono::seconds header_timeout{10};    // a client that sends no complete headers is closed
+  std::chrono::seconds request_timeout{30};   // a request's body, and each write
+};
 struct Config {
   DatabaseConfig database;
+  ServerConfig server;
   std::chrono::seconds shutdown_grace{10};
   // PETITIOND_ACCESS_CODE_KEY_FILE in the environment takes precedence.
   std::string access_code_key_file;

@@ -91,8 +91,9 @@ Graph::Graph(store::Database& database, const Clock& clk, const GraphOptions& op
       open311(db, intake, clock),
       templates(db, cases, clock, OfficeNames(intake)),
       digest(db, calendar, clock, DigestOptionsOf(config), OfficeNames(intake)),
+      migrations(db, registry, calendar, clock),
       api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
-                        open311, templates, clock,
+                        open311, templates, migrations, clock,
                         api::ChannelSettings{config.hotline.secret, config.mailbox.confirm_days,
                                              config.mailbox.public_url}}) {}
 

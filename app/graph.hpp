@@ -19,6 +19,7 @@
 #include "engine/runtime/security/sealer.hpp"
 #include "engine/runtime/services/stats_service.hpp"
 #include "engine/runtime/services/survey.hpp"
+#include "engine/runtime/services/workflow_migration.hpp"
 #include "engine/runtime/services/workflow_registry.hpp"
 
 namespace petitiond::app {
@@ -67,6 +68,7 @@ class Graph {
   runtime::Open311Service open311;
   runtime::ReplyTemplateService templates;
   runtime::DigestService digest;
+  runtime::WorkflowMigrationService migrations;
   api::Api api;
 };
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -115,6 +116,52 @@ int CalendarClose(const std::string& office, const std::string& date, const std:
   return 0;
 }
 
+// Deploys workflow files without starting the server: all validated first (every
+// error as FILE:LINE:COL), then deployed in one transaction.
+int WorkflowDeploy(const std::vector<std::string>& files) {
+  store::Database db(DatabaseUrl(), 1);
+  runtime::WorkflowRegistry registry(db);
+  for (const auto& w : registry.DeployFiles(files)) std::cout << "deployed " << w << "\n";
+  return 0;
+}
+
+// Moves running cases to a later version; prints the report. Exit 3 when cases were
+// refused (they stay where they are; the report says why).
+int WorkflowMigrate(const std::string& name, int from, int to, const std::vector<std::string>& maps, bool dry_run,
+                    int batch) {
+  runtime::MigrationRequest r;
+  r.workflow = name;
+  r.from = from;
+  r.to = to;
+  r.dry_run = dry_run;
+  r.batch = batch;
+  for (const auto& m : maps) {
+    const auto eq = m.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == m.size()) {
+      throw DomainError(ErrorKind::kInvalid, "--map takes OLD_STATE=NEW_STATE, not '" + m + "'");
+    }
+    r.state_map[m.substr(0, eq)] = m.substr(eq + 1);
+  }
+  store::Database db(DatabaseUrl(), 1);
+  SystemClock clock;
+  app::Graph graph(db, clock, {});
+  const auto report = graph.migrations.Migrate(CliActor(), r);
+  const std::string head = name + " v" + std::to_string(from) + " -> v" + std::to_string(to);
+  std::cout << (dry_run ? "dry run: " : "") << head << "\n";
+  for (const auto& m : report.moves) {
+    std::cout << "  " << m.from_state << " -> " << m.to_state << ": " << m.cases << " case(s)"
+              << (dry_run ? " would move" : " moved") << "\n";
+  }
+  for (const auto& x : report.refused) {
+    std::cout << "  refused " << x.public_no << " (" << x.state << "):";
+    for (const auto& why : x.reasons) std::cout << " " << why << ";";
+    std::cout << "\n";
+  }
+  std::cout << "  " << report.finished << " finished case(s) stay on v" << from << "\n";
+  if (!dry_run) std::cout << "  " << report.moved << " case(s) moved in " << report.batches << " batch(es)\n";
+  return report.refused.empty() ? 0 : 3;
+}
+
 int UserAdd(const std::string& login, const std::string& roles, const std::string& office, bool password_stdin,
             const std::string& email, const std::string& phone) {
   if (!password_stdin) {
@@ -156,9 +203,11 @@ int ImportHotline(const std::string& file, const std::string& workflows_dir) {
   return app::ImportHotlineCsv(graph.intake, file);
 }
 
-int Serve(const std::string& listen, const std::string& workflows_dir, int pool_size, const std::string& config_file) {
+int Serve(const std::string& listen, const std::string& workflows_dir, std::optional<int> db_pool,
+          const std::string& config_file) {
   app::Config config;
   if (!config_file.empty()) config = app::LoadConfig(runtime::ReadFileText(config_file), config_file).ValueOrThrow();
+  const int pool_size = db_pool.value_or(config.server.workers);
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw DomainError(ErrorKind::kInvalid, "--listen must be HOST:PORT");
   api::HttpServer::Options http;
@@ -169,7 +218,12 @@ int Serve(const std::string& listen, const std::string& workflows_dir, int pool_
     throw DomainError(ErrorKind::kInvalid, "--listen: '" + listen.substr(colon + 1) + "' is not a port");
   }
   http.workers = pool_size;
-  http.max_pending = pool_size * 16;
+  http.max_pending = config.server.max_pending > 0 ? config.server.max_pending : pool_size * 16;
+  http.io_threads = config.server.io_threads;
+  http.max_connections = config.server.max_connections;
+  http.body_limit = config.server.max_body;
+  http.header_timeout = config.server.header_timeout;
+  http.timeout = config.server.request_timeout;
 
   // Block SIGINT/SIGTERM in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -281,15 +335,15 @@ int main(int argc, char** argv) {
 
   std::string listen = "127.0.0.1:8080";
   std::string workflows = "workflows";
-  int pool = 4;
+  int pool = 4;  // --db-pool; when not given, config server.workers (default 4)
   std::string config_file;
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API and run the deadline timers");
   serve->add_option("--config", config_file, "YAML file: smtp, sms, webhooks, dispatcher sections");
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--workflows", workflows, "directory of workflow YAML files to deploy")->capture_default_str();
-  serve->add_option("--db-pool", pool, "database sessions for request handling")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
+  auto* db_pool = serve->add_option("--db-pool", pool, "database sessions for request handling (default: config "
+                                                      "server.workers, 4)")
+                      ->check(CLI::Range(1, 64));
 
   auto* user = app.add_subcommand("user", "Manage staff accounts");
   user->require_subcommand(1);
@@ -323,6 +377,25 @@ int main(int argc, char** argv) {
   import_hotline->add_option("--workflows", import_workflows, "directory of workflows and routing.yaml")
       ->capture_default_str();
 
+  auto* workflow_cmd = app.add_subcommand("workflow", "Deploy workflow versions and move running cases to them");
+  workflow_cmd->require_subcommand(1);
+  std::vector<std::string> deploy_files;
+  auto* deploy = workflow_cmd->add_subcommand("deploy", "Validate and deploy workflow files (no server needed)");
+  deploy->add_option("files", deploy_files, "workflow YAML files")->required()->check(CLI::ExistingFile);
+  std::string migrate_name;
+  int migrate_from = 0, migrate_to = 0, migrate_batch = 100;
+  std::vector<std::string> migrate_maps;
+  bool migrate_dry_run = false;
+  auto* wf_migrate = workflow_cmd->add_subcommand(
+      "migrate", "Move running cases of version --from to --to (finished cases stay), in audited batches");
+  wf_migrate->add_option("name", migrate_name, "workflow name, e.g. hotline-1999")->required();
+  wf_migrate->add_option("--from", migrate_from, "the version the cases are on")->required();
+  wf_migrate->add_option("--to", migrate_to, "the later version to move them to")->required();
+  wf_migrate->add_option("--map", migrate_maps, "OLD_STATE=NEW_STATE (repeat); unmapped states keep their name");
+  wf_migrate->add_flag("--dry-run", migrate_dry_run, "report per state how many would move and what would break");
+  wf_migrate->add_option("--batch", migrate_batch, "cases per transaction")->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+
   auto* stats_cmd = app.add_subcommand("stats", "The monthly statistics (docs/stats.md)");
   stats_cmd->require_subcommand(1);
   auto* stats_rebuild = stats_cmd->add_subcommand(
@@ -332,13 +405,17 @@ int main(int argc, char** argv) {
   try {
     if (*validate) return Validate(files);
     if (*migrate) return Migrate(serve_role);
-    if (*serve) return Serve(listen, workflows, pool, config_file);
+    if (*serve) return Serve(listen, workflows, db_pool->count() ? std::optional<int>(pool) : std::nullopt, config_file);
     if (*add) return UserAdd(login, roles, office, password_stdin, email, phone);
     if (*import) return CalendarImport(calendar_file);
     if (*close) return CalendarClose(close_office, close_date, close_reason);
     if (*bootstrap) return BootstrapAdmin();
     if (*import_hotline) return ImportHotline(hotline_file, import_workflows);
     if (*stats_rebuild) return StatsRebuild();
+    if (*deploy) return WorkflowDeploy(deploy_files);
+    if (*wf_migrate) {
+      return WorkflowMigrate(migrate_name, migrate_from, migrate_to, migrate_maps, migrate_dry_run, migrate_batch);
+    }
   } catch (const DomainError& e) {
     std::cerr << "petitiond: " << e.what() << "\n";
     for (const auto& d : e.error().details) std::cerr << d << "\n";

@@ -539,6 +539,85 @@ std::optional<Outcome> Machine::ApplyClosure(const Workflow& wf, const CaseState
   return out;
 }
 
+Result<Outcome> Machine::Migrate(const Workflow& from, const Workflow& to, const CaseState& current,
+                                 const std::map<std::string, std::string>& state_map,
+                                 const std::vector<std::string>& pending_timer_clocks, const Actor& actor,
+                                 Timestamp now) const {
+  Error refused{ErrorKind::kConflict, "the case cannot move to " + to.name + " v" + std::to_string(to.version), {}};
+  const auto mapped = state_map.find(current.state);
+  const std::string target = mapped != state_map.end() ? mapped->second : current.state;
+  const StateDef* state = to.FindState(target);
+  if (!state) {
+    refused.details.push_back(mapped != state_map.end()
+                                  ? "state '" + current.state + "' is mapped to '" + target + "', which v" +
+                                        std::to_string(to.version) + " does not have"
+                                  : "state '" + current.state + "' has no mapping in v" + std::to_string(to.version) +
+                                        " (give --map " + current.state + "=NEW_STATE)");
+  } else if (state->final) {
+    refused.details.push_back("state '" + current.state + "' is mapped to final state '" + target +
+                              "'; a migration does not finish cases");
+  }
+  for (const auto& clock : current.clocks) {
+    const ClockDef* def = to.FindClock(clock.name);
+    if (!def) {
+      refused.details.push_back("clock '" + clock.name + "' does not exist in v" + std::to_string(to.version));
+    } else if (clock.pending_extension && !def->extend) {
+      refused.details.push_back("an extension of clock '" + clock.name + "' waits for a decision, and v" +
+                                std::to_string(to.version) + " cannot extend it");
+    }
+  }
+  for (const auto& clock : pending_timer_clocks) {
+    const bool defined = std::any_of(to.escalations.begin(), to.escalations.end(),
+                                     [&](const EscalationDef& e) { return e.clock == clock; });
+    const std::string sentence = "a pending timer of clock '" + clock + "' has no escalation in v" +
+                                 std::to_string(to.version);
+    if (!defined && !Contains(refused.details, sentence)) refused.details.push_back(sentence);
+  }
+  if (current.draft && state && !to.FindTransition(target, current.draft->event)) {
+    refused.details.push_back("a draft of '" + current.draft->event + "' waits, and v" + std::to_string(to.version) +
+                              " has no such step from '" + target + "'");
+  }
+  if (!refused.details.empty()) return refused;
+
+  Outcome out;
+  out.next = current;
+  out.next.state = target;
+  // Escalations already fired stay fired where the new version has the same rule.
+  for (auto& clock : out.next.clocks) {
+    std::vector<int> fired;
+    for (const int i : clock.fired) {
+      if (i < 0 || static_cast<std::size_t>(i) >= from.escalations.size()) continue;
+      const EscalationDef& old = from.escalations[static_cast<std::size_t>(i)];
+      for (std::size_t j = 0; j < to.escalations.size(); ++j) {
+        if (to.escalations[j].clock == old.clock && to.escalations[j].at_text == old.at_text) {
+          fired.push_back(static_cast<int>(j));
+        }
+      }
+    }
+    clock.fired = std::move(fired);
+  }
+  std::string mapping;
+  for (const auto& [old_state, new_state] : state_map) {
+    mapping += (mapping.empty() ? "" : ",") + old_state + "=" + new_state;
+  }
+  out.events.push_back(AuditEvent{"workflow_migrated",
+                                  current.state,
+                                  target,
+                                  actor.login,
+                                  now,
+                                  {{"from_version", std::to_string(from.version)},
+                                   {"to_version", std::to_string(to.version)},
+                                   {"from_state", current.state},
+                                   {"to_state", target},
+                                   {"map", mapping}},
+                                  ""});
+  EnterState(to, *state, now, out);
+  // Every clock's timers from the new version's rules: the old rule numbers mean nothing there.
+  for (const auto& clock : out.next.clocks) ArmTimers(to, clock, now, out);
+  Annotate(to, out);
+  return out;
+}
+
 std::vector<std::string> Machine::AllowedEvents(const Workflow& wf, const CaseState& current,
                                                 const Actor& actor) const {
   std::vector<std::string> events;

@@ -188,6 +188,23 @@ class Machine {
   std::optional<Outcome> ApplyClosure(const Workflow& wf, const CaseState& current, std::chrono::sys_days date,
                                       const std::string& reason, const Actor& actor, Timestamp now) const;
 
+  // Moves a running case from `from` to `to`, a later version of its workflow
+  // (petitiond workflow migrate): its state becomes `state_map[state]`, or the state of
+  // the same name; the case then is in that state of `to` as if it had just entered it
+  // (a clock the state pauses is paused, one it stops is stopped, one it starts and
+  // that never ran starts); escalations already fired stay fired where `to` has the same
+  // rule (clock and `at`), and every running clock's timers are armed anew from `to`.
+  // One audited "workflow_migrated" event. `pending_timer_clocks`: the clocks of the
+  // case's pending timers. kConflict with a sentence per reason when the case would
+  // break: a state with no mapping (or mapped to an unknown or final state), a clock
+  // `to` does not have, a pending timer of a clock `to` has no escalation for, a
+  // pending extension of a clock `to` cannot extend, a draft whose step `to` lacks.
+  // REQUIRES: the case is not in a final state of `from`.
+  Result<Outcome> Migrate(const Workflow& from, const Workflow& to, const CaseState& current,
+                          const std::map<std::string, std::string>& state_map,
+                          const std::vector<std::string>& pending_timer_clocks, const Actor& actor,
+                          Timestamp now) const;
+
   // Events the actor may send now (role permitting), in workflow order.
   std::vector<std::string> AllowedEvents(const Workflow& wf, const CaseState& current, const Actor& actor) const;
 

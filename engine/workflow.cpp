@@ -57,6 +57,7 @@ const std::vector<EventDef>& BuiltinEvents() {
       {"draft_submitted", "送陳核", "", std::nullopt, {}},
       {"approve_draft", "核定", "", std::nullopt, {}},
       {"return_draft", "退回修改", "", std::nullopt, {}},
+      {"workflow_migrated", "改用新版流程", "", std::nullopt, {}},
   };
   return events;
 }

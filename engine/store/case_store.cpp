@@ -549,6 +549,48 @@ std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, 
   return found;
 }
 
+std::vector<std::int64_t> RunningCasesOf(Tx& tx, const std::string& name, int version, std::int64_t after_id,
+                                         int limit) {
+  const long long after = after_id;
+  soci::rowset<long long> rows =
+      (Sql(tx).prepare << "SELECT id FROM cases WHERE workflow_name = :name AND workflow_version = :version "
+                          "AND outcome IS NULL AND id > :after ORDER BY id LIMIT :limit",
+       soci::use(name, "name"), soci::use(version, "version"), soci::use(after, "after"), soci::use(limit, "limit"));
+  std::vector<std::int64_t> ids;
+  for (const auto id : rows) ids.push_back(id);
+  return ids;
+}
+
+long long FinishedCasesOf(Tx& tx, const std::string& name, int version) {
+  long long n = 0;
+  Sql(tx) << "SELECT count(*) FROM cases WHERE workflow_name = :name AND workflow_version = :version "
+             "AND outcome IS NOT NULL",
+      soci::use(name, "name"), soci::use(version, "version"), soci::into(n);
+  return n;
+}
+
+std::map<std::int64_t, std::vector<std::string>> PendingTimerClocks(Tx& tx, const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, std::vector<std::string>> out;
+  if (ids.empty()) return out;
+  PgArray array;
+  for (const auto id : ids) array.Add(static_cast<long long>(id));
+  const std::string text = array.str();
+  soci::rowset<soci::row> rows = (Sql(tx).prepare << "SELECT DISTINCT case_id, clock FROM timers "
+                                                     "WHERE case_id = ANY(CAST(:ids AS bigint[])) ORDER BY 1, 2",
+                                  soci::use(text, "ids"));
+  for (const auto& r : rows) out[r.get<long long>(0)].push_back(r.get<std::string>(1));
+  return out;
+}
+
+void SetWorkflowVersion(Tx& tx, const std::vector<std::int64_t>& ids, int version) {
+  if (ids.empty()) return;
+  PgArray array;
+  for (const auto id : ids) array.Add(static_cast<long long>(id));
+  const std::string text = array.str();
+  Sql(tx) << "UPDATE cases SET workflow_version = :version WHERE id = ANY(CAST(:ids AS bigint[]))",
+      soci::use(version, "version"), soci::use(text, "ids");
+}
+
 std::optional<CaseStamp> LoadCaseStamp(Tx& tx, std::int64_t id) {
   const long long key = id;
   soci::rowset<soci::row> rows =

@@ -3,6 +3,7 @@
 #include "engine/store/database.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -161,6 +162,18 @@ enum class RowLock { kNone, kWait, kSkipLocked };
 std::vector<CaseRecord> LoadCases(Tx& tx, const std::vector<std::int64_t>& ids, RowLock lock);
 
 std::vector<EventRow> LoadEvents(Tx& tx, std::int64_t id);
+
+// Moving running cases to another version of their workflow (petitiond workflow migrate).
+// The ids of the unfinished cases of workflow `name` version `version` above
+// `after_id`, ascending, at most `limit`.
+std::vector<std::int64_t> RunningCasesOf(Tx& tx, const std::string& name, int version, std::int64_t after_id,
+                                         int limit);
+// How many cases of (name, version) have finished: they stay on that version.
+long long FinishedCasesOf(Tx& tx, const std::string& name, int version);
+// The clocks of each case's pending timers.
+std::map<std::int64_t, std::vector<std::string>> PendingTimerClocks(Tx& tx, const std::vector<std::int64_t>& ids);
+// Pins the cases to `version` of their workflow (their Outcomes are saved by the caller).
+void SetWorkflowVersion(Tx& tx, const std::vector<std::int64_t>& ids, int version);
 
 // A case's office and row_version without the rest (what a page that polls needs).
 struct CaseStamp {

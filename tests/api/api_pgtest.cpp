@@ -139,7 +139,7 @@ TEST_F(ApiTest, UnknownRoutesAndMethodsAreProblems) {
   ExpectProblem(Call("GET", "/api/v1/cases/999999", supervisor_), 404);
   Response r = Call("DELETE", "/api/v1/cases", supervisor_);
   ExpectProblem(r, 405);
-  EXPECT_EQ(HeaderOf(r, "Allow"), "GET, POST");
+  EXPECT_EQ(HeaderOf(r, "Allow"), "GET, POST, HEAD");
 }
 
 TEST_F(ApiTest, ClocksShowWorkdaysLeftExtensionsAndPause) {

@@ -202,6 +202,28 @@ TEST_F(RouteTableTest, DocsRolesTableMatchesTheRouteTable) {
   EXPECT_GE(rows, 20);
 }
 
+// RFC 9110: a general-purpose server supports HEAD for every GET. It answers as the GET
+// would, header for header (monitoring probes and `curl -I` rely on it).
+TEST_F(RouteTableTest, EveryGetRouteAnswersHeadAsItsGet) {
+  const auto id = CreateCase();
+  int checked = 0;
+  for (const auto& route : api_.routes().routes()) {
+    if (route.method != "GET") continue;
+    const std::string path = Fill(route.pattern, id);
+    const std::string token = route.who.NeedsSession() ? admin_ : "";
+    const Response get = Call("GET", path, token);
+    const Response head = Call("HEAD", path, token);
+    EXPECT_EQ(head.status, get.status) << path << ": " << head.body;
+    EXPECT_EQ(head.content_type, get.content_type) << path;
+    EXPECT_NE(head.status, 405) << path;
+    ++checked;
+  }
+  EXPECT_GE(checked, 30);
+  const Response not_allowed = Call("PATCH", "/healthz", "");
+  ExpectProblem(not_allowed, 405);
+  EXPECT_NE(HeaderOf(not_allowed, "Allow").find("HEAD"), std::string::npos) << HeaderOf(not_allowed, "Allow");
+}
+
 TEST_F(RouteTableTest, TheSignedWebhookAnswers401WithoutItsSignature) {
   for (const auto& route : api_.routes().routes()) {
     if (route.who.kind != api::Who::Kind::kSigned) continue;
@@ -275,7 +297,7 @@ TEST_F(RouteTableTest, TheSchemaCheckerCatchesAWrongShape) {
 TEST_F(RouteTableTest, AnUnknownMethodOnAKnownPathIs405WithAllow) {
   const Response r = Call("DELETE", "/api/v1/outbox", supervisor_);
   ExpectProblem(r, 405);
-  EXPECT_EQ(HeaderOf(r, "Allow"), "GET");
+  EXPECT_EQ(HeaderOf(r, "Allow"), "GET, HEAD");
 }
 
 }  // namespace

@@ -91,6 +91,28 @@ TEST(HttpServerTest, AnswersTwoRequestsOnOneKeptAliveConnection) {
   EXPECT_NE(out.find("/second"), std::string::npos) << out;
 }
 
+// HEAD: the GET's status and headers, Content-Length included, no body; the kept-alive
+// connection then answers the next request whole.
+TEST(HttpServerTest, AnswersHeadWithTheHeadersAndNoBody) {
+  HttpServer server(SmallServer(), [](const Request& r) {
+    Response resp;
+    resp.body = r.method == "GET" || r.method == "HEAD" ? "twelve bytes" : "?";
+    return resp;
+  });
+  const auto port = server.Start();
+  const std::string out =
+      Exchange(port, "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + Get("/after"));
+  const auto first_end = out.find("\r\n\r\n");
+  ASSERT_NE(first_end, std::string::npos) << out;
+  const std::string head = out.substr(0, first_end);
+  EXPECT_NE(head.find("HTTP/1.1 200"), std::string::npos) << out;
+  EXPECT_NE(head.find("Content-Length: 12"), std::string::npos) << out;
+  // Straight after the HEAD's headers comes the next answer, not a body.
+  EXPECT_EQ(out.compare(first_end + 4, 8, "HTTP/1.1"), 0) << out;
+  EXPECT_NE(out.find("twelve bytes"), std::string::npos) << "the GET after it has its body: " << out;
+  EXPECT_EQ(out.find("twelve bytes"), out.rfind("twelve bytes")) << out;
+}
+
 TEST(HttpServerTest, RefusesABodyOverTheLimitWith413) {
   HttpServer server(SmallServer(), [](const Request&) { return Response{}; });
   const auto port = server.Start();

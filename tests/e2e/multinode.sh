@@ -4,7 +4,8 @@
 # SIGKILL while escalations are firing. Checks that every escalation fired exactly
 # once (the killed node's open batch rolls back and another node fires it) and every
 # notice was delivered (the outbox lease passes its claimed messages on): e-mail to the real SMTP sink,
-# webhooks to a local receiver, each idempotency key received.
+# webhooks to a local receiver, each idempotency key received. Then the sign-in
+# throttle holds across nodes: 6 wrong passwords split over two nodes get a 429.
 # Usage: multinode.sh PETITIOND_BINARY SOURCE_DIR
 # Needs DATABASE_URL, PETITIOND_TEST_SMTP_URL and PETITIOND_TEST_MAILDIR (scripts/test).
 set -euo pipefail
@@ -128,4 +129,19 @@ echo "notices: $total queued and marked sent once each; webhooks: $hooks deliver
      "mail: $mails deliveries of $mail_keys messages (repeats carry the same idempotency key / Message-ID)"
 dupes=$(( hooks - hook_keys + mails - mail_keys ))
 [ "$dupes" -le 100 ] || fail "$dupes repeated deliveries: more than the killed node's two batches in flight"
+
+# Limits hold across nodes: 5 wrong passwords split over the two live nodes lock the
+# login on both, so the 6th (on either) gets 429 before any password is checked.
+live=("${ports[0]}" "${ports[2]}")
+codes=()
+for i in 1 2 3 4 5 6; do
+  port=${live[$((i % 2))]}
+  codes+=("$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/api/v1/sessions" \
+             -d '{"login":"chen","password":"wrong-'"$i"'"}')")
+done
+[ "${codes[*]}" = "401 401 401 401 401 429" ] || fail "wrong passwords across two nodes answered: ${codes[*]}"
+right=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:${live[0]}/api/v1/sessions" \
+          -d '{"login":"chen","password":"supervisor-pass"}')
+[ "$right" = 429 ] || fail "the locked login signed in on the other node ($right)"
+echo "sign-in throttle: 6 wrong passwords over 2 nodes answered ${codes[*]}; the right one waits too"
 echo "1 passed, 0 failed"

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -596,6 +597,80 @@ TEST_F(SignOffTest, SomeoneHoldingTheApprovingRoleTakesTheStepAtOnce) {
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_EQ(out->next.state, "replied");
   EXPECT_FALSE(out->next.draft);
+}
+
+}  // namespace
+}  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// Moving a running case to a later version of its workflow (tests/data/repair).
+class MigrateTest : public testing::Test {
+ protected:
+  static Workflow Load(const std::string& file) {
+    std::ifstream in(std::string(PETITIOND_SOURCE_DIR) + "/tests/data/repair/" + file);
+    std::stringstream s;
+    s << in.rdbuf();
+    auto wf = LoadWorkflow(s.str(), file);
+    EXPECT_TRUE(wf.ok()) << (wf.ok() ? "" : wf.error().details.front());
+    return wf.ok() ? wf.value() : Workflow{};
+  }
+  MigrateTest() : calendar_(BusinessCalendar::Shipped()), v1_(Load("repair-v1.yaml")), v2_(Load("repair-v2.yaml")),
+                  v3_(Load("repair-v3.yaml")) {}
+  Machine machine() const { return Machine(calendar_); }
+  BusinessCalendar calendar_;
+  Workflow v1_, v2_, v3_;
+  Actor admin_{"cli:root", {"admin"}, ""};
+  Actor handler_{"wang", {"handler"}, "main"};
+};
+
+TEST_F(MigrateTest, AFiredRuleStaysFiredOnlyWhereTheNewVersionHasIt) {
+  CaseState c = machine().Start(v1_, handler_, "main", Taipei(2026, 11, 26, 10), {}).next;
+  auto half = machine().Escalate(v1_, c, 0, Taipei(2026, 12, 2, 9));  // the 50% reminder
+  ASSERT_TRUE(half);
+  c = half->next;
+  auto out = machine().Migrate(v1_, v2_, c, {}, {"response"}, admin_, Taipei(2026, 12, 2, 10));
+  ASSERT_TRUE(out.ok()) << out.error().details.front();
+  EXPECT_EQ(out->next.state, "received");
+  EXPECT_TRUE(out->next.FindClock("response")->fired.empty()) << "v2 has no 50% rule";
+  EXPECT_EQ(out->next.FindClock("response")->due_at, c.FindClock("response")->due_at) << "the deadline stays";
+  ASSERT_EQ(out->timers.size(), 2u);
+  EXPECT_EQ(out->timers[0].rule, 0);  // v2's 75%
+  EXPECT_EQ(out->timers[1].rule, 1);  // v2's due
+  EXPECT_EQ(out->rescheduled_clocks, std::vector<std::string>{"response"});
+  ASSERT_EQ(out->events.size(), 1u);
+  EXPECT_EQ(out->events[0].event, "workflow_migrated");
+  EXPECT_EQ(out->events[0].data.at("from_version"), "1");
+  EXPECT_EQ(out->events[0].data.at("to_version"), "2");
+  // The overdue mark fired under v1 stays fired under v2's identical rule.
+  auto due = machine().Escalate(v1_, c, 1, Taipei(2026, 12, 7, 9));
+  ASSERT_TRUE(due);
+  auto later = machine().Migrate(v1_, v2_, due->next, {}, {"response"}, admin_, Taipei(2026, 12, 7, 10));
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->next.FindClock("response")->fired, std::vector<int>{1});
+  EXPECT_TRUE(std::none_of(later->timers.begin(), later->timers.end(), [](const TimerSpec& t) { return t.rule == 1; }));
+}
+
+TEST_F(MigrateTest, StatesMoveByNameOrByTheMapAndEveryBreakIsNamed) {
+  CaseState c = machine().Start(v1_, handler_, "main", Taipei(2026, 11, 26, 10), {}).next;
+  c = machine().Apply(v1_, c, Command{"ask", {}, ""}, handler_, Taipei(2026, 11, 27, 10))->next;
+  auto unmapped = machine().Migrate(v1_, v2_, c, {}, {}, admin_, Taipei(2026, 11, 30, 10));
+  ASSERT_FALSE(unmapped.ok());
+  EXPECT_NE(unmapped.error().details.at(0).find("state 'waiting' has no mapping in v2"), std::string::npos);
+  auto mapped = machine().Migrate(v1_, v2_, c, {{"waiting", "supplementing"}}, {}, admin_, Taipei(2026, 11, 30, 10));
+  ASSERT_TRUE(mapped.ok());
+  EXPECT_EQ(mapped->next.state, "supplementing");
+  EXPECT_TRUE(mapped->next.FindClock("response")->Paused()) << "supplementing pauses the clock as waiting did";
+  auto to_final = machine().Migrate(v1_, v2_, c, {{"waiting", "closed"}}, {}, admin_, Taipei(2026, 11, 30, 10));
+  ASSERT_FALSE(to_final.ok());
+  EXPECT_NE(to_final.error().details.at(0).find("final state 'closed'"), std::string::npos);
+  auto no_clock = machine().Migrate(v1_, v3_, c, {{"waiting", "received"}}, {"response"}, admin_,
+                                    Taipei(2026, 11, 30, 10));
+  ASSERT_FALSE(no_clock.ok());
+  ASSERT_EQ(no_clock.error().details.size(), 2u);
+  EXPECT_EQ(no_clock.error().details[0], "clock 'response' does not exist in v3");
+  EXPECT_EQ(no_clock.error().details[1], "a pending timer of clock 'response' has no escalation in v3");
 }
 
 }  // namespace

@@ -22,6 +22,40 @@ TEST(ConfigTest, ReadsEverySection) {
   EXPECT_EQ(c->max_retry, std::chrono::seconds(900));
 }
 
+// The HTTP server's limits and the digest's hour are config keys with today's defaults.
+TEST(ConfigTest, ReadsTheServerLimitsAndTheDigestHour) {
+  auto defaults = app::LoadConfig("{}\n", "empty.yaml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->server.workers, 4);
+  EXPECT_EQ(defaults->server.max_connections, 1024);
+  EXPECT_EQ(defaults->server.max_body, 1u << 20);
+  EXPECT_EQ(defaults->server.header_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults->server.request_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(defaults->digest_at, std::chrono::minutes(8 * 60));
+  auto c = app::LoadConfig(
+      "server: { workers: 8, io_threads: 3, max_pending: 100, max_connections: 200, max_body: 2097152,\n"
+      "          header_timeout: 5s, request_timeout: 1 minute }\n"
+      "digest: { at: \"07:30\" }\n",
+      "petitiond.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().details.front();
+  EXPECT_EQ(c->server.workers, 8);
+  EXPECT_EQ(c->server.io_threads, 3);
+  EXPECT_EQ(c->server.max_pending, 100);
+  EXPECT_EQ(c->server.max_connections, 200);
+  EXPECT_EQ(c->server.max_body, 2097152u);
+  EXPECT_EQ(c->server.header_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(c->server.request_timeout, std::chrono::seconds(60));
+  EXPECT_EQ(c->digest_at, std::chrono::minutes(7 * 60 + 30));
+  auto bad = app::LoadConfig("server: { workers: 0, colour: red }\ndigest: { at: \"25:00\" }\n", "bad.yaml");
+  ASSERT_FALSE(bad.ok());
+  std::string all;
+  for (const auto& d : bad.error().details) all += d + "\n";
+  EXPECT_NE(all.find("bad.yaml:1:"), std::string::npos) << all;
+  EXPECT_NE(all.find("colour"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:2:"), std::string::npos) << all;
+  EXPECT_NE(all.find("digest.at"), std::string::npos) << all;
+}
+
 TEST(ConfigTest, ReportsEveryProblemWithItsPosition) {
   auto c = app::LoadConfig(
       "smtp: { url: 'http://mail', from: a@b }\n"

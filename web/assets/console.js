@@ -551,7 +551,46 @@
     if (mine !== navigation) return;
     main.replaceChildren(el('h2', { text: '系統管理' }), secret,
       el('table', {}, el('thead', {}, el('tr', {}, ['帳號', '角色', '辦公處所', '狀態', ''].map(h => el('th', { text: h })))), el('tbody', {}, rows)),
-      create, closure, open311, flows);
+      create, closure, open311, migrationSection(), flows);
+  }
+
+  // Moving running cases to a corrected workflow version: preview (the dry run's
+  // counts per state and the cases that would break), then move.
+  function migrationSection() {
+    const error = el('p', { class: 'error', role: 'alert' });
+    const out = el('div', { id: 'migration-report', 'aria-live': 'polite' });
+    const names = Object.keys(words.workflows);
+    const form = el('form', { class: 'card', novalidate: true, id: 'migration' }, el('h3', { text: '進行中案件改用新版流程' }),
+      el('div', { class: 'row' },
+        field('workflow', '流程', el('select', { id: 'f-mig-workflow' }, names.map(n => el('option', { value: n, text: n })))),
+        field('from', '目前版本', el('input', { id: 'f-mig-from', type: 'number', min: '1' })),
+        field('to', '新版本', el('input', { id: 'f-mig-to', type: 'number', min: '1' }))),
+      field('map', '狀態對應（每行一個：舊狀態=新狀態；未列者依同名狀態）', el('textarea', { id: 'f-mig-map', rows: 3 })),
+      el('button', { type: 'submit', text: '預覽（不搬移）' }), ' ',
+      el('button', { type: 'button', class: 'secondary', id: 'mig-run', text: '搬移案件', onclick: () => send(false) }), error, out);
+    const send = async (dryRun) => {
+      const map = {};
+      for (const line of form.querySelector('#f-mig-map').value.split('\n').map(l => l.trim()).filter(Boolean)) {
+        const [from, to] = line.split('=').map(x => (x || '').trim());
+        if (!from || !to) { error.textContent = `無法理解「${line}」：請寫成 舊狀態=新狀態`; return; }
+        map[from] = to;
+      }
+      if (!dryRun && !window.confirm('確定將進行中的案件改用新版流程？每件案件都會記錄於處理歷程。')) return;
+      try {
+        const wf = form.querySelector('#f-mig-workflow').value;
+        const { data } = await api('POST', `/api/v1/workflows/${encodeURIComponent(wf)}/migrations`,
+          { from: Number(form.querySelector('#f-mig-from').value), to: Number(form.querySelector('#f-mig-to').value), map, dry_run: dryRun });
+        error.textContent = '';
+        out.replaceChildren(...[
+          el('p', { text: dryRun ? '預覽：' : `已搬移 ${data.moved} 件（${data.batches} 批）。` }),
+          el('ul', {}, data.moves.map(m => el('li', { text: `${m.from_state} → ${m.to_state}：${m.cases} 件` }))),
+          data.refused.length ? el('p', { class: 'error', text: `無法搬移 ${data.refused.length} 件（留在原版本）：` }) : null,
+          el('ul', {}, data.refused.map(r => el('li', { text: `${r.public_no}（${r.state}）：${r.reasons.join('；')}` }))),
+          el('p', { class: 'hint', text: `已結案的 ${data.finished_stay} 件留在原版本。` })].filter(Boolean));
+      } catch (e) { showProblem(form, e, error); }
+    };
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); send(true); });
+    return form;
   }
 
   // Open311 clients (GeoReport v2 apps): the key is shown once, revoking stops it at once.

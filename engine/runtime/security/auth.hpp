@@ -57,7 +57,7 @@ std::string NewPassword();
 // Sign-in and users. Blocking (database, argon2id): call from worker threads.
 class AuthService {
  public:
-  AuthService(store::Database& db, const Clock& clock) : db_(db), clock_(clock), throttle_(clock) {}
+  AuthService(store::Database& db, const Clock& clock) : db_(db), clock_(clock), throttle_(db, clock) {}
 
   // Returns a bearer token valid for 12 hours. kUnauthorized for a wrong login or
   // password (the same message and the same argon2id work for both, so logins cannot

@@ -10,7 +10,7 @@
 namespace petitiond::runtime {
 
 // Failed sign-ins, counted per login (case-insensitive) and per client address over a
-// sliding window (RateLimit: per process, in memory). Past the limit a sign-in is
+// sliding window (RateLimit: in PostgreSQL, shared by every node). Past the limit a sign-in is
 // refused before any password is checked, so a guessing run costs the server nothing
 // and the account's owner can sign in again once the window has passed.
 class LoginThrottle {
@@ -19,12 +19,11 @@ class LoginThrottle {
     int per_login = 5;
     int per_address = 20;
     std::chrono::seconds window{15 * 60};
-    std::size_t max_tracked = 100000;  // per kind of key; the oldest are forgotten past it
   };
-  explicit LoginThrottle(const Clock& clock) : LoginThrottle(clock, Limits()) {}
-  LoginThrottle(const Clock& clock, Limits limits)
-      : by_login_(clock, limits.per_login, limits.window, limits.max_tracked),
-        by_address_(clock, limits.per_address, limits.window, limits.max_tracked) {}
+  LoginThrottle(store::Database& db, const Clock& clock) : LoginThrottle(db, clock, Limits()) {}
+  LoginThrottle(store::Database& db, const Clock& clock, Limits limits)
+      : by_login_(db, clock, "login", limits.per_login, limits.window),
+        by_address_(db, clock, "login_address", limits.per_address, limits.window) {}
 
   // How long until `login` from `address` may try again; nullopt if it may now.
   std::optional<std::chrono::seconds> Wait(const std::string& login, const std::string& address);

@@ -1,23 +1,28 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "engine/time.hpp"
 
+namespace petitiond::store {
+class Database;
+}
+
 namespace petitiond::runtime {
 
-// At most `limit` events per key within a sliding `window`, in this process's memory
-// (each node counts on its own; a restart forgets). Bounded: past `max_tracked` keys
-// the expired ones are dropped, then all of them (a flood of distinct keys).
+// At most `limit` events per key within a sliding `window`, counted in PostgreSQL
+// (rate_events, migration 0021), so every node sharing the database counts the same
+// events: N nodes allow the limit once, not N times, and a restart forgets nothing.
+// Keys (a login, a client address, a case number) are stored as their SHA-256 under
+// the limit's `scope`, never as written. Blocking (database).
+//
+// Thread safety: any number of threads; the database orders concurrent hits.
 class RateLimit {
  public:
-  RateLimit(const Clock& clock, int limit, std::chrono::seconds window, std::size_t max_tracked = 100000)
-      : clock_(clock), limit_(limit), window_(window), max_tracked_(max_tracked) {}
+  // REQUIRES: db and clock outlive the limit; window <= store::kMaxRateWindow (a day).
+  RateLimit(store::Database& db, const Clock& clock, std::string scope, int limit, std::chrono::seconds window);
 
   // How long until `key` may act again; nullopt if it may now.
   std::optional<std::chrono::seconds> Wait(const std::string& key);
@@ -25,12 +30,13 @@ class RateLimit {
   void Clear(const std::string& key);
 
  private:
+  std::string Digest(const std::string& key) const;
+
+  store::Database& db_;
   const Clock& clock_;
+  std::string scope_;
   int limit_;
   std::chrono::seconds window_;
-  std::size_t max_tracked_;
-  std::mutex mu_;
-  std::unordered_map<std::string, std::deque<Timestamp>> events_;
 };
 
 }  // namespace petitiond::runtime

@@ -92,7 +92,7 @@ class IntakeService {
         clock_(clock),
         options_(options),
         sealer_(options.outbox_sealer ? options.outbox_sealer : &own_sealer_),
-        forms_by_address_(clock, options.form_per_address_hour, std::chrono::hours(1)),
+        forms_by_address_(db, clock, "form_address", options.form_per_address_hour, std::chrono::hours(1)),
         routing_(std::make_shared<const Routing>(std::move(routing))) {}
 
   CaseService& cases() { return cases_; }

@@ -31,7 +31,7 @@ struct Open311Post {
 };
 
 struct Open311Limits {
-  int posts_per_client_hour = 60;      // POST requests per API key per hour (per node)
+  int posts_per_client_hour = 60;      // POST requests per API key per hour (every node together)
   int bad_keys_per_address = 10;       // wrong API keys per client address per 15 minutes
 };
 
@@ -45,8 +45,8 @@ class Open311Service {
       : db_(db),
         intake_(intake),
         clock_(clock),
-        posts_(clock, limits.posts_per_client_hour, std::chrono::hours(1)),
-        bad_keys_(clock, limits.bad_keys_per_address, std::chrono::minutes(15)) {}
+        posts_(db, clock, "open311_posts", limits.posts_per_client_hour, std::chrono::hours(1)),
+        bad_keys_(db, clock, "open311_bad_keys", limits.bad_keys_per_address, std::chrono::minutes(15)) {}
 
   // Admins: a client and its key, shown once (only its SHA-256 is stored).
   std::pair<store::Open311Client, std::string> CreateClient(const Actor& actor, const std::string& name);

@@ -42,8 +42,8 @@ struct PublicCase {
 class PublicStatus {
  public:
   PublicStatus(store::Database& db, CaseService& cases, const Clock& clock)
-      : db_(db), cases_(cases), failures_by_client_(clock, 10, std::chrono::minutes(15)),
-        failures_by_case_(clock, 20, std::chrono::hours(1)) {}
+      : db_(db), cases_(cases), failures_by_client_(db, clock, "track_client", 10, std::chrono::minutes(15)),
+        failures_by_case_(db, clock, "track_case", 20, std::chrono::hours(1)) {}
 
   PublicCase Lookup(const std::string& public_no, const std::string& code, const std::string& client);
 

@@ -30,7 +30,7 @@ struct SurveyState {
 class SurveyService {
  public:
   SurveyService(store::Database& db, const Clock& clock)
-      : db_(db), clock_(clock), failures_(clock, 10, std::chrono::minutes(15)) {}
+      : db_(db), clock_(clock), failures_(db, clock, "survey_client", 10, std::chrono::minutes(15)) {}
 
   SurveyState Open(const std::string& public_no, const std::string& token, const std::string& client);
   // kInvalid for a score outside 1-5 or a comment over 2,000 bytes; kConflict once

@@ -59,12 +59,23 @@ std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& di
   if (ec) throw DomainError(ErrorKind::kInvalid, "workflows directory " + dir + ": " + ec.message());
   std::sort(paths.begin(), paths.end());
   if (paths.empty()) throw DomainError(ErrorKind::kInvalid, "workflows directory " + dir + " has no *.yaml files");
+  return DeployFiles(paths, "workflows in " + dir + " are invalid");
+}
 
-  Error invalid{ErrorKind::kInvalid, "workflows in " + dir + " are invalid", {}};
+std::vector<std::string> WorkflowRegistry::DeployFiles(const std::vector<std::string>& paths,
+                                                        const std::string& what) {
+  Reload();  // what is deployed now, for the channel check below
+  Error invalid{ErrorKind::kInvalid, what, {}};
   std::vector<std::pair<Workflow, store::WorkflowRow>> loaded;
   std::map<std::string, std::string> channel_owner;
   for (const auto& path : paths) {
-    const std::string text = ReadFileText(path);
+    std::string text;
+    try {
+      text = ReadFileText(path);
+    } catch (const DomainError&) {
+      invalid.details.push_back(path + ":1:1: cannot be read");
+      continue;
+    }
     auto wf = LoadWorkflow(text, path);
     if (!wf) {
       invalid.details.insert(invalid.details.end(), wf.error().details.begin(), wf.error().details.end());
@@ -78,6 +89,18 @@ std::vector<std::string> WorkflowRegistry::DeployDirectory(const std::string& di
       }
     }
     loaded.emplace_back(wf.value(), store::WorkflowRow{wf->name, wf->version, text, Sha256Hex(text)});
+  }
+  // A channel the files give a workflow must not be another deployed workflow's default
+  // (that one's latest version, unless these files change it too).
+  for (const auto& name : Names()) {
+    if (std::any_of(loaded.begin(), loaded.end(), [&](const auto& l) { return l.first.name == name; })) continue;
+    const auto latest = Latest(name);
+    for (const auto& ch : latest ? latest->channels : std::vector<std::string>{}) {
+      if (auto it = channel_owner.find(ch); it != channel_owner.end()) {
+        invalid.details.push_back(it->second + ": channel '" + ch + "' is already the default of deployed workflow '" +
+                                  name + "'; a channel has one default workflow");
+      }
+    }
   }
   if (!invalid.details.empty()) throw DomainError(invalid);
 

@@ -29,6 +29,11 @@ class WorkflowRegistry {
   // in one transaction. A version already deployed with other content is kConflict.
   // Returns "name vN" for each file.
   std::vector<std::string> DeployDirectory(const std::string& dir);
+  // The same for the workflow files `paths` (petitiond workflow deploy): all validated,
+  // every error at once (kInvalid: `what`, details FILE:LINE:COL), then deployed in one
+  // transaction.
+  std::vector<std::string> DeployFiles(const std::vector<std::string>& paths,
+                                       const std::string& what = "the workflow files are invalid");
 
   // Reads every deployed version from the database. A version stored before labels and
   // meanings were declared inherits them from the latest version (InheritVocabulary).
