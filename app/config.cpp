@@ -106,6 +106,48 @@ class ConfigLoader {
     Interval(n, "request_timeout", s.request_timeout);
   }
 
+  // { after_closed: 5 years | N days | never }
+  std::optional<RetentionRule> Rule(const YAML::Node& n, const std::string& where) {
+    if (!check_.Map(n, where)) return std::nullopt;
+    check_.CheckKeys(n, {"after_closed"}, where);
+    const std::string text = Str(n, "after_closed", true);
+    if (text.empty()) return std::nullopt;
+    bool never = false;
+    const auto days = ParseRetentionPeriod(text, &never);
+    if (!days && !never) {
+      check_.Report(n["after_closed"].Mark(), where + ".after_closed must be 'N years', 'N days' or 'never', not '" +
+                                                  text + "'");
+      return std::nullopt;
+    }
+    return RetentionRule{days};
+  }
+
+  void Retention(const YAML::Node& n) {
+    check_.CheckKeys(n, {"default", "categories", "workflows", "unlinked_inputs"}, "retention");
+    RetentionPolicy& p = config_.retention;
+    if (n["default"]) p.default_rule = Rule(n["default"], "retention.default");
+    for (auto [key, into] : {std::pair{"categories", &p.categories}, std::pair{"workflows", &p.workflows}}) {
+      const YAML::Node list = n[key];
+      if (!list) continue;
+      if (!check_.Map(list, std::string("retention.") + key)) continue;
+      for (auto it = list.begin(); it != list.end(); ++it) {
+        const std::string name = it->first.Scalar();
+        if (auto rule = Rule(it->second, std::string("retention.") + key + "." + name)) (*into)[name] = *rule;
+      }
+    }
+    if (const YAML::Node u = n["unlinked_inputs"]; u && check_.Map(u, "retention.unlinked_inputs")) {
+      check_.CheckKeys(u, {"after"}, "retention.unlinked_inputs");
+      const std::string text = Str(u, "after", true);
+      bool never = false;
+      const auto days = ParseRetentionPeriod(text, &never);
+      if (days) {
+        p.unlinked_inputs = days;
+      } else if (!never && !text.empty()) {
+        check_.Report(u["after"].Mark(), "retention.unlinked_inputs.after must be 'N years', 'N days' or 'never'");
+      }
+    }
+  }
+
   void Digest(const YAML::Node& n) {
     check_.CheckKeys(n, {"at"}, "digest");
     const std::string at = Str(n, "at", false);
@@ -220,7 +262,8 @@ const std::vector<ConfigLoader::Section> ConfigLoader::kSections = {
     {"news", &ConfigLoader::News},           {"intake", &ConfigLoader::Intake},
     {"database", &ConfigLoader::Database},   {"access_codes", &ConfigLoader::AccessCodes},
     {"shutdown", &ConfigLoader::Shutdown},   {"attachments", &ConfigLoader::Attachments},
-    {"digest", &ConfigLoader::Digest},       {"server", &ConfigLoader::Server}};
+    {"digest", &ConfigLoader::Digest},       {"server", &ConfigLoader::Server},
+    {"retention", &ConfigLoader::Retention}};
 
 }  // namespace
 

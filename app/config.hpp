@@ -7,6 +7,7 @@
 
 #include "engine/attachment.hpp"
 #include "engine/error.hpp"
+#include "engine/retention.hpp"
 #include "engine/runtime/jobs/dispatcher.hpp"
 #include "engine/runtime/services/notifications.hpp"
 
@@ -26,6 +27,8 @@ namespace petitiond::app {
 //   access_codes: { key_file }   (32+ secret bytes outside the database; see AccessCodes)
 //   attachments: { max_bytes, max_files, types: [image, pdf, office] }  (uploads, mailbox form)
 //   digest:     { at }   (the supervisors' morning digest, Taipei time "HH:MM"; default "08:00")
+//   retention:  { default: { after_closed: 5 years }, categories: { NAME: { after_closed: 10 years } },
+//                 workflows: { NAME: { after_closed: never } }, unlinked_inputs: { after: 1 year } }
 //   server:     { workers, io_threads, max_pending, max_connections, max_body, header_timeout,
 //                 request_timeout }   (HTTP limits; defaults below)
 struct HotlineConfig {
@@ -86,6 +89,8 @@ struct Config {
   int intake_max_attempts = 3;
   // Staff uploads and the mailbox form's files: checked by content.
   AttachmentPolicy attachments{};
+  // How long finished cases keep their personal data (docs/retention.md); empty: kept.
+  RetentionPolicy retention{};
   // The supervisors' morning digest goes out at this Taipei time of day.
   std::chrono::minutes digest_at{8 * 60};
 };

@@ -52,13 +52,18 @@ std::map<std::string, std::string> OfficeNames(const runtime::IntakeService& int
   return names;
 }
 
+// This process among the nodes (daily_runs): host:pid.
+std::string NodeName() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
 runtime::DigestOptions DigestOptionsOf(const app::Config& config) {
   runtime::DigestOptions o;
   o.at = config.digest_at;
   o.public_url = config.mailbox.public_url;
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  o.node = std::string(host) + ":" + std::to_string(getpid());
+  o.node = NodeName();
   return o;
 }
 
@@ -92,6 +97,7 @@ Graph::Graph(store::Database& database, const Clock& clk, const GraphOptions& op
       templates(db, cases, clock, OfficeNames(intake)),
       digest(db, calendar, clock, DigestOptionsOf(config), OfficeNames(intake)),
       migrations(db, registry, calendar, clock),
+      retention(db, clock, config.retention, NodeName()),
       api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
                         open311, templates, migrations, clock,
                         api::ChannelSettings{config.hotline.secret, config.mailbox.confirm_days,

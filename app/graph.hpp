@@ -16,6 +16,7 @@
 #include "engine/runtime/services/digest.hpp"
 #include "engine/runtime/services/public_status.hpp"
 #include "engine/runtime/services/reply_templates.hpp"
+#include "engine/runtime/services/retention.hpp"
 #include "engine/runtime/security/sealer.hpp"
 #include "engine/runtime/services/stats_service.hpp"
 #include "engine/runtime/services/survey.hpp"
@@ -69,6 +70,7 @@ class Graph {
   runtime::ReplyTemplateService templates;
   runtime::DigestService digest;
   runtime::WorkflowMigrationService migrations;
+  runtime::RetentionService retention;
   api::Api api;
 };
 

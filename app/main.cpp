@@ -1,5 +1,6 @@
 // petitiond: command line (validate, migrate, serve, user) and the wiring of the rooms.
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "api/server.hpp"
 #include "app/channels.hpp"
 #include "app/graph.hpp"
+#include "app/systemd_notify.hpp"
 #include "engine/calendar.hpp"
 #include "engine/embedded.hpp"
 #include "engine/runtime/security/auth.hpp"
@@ -162,6 +164,77 @@ int WorkflowMigrate(const std::string& name, int from, int to, const std::vector
   return report.refused.empty() ? 0 : 3;
 }
 
+// Retention on demand (the daily job does the same at 02:00 in serve).
+int Retention(const std::string& config_file, bool dry_run) {
+  app::Config config;
+  if (!config_file.empty()) config = app::LoadConfig(runtime::ReadFileText(config_file), config_file).ValueOrThrow();
+  if (config.retention.empty()) {
+    throw DomainError(ErrorKind::kInvalid, "no retention rules: give --config with a retention: section");
+  }
+  store::Database db(DatabaseUrl(), 1);
+  SystemClock clock;
+  app::Graph graph(db, clock, {{}, config});
+  const auto r = graph.retention.Run(CliActor(), dry_run);
+  for (const auto& b : r.by_rule) {
+    std::cout << "  " << b.rule << ": " << b.cases << " case(s)" << (dry_run ? " due" : " made anonymous") << "\n";
+  }
+  std::cout << (dry_run ? "dry run: " : "") << r.anonymized << " case(s) " << (dry_run ? "would be" : "were")
+            << " made anonymous; " << r.inputs << " raw input(s) with no case " << (dry_run ? "would be" : "were")
+            << " cleared\n";
+  return 0;
+}
+
+// A data-subject access request (個資法 §10): every case of the petitioner as JSON on
+// standard output; each exported case is in the access log.
+int ExportPetitioner(const std::string& phone, const std::string& email) {
+  namespace json = boost::json;
+  store::Database db(DatabaseUrl(), 1);
+  SystemClock clock;
+  app::Graph graph(db, clock, {});
+  const auto out = graph.retention.Export(CliActor(), phone.empty() ? std::nullopt : std::optional(phone),
+                                          email.empty() ? std::nullopt : std::optional(email),
+                                          "cli export-petitioner");
+  json::array cases;
+  for (const auto& c : out.cases) {
+    const auto& r = c.record;
+    json::array events, files;
+    for (const auto& e : c.events) {
+      json::error_code ec;
+      json::value data = json::parse(e.data_json, ec);
+      events.push_back(json::object{{"at", FormatTimestamp(e.at)},
+                                    {"event", e.event},
+                                    {"state", e.to},
+                                    {"by", e.actor},
+                                    {"data", ec ? json::value(json::object{}) : data},
+                                    {"comment", e.comment ? json::value(*e.comment) : json::value(nullptr)}});
+    }
+    for (const auto& f : c.files) {
+      files.push_back(json::object{{"filename", f.filename}, {"size", f.size}, {"added_at", FormatTimestamp(f.added_at)}});
+    }
+    json::object petitioner;
+    if (!r.petitioner.name.empty()) petitioner["name"] = r.petitioner.name;
+    if (!r.petitioner.phone.empty()) petitioner["phone"] = r.petitioner.phone;
+    if (!r.petitioner.email.empty()) petitioner["email"] = r.petitioner.email;
+    if (!r.petitioner.address.empty()) petitioner["address"] = r.petitioner.address;
+    cases.push_back(json::object{{"public_no", r.public_no},
+                                 {"channel", r.channel},
+                                 {"office", r.office},
+                                 {"category", r.category ? json::value(*r.category) : json::value(nullptr)},
+                                 {"received_at", FormatTimestamp(r.received_at)},
+                                 {"state", r.state.state},
+                                 {"subject", r.subject},
+                                 {"body", r.body},
+                                 {"petitioner", std::move(petitioner)},
+                                 {"trail", std::move(events)},
+                                 {"files", std::move(files)}});
+  }
+  std::cout << json::serialize(json::object{{"exported_at", FormatTimestamp(out.at)},
+                                            {"exported_by", CliActor().login},
+                                            {"cases", std::move(cases)}})
+            << "\n";
+  return 0;
+}
+
 int UserAdd(const std::string& login, const std::string& roles, const std::string& office, bool password_stdin,
             const std::string& email, const std::string& phone) {
   if (!password_stdin) {
@@ -288,22 +361,32 @@ int Serve(const std::string& listen, const std::string& workflows_dir, std::opti
                                return graph.digest.RunDue();
                              });
   digest.Start();
+  // Retention: personal data of cases past their period made anonymous, once a day.
+  runtime::ListenLoop retention("retention " + node, db, clock, {}, std::chrono::minutes(30),
+                                [&graph](store::Tx&, const std::set<std::string>&) -> std::optional<Timestamp> {
+                                  return graph.retention.RunDue();
+                                });
+  retention.Start();
   http.body_limit_for = [&api = graph.api](std::string_view method, std::string_view target) {
     return api.BodyLimit(method, target);
   };
   api::HttpServer server(http, [&api = graph.api](const api::Request& r) { return api.Handle(r); });
   const unsigned short port = server.Start();
   spdlog::info("petitiond serving on http://{}:{}", http.host, port);
+  // systemd (Type=notify): ready once the port answers and the jobs run.
+  app::NotifySystemd("READY=1\nSTATUS=serving on " + http.host + ":" + std::to_string(port));
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   spdlog::info("signal {}: shutting down (at most {} s)", signal_number, config.shutdown_grace.count());
+  app::NotifySystemd("STOPPING=1");
   const bool clean = runtime::RunWithin(config.shutdown_grace, [&] {
     server.Stop();
     pollers.Stop();
     scheduler.Stop();
     dispatcher.Stop();
     digest.Stop();
+    retention.Stop();
   });
   if (!clean) {
     // A stuck connector or request must not keep the process alive: nothing is lost,
@@ -322,6 +405,14 @@ int main(int argc, char** argv) {
   using namespace petitiond;
   CLI::App app{"petitiond: petitions and complaints workflow engine"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "petitiond " PETITIOND_VERSION);
+  app.footer(
+      "Environment: DATABASE_URL (libpq URI or conninfo), DATABASE_OWNER_URL (migrate, stats rebuild),\n"
+      "PETITIOND_ACCESS_CODE_KEY_FILE, and for serve/migrate PETITIOND_CONFIG, PETITIOND_LISTEN,\n"
+      "PETITIOND_WORKFLOWS, PETITIOND_SERVE_ROLE in place of their options. Documentation: README.md,\n"
+      "docs/ (installed under /usr/share/doc/petitiond).");
+  // Under systemd the journal stamps each line itself.
+  if (app::LoggingToJournal()) spdlog::set_pattern("[%l] %v");
 
   std::vector<std::string> files;
   auto* validate = app.add_subcommand("validate", "Check workflow files; prints FILE:LINE:COL for every error");
@@ -331,16 +422,20 @@ int main(int argc, char** argv) {
       "migrate", "Apply the database migrations that are missing (as DATABASE_OWNER_URL, else DATABASE_URL)");
   std::string serve_role;
   migrate->add_option("--serve-role", serve_role,
-                      "grant this existing role what `serve` needs and nothing more (README: least privilege)");
+                      "grant this existing role what `serve` needs and nothing more (README: least privilege)")
+      ->envname("PETITIOND_SERVE_ROLE");
 
   std::string listen = "127.0.0.1:8080";
   std::string workflows = "workflows";
   int pool = 4;  // --db-pool; when not given, config server.workers (default 4)
   std::string config_file;
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API and run the deadline timers");
-  serve->add_option("--config", config_file, "YAML file: smtp, sms, webhooks, dispatcher sections");
-  serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
-  serve->add_option("--workflows", workflows, "directory of workflow YAML files to deploy")->capture_default_str();
+  serve->add_option("--config", config_file, "the config file (README: smtp, mailbox, news, retention, server, ...)")
+      ->envname("PETITIOND_CONFIG");
+  serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str()->envname("PETITIOND_LISTEN");
+  serve->add_option("--workflows", workflows, "directory of workflow YAML files to deploy")
+      ->capture_default_str()
+      ->envname("PETITIOND_WORKFLOWS");
   auto* db_pool = serve->add_option("--db-pool", pool, "database sessions for request handling (default: config "
                                                       "server.workers, 4)")
                       ->check(CLI::Range(1, 64));
@@ -396,6 +491,20 @@ int main(int argc, char** argv) {
   wf_migrate->add_option("--batch", migrate_batch, "cases per transaction")->check(CLI::Range(1, 1000))
       ->capture_default_str();
 
+  std::string retention_config;
+  bool retention_dry_run = false;
+  auto* retention_cmd = app.add_subcommand(
+      "retention", "Make finished cases past their retention period anonymous (docs/retention.md); serve does it daily");
+  retention_cmd->add_option("--config", retention_config, "the config file with the retention: rules")->required();
+  retention_cmd->add_flag("--dry-run", retention_dry_run, "count what is due, change nothing");
+  std::string export_phone, export_email;
+  auto* export_cmd = app.add_subcommand(
+      "export-petitioner", "A petitioner's data-subject access request: their cases as JSON (audited)");
+  auto* by_phone = export_cmd->add_option("--phone", export_phone, "phone number, however written");
+  auto* by_email = export_cmd->add_option("--email", export_email, "e-mail address");
+  by_phone->excludes(by_email);
+  export_cmd->require_option(1);
+
   auto* stats_cmd = app.add_subcommand("stats", "The monthly statistics (docs/stats.md)");
   stats_cmd->require_subcommand(1);
   auto* stats_rebuild = stats_cmd->add_subcommand(
@@ -413,6 +522,8 @@ int main(int argc, char** argv) {
     if (*import_hotline) return ImportHotline(hotline_file, import_workflows);
     if (*stats_rebuild) return StatsRebuild();
     if (*deploy) return WorkflowDeploy(deploy_files);
+    if (*retention_cmd) return Retention(retention_config, retention_dry_run);
+    if (*export_cmd) return ExportPetitioner(export_phone, export_email);
     if (*wf_migrate) {
       return WorkflowMigrate(migrate_name, migrate_from, migrate_to, migrate_maps, migrate_dry_run, migrate_batch);
     }

@@ -23,12 +23,12 @@ constexpr const char* kInsertCaseWithRows =
     "WITH n AS (SELECT nextval('case_public_seq') AS v), "
     "c AS (INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, "
     "subject, body, petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at, "
-    "last_seq, next_due_at, confidential, origin) "
+    "last_seq, next_due_at, confidential, origin, finished_at) "
     "SELECT CAST(:roc AS int) || '-' || CASE WHEN n.v < 1000000 THEN lpad(n.v::text, 6, '0') ELSE n.v::text END, "
     ":channel, :workflow_name, :workflow_version, :state, :office, :category, :subject, :body, "
     "CAST(:petitioner AS jsonb), :assignee, (:overdue <> 0), :priority, :external_ref, :access_code_hash, "
     "to_timestamp(:received_at), :last_seq, coalesce(to_timestamp(CAST(:next_due AS bigint)), 'infinity'), "
-    "(CAST(:confidential AS int) <> 0), :origin FROM n "
+    "(CAST(:confidential AS int) <> 0), :origin, to_timestamp(CAST(:finished_at AS bigint)) FROM n "
     "RETURNING id, public_no, extract(epoch FROM created_at)::bigint AS created), "
     "ev AS (INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor, at, data, comment, "
     "counts_as, outcome) "
@@ -75,11 +75,13 @@ constexpr const char* kClockColumns =
 constexpr const char* kUpdateCases =
     "WITH w AS (UPDATE cases SET state = u.state, assignee = u.assignee, overdue = u.overdue, priority = u.priority, "
     "row_version = cases.row_version + 1, updated_at = now(), last_seq = cases.last_seq + u.nevents, "
-    "next_due_at = coalesce(to_timestamp(u.next_due), 'infinity'), outcome = u.outcome, draft = CAST(u.draft AS jsonb) "
+    "next_due_at = coalesce(to_timestamp(u.next_due), 'infinity'), outcome = u.outcome, draft = CAST(u.draft AS jsonb), "
+    "finished_at = coalesce(cases.finished_at, to_timestamp(u.finished_at)) "
     "FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS bigint[]), CAST(:states AS text[]), "
     "CAST(:assignees AS text[]), CAST(:overdue AS boolean[]), CAST(:priorities AS integer[]), "
-    "CAST(:nevents AS integer[]), CAST(:nextdue AS bigint[]), CAST(:outcomes AS text[]), CAST(:drafts AS text[])) "
-    "AS u(id, version, state, assignee, overdue, priority, nevents, next_due, outcome, draft) "
+    "CAST(:nevents AS integer[]), CAST(:nextdue AS bigint[]), CAST(:outcomes AS text[]), CAST(:drafts AS text[]), "
+    "CAST(:finished AS bigint[])) "
+    "AS u(id, version, state, assignee, overdue, priority, nevents, next_due, outcome, draft, finished_at) "
     "WHERE cases.id = u.id AND cases.row_version = u.version AND cases.id = ANY(CAST(:ids2 AS bigint[])) "
     "RETURNING cases.id, cases.last_seq - u.nevents AS seq, cases.overdue, cases.office, cases.channel, "
     "cases.category, cases.received_at, cases.next_due_at, cases.outcome), "
@@ -357,6 +359,14 @@ Petitioner PetitionerFromJson(const std::string& json) {
   return p;
 }
 
+std::optional<Timestamp> FinishedAt(const Outcome& out) {
+  std::optional<Timestamp> at;
+  for (const auto& e : out.events) {
+    if (e.outcome) at = e.at;
+  }
+  return at;
+}
+
 std::string DraftToJson(const Draft& d) {
   boost::json::object data;
   for (const auto& [k, v] : d.data) data[k] = v;
@@ -442,6 +452,7 @@ CaseRecord InsertCase(Tx& tx, const NewCase& c, const Outcome& out, std::optiona
        {"next_due", rec.next_due_at ? std::optional(to_string(Epoch(*rec.next_due_at))) : std::nullopt},
        {"confidential", c.confidential ? "1" : "0"},
        {"origin", std::string(Name(c.origin))},
+       {"finished_at", FinishedAt(out) ? std::optional(to_string(Epoch(*FinishedAt(out)))) : std::nullopt},
        {"es", a.es.str()}, {"ee", a.ee.str()}, {"ef", a.ef.str()}, {"et", a.et.str()}, {"ea", a.ea.str()},
        {"eat", a.eat.str()}, {"ed", a.ed.str()}, {"ecm", a.ecm.str()}, {"eca", a.eca.str()}, {"eoc", a.eoc.str()},
        {"kn", a.kn.str()}, {"kst", a.kst.str()}, {"kdu", a.kdu.str()}, {"kpa", a.kpa.str()}, {"kps", a.kps.str()},
@@ -486,7 +497,7 @@ void SaveOutcome(Tx& tx, std::int64_t id, std::int64_t expected_version, const O
 void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wake_schedulers_before) {
   soci::session& sql = Sql(tx);
   if (batch.empty()) return;
-  PgArray ids, versions, states, assignees, overdue, priorities, nevents, next_due, finished, drafts;
+  PgArray ids, versions, states, assignees, overdue, priorities, nevents, next_due, finished, drafts, finished_at;
   std::map<std::int64_t, const Outcome*> outcomes;
   for (const auto& b : batch) {
     ids.Add(static_cast<long long>(b.case_id));
@@ -499,6 +510,11 @@ void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wak
     finished.Add(outcome ? std::optional(std::string(Name(*outcome))) : std::nullopt);
     const auto& draft = b.outcome->next.draft;
     drafts.Add(draft ? std::optional(DraftToJson(*draft)) : std::nullopt);
+    if (auto at = FinishedAt(*b.outcome)) {
+      finished_at.Add(Epoch(*at));
+    } else {
+      finished_at.AddNull();
+    }
     nevents.Add(static_cast<int>(b.outcome->events.size()));
     if (auto due = NextDue(b.outcome->next)) {
       next_due.Add(Epoch(*due));
@@ -509,13 +525,13 @@ void SaveOutcomes(Tx& tx, const std::vector<OutcomeToSave>& batch, Timestamp wak
   }
   const std::string i = ids.str(), v = versions.str(), st = states.str(), a = assignees.str(), o = overdue.str(),
                     p = priorities.str(), n = nevents.str(), nd = next_due.str(), fo = finished.str(),
-                    dr = drafts.str();
+                    dr = drafts.str(), fa = finished_at.str();
   std::vector<OutcomeRows> rows;
   {
     soci::rowset<soci::row> updated =
         (sql.prepare << kUpdateCases, soci::use(i, "ids"), soci::use(i, "ids2"), soci::use(v, "versions"), soci::use(st, "states"),
          soci::use(a, "assignees"), soci::use(o, "overdue"), soci::use(p, "priorities"), soci::use(n, "nevents"),
-         soci::use(nd, "nextdue"), soci::use(fo, "outcomes"), soci::use(dr, "drafts"));
+         soci::use(nd, "nextdue"), soci::use(fo, "outcomes"), soci::use(dr, "drafts"), soci::use(fa, "finished"));
     for (const auto& r : updated) {
       const auto id = static_cast<std::int64_t>(r.get<long long>(0));
       rows.push_back({id, r.get<int>(1), outcomes.at(id)});

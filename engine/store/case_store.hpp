@@ -68,6 +68,10 @@ struct CaseRecord : CaseFields {
   int search_rank = 0;
 };
 
+// When the Outcome finishes the case (cases.finished_at): the time of its event that
+// enters a final state; none if it does not finish it.
+std::optional<Timestamp> FinishedAt(const Outcome& out);
+
 // cases.draft as stored (a JSON object), and back; what does not parse is no draft.
 std::string DraftToJson(const Draft& d);
 std::optional<Draft> DraftFromJson(const std::string& json);

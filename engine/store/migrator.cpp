@@ -124,6 +124,10 @@ void GrantServeRole(Tx& tx, const std::string& role) {
     sql << "GRANT " + std::string(Privileges(ServeGrants().at(t))) + " ON " + schema + "." + t + " TO " + to;
   }
   sql << "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + to;
+  // Functions that run as the owner for serve (SECURITY DEFINER, not executable by PUBLIC).
+  for (const char* f : {"petitiond_anonymize_case(bigint, text, text, timestamptz)"}) {
+    sql << "GRANT EXECUTE ON FUNCTION " + schema + "." + f + " TO " + to;
+  }
   one.commit();
 }
 
