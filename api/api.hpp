@@ -2,11 +2,13 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/json/object.hpp>
 
 #include "api/http_types.hpp"
 #include "api/route.hpp"
+#include "engine/language.hpp"
 #include "engine/time.hpp"
 
 namespace petitiond::runtime {
@@ -27,10 +29,17 @@ class SurveyService;
 
 namespace petitiond::api {
 
+// A configured news feed (config news.feeds), for the admin's status page.
+struct FeedSetting {
+  std::string url;
+  std::string office;
+  long long interval_seconds = 0;
+};
 struct ChannelSettings {
   std::string hotline_secret;  // config hotline.secret; empty: the webhook answers 401
   int confirm_days = 7;        // config mailbox.confirm_days
   std::string public_url = "http://127.0.0.1:8080";
+  std::vector<FeedSetting> feeds;  // config news.feeds
 };
 
 // What the handlers reach data through: runtime services only, never the store.
@@ -81,6 +90,12 @@ class Api {
 // The console's session cookie and the CSRF token bound to its session.
 inline constexpr const char* kSessionCookie = "petitiond_session";
 std::optional<std::string> SessionCookie(const Request& request);
+std::optional<std::string> CookieValue(const Request& request, std::string_view cookie);
+// The public pages' language: ?lang=, else the remembered choice (cookie
+// petitiond_lang, set by the pages' switch), else Accept-Language; zh-Hant-TW by default.
+inline constexpr const char* kLanguageCookie = "petitiond_lang";
+Language RequestLanguage(const Request& request);
+std::string LanguageCookieHeader(const Request& request, Language language);
 std::string CsrfToken(const std::string& session_token);
 bool SameSecret(const std::string& a, const std::string& b);  // constant time
 // Set-Cookie for a session (empty token: the cookie is cleared). Secure when the

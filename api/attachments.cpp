@@ -92,7 +92,8 @@ void AddAttachmentRoutes(RouteTable& t, const Services& s) {
          .query = {{"preview", R"({"type":"string","enum":["true","false"]})",
                     "true: an image shown inline (422 for anything else)"}},
          .response_schema = R"({"type":"string","format":"binary"})",
-         .response_content_type = "application/octet-stream"});
+         .response_content_type = "application/octet-stream",
+         .errors = {422}});
   t.Add({.method = "POST",
          .pattern = "/api/v1/cases/{id}/attachments",
          .who = Who::Staff(),

@@ -145,6 +145,13 @@ Received ParseStaffIntake(const Actor& actor, const Request& req) {
       in.petitioner.phone = OptString(p, "phone", errors).value_or("");
       in.petitioner.email = OptString(p, "email", errors).value_or("");
       in.petitioner.address = OptString(p, "address", errors).value_or("");
+      if (const auto language = OptString(p, "language", errors)) {
+        if (const auto l = ParseLanguage(*language)) {
+          in.petitioner.language = *l;
+        } else {
+          errors.push_back("petitioner.language must be zh-Hant-TW or en");
+        }
+      }
       if (!in.petitioner.email.empty()) {
         if (auto why = EmailProblem(in.petitioner.email)) errors.push_back("petitioner.email: " + *why);
       }
@@ -153,8 +160,8 @@ Received ParseStaffIntake(const Actor& actor, const Request& req) {
       }
       for (const auto& kv : p) {
         const std::string k(kv.key());
-        if (k != "name" && k != "phone" && k != "email" && k != "address") {
-          errors.push_back("petitioner." + k + " is not a known field (name, phone, email, address)");
+        if (k != "name" && k != "phone" && k != "email" && k != "address" && k != "language") {
+          errors.push_back("petitioner." + k + " is not a known field (name, phone, email, address, language)");
         }
       }
     }
@@ -643,6 +650,7 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
          .status = 201,
          .response_schema = schemas::kCreatedCase,
          .other_statuses = {200},
+         .errors = {409, 422},
          .idempotent_create = true});
   t.Add({.method = "GET",
          .pattern = "/api/v1/cases",
@@ -690,7 +698,8 @@ void AddCaseRoutes(RouteTable& t, const Services& s) {
          .summary = "Apply an event (If-Match: the ETag you read); the workflow decides who may send which",
          .tag = "cases",
          .request_schema = schemas::kEventRequest,
-         .response_schema = schemas::kCase});
+         .response_schema = schemas::kCase,
+         .errors = {409, 412, 422, 428}});
   t.Add({.method = "GET",
          .pattern = "/api/v1/cases/{id}/events",
          .who = Who::Staff(),

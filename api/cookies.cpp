@@ -7,9 +7,11 @@
 
 namespace petitiond::api {
 
-std::optional<std::string> SessionCookie(const Request& request) {
+std::optional<std::string> SessionCookie(const Request& request) { return CookieValue(request, kSessionCookie); }
+
+std::optional<std::string> CookieValue(const Request& request, std::string_view cookie) {
   const std::string header = request.Header("cookie").value_or("");
-  const std::string name = std::string(kSessionCookie) + "=";
+  const std::string name = std::string(cookie) + "=";
   std::size_t at = 0;
   while (at < header.size()) {
     while (at < header.size() && (header[at] == ' ' || header[at] == ';')) ++at;
@@ -31,6 +33,23 @@ bool SameSecret(const std::string& a, const std::string& b) {
 std::string SessionCookieHeader(const Request& request, const std::string& token, int max_age) {
   std::string c = std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                   std::to_string(token.empty() ? 0 : max_age);
+  if (request.Header("x-forwarded-proto").value_or("") == "https") c += "; Secure";
+  return c;
+}
+
+Language RequestLanguage(const Request& request) {
+  if (auto it = request.query.find("lang"); it != request.query.end()) {
+    if (auto l = ParseLanguage(it->second)) return *l;
+  }
+  if (auto c = CookieValue(request, kLanguageCookie)) {
+    if (auto l = ParseLanguage(*c)) return *l;
+  }
+  return FromAcceptLanguage(request.Header("accept-language").value_or(""));
+}
+
+std::string LanguageCookieHeader(const Request& request, Language language) {
+  std::string c = std::string(kLanguageCookie) + "=" + std::string(LanguageTag(language)) +
+                  "; Path=/; SameSite=Lax; Max-Age=31536000";
   if (request.Header("x-forwarded-proto").value_or("") == "https") c += "; Secure";
   return c;
 }

@@ -1,4 +1,6 @@
 // Intake: the 1999 platform's signed webhook and the raw-input log.
+#include <map>
+
 #include <boost/json.hpp>
 
 #include "api/api.hpp"
@@ -94,6 +96,34 @@ runtime::IntakeResult TakeOrRefuse(runtime::IntakeService& intake, const Receive
 }
 
 void AddIntakeRoutes(RouteTable& t, const Services& s) {
+  t.Add({.method = "GET",
+         .pattern = "/api/v1/feeds",
+         .who = Who::Roles({"admin"}),
+         .handler =
+             [&s](Context& c) {
+               std::map<std::string, store::FeedStatus> polled;
+               for (auto& f : s.intake.FeedStatuses(c.caller())) polled[f.url] = std::move(f);
+               const auto time = [](const std::optional<Timestamp>& at) {
+                 return at ? json::value(FormatTimestamp(*at)) : json::value(nullptr);
+               };
+               json::array items;
+               for (const auto& feed : s.channels.feeds) {
+                 const auto p = polled.find(feed.url);
+                 const bool seen = p != polled.end();
+                 items.push_back(json::object{
+                     {"url", feed.url},
+                     {"office", feed.office},
+                     {"interval_seconds", feed.interval_seconds},
+                     {"polled_at", seen ? time(p->second.polled_at) : json::value(nullptr)},
+                     {"last_success_at", seen ? time(p->second.last_success_at) : json::value(nullptr)},
+                     {"last_error", seen && p->second.last_error ? json::value(*p->second.last_error) : json::value(nullptr)},
+                     {"items_taken", seen ? p->second.items_taken : 0}});
+               }
+               return Json(200, json::object{{"items", std::move(items)}});
+             },
+         .summary = "The configured news feeds (config news.feeds) with their last fetch, last error and items taken",
+         .tag = "intake",
+         .response_schema = schemas::kFeedList});
   t.Add({.method = "POST",
          .pattern = "/api/v1/intake/hotline",
          .who = Who::Signed(),
@@ -104,7 +134,8 @@ void AddIntakeRoutes(RouteTable& t, const Services& s) {
          .request_schema = schemas::kHotlineDispatch,
          .status = 201,
          .response_schema = schemas::kDispatchResult,
-         .other_statuses = {200}});
+         .other_statuses = {200},
+         .errors = {409}});
   t.Add({.method = "GET",
          .pattern = "/api/v1/intake",
          .who = Who::Roles({"supervisor", "director", "admin"}),

@@ -1,5 +1,7 @@
 #include "api/json_io.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 
 #include <boost/json/parse.hpp>
@@ -10,10 +12,69 @@
 namespace petitiond::api {
 namespace json = boost::json;
 
+namespace {
+
+// JSON as clients read it: Boost.JSON writes every double in exponent form ("0E0",
+// "8.5E-1"), which is valid but reads as a float where a count is meant. Integral
+// doubles are written as integers, the others in the shortest form that reads back
+// the same ("0.85"); strings and keys are escaped by Boost.JSON itself.
+void WriteTidy(const json::value& v, std::string& out) {
+  switch (v.kind()) {
+    case json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& kv : v.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        out += json::serialize(json::string(kv.key()));
+        out += ':';
+        WriteTidy(kv.value(), out);
+      }
+      out += '}';
+      return;
+    }
+    case json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : v.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        WriteTidy(item, out);
+      }
+      out += ']';
+      return;
+    }
+    case json::kind::double_: {
+      const double d = v.get_double();
+      char buf[64];
+      if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) {
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+        out.append(buf, end);
+      } else if (std::isfinite(d)) {
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+        out.append(buf, end);
+      } else {
+        out += "null";  // JSON has no NaN or infinity
+      }
+      return;
+    }
+    default:
+      out += json::serialize(v);
+  }
+}
+
+}  // namespace
+
+std::string TidyJson(const json::value& v) {
+  std::string out;
+  WriteTidy(v, out);
+  return out;
+}
+
 Response Json(int status, const json::value& v) {
   Response r;
   r.status = status;
-  r.body = json::serialize(v);
+  r.body = TidyJson(v);
   return r;
 }
 
@@ -120,6 +181,7 @@ json::object PetitionerJson(const Petitioner& p) {
   if (!p.phone.empty()) o["phone"] = p.phone;
   if (!p.email.empty()) o["email"] = p.email;
   if (!p.address.empty()) o["address"] = p.address;
+  if (p.language != Language::kZhHantTw) o["language"] = LanguageTag(p.language);
   return o;
 }
 

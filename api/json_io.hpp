@@ -29,6 +29,9 @@ namespace petitiond::api {
 
 inline constexpr int kMaxPageSize = 200;
 
+// `v` as JSON text with integral numbers written as integers and other numbers in
+// plain decimal form (not Boost.JSON's "0E0"); every JSON answer goes through it.
+std::string TidyJson(const boost::json::value& v);
 Response Json(int status, const boost::json::value& v);
 
 [[noreturn]] void Invalid(const std::string& message, std::vector<std::string> details = {});

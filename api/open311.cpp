@@ -75,7 +75,7 @@ Response Reply(int status, Format f, const char* root, const char* item, const s
     json::array list;
     for (const auto& rec : records) list.push_back(ToJson(rec));
     r.content_type = "application/json; charset=utf-8";
-    r.body = json::serialize(list);
+    r.body = TidyJson(list);
   } else {
     pugi::xml_document doc;
     Declare(doc);
@@ -370,7 +370,8 @@ void AddOpen311Routes(RouteTable& t, const Services& s) {
                      {"end_date", R"({"type":"string","format":"date-time"})", ""},
                      {"status", R"({"type":"string","enum":["open","closed"]})", ""}},
            .response_schema = f == Format::kJson ? kArraySchema : R"({"type":"string"})",
-           .response_content_type = type});
+           .response_content_type = type,
+           .errors = {429}});
     t.Add({.method = "POST",
            .pattern = "/open311/v2/requests." + ext,
            .who = Who::ApiKey(),
@@ -382,7 +383,8 @@ void AddOpen311Routes(RouteTable& t, const Services& s) {
            .request_content_type = "application/x-www-form-urlencoded",
            .status = 201,
            .response_schema = f == Format::kJson ? kArraySchema : R"({"type":"string"})",
-           .response_content_type = type});
+           .response_content_type = type,
+           .errors = {429}});
   }
   t.Add({.method = "GET",
          .pattern = "/open311/v2/services/{file}",
@@ -397,7 +399,7 @@ void AddOpen311Routes(RouteTable& t, const Services& s) {
              if (f == Format::kJson) {
                Response r;
                r.content_type = "application/json; charset=utf-8";
-               r.body = json::serialize(json::object{{"service_code", service->code}, {"attributes", json::array{}}});
+               r.body = TidyJson(json::object{{"service_code", service->code}, {"attributes", json::array{}}});
                return r;
              }
              pugi::xml_document doc;
@@ -427,7 +429,8 @@ void AddOpen311Routes(RouteTable& t, const Services& s) {
          .summary = "Open311: one of this client's service requests ({service_request_id}.json or .xml, api_key)",
          .tag = "open311",
          .query = {{"api_key", R"({"type":"string"})", "the client's key"}},
-         .response_schema = kArraySchema});
+         .response_schema = kArraySchema,
+         .errors = {429}});
 }
 
 }  // namespace petitiond::api

@@ -1,6 +1,9 @@
 // GET /api/v1/openapi.json: the OpenAPI 3.1 document, derived from the route table.
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 #include "api/api.hpp"
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
@@ -20,13 +23,53 @@ std::string Reason(int status) {
     case 200: return "OK";
     case 201: return "Created";
     case 202: return "Accepted";
+    case 303: return "See the page at Location";
+    case 304: return "Not modified (If-None-Match)";
+    case 400: return "The request is malformed: every problem is listed in `errors`";
+    case 401: return "No valid session (or signature): sign in first";
+    case 403: return "Not allowed for the caller's roles or office";
+    case 404: return "No such resource (or not in the caller's office)";
+    case 409: return "Conflicts with the resource's state";
+    case 412: return "The resource changed since it was read (If-Match)";
+    case 413: return "The body is too large";
+    case 422: return "Well-formed, but the data cannot be taken (`errors` names each field)";
+    case 428: return "If-Match is required";
+    case 429: return "Too many attempts: wait for Retry-After";
     case 503: return "Unavailable";
     default: return "Answer";
   }
 }
 
+// "GET /api/v1/cases/{id}/events" -> "getCasesByIdEvents": camelCase, URL-safe and
+// unique per method and path (RouteTableTest checks), for generated clients.
+std::string OperationId(const Route& r) {
+  std::string id;
+  for (char c : r.method) id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto words = Segments(r.pattern);
+  std::size_t first = 0;
+  if (words.size() >= 2 && words[0] == "api" && words[1] == "v1") first = 2;
+  if (words.size() == first) id += "Root";
+  for (std::size_t i = first; i < words.size(); ++i) {
+    std::string_view w = words[i];
+    if (w.size() > 2 && w.front() == '{') {
+      id += "By";
+      w = w.substr(1, w.size() - 2);
+    }
+    bool upper = true;
+    for (char c : w) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) {
+        upper = true;
+        continue;
+      }
+      id += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    }
+  }
+  return id;
+}
+
 json::object Operation(const Route& r) {
-  json::object op{{"summary", r.summary}, {"operationId", r.method + " " + r.pattern}, {"tags", json::array{r.tag}}};
+  json::object op{{"summary", r.summary}, {"operationId", OperationId(r)}, {"tags", json::array{r.tag}}};
   json::array params;
   for (const auto& seg : Segments(r.pattern)) {
     if (seg.size() > 2 && seg.front() == '{') {
@@ -64,10 +107,23 @@ json::object Operation(const Route& r) {
   responses[std::to_string(r.status)] =
       json::object{{"description", Reason(r.status)}, {"content", Content(r.response_content_type, r.response_schema)}};
   for (int other : r.other_statuses) {
+    if (other >= 300 && other < 400) {  // a redirect: where to, no body
+      responses[std::to_string(other)] = json::object{
+          {"description", Reason(other)},
+          {"headers", json::object{{"Location", json::object{{"schema", json::object{{"type", "string"}}}}}}}};
+      continue;
+    }
     responses[std::to_string(other)] =
         json::object{{"description", Reason(other)}, {"content", Content(r.response_content_type, r.response_schema)}};
   }
-  responses["default"] = json::object{{"description", "Problem (RFC 9457)"},
+  // Open311 answers errors in its own format (GeoReport v2); everything else as RFC 9457.
+  const bool open311 = r.pattern.rfind("/open311/", 0) == 0;
+  const json::object problem = open311 ? Content("application/json", schemas::kOpen311Errors)
+                                       : Content("application/problem+json", schemas::kProblem);
+  for (int status : DocumentedErrors(r)) {
+    responses[std::to_string(status)] = json::object{{"description", Reason(status)}, {"content", problem}};
+  }
+  responses["default"] = json::object{{"description", "Another problem: 503 unavailable, 500 internal (RFC 9457)"},
                                       {"content", Content("application/problem+json", schemas::kProblem)}};
   op["responses"] = std::move(responses);
   switch (r.who.kind) {
@@ -105,6 +161,8 @@ json::object OpenApiDocument(const RouteTable& t) {
   return json::object{{"openapi", "3.1.0"},
                       {"info", json::object{{"title", "petitiond"},
                                             {"version", "1"},
+                                            {"license", json::object{{"name", "All rights reserved (petitiond maintainers)"},
+                                                                     {"identifier", "LicenseRef-petitiond"}}},
                                             {"description", "Petitions and complaints (陳情) workflow API. Staff see "
                                                             "their own office; directors and admins see all."}}},
                       {"servers", json::array{json::object{{"url", "/"}}}},

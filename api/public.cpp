@@ -24,17 +24,31 @@ Response MailboxForm(const Services& s, Context& ctx) {
   // The token goes to the sender only: whoever confirms must own the address.
   runtime::ChannelPolicy policy;
   policy.confirm_first =
-      runtime::ChannelPolicy::ConfirmFirst{expires, s.channels.public_url + "/public/mailbox/confirm", req.client};
+      runtime::ChannelPolicy::ConfirmFirst{expires, s.channels.public_url + "/mailbox/confirm", req.client};
   TakeOrRefuse(s.intake, in, policy);
-  return Json(202, json::object{{"status", "pending"},
-                                {"detail", "確認信已寄至 " + in.intake.petitioner.email +
-                                               "，請於期限內點選信中連結，案件才會受理。"},
-                                {"expires_at", FormatTimestamp(expires)}});
+  const std::string& to = in.intake.petitioner.email;
+  return Json(202, json::object{
+                       {"status", "pending"},
+                       {"detail", in.intake.petitioner.language == Language::kEn
+                                      ? "We sent a confirmation link to " + to +
+                                            ". Open it before the deadline: only then is your petition accepted."
+                                      : "確認信已寄至 " + to + "，請於期限內點選信中連結，案件才會受理。"},
+                       {"expires_at", FormatTimestamp(expires)}});
 }
 
 Response ConfirmMailbox(const Services& s, Context& ctx) {
   auto token = QueryValue(ctx.request, "token");
   if (!token) Invalid("the confirmation link lacks its token");
+  // A link mailed before the page existed, opened in a browser: to the page, which
+  // confirms through this route and says what happened in the sender's language.
+  const std::string accept = ctx.request.Header("accept").value_or("");
+  if (accept.find("text/html") != std::string::npos && accept.find("application/json") == std::string::npos) {
+    Response r;
+    r.status = 303;
+    r.content_type = "text/plain; charset=utf-8";
+    r.headers.emplace_back("Location", "/mailbox/confirm?token=" + *token);
+    return r;
+  }
   // The form was read once already; it reads the same now.
   const auto held = s.intake.Held(*token);
   const std::string& raw = held.raw;
@@ -47,14 +61,18 @@ Response ConfirmMailbox(const Services& s, Context& ctx) {
                              "mailbox web form", type, raw),
       policy);
   const auto& c = *result.record;
+  const bool en = c.petitioner.language == Language::kEn;
   return Json(200, json::object{{"status", Name(result.status)},
                                 {"public_no", c.public_no},
-                                {"detail", "案件已受理，編號 " + c.public_no + "；查詢密碼已寄至您的電子郵件。"}});
+                                {"language", LanguageTag(c.petitioner.language)},
+                                {"detail", en ? "Your petition is accepted as case " + c.public_no +
+                                                    "; its access code has been sent to your e-mail."
+                                              : "案件已受理，編號 " + c.public_no + "；查詢密碼已寄至您的電子郵件。"}});
 }
 
 Response TrackCase(const Services& s, Context& ctx) {
   const auto code = QueryValue(ctx.request, "code").value_or("");
-  const auto c = s.public_status.Lookup(ctx.Param("public_no"), code, ctx.request.client);
+  const auto c = s.public_status.Lookup(ctx.Param("public_no"), code, ctx.request.client, RequestLanguage(ctx.request));
   json::array steps;
   for (const auto& st : c.steps) {
     steps.push_back(json::object{{"at", FormatTimestamp(st.at)}, {"label", st.label}, {"reason", OptJson(st.reason)}});
@@ -110,7 +128,8 @@ void AddPublicRoutes(RouteTable& t, const Services& s) {
          .summary = "The satisfaction survey of a case, by the token of the reply notice's link",
          .tag = "public",
          .query = {{"token", R"({"type":"string"})", "from the link"}},
-         .response_schema = schemas::kSurveyState});
+         .response_schema = schemas::kSurveyState,
+         .errors = {429}});
   t.Add({.method = "POST",
          .pattern = "/api/v1/public/surveys/{public_no}",
          .who = Who::Public(),
@@ -120,7 +139,8 @@ void AddPublicRoutes(RouteTable& t, const Services& s) {
          .tag = "public",
          .request_schema = schemas::kSurveyAnswer,
          .status = 201,
-         .response_schema = schemas::kStatus});
+         .response_schema = schemas::kStatus,
+         .errors = {409, 429}});
   t.Add({.method = "GET",
          .pattern = "/api/v1/public/cases/{public_no}",
          .who = Who::Public(),
@@ -128,8 +148,11 @@ void AddPublicRoutes(RouteTable& t, const Services& s) {
          .summary = "A case's status for its petitioner (case number + access code): state, public steps, legal due "
                     "date; 404 查無此案件或查詢碼錯誤 for a wrong code; 429 after repeated failures",
          .tag = "public",
-         .query = {{"code", R"({"type":"string"})", "the access code (查詢碼) given at intake"}},
-         .response_schema = schemas::kPublicCase});
+         .query = {{"code", R"({"type":"string"})", "the access code (查詢碼) given at intake"},
+                   {"lang", R"({"enum":["zh-Hant-TW","en"]})",
+                    "the labels' language; default: the petitiond_lang cookie, else Accept-Language"}},
+         .response_schema = schemas::kPublicCase,
+         .errors = {429}});
   t.Add({.method = "POST",
          .pattern = "/public/mailbox",
          .who = Who::Public(),
@@ -139,6 +162,7 @@ void AddPublicRoutes(RouteTable& t, const Services& s) {
          .request_schema = schemas::kMailboxForm,
          .status = 202,
          .response_schema = schemas::kPending,
+         .errors = {429},
          .idempotent_create = true,
          .max_body = static_cast<std::size_t>(s.cases.attachment_policy().max_files) *
                          s.cases.attachment_policy().max_bytes +
@@ -147,10 +171,13 @@ void AddPublicRoutes(RouteTable& t, const Services& s) {
          .pattern = "/public/mailbox/confirm",
          .who = Who::Public(),
          .handler = [&s](Context& c) { return ConfirmMailbox(s, c); },
-         .summary = "The mailed confirmation link: the case is accepted (404 unknown, 409 expired)",
+         .summary = "Confirms the mailbox form (the page /mailbox/confirm calls it): the case is accepted (404 "
+                    "unknown, 409 expired); a browser asking for HTML is sent to that page (303)",
          .tag = "public",
          .query = {{"token", R"({"type":"string"})", "from the confirmation mail"}},
-         .response_schema = schemas::kConfirmed});
+         .response_schema = schemas::kConfirmed,
+         .other_statuses = {303},
+         .errors = {404, 409}});
 }
 
 }  // namespace petitiond::api

@@ -83,7 +83,8 @@ void AddReplyTemplateRoutes(RouteTable& t, const Services& s) {
          .tag = "reply-templates",
          .request_schema = schemas::kReplyTemplateInput,
          .status = 201,
-         .response_schema = schemas::kReplyTemplate});
+         .response_schema = schemas::kReplyTemplate,
+         .errors = {409}});
   t.Add({.method = "PUT",
          .pattern = "/api/v1/reply-templates/{id}",
          .who = Who::Roles({"supervisor", "director", "admin"}),
@@ -101,7 +102,8 @@ void AddReplyTemplateRoutes(RouteTable& t, const Services& s) {
          .summary = "Rewrite a standard reply (title, category, body); it stays in its office",
          .tag = "reply-templates",
          .request_schema = schemas::kReplyTemplateInput,
-         .response_schema = schemas::kReplyTemplate});
+         .response_schema = schemas::kReplyTemplate,
+         .errors = {409}});
   t.Add({.method = "DELETE",
          .pattern = "/api/v1/reply-templates/{id}",
          .who = Who::Roles({"supervisor", "director", "admin"}),

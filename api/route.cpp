@@ -62,4 +62,16 @@ RouteTable::Match RouteTable::Find(std::string_view method, std::string_view pat
   return m;
 }
 
+std::vector<int> DocumentedErrors(const Route& r) {
+  std::vector<int> out{400};  // a request the server cannot read, or bad parameters
+  if (r.who.kind == Who::Kind::kRoles || r.who.kind == Who::Kind::kSigned) out.push_back(401);
+  if (r.who.kind == Who::Kind::kRoles || r.who.kind == Who::Kind::kApiKey) out.push_back(403);
+  if (r.pattern.find('{') != std::string::npos) out.push_back(404);
+  if (!r.request_schema.empty()) out.push_back(413);
+  out.insert(out.end(), r.errors.begin(), r.errors.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace petitiond::api

@@ -73,6 +73,10 @@ struct Route {
   std::string response_schema{};      // JSON Schema text of the success body
   std::string response_content_type = "application/json";
   std::vector<int> other_statuses{};  // documented non-error answers (e.g. 200 beside 201)
+  // Error answers this route gives beyond those its shape implies (400 for a bad
+  // request, 401/403 for who may call, 404 for a path parameter, 413 for a body):
+  // 409, 412, 422, 428, 429 ... The OpenAPI document lists them all.
+  std::vector<int> errors{};
   bool idempotent_create = false;     // honours Idempotency-Key (a POST that creates)
   std::size_t max_body = 0;           // bytes a body may have; 0: the server's default (1 MiB)
 };
@@ -94,6 +98,11 @@ class RouteTable {
   std::vector<Route> routes_;
   std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split once, at Add
 };
+
+// Every error status a route documents (and the API tests hold it to): 400 for a
+// request it cannot take, 401/403 for who may call it, 404 for a path parameter, 413
+// for a body, and the route's own `errors`; ascending.
+std::vector<int> DocumentedErrors(const Route& r);
 
 // Splits "/api/v1/cases/7" into {"api","v1","cases","7"}; empty segments dropped.
 std::vector<std::string_view> Segments(std::string_view path);

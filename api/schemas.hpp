@@ -64,7 +64,10 @@ inline constexpr const char* kNewOpen311Client = PETITIOND_REF("NewOpen311Client
 inline constexpr const char* kOpen311Client = PETITIOND_REF("Open311Client");
 inline constexpr const char* kOpen311ClientWithKey = PETITIOND_REF("Open311ClientWithKey");
 inline constexpr const char* kOpen311ClientList = PETITIOND_REF("Open311ClientList");
-inline constexpr const char* kOpenApi = R"({"type":"object","required":["openapi","info","paths"]})";
+inline constexpr const char* kOpen311Errors = PETITIOND_REF("Open311Errors");
+inline constexpr const char* kClosureList = PETITIOND_REF("ClosureList");
+inline constexpr const char* kFeedList = PETITIOND_REF("FeedList");
+inline constexpr const char* kOpenApi = R"({"type":"object","required":["openapi","info","paths"],"properties":{"openapi":{"type":"string"},"info":{"type":"object"},"paths":{"type":"object"}}})";
 #undef PETITIOND_REF
 
 // The components object: {"Problem": {...}, "Case": {...}, ...} as JSON text.

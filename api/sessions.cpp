@@ -47,7 +47,8 @@ void AddSessionRoutes(RouteTable& t, const Services& s) {
          .tag = "sessions",
          .request_schema = schemas::kLogin,
          .status = 201,
-         .response_schema = schemas::kSession});
+         .response_schema = schemas::kSession,
+         .errors = {401, 429}});
   t.Add({.method = "DELETE",
          .pattern = "/api/v1/sessions/current",
          .who = Who::Staff(),

@@ -154,7 +154,8 @@ void AddUserRoutes(RouteTable& t, const Services& s) {
          .tag = "users",
          .request_schema = schemas::kNewUser,
          .status = 201,
-         .response_schema = schemas::kUserWithPassword});
+         .response_schema = schemas::kUserWithPassword,
+         .errors = {409}});
   t.Add({.method = "PATCH",
          .pattern = "/api/v1/users/{login}",
          .who = Who::Roles({"admin"}),
@@ -162,7 +163,8 @@ void AddUserRoutes(RouteTable& t, const Services& s) {
          .summary = "Change roles, office, contact or disable/enable (audited; disabling ends the sessions)",
          .tag = "users",
          .request_schema = schemas::kUserChange,
-         .response_schema = schemas::kUser});
+         .response_schema = schemas::kUser,
+         .errors = {409}});
   t.Add({.method = "POST",
          .pattern = "/api/v1/users/{login}/password",
          .who = Who::Roles({"admin"}),

@@ -1,7 +1,17 @@
-// The staff console (/) and the public pages (/track, /mailbox), served from web/,
-// which is compiled into the binary: no separate web server, nothing to fetch at the
-// office. Every page carries a Content-Security-Policy without inline scripts or styles.
+// The staff console (/) and the public pages (/track, /mailbox, /survey and the
+// mailbox's confirmation page), served from web/, which is compiled into the binary: no
+// separate web server, nothing to fetch at the office. Every page carries a
+// Content-Security-Policy without inline scripts or styles.
+//
+// The public pages are written once in both languages: `{{中文|English}}` in web/*.html
+// is one side or the other as the page is served, `{{lang-switch}}` the link to the
+// other language. The language is ?lang= (remembered in a cookie), else the remembered
+// choice, else Accept-Language (api/cookies.cpp).
+#include <cctype>
+#include <string_view>
+
 #include "api/api.hpp"
+#include "engine/text.hpp"
 #include "engine/embedded.hpp"
 
 namespace petitiond {
@@ -48,6 +58,72 @@ Response File(std::string_view name) {
   return r;
 }
 
+// Unreserved characters as they are, every other byte %XX: safe in a URL and in HTML.
+std::string PercentEncode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// `{{zh|en}}` → one side; `{{lang-switch}}` → the link to the other language, keeping
+// the page's other query parameters (the survey's token).
+std::string Localize(std::string_view html, Language language, const Request& request) {
+  return ReplacePlaceholders(html, [&](std::string_view inside) -> std::optional<std::string> {
+    if (inside == "lang-switch") {
+      const Language other = language == Language::kEn ? Language::kZhHantTw : Language::kEn;
+      std::string query;
+      for (const auto& [k, v] : request.query) {
+        if (k == "lang") continue;
+        query += PercentEncode(k) + "=" + PercentEncode(v) + "&amp;";
+      }
+      const std::string tag(LanguageTag(other));
+      query += "lang=" + tag;
+      return "<nav class=\"lang\" aria-label=\"" + std::string(language == Language::kEn ? "Language" : "語言") +
+             "\"><a href=\"?" + query + "\" hreflang=\"" + tag + "\" lang=\"" + tag + "\">" +
+             (other == Language::kEn ? "English" : "中文") + "</a></nav>";
+    }
+    const std::size_t bar = inside.find('|');
+    if (bar == std::string_view::npos) return std::nullopt;
+    return std::string(language == Language::kEn ? inside.substr(bar + 1) : inside.substr(0, bar));
+  });
+}
+
+void PublicPage(RouteTable& t, std::string pattern, std::string file, std::string summary) {
+  t.Add({.method = "GET",
+         .pattern = std::move(pattern),
+         .who = Who::Public(),
+         .handler =
+             [file](Context& c) {
+               const Language language = RequestLanguage(c.request);
+               Response r = File(file);
+               r.body = Localize(r.body, language, c.request);
+               r.headers.emplace_back("Content-Language", std::string(LanguageTag(language)));
+               r.headers.emplace_back("Vary", "Accept-Language, Cookie");
+               // The switch's choice (?lang=) is remembered for the next page and visit.
+               if (c.request.query.count("lang") && ParseLanguage(c.request.query.at("lang"))) {
+                 r.headers.emplace_back("Set-Cookie", LanguageCookieHeader(c.request, language));
+               }
+               return r;
+             },
+         .summary = std::move(summary),
+         .tag = "pages",
+         .query = {{"lang", R"({"enum":["zh-Hant-TW","en"]})",
+                    "the page's language, remembered (cookie petitiond_lang); default: the remembered one, else "
+                    "Accept-Language"}},
+         .response_schema = R"({"type":"string"})",
+         .response_content_type = "text/html"});
+}
+
 void Page(RouteTable& t, std::string pattern, std::string file, std::string summary) {
   t.Add({.method = "GET",
          .pattern = std::move(pattern),
@@ -63,9 +139,12 @@ void Page(RouteTable& t, std::string pattern, std::string file, std::string summ
 
 void AddWebRoutes(RouteTable& t) {
   Page(t, "/", "index.html", "The staff console (zh-Hant-TW)");
-  Page(t, "/track", "track.html", "Case status for petitioners: case number and access code");
-  Page(t, "/mailbox", "mailbox.html", "The director's mailbox form (主任信箱)");
-  Page(t, "/survey", "survey.html", "The satisfaction questionnaire behind the reply notice's link");
+  PublicPage(t, "/track", "track.html", "Case status for petitioners: case number and access code");
+  PublicPage(t, "/mailbox", "mailbox.html", "The director's mailbox form (主任信箱)");
+  PublicPage(t, "/survey", "survey.html", "The satisfaction questionnaire behind the reply notice's link");
+  PublicPage(t, "/mailbox/confirm", "confirm.html",
+             "The page the mailbox's confirmation link opens: it confirms (GET /public/mailbox/confirm) and says "
+             "what happened");
   t.Add({.method = "GET",
          .pattern = "/assets/{file}",
          .who = Who::Public(),

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
+#include <random>
 
 #include "connectors/hotline/hotline.hpp"
 #include "engine/runtime/services/files.hpp"
@@ -14,7 +16,7 @@ namespace petitiond::app {
 
 ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& intake, const app::Config& config,
                                const Clock& clock)
-    : feeder_(intake, config.intake_max_attempts), memory_(db, clock) {
+    : feeder_(intake, config.intake_max_attempts), memory_(db, clock), workers_(config.news_workers) {
   if (!config.mailbox.maildir.empty()) {
     connectors::mailbox::ParseLimits limits;
     limits.max_attachment = config.mailbox.max_attachment;
@@ -27,8 +29,26 @@ ChannelPollers::ChannelPollers(store::Database& db, runtime::IntakeService& inta
   }
 }
 
+namespace {
+
+// A random share of `span` between `low` and `high` (jitter; not security).
+std::chrono::milliseconds Jitter(std::chrono::milliseconds span, double low, double high) {
+  thread_local std::mt19937 random(std::random_device{}());
+  std::uniform_real_distribution<double> share(low, high);
+  return std::chrono::milliseconds(static_cast<long long>(span.count() * share(random)));
+}
+
+}  // namespace
+
 void ChannelPollers::Start() {
-  for (auto& source : sources_) threads_.emplace_back([this, s = source.get()] { Loop(*s); });
+  if (sources_.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    const auto first = std::min<std::chrono::milliseconds>(sources_[i]->interval(), std::chrono::seconds(30));
+    due_.emplace(now + Jitter(first, 0.0, 1.0), i);
+  }
+  const int n = std::max(1, std::min<int>(workers_ + 1, static_cast<int>(sources_.size())));
+  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Work(); });
 }
 
 void ChannelPollers::Stop() {
@@ -41,15 +61,32 @@ void ChannelPollers::Stop() {
   threads_.clear();
 }
 
-void ChannelPollers::Loop(connectors::Source& source) {
-  for (;;) {
+void ChannelPollers::Work() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (due_.empty()) {
+      wake_.wait(lock);
+      continue;
+    }
+    const auto next = due_.begin()->first;
+    if (std::chrono::steady_clock::now() < next) {
+      wake_.wait_until(lock, next);
+      continue;
+    }
+    const std::size_t i = due_.begin()->second;
+    due_.erase(due_.begin());
+    lock.unlock();
+    connectors::Source& source = *sources_[i];
+    std::chrono::milliseconds wait = Jitter(source.interval(), 0.9, 1.1);
     try {
       source.Poll([this](const connectors::Received& r) { return feeder_.Take(r); });
     } catch (const std::exception& e) {
       spdlog::error("{}: poll failed: {}", source.name(), e.what());
+      wait = std::min<std::chrono::milliseconds>(wait, std::chrono::minutes(1));
     }
-    std::unique_lock lock(mu_);
-    if (wake_.wait_for(lock, source.interval(), [this] { return stopping_; })) return;
+    lock.lock();
+    due_.emplace(std::chrono::steady_clock::now() + wait, i);
+    wake_.notify_one();
   }
 }
 
@@ -60,11 +97,17 @@ connectors::news::Validators ChannelPollers::DbFeedMemory::Load(const std::strin
 }
 
 void ChannelPollers::DbFeedMemory::Save(const std::string& url, const connectors::news::Validators& v,
-                                        const std::optional<std::string>& error) {
+                                        const std::optional<std::string>& error, int items_taken) {
   if (error) spdlog::warn("news feed {}: {}", url, *error);
   db_.Run([&](store::Tx& tx) {
-    store::SaveFeedState(tx, url, store::FeedState{v.etag, v.last_modified}, error, clock_.Now());
+    store::SaveFeedState(tx, url, store::FeedState{v.etag, v.last_modified}, error, clock_.Now(), items_taken);
   });
+}
+
+std::string ChannelPollers::DbFeedMemory::KeepDocument(const std::string& url, const std::string& body) {
+  std::string digest;
+  db_.Run([&](store::Tx& tx) { digest = store::KeepFeedDocument(tx, url, body, clock_.Now()); });
+  return digest;
 }
 
 int ImportHotlineCsv(runtime::IntakeService& intake, const std::string& path) {

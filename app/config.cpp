@@ -179,7 +179,8 @@ class ConfigLoader {
   }
 
   void News(const YAML::Node& n) {
-    check_.CheckKeys(n, {"feeds"}, "news");
+    check_.CheckKeys(n, {"feeds", "workers"}, "news");
+    if (auto v = n["workers"]) config_.news_workers = check_.Int(v, "workers", 1);
     const YAML::Node feeds = n["feeds"];
     if (!check_.List(feeds, "news.feeds", "{ url, office, keywords, exclude, interval }", n.Mark())) return;
     for (const auto& f : feeds) {

@@ -20,7 +20,7 @@ namespace petitiond::app {
 //   dispatcher: { max_attempts, first_retry, max_retry, lease }   (intervals like 30s, 15 minutes)
 //   hotline:    { secret }                                        (1999 platform webhook HMAC key)
 //   mailbox:    { maildir, confirm_days, public_url, max_attachment, interval }
-//   news:       { feeds: [ { url, office, keywords: [...], exclude: [...], interval, allow_private } ] }
+//   news:       { workers, feeds: [ { url, office, keywords: [...], exclude: [...], interval, allow_private } ] }
 //   intake:     { duplicate_window, news_story_window, max_attempts } (e.g. 30 days, 24 hours, 3)
 //   database:   { connect_timeout, statement_timeout, lease_timeout } (e.g. 5s, 30s, 2s)
 //   shutdown:   { grace }   (SIGTERM: at most this long, then exit; default 10s)
@@ -81,6 +81,9 @@ struct Config {
   HotlineConfig hotline;
   MailboxConfig mailbox;
   std::vector<NewsFeedConfig> news_feeds;
+  // Threads that fetch feeds at once (news.workers); every feed is first fetched within
+  // its first 30 s after start.
+  int news_workers = 8;
   // Same petitioner, similar subject within this window: a possible repeated petition.
   std::chrono::seconds duplicate_window{30 * 86400};
   // A news report on a story with an open case within this window attaches to it.

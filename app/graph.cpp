@@ -52,6 +52,12 @@ std::map<std::string, std::string> OfficeNames(const runtime::IntakeService& int
   return names;
 }
 
+std::vector<api::FeedSetting> FeedSettings(const app::Config& config) {
+  std::vector<api::FeedSetting> feeds;
+  for (const auto& f : config.news_feeds) feeds.push_back({f.url, f.office, f.interval.count()});
+  return feeds;
+}
+
 // This process among the nodes (daily_runs): host:pid.
 std::string NodeName() {
   char host[256] = {};
@@ -101,6 +107,6 @@ Graph::Graph(store::Database& database, const Clock& clk, const GraphOptions& op
       api(api::Services{auth, cases, intake, outbox, health, idempotency, accounts, public_status, surveys, stats,
                         open311, templates, migrations, clock,
                         api::ChannelSettings{config.hotline.secret, config.mailbox.confirm_days,
-                                             config.mailbox.public_url}}) {}
+                                             config.mailbox.public_url, FeedSettings(config)}}) {}
 
 }  // namespace petitiond::app

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/error.hpp"
+#include "engine/language.hpp"
 #include "engine/status.hpp"
 #include "engine/time.hpp"
 
@@ -16,6 +17,8 @@ struct Petitioner {
   std::string phone;
   std::string email;
   std::string address;
+  // The language they wrote or called in; notices to them go out in it.
+  Language language = Language::kZhHantTw;
   bool Empty() const { return name.empty() && phone.empty() && email.empty() && address.empty(); }
 };
 
@@ -42,7 +45,8 @@ struct Intake {
   std::optional<std::string> office;    // chosen by staff; otherwise routing.yaml decides
   std::optional<std::string> category;  // chosen by staff; otherwise routing.yaml decides
   std::string place;                    // district or address, matched by routing keywords
-  std::optional<Timestamp> received_at;
+  std::optional<Timestamp> received_at;    // when it reached the office; none: now
+  std::optional<std::string> date_header;  // a mail's Date: as the sender wrote it (not the receipt time)
   std::vector<Attachment> attachments;
   bool confidential = false;  // the petitioner asked to stay anonymous (保密)
   // Defects the connector read past (MIME structure, an unusable sender), recorded on

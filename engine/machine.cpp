@@ -66,6 +66,18 @@ Timestamp Machine::Add(Timestamp start, const Duration& d, std::string_view offi
   return start;
 }
 
+Timestamp Machine::ByDeadline(std::chrono::minutes by, Timestamp start, std::string_view office,
+                              bool* incomplete) const {
+  const auto day = TaipeiDate(start);
+  if (calendar_.IsWorkday(day, office) && start < TaipeiStartOfDay(day) + by) return TaipeiStartOfDay(day) + by;
+  return TaipeiStartOfDay(calendar_.NthWorkdayAfter(day, 1, office, incomplete)) + by;
+}
+
+Timestamp Machine::ClockDue(const ClockDef& def, Timestamp start, std::string_view office, bool* incomplete) const {
+  if (def.by) return ByDeadline(*def.by, start, office, incomplete);
+  return Add(start, def.within, office, incomplete);
+}
+
 int Machine::WorkdaysLeft(const ClockState& clock, std::string_view office, Timestamp now) const {
   const auto today = TaipeiDate(now);
   const auto due_day = TaipeiDate(clock.due_at);
@@ -118,12 +130,13 @@ void Machine::EnterState(const Workflow& wf, const StateDef& to, Timestamp now, 
     if (!clock.Running() || !clock.Paused() || Contains(to.pauses, clock.name)) continue;
     const Timestamp paused_at = *clock.paused_at;
     const ClockDef* def = wf.FindClock(clock.name);
-    if (def && def->within.unit == Duration::Unit::kWorkdays) {
+    if (def && (def->by || def->within.unit == Duration::Unit::kWorkdays)) {
       bool incomplete = false;
       const int lost = calendar_.WorkdaysBetween(TaipeiDate(paused_at), TaipeiDate(now), out.next.office, &incomplete);
       if (lost > 0) {
-        clock.due_at =
-            TaipeiEndOfDay(calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), lost, out.next.office, &incomplete));
+        const auto day = calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), lost, out.next.office, &incomplete);
+        // A `by` clock keeps its hour; a workday clock ends at the end of the day.
+        clock.due_at = def->by ? TaipeiStartOfDay(day) + *def->by : TaipeiEndOfDay(day);
       }
       clock.calendar_incomplete = clock.calendar_incomplete || incomplete;
     } else {
@@ -155,7 +168,7 @@ void Machine::EnterState(const Workflow& wf, const StateDef& to, Timestamp now, 
     ClockState clock;
     clock.name = name;
     clock.started_at = now;
-    clock.due_at = Add(now, def->within, out.next.office, &clock.calendar_incomplete);
+    clock.due_at = ClockDue(*def, now, out.next.office, &clock.calendar_incomplete);
     out.next.clocks.push_back(clock);
     ArmTimers(wf, clock, now, out);
   }
@@ -514,14 +527,20 @@ std::optional<Outcome> Machine::ApplyClosure(const Workflow& wf, const CaseState
   out.next = current;
   for (auto& clock : out.next.clocks) {
     const ClockDef* def = wf.FindClock(clock.name);
-    if (!def || def->within.unit != Duration::Unit::kWorkdays || !clock.Running()) continue;
-    // The closed day counted if it lies in (start date, due date]; a same-day clock
-    // (due on its start date) moves too, since a deadline never ends on a closed day.
+    if (!def || !clock.Running()) continue;
     const auto due_day = TaipeiDate(clock.due_at);
-    if (date > due_day || (date <= TaipeiDate(clock.started_at) && date != due_day)) continue;
+    if (def->by) {
+      // An o'clock deadline never falls on a closed day: it moves to the next working one.
+      if (date != due_day) continue;
+    } else {
+      if (def->within.unit != Duration::Unit::kWorkdays) continue;
+      // The closed day counted if it lies in (start date, due date]; a same-day clock
+      // (due on its start date) moves too, since a deadline never ends on a closed day.
+      if (date > due_day || (date <= TaipeiDate(clock.started_at) && date != due_day)) continue;
+    }
     const Timestamp old_due = clock.due_at;
-    clock.due_at = TaipeiEndOfDay(
-        calendar_.NthWorkdayAfter(TaipeiDate(clock.due_at), 1, current.office, &clock.calendar_incomplete));
+    const auto next_day = calendar_.NthWorkdayAfter(due_day, 1, current.office, &clock.calendar_incomplete);
+    clock.due_at = def->by ? TaipeiStartOfDay(next_day) + *def->by : TaipeiEndOfDay(next_day);
     out.events.push_back(AuditEvent{"deadline_recomputed",
                                     current.state,
                                     current.state,

@@ -222,6 +222,11 @@ class Machine {
 
  private:
   void EnterState(const Workflow& wf, const StateDef& to, Timestamp now, Outcome& out) const;
+  // When a clock of `def` started at `start` falls due: `within` added, or `by` o'clock.
+  Timestamp ClockDue(const ClockDef& def, Timestamp start, std::string_view office, bool* incomplete) const;
+  // `by` o'clock on `day` if that is a working day of the office and `start` (on that
+  // day) is before it; else `by` o'clock on the next working day.
+  Timestamp ByDeadline(std::chrono::minutes by, Timestamp start, std::string_view office, bool* incomplete) const;
   void ArmTimers(const Workflow& wf, const ClockState& clock, Timestamp now, Outcome& out) const;
   // request_extension, approve_extension and deny_extension: the check they share,
   // then asking (pending, or granted at once for someone who may decide), deciding on

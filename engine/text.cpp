@@ -31,10 +31,37 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-Result<std::string> Big5ToUtf8(std::string_view bytes) {
-  iconv_t cd = iconv_open("UTF-8", "CP950");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return Error{ErrorKind::kInternal, "iconv has no CP950 converter", {}};
-  std::string out(bytes.size() * 2 + 16, '\0');
+Result<std::string> Big5ToUtf8(std::string_view bytes) { return ToUtf8(bytes, "CP950"); }
+
+std::string ReplacePlaceholders(std::string_view text,
+                                const std::function<std::optional<std::string>(std::string_view)>& fill) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t open = text.find("{{", i);
+    if (open == std::string_view::npos) break;
+    const std::size_t close = text.find("}}", open + 2);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(i, open - i));
+    if (auto value = fill(text.substr(open + 2, close - open - 2))) {
+      out += *value;
+    } else {
+      out.append(text.substr(open, close + 2 - open));
+    }
+    i = close + 2;
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
+Result<std::string> ToUtf8(std::string_view bytes, const std::string& charset) {
+  iconv_t cd = iconv_open("UTF-8", charset.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    return Error{ErrorKind::kInvalid, "iconv has no " + charset + " converter", {}};
+  }
+  // Any charset's character grows to at most 4 bytes of UTF-8 (one byte to three at worst).
+  std::string out(bytes.size() * 4 + 16, '\0');
   char* in_ptr = const_cast<char*>(bytes.data());
   std::size_t in_left = bytes.size();
   char* out_ptr = out.data();
@@ -44,7 +71,8 @@ Result<std::string> Big5ToUtf8(std::string_view bytes) {
   iconv_close(cd);
   if (rc == static_cast<std::size_t>(-1)) {
     return Error{ErrorKind::kInvalid,
-                 "bytes at offset " + std::to_string(bytes.size() - in_left) + " are neither UTF-8 nor Big5" +
+                 "bytes at offset " + std::to_string(bytes.size() - in_left) + " are not " +
+                     (charset == "CP950" ? std::string("UTF-8 or Big5") : charset) +
                      (err == E2BIG ? " (output overflow)" : ""),
                  {}};
   }

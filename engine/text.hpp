@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,14 @@ namespace petitiond {
 
 // Converts Big5 (CP950) bytes to UTF-8. Returns kInvalid if the bytes are not Big5.
 Result<std::string> Big5ToUtf8(std::string_view bytes);
+// Every `{{name}}` in `text` replaced by fill(name); a placeholder fill answers nullopt
+// for stays as written (notice templates, the public pages' language markers).
+std::string ReplacePlaceholders(std::string_view text,
+                                const std::function<std::optional<std::string>(std::string_view)>& fill);
+
+// Converts bytes in `charset` (an iconv name: CP950, GB18030, UTF-16LE ...) to UTF-8;
+// kInvalid if the bytes are not in it or iconv does not know it.
+Result<std::string> ToUtf8(std::string_view bytes, const std::string& charset);
 bool IsValidUtf8(std::string_view bytes);
 
 // One record of a CSV file (RFC 4180: quoted fields may hold commas, doubled quotes and

@@ -1,9 +1,12 @@
 #include "engine/workflow.hpp"
 
+#include "engine/text.hpp"
+
 #include "engine/yaml_checker.hpp"
 
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <deque>
 #include <map>
@@ -67,6 +70,7 @@ const std::vector<FieldDef>& BuiltinFields() {
       {"clock", "期限", false},
       {"reason", "理由", true},
       {"attachments", "隨通知寄送的附件", false},
+      {"mail_date", "信件標示的日期（寄件者所填）", false},
   };
   return fields;
 }
@@ -112,6 +116,7 @@ void InheritVocabulary(Workflow& older, const Workflow& newer) {
     if (!n) continue;
     fill(s.label, n->label);
     fill(s.public_label, n->public_label);
+    fill(s.public_label_en, n->public_label_en);
     if (s.final && !s.outcome && n->final) s.outcome = n->outcome;
   }
   for (auto& c : older.clocks) {
@@ -122,6 +127,7 @@ void InheritVocabulary(Workflow& older, const Workflow& newer) {
     if (it == newer.events.end()) continue;
     fill(e.label, it->label);
     fill(e.public_label, it->public_label);
+    fill(e.public_label_en, it->public_label_en);
     if (!e.counts_as) e.counts_as = it->counts_as;
     if (e.public_data.empty()) e.public_data = it->public_data;
   }
@@ -131,7 +137,65 @@ void InheritVocabulary(Workflow& older, const Workflow& newer) {
   }
 }
 
-const Template& DefaultTemplate(const std::string& name) {
+namespace {
+
+const std::map<std::string, Template>& EnglishDefaults() {
+  static const std::map<std::string, Template> defaults = {
+      {"escalation",
+       {"[Reminder] {{public_no}} {{subject}}",
+        "The {{clock}} deadline of case {{public_no}} \"{{subject}}\" is {{due_at}}; it is now: {{state}}.\n"
+        "Reminder: {{at}}. Please attend to it.\n"}},
+      {"extension",
+       {"[Extension] {{public_no}}: more time is needed",
+        "Dear petitioner, your case {{public_no}} \"{{subject}}\" needs more time; the new deadline is {{new_due}}.\n"
+        "Reason: {{reason}}\nWe apologise for the delay.\n"}},
+      {"ask",
+       {"[Information needed] {{public_no}}",
+        "Dear petitioner, to handle your case {{public_no}} \"{{subject}}\" we need the following (all at once):\n"
+        "{{missing}}\nThe deadline is paused until we receive it; we continue as soon as it arrives.\n"}},
+      {"transfer",
+       {"[Transferred] {{public_no}} has been sent to {{agency}}",
+        "Dear petitioner, your case {{public_no}} \"{{subject}}\" is not within this office's remit and has been "
+        "transferred to {{agency}}.\nReason: {{reason}}\nPlease contact them about it from now on.\n"}},
+      {"reply",
+       {"[Reply] {{public_no}} {{subject}}",
+        "Dear petitioner, our reply to your case {{public_no}} \"{{subject}}\":\n{{reply}}\n"}},
+      {"merge",
+       {"[Merged] {{public_no}} is handled with {{into_public_no}}",
+        "Dear petitioner, your case {{public_no}} \"{{subject}}\" concerns the same matter as case "
+        "{{into_public_no}} and is handled with it; you will hear about case {{into_public_no}}.\n"}},
+      {"register_only",
+       {"[Registered] {{public_no}}",
+        "Dear petitioner, your case {{public_no}} has been registered without further action.\nReason: {{reason}}\n"}},
+      {"accepted",
+       {"[Accepted] Director's mailbox case {{public_no}}",
+        "Dear petitioner, your message \"{{subject}}\" to the director's mailbox has been accepted.\n"
+        "Case number: {{public_no}}\nAccess code: {{access_code}}\n"
+        "Use the case number and access code to follow your case.\n"}},
+      {"confirm_email",
+       {"[Director's mailbox] Please confirm your e-mail address",
+        "Dear petitioner, we received your message \"{{subject}}\" to the director's mailbox. Please open the link "
+        "below before {{expires_at}} to confirm it; the case is accepted only then:\n{{link}}\n"}},
+      {"draft_submitted",
+       {"[To approve] {{public_no}} {{subject}}",
+        "{{drafted_by}} drafted the {{event_label}} of case {{public_no}} \"{{subject}}\" for your approval.\n"}},
+      {"draft_returned",
+       {"[Returned] {{public_no}} {{subject}}",
+        "{{returned_by}} returned the draft {{event_label}} of case {{public_no}} \"{{subject}}\".\n"
+        "Reason: {{reason}}\n"}},
+      {"generic", {"[Case update] {{public_no}}", "Case {{public_no}} \"{{subject}}\" has moved on: {{event}}.\n"}},
+  };
+  return defaults;
+}
+
+}  // namespace
+
+const Template& DefaultTemplate(const std::string& name, Language language) {
+  if (language == Language::kEn) {
+    const auto& en = EnglishDefaults();
+    auto it = en.find(name);
+    return it == en.end() ? en.at("generic") : it->second;
+  }
   static const std::map<std::string, Template> defaults = {
       {"escalation",
        {"【案件提醒】{{public_no}} {{subject}}",
@@ -180,25 +244,17 @@ const Template& DefaultTemplate(const std::string& name) {
 }
 
 std::string RenderTemplate(const std::string& text, const std::map<std::string, std::string>& vars) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const std::size_t open = text.find("{{", i);
-    if (open == std::string::npos) break;
-    const std::size_t close = text.find("}}", open + 2);
-    if (close == std::string::npos) break;
-    out.append(text, i, open - i);
-    auto it = vars.find(text.substr(open + 2, close - open - 2));
-    out += it == vars.end() ? text.substr(open, close + 2 - open) : it->second;
-    i = close + 2;
-  }
-  out.append(text, i, std::string::npos);
-  return out;
+  return ReplacePlaceholders(text, [&](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
-const Template& Workflow::TemplateFor(const std::string& template_name) const {
-  auto it = templates.find(template_name);
-  return it == templates.end() ? DefaultTemplate(template_name) : it->second;
+const Template& Workflow::TemplateFor(const std::string& template_name, Language language) const {
+  const auto& own = language == Language::kEn ? templates_en : templates;
+  auto it = own.find(template_name);
+  return it == own.end() ? DefaultTemplate(template_name, language) : it->second;
 }
 
 const StateDef& Workflow::InitialState() const {
@@ -284,11 +340,19 @@ class Loader {
         Report(it->second.Mark(), "template '" + name + "' must be a mapping { subject, body }");
         continue;
       }
-      CheckKeys(it->second, {"subject", "body"}, "template '" + name + "'");
+      CheckKeys(it->second, {"subject", "body", "en"}, "template '" + name + "'");
       Template t;
       t.subject = RequiredString(it->second, "subject");
       t.body = RequiredString(it->second, "body");
       wf_.templates[name] = std::move(t);
+      if (const YAML::Node en = it->second["en"]) {
+        if (!en.IsMap()) {
+          Report(en.Mark(), "template '" + name + "' en must be a mapping { subject, body } (the English text)");
+          continue;
+        }
+        CheckKeys(en, {"subject", "body"}, "template '" + name + "' en");
+        wf_.templates_en[name] = Template{RequiredString(en, "subject"), RequiredString(en, "body")};
+      }
     }
   }
 
@@ -307,8 +371,24 @@ class Loader {
         Report(body.Mark(), "clock '" + c.name + "' must be a mapping with 'within'");
         continue;
       }
-      CheckKeys(body, {"within", "extend", "label"}, "clock '" + c.name + "'");
-      if (auto w = Required(body, "within")) c.within = ParseDurationAt(w, "within");
+      CheckKeys(body, {"within", "by", "extend", "label"}, "clock '" + c.name + "'");
+      if (body["within"] && body["by"]) {
+        Report(body["by"].Mark(), "clock '" + c.name + "' gives both within and by; a deadline is one of them");
+      } else if (const YAML::Node by = body["by"]) {
+        const std::string text = String(by, "by");
+        const bool shaped = text.size() == 5 && text[2] == ':' && std::isdigit(static_cast<unsigned char>(text[0])) &&
+                            std::isdigit(static_cast<unsigned char>(text[1])) &&
+                            std::isdigit(static_cast<unsigned char>(text[3])) &&
+                            std::isdigit(static_cast<unsigned char>(text[4]));
+        const int h = shaped ? std::stoi(text.substr(0, 2)) : -1, m = shaped ? std::stoi(text.substr(3, 2)) : -1;
+        if (h < 0 || h > 23 || m < 0 || m > 59) {
+          Report(by.Mark(), "by must be a Taipei time of day HH:MM, e.g. \"17:00\", not '" + text + "'");
+        } else {
+          c.by = std::chrono::minutes(h * 60 + m);
+        }
+      } else if (auto w = Required(body, "within")) {
+        c.within = ParseDurationAt(w, "within");
+      }
       if (body["label"]) c.label = String(body["label"], "label");
       if (auto ext = body["extend"]) {
         if (!ext.IsMap()) {
@@ -362,12 +442,14 @@ class Loader {
       state_marks_[s.name] = it->first.Mark();
       const YAML::Node body = it->second;
       if (body.IsMap()) {
-        CheckKeys(body, {"initial", "final", "starts", "stops", "pauses", "label", "public_label", "outcome"},
+        CheckKeys(body,
+                  {"initial", "final", "starts", "stops", "pauses", "label", "public_label", "public_label_en", "outcome"},
                   "state '" + s.name + "'");
         if (body["initial"]) s.initial = Bool(body["initial"], "initial");
         if (body["final"]) s.final = Bool(body["final"], "final");
         if (body["label"]) s.label = String(body["label"], "label");
         if (body["public_label"]) s.public_label = String(body["public_label"], "public_label");
+        if (body["public_label_en"]) s.public_label_en = String(body["public_label_en"], "public_label_en");
         if (const YAML::Node o = body["outcome"]) {
           outcome_given_.insert(s.name);
           const std::string word = String(o, "outcome");
@@ -410,8 +492,8 @@ class Loader {
         continue;
       }
       CheckKeys(t,
-                {"on", "from", "to", "roles", "require", "notify", "lengthen", "label", "public_label", "counts_as",
-                 "public_data", "approve"},
+                {"on", "from", "to", "roles", "require", "notify", "lengthen", "label", "public_label",
+                 "public_label_en", "counts_as", "public_data", "approve"},
                 "transition");
       TransitionDef d;
       d.on = RequiredString(t, "on");
@@ -495,6 +577,9 @@ class Loader {
     };
     if (t["label"]) agree("label", e.label, String(t["label"], "label"));
     if (t["public_label"]) agree("public_label", e.public_label, String(t["public_label"], "public_label"));
+    if (t["public_label_en"]) {
+      agree("public_label_en", e.public_label_en, String(t["public_label_en"], "public_label_en"));
+    }
     if (const YAML::Node c = t["counts_as"]) {
       const std::string word = String(c, "counts_as");
       const auto meaning = ParseEventMeaning(word);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "engine/duration.hpp"
 #include "engine/error.hpp"
+#include "engine/language.hpp"
 #include "engine/status.hpp"
 
 namespace petitiond {
@@ -27,6 +29,10 @@ struct ExtendRule {
 struct ClockDef {
   std::string name;
   Duration within{};
+  // `by: "17:00"` instead of `within`: due at that Taipei time the same day if started
+  // on a working day of the office before it, else at that time on the next working
+  // day (press offices answer "by 17:00 today").
+  std::optional<std::chrono::minutes> by;
   std::optional<ExtendRule> extend;
   std::string label;  // staff wording, e.g. 答覆期限; empty: the name is shown
 };
@@ -41,6 +47,7 @@ struct StateDef {
   std::string label;                // staff wording (待分案); empty: the name is shown
   std::string public_label;         // what /track and Open311 say (已受理，待分案)
   std::optional<CaseOutcome> outcome;  // final states only; required there for a new deployment
+  std::string public_label_en{};  // public_label in English (Received, awaiting assignment); empty: public_label
 };
 
 // What the transitions on one event declare together (every transition on the event
@@ -51,6 +58,7 @@ struct EventDef {
   std::string public_label;  // the step /track shows; empty: the step is not shown to the public
   std::optional<EventMeaning> counts_as;
   std::vector<std::string> public_data;  // data keys /track shows as the step's reason
+  std::string public_label_en{};         // public_label in English; empty: public_label
 };
 
 // A key of event data (`require:`), as the console asks for it.
@@ -108,11 +116,14 @@ struct Workflow {
   // Notice templates by name ("escalation", "extension"); missing names use the
   // built-in Traditional Chinese texts (DefaultTemplate).
   std::map<std::string, Template> templates;
+  std::map<std::string, Template> templates_en;  // the same names' English texts
   // One entry per event name of `transitions`, in order of first appearance.
   std::vector<EventDef> events;
   std::vector<FieldDef> fields;
 
-  const Template& TemplateFor(const std::string& name) const;
+  // The workflow's template in `language`, else the built-in one in it. A workflow's
+  // template may carry `en: { subject, body }` beside its Chinese text.
+  const Template& TemplateFor(const std::string& name, Language language = Language::kZhHantTw) const;
 
   const StateDef* FindState(std::string_view name) const;
   const ClockDef* FindClock(std::string_view name) const;
@@ -143,7 +154,8 @@ const std::vector<FieldDef>& BuiltinFields();
 void InheritVocabulary(Workflow& older, const Workflow& newer);
 
 // The built-in text of a notice ("escalation", "extension", or a generic fallback).
-const Template& DefaultTemplate(const std::string& name);
+// The built-in notice texts, in Traditional Chinese and in English.
+const Template& DefaultTemplate(const std::string& name, Language language = Language::kZhHantTw);
 
 // Fills {{name}} placeholders; unknown names are left as written.
 std::string RenderTemplate(const std::string& text, const std::map<std::string, std::string>& vars);

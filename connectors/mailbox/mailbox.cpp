@@ -2,6 +2,7 @@
 
 #include "connectors/html.hpp"
 #include "engine/contact.hpp"
+#include "engine/time.hpp"
 
 #include <gmime/gmime.h>
 
@@ -10,6 +11,7 @@
 #include <boost/url/parse_query.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -144,7 +146,8 @@ std::size_t MissingBlankLine(const std::string& raw) {
 
 }  // namespace
 
-Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits) {
+Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits,
+                            std::optional<Timestamp> delivered_at) {
   InitGMime();
   Intake in;
   in.channel = "mailbox";
@@ -199,8 +202,22 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
     in.petitioner.email.clear();
     in.warnings.push_back("the sender's address is not usable for a reply");
   }
-  if (GDateTime* date = g_mime_message_get_date(message.p)) {
-    in.received_at = Timestamp(std::chrono::seconds(g_date_time_to_unix(date)));
+  in.received_at = delivered_at;
+  if (const char* header = g_mime_object_get_header(GMIME_OBJECT(message.p), "Date"); header && *header) {
+    in.date_header = Trim(header);
+    GDateTime* date = g_mime_message_get_date(message.p);
+    const Timestamp arrived = delivered_at.value_or(Timestamp(std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch())));
+    static const Timestamp kEarliest = TaipeiStartOfDay(std::chrono::sys_days(std::chrono::year(1999) / 1 / 1));
+    const auto sent = date ? std::optional(Timestamp(std::chrono::seconds(g_date_time_to_unix(date)))) : std::nullopt;
+    if (!sent) {
+      in.warnings.push_back("the Date header cannot be read; the time the message reached the office counts");
+    } else if (*sent < kEarliest || *sent > arrived + std::chrono::hours(24)) {
+      in.warnings.push_back("the Date header (" + *in.date_header +
+                            ") is implausible; the time the message reached the office counts");
+    }
+  } else {
+    in.warnings.push_back("the message has no Date header");
   }
   if (const char* subject = g_mime_message_get_subject(message.p)) in.subject = Trim(subject);
 
@@ -228,6 +245,8 @@ Result<Intake> ParseMessage(const std::string& raw, const std::string& source, c
     in.body.clear();
     in.warnings.push_back("the body is binary, not text");
   }
+  // A letter in English gets English notices (a reply is written by staff either way).
+  in.petitioner.language = LanguageOfText(in.subject + "\n" + in.body);
   const bool readable = HasLetters(in.body) || HasLetters(in.subject);
   const bool has_sender = !in.petitioner.email.empty() || !in.petitioner.name.empty();
   if (!readable && !has_sender) {
@@ -315,6 +334,16 @@ Result<Intake> ParseForm(const std::string& body, const std::string& content_typ
   in.petitioner.phone = Trim(f["phone"]);
   in.subject = Trim(f["subject"]);
   in.body = Trim(f["body"]);
+  // The page's language (a hidden field); a form without it is read by what it says.
+  if (const std::string language = Trim(f["language"]); !language.empty()) {
+    if (const auto l = ParseLanguage(language)) {
+      in.petitioner.language = *l;
+    } else {
+      bad.details.push_back("language must be zh-Hant-TW or en");
+    }
+  } else {
+    in.petitioner.language = LanguageOfText(in.subject + "\n" + in.body);
+  }
   if (in.petitioner.email.empty()) {
     bad.details.push_back("email is required: the confirmation link is sent there");
   } else if (auto why = EmailProblem(in.petitioner.email)) {
@@ -364,10 +393,24 @@ int DrainMaildir(const std::string& maildir,
   return taken;
 }
 
+std::optional<Timestamp> MaildirDeliveryTime(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  long long seconds = 0;
+  const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), seconds);
+  if (ec == std::errc() && end != name.data() && end < name.data() + name.size() && *end == '.' && seconds > 0) {
+    return Timestamp(std::chrono::seconds(seconds));
+  }
+  std::error_code error;
+  const auto written = std::filesystem::last_write_time(path, error);
+  if (error) return std::nullopt;
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(written));
+}
+
 int MaildirSource::Poll(const std::function<bool(const Received&)>& take) {
   return DrainMaildir(maildir_, [&](const std::string& path, const std::string& raw) -> std::optional<std::string> {
     const std::string source = "maildir " + path;
-    const Received in = FromResult(ParseMessage(raw, source, limits_), "mailbox", source, "message/rfc822", raw);
+    const Received in = FromResult(ParseMessage(raw, source, limits_, MaildirDeliveryTime(path)), "mailbox", source,
+                                   "message/rfc822", raw);
     if (!take(in)) return std::nullopt;
     // Seen; a message refused (stored as rejected with its reason) is also Flagged, so
     // that it stands out in a mail client.

@@ -20,11 +20,20 @@ struct ParseLimits {
 };
 
 // One message of the director's mailbox, parsed with GMime: Message-ID (dedupe; the
-// SHA-256 of the message if it has none), From, Date, Subject (RFC 2047 words
-// decoded), the body as UTF-8 whatever its charset (text/plain preferred, HTML
-// reduced to text), attachments. kInvalid with the reason for a message that cannot be
-// taken: not MIME, truncated, no sender, an attachment over the limit.
-Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits = {});
+// SHA-256 of the message if it has none), From, Subject (RFC 2047 words decoded), the
+// body as UTF-8 whatever its charset (text/plain preferred, HTML reduced to text),
+// attachments. kInvalid with the reason for a message that cannot be taken: not MIME,
+// truncated, no sender, an attachment over the limit.
+// The petition was received when the message reached the office (`delivered_at`, its
+// delivery into the Maildir; none: now). The Date: header is what the sender's clock
+// said: kept as written (Intake::date_header) and shown, never the receipt time; a
+// missing one, or one before 1999 or over a day after delivery, is a warning.
+Result<Intake> ParseMessage(const std::string& raw, const std::string& source, const ParseLimits& limits = {},
+                            std::optional<Timestamp> delivered_at = std::nullopt);
+
+// When a Maildir file was delivered: the seconds its name starts with (the Maildir
+// convention, "1733486400.M123P45.host"), else the file's modification time.
+std::optional<Timestamp> MaildirDeliveryTime(const std::string& path);
 
 
 // The public mailbox form (application/x-www-form-urlencoded, JSON, or

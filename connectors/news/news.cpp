@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <pugixml.hpp>
+#include <string_view>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,17 +16,158 @@
 #include <sstream>
 
 #include "connectors/html.hpp"
+#include "engine/digest.hpp"
+#include "engine/text.hpp"
 
 namespace petitiond::connectors::news {
 namespace {
 
 std::string Text(const pugi::xml_node& n) { return n.child_value(); }
 
-bool HasDoctype(const std::string& xml) {
-  // pugixml skips DOCTYPE without expanding it; refuse it outright all the same, as a
-  // feed has no use for one and entity tricks are the reason it would be there.
-  return xml.find("<!DOCTYPE") != std::string::npos || xml.find("<!doctype") != std::string::npos ||
-         xml.find("<!ENTITY") != std::string::npos;
+// A name without its namespace prefix ("dc:date" -> "date"): feeds spell prefixes as
+// they like, and RSS 0.90/1.0 put the core elements in a namespace of their own.
+std::string_view Local(const char* name) {
+  std::string_view n(name);
+  const auto colon = n.find(':');
+  return colon == std::string_view::npos ? n : n.substr(colon + 1);
+}
+
+// The first child whose local name is one of `names`, in that order of preference.
+pugi::xml_node Child(const pugi::xml_node& parent, std::initializer_list<std::string_view> names) {
+  for (const auto name : names) {
+    for (const auto& c : parent.children()) {
+      if (c.type() == pugi::node_element && Local(c.name()) == name) return c;
+    }
+  }
+  return {};
+}
+std::string ChildText(const pugi::xml_node& parent, std::initializer_list<std::string_view> names) {
+  return Text(Child(parent, names));
+}
+
+// What a DOCTYPE may hold: a name and an external identifier, read past; an internal
+// subset ('[', where entities are declared) is refused, as is any <!ENTITY.
+std::optional<std::string> DoctypeProblem(const std::string& xml) {
+  if (xml.find("<!ENTITY") != std::string::npos) return "the feed declares entities; refused";
+  for (std::size_t at = 0; (at = xml.find("<!DOCTYPE", at)) != std::string::npos; at += 9) {
+    const auto end = xml.find('>', at);
+    if (end == std::string::npos || xml.find('[', at) < end) {
+      return "the feed's DOCTYPE has an internal subset (entity declarations); refused";
+    }
+  }
+  if (xml.find("<!doctype") != std::string::npos) return "the feed's doctype is not XML; refused";
+  return std::nullopt;
+}
+
+// `bytes` from `from` to UTF-8 through iconv; nullopt if they are not `from`.
+std::optional<std::string> Iconv(std::string_view bytes, const std::string& from) {
+  auto text = ToUtf8(bytes, from);
+  if (!text) return std::nullopt;
+  return std::move(*text);
+}
+
+// UTF-8 with every invalid byte as U+FFFD.
+std::string Replacing(std::string_view bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size();) {
+    const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n > 0 && i + n <= bytes.size() && IsValidUtf8(bytes.substr(i, n))) {
+      out.append(bytes.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+// The feed as UTF-8 text with its declaration saying so (see ParseFeed).
+struct Decoded {
+  std::string text;
+  std::vector<std::string> warnings;
+};
+Decoded Decode(const std::string& bytes) {
+  Decoded d;
+  std::string_view body(bytes);
+  std::string from;
+  if (body.rfind("\xEF\xBB\xBF", 0) == 0) {
+    body.remove_prefix(3);
+    from = "UTF-8";
+  } else if (body.rfind(std::string_view("\xFF\xFE\x00\x00", 4), 0) == 0) {
+    from = "UTF-32LE", body.remove_prefix(4);
+  } else if (body.rfind(std::string_view("\x00\x00\xFE\xFF", 4), 0) == 0) {
+    from = "UTF-32BE", body.remove_prefix(4);
+  } else if (body.rfind("\xFF\xFE", 0) == 0) {
+    from = "UTF-16LE", body.remove_prefix(2);
+  } else if (body.rfind("\xFE\xFF", 0) == 0) {
+    from = "UTF-16BE", body.remove_prefix(2);
+  } else if (body.size() >= 4 && body[0] == '<' && body[1] == '\0') {
+    from = "UTF-16LE";
+  } else if (body.size() >= 4 && body[0] == '\0' && body[1] == '<') {
+    from = "UTF-16BE";
+  }
+  // The declared encoding: encoding="..." in the declaration at the start.
+  std::string declared;
+  if (from.empty() && body.rfind("<?xml", 0) == 0) {
+    const auto end = body.find("?>");
+    const std::string decl(body.substr(0, end == std::string_view::npos ? 0 : end));
+    const auto at = decl.find("encoding");
+    if (at != std::string::npos) {
+      const auto q = decl.find_first_of("\"'", at);
+      const auto q2 = q == std::string::npos ? q : decl.find(decl[q], q + 1);
+      if (q2 != std::string::npos) declared = decl.substr(q + 1, q2 - q - 1);
+    }
+    std::transform(declared.begin(), declared.end(), declared.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (declared == "UTF8") declared = "UTF-8";
+    from = declared;
+  }
+  if (from.empty()) from = "UTF-8";
+  std::optional<std::string> text;
+  if (from == "UTF-8") {
+    if (IsValidUtf8(body)) text = std::string(body);
+  } else {
+    text = Iconv(body, from == "BIG5" ? "CP950" : from);  // CP950: Big5 as Taiwan writes it
+  }
+  if (!text) {
+    // Not what it says it is: UTF-8, then Big5 (Taiwan's usual mislabel), then as much
+    // UTF-8 as there is.
+    if (from != "UTF-8" && IsValidUtf8(body)) {
+      text = std::string(body);
+      d.warnings.push_back("the feed declares " + from + " but is UTF-8; read as UTF-8");
+    } else if (auto big5 = Iconv(body, "CP950")) {
+      text = std::move(big5);
+      d.warnings.push_back("the feed declares " + from + " but is Big5; read as Big5");
+    } else {
+      text = Replacing(body);
+      d.warnings.push_back("the feed is not valid " + from + "; unreadable bytes were replaced");
+    }
+  }
+  // The declaration must now say UTF-8, or pugixml would convert again.
+  if (text->rfind("<?xml", 0) == 0) {
+    const auto end = text->find("?>");
+    if (end != std::string::npos) text->replace(0, end + 2, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+  }
+  d.text = std::move(*text);
+  return d;
+}
+
+// The element's text as it stands in `text` (pugixml's offset of its name), or
+// nullopt when it cannot be found there.
+std::optional<std::string> ElementText(const pugi::xml_node& n, const std::string& text) {
+  const std::ptrdiff_t at = n.offset_debug();
+  if (at < 1 || static_cast<std::size_t>(at) > text.size() || text[static_cast<std::size_t>(at) - 1] != '<') {
+    return std::nullopt;
+  }
+  const std::size_t start = static_cast<std::size_t>(at) - 1;
+  const std::string close = std::string("</") + n.name() + ">";
+  const std::size_t end = text.find(close, start);
+  if (end != std::string::npos) return text.substr(start, end + close.size() - start);
+  const std::size_t empty = text.find("/>", start);  // <item/>
+  if (empty != std::string::npos && text.find('>', start) == empty + 1) return text.substr(start, empty + 2 - start);
+  return std::nullopt;
 }
 
 std::optional<Timestamp> Date(const std::string& text) {
@@ -80,58 +222,89 @@ std::size_t Header(char* data, std::size_t size, std::size_t n, void* out) {
 
 }  // namespace
 
-Result<std::vector<FeedItem>> ParseFeed(const std::string& xml) {
-  if (HasDoctype(xml)) return Error{ErrorKind::kInvalid, "the feed declares a DOCTYPE or entities; refused", {}};
+Result<ParsedFeed> ParseFeed(const std::string& bytes, const std::string& source_url) {
+  Decoded decoded = Decode(bytes);
+  const std::string& xml = decoded.text;
+  if (auto why = DoctypeProblem(xml)) return Error{ErrorKind::kInvalid, *why, {}};
   pugi::xml_document doc;
-  // parse_default without DOCTYPE and without entity expansion beyond the XML five.
+  // No DOCTYPE in the tree, no entity expansion beyond the XML five (parse_escapes).
   const unsigned options = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol | pugi::parse_wconv_attribute;
-  const pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_auto);
+  const pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
   if (!parsed) {
     return Error{ErrorKind::kInvalid,
                  std::string("the feed is not well-formed XML: ") + parsed.description() + " at byte " +
                      std::to_string(parsed.offset),
                  {}};
   }
-  std::vector<FeedItem> items;
+  ParsedFeed feed;
+  feed.warnings = std::move(decoded.warnings);
   const pugi::xml_node root = doc.document_element();
-  const std::string name = root.name();
-  if (name == "rss") {
-    for (const auto& item : root.child("channel").children("item")) {
-      FeedItem f;
-      f.title = Text(item.child("title"));
-      f.link = Text(item.child("link"));
-      f.summary = connectors::HtmlToText(Text(item.child("description")));
-      f.id = Text(item.child("guid"));
-      if (f.id.empty()) f.id = f.link;
-      f.published = Date(Text(item.child("pubDate")));
-      items.push_back(std::move(f));
+  const std::string_view kind = Local(root.name());
+  std::vector<pugi::xml_node> nodes;
+  bool atom = false;
+  if (kind == "rss") {  // RSS 0.91, 0.92, 2.0
+    for (const auto& c : Child(root, {"channel"}).children()) {
+      if (Local(c.name()) == "item") nodes.push_back(c);
     }
-  } else if (name == "feed") {
-    for (const auto& entry : root.children("entry")) {
-      FeedItem f;
-      f.title = Text(entry.child("title"));
-      for (const auto& link : entry.children("link")) {
+  } else if (kind == "RDF") {  // RSS 0.90 and 1.0: items beside the channel
+    for (const auto& c : root.children()) {
+      if (Local(c.name()) == "item") nodes.push_back(c);
+    }
+  } else if (kind == "feed") {  // Atom 0.3 and 1.0
+    atom = true;
+    for (const auto& c : root.children()) {
+      if (Local(c.name()) == "entry") nodes.push_back(c);
+    }
+  } else {
+    return Error{ErrorKind::kInvalid,
+                 "the document is not an RSS (<rss>, <rdf:RDF>) or Atom (<feed>) feed but <" + std::string(root.name()) +
+                     ">",
+                 {}};
+  }
+  for (const auto& node : nodes) {
+    FeedItem f;
+    f.title = ChildText(node, {"title"});
+    f.raw = ElementText(node, xml).value_or("");
+    if (f.raw.empty()) {
+      std::ostringstream out;
+      node.print(out, "", pugi::format_raw);
+      f.raw = out.str();
+    }
+    std::string date_text;
+    if (atom) {
+      for (const auto& link : node.children()) {
+        if (Local(link.name()) != "link") continue;
         const std::string rel = link.attribute("rel").value();
         if (rel.empty() || rel == "alternate") {
           f.link = link.attribute("href").value();
+          if (f.link.empty()) f.link = Text(link);
           break;
         }
       }
-      f.summary = connectors::HtmlToText(Text(entry.child("summary")).empty() ? Text(entry.child("content"))
-                                                                          : Text(entry.child("summary")));
-      f.id = Text(entry.child("id"));
-      if (f.id.empty()) f.id = f.link;
-      const std::string published = Text(entry.child("published"));
-      f.published = Date(published.empty() ? Text(entry.child("updated")) : published);
-      items.push_back(std::move(f));
+      const std::string summary = ChildText(node, {"summary"});
+      f.summary = connectors::HtmlToText(summary.empty() ? ChildText(node, {"content"}) : summary);
+      f.id = ChildText(node, {"id"});
+      date_text = ChildText(node, {"published", "issued", "updated", "modified", "created", "date"});
+      f.author = ChildText(Child(node, {"author"}), {"name"});
+      if (f.author.empty()) f.author = ChildText(node, {"creator"});
+    } else {
+      f.link = ChildText(node, {"link"});
+      f.summary = connectors::HtmlToText(ChildText(node, {"description", "encoded"}));
+      f.id = ChildText(node, {"guid"});
+      if (f.id.empty()) f.id = node.attribute("rdf:about").value();
+      date_text = ChildText(node, {"pubDate", "date"});
+      f.author = ChildText(node, {"creator", "author"});
     }
-  } else {
-    return Error{ErrorKind::kInvalid, "the document is neither RSS 2.0 (<rss>) nor Atom 1.0 (<feed>) but <" + name + ">", {}};
+    f.published = Date(date_text);
+    if (f.id.empty()) f.id = f.link;
+    if (f.id.empty()) {
+      // RSS makes guid and link optional: an item is then known by what it says.
+      f.id = "sha256:" + Sha256Hex(source_url + "\n" + f.title + "\n" + f.summary + "\n" + date_text);
+    }
+    if (f.title.empty() && f.summary.empty()) f.error = "the item has neither a title nor a description";
+    feed.items.push_back(std::move(f));
   }
-  for (const auto& i : items) {
-    if (i.id.empty()) return Error{ErrorKind::kInvalid, "an item has neither guid/id nor link: '" + i.title + "'", {}};
-  }
-  return items;
+  return feed;
 }
 
 std::optional<std::string> Match(const FeedItem& item, const FeedConfig& feed) {
@@ -273,24 +446,38 @@ int FeedSource::Poll(const std::function<bool(const Received&)>& take) {
     return 0;
   }
   const std::string& body = fetched.value().body;
-  auto items = ParseFeed(body);
-  if (!items) {
-    const std::string why = items.error().message;
-    if (take(FromResult(Result<Intake>(items.error()), "news", feed_.url, "application/xml", body))) {
+  auto parsed = ParseFeed(body, feed_.url);
+  if (!parsed) {
+    const std::string why = parsed.error().message;
+    if (take(FromResult(Result<Intake>(parsed.error()), "news", feed_.url, "application/xml", body))) {
       memory_.Save(feed_.url, Validators{}, why);  // no validators: fetched again next round
     }
     return 0;
   }
+  // The document is kept once, and only when something of it is taken or refused.
+  std::string document;
+  const auto source = [&] {
+    if (document.empty()) document = memory_.KeepDocument(feed_.url, body);
+    return feed_.url + " (document " + document + ")";
+  };
   int taken = 0;
-  for (const auto& item : items.value()) {
-    auto keyword = Match(item, feed_);
-    if (!keyword) continue;
-    const std::string raw = "<item><title>" + item.title + "</title><link>" + item.link + "</link><guid>" + item.id +
-                            "</guid><summary>" + item.summary + "</summary></item>";
-    if (!take(Received{ToIntake(item, feed_, *keyword, raw), std::nullopt})) return taken;  // keep the old validators
-    ++taken;
+  for (const auto& item : parsed.value().items) {
+    Received in;
+    if (item.error) {
+      in = FromResult(Result<Intake>(Error{ErrorKind::kInvalid, *item.error, {}}), "news", source(),
+                      "application/xml", item.raw);
+      in.intake.external_ref = item.id;  // refused once, not on every poll
+    } else {
+      auto keyword = Match(item, feed_);
+      if (!keyword) continue;
+      in = Received{ToIntake(item, feed_, *keyword, item.raw), std::nullopt};
+      in.intake.source = source();
+      in.intake.warnings = parsed.value().warnings;
+    }
+    if (!take(in)) return taken;  // keep the old validators: offered again next round
+    if (!item.error) ++taken;
   }
-  memory_.Save(feed_.url, Validators{fetched.value().etag, fetched.value().last_modified}, std::nullopt);
+  memory_.Save(feed_.url, Validators{fetched.value().etag, fetched.value().last_modified}, std::nullopt, taken);
   return taken;
 }
 

@@ -26,16 +26,37 @@ struct FeedConfig {
 };
 
 struct FeedItem {
-  std::string id;  // GUID (RSS) or id (Atom); the link if there is none
+  // guid (RSS), id (Atom), rdf:about (RSS 1.0); else the link; else "sha256:" of the
+  // feed's URL, the title, description and date, so a re-poll finds the same item.
+  std::string id;
   std::string title;
   std::string link;
   std::string summary;
+  std::string author;  // author, dc:creator, Atom author/name
   std::optional<Timestamp> published;
+  // The item's element as it arrived (the feed's text from "<item" to "</item>"; a feed
+  // in another charset is decoded to UTF-8 first).
+  std::string raw;
+  // Why this item cannot be taken (stored as rejected); the rest of the feed flows.
+  std::optional<std::string> error;
 };
 
-// RSS 2.0 or Atom 1.0, parsed with pugixml. A DOCTYPE is refused and entities are
-// never expanded (no DTD processing at all). kInvalid with the reason otherwise.
-Result<std::vector<FeedItem>> ParseFeed(const std::string& xml);
+// A feed as read: its items, and what was read past (a mis-declared charset).
+struct ParsedFeed {
+  std::vector<FeedItem> items;
+  std::vector<std::string> warnings;
+};
+
+// RSS 0.90, 0.91, 0.92, 1.0 (rdf:RDF) and 2.0, Atom 0.3 and 1.0, with Dublin Core
+// title, date and creator, parsed with pugixml. The bytes are decoded to UTF-8 first:
+// by their byte order mark (UTF-16, UTF-32), else the XML declaration's encoding (Big5,
+// GB18030, Shift_JIS ... through iconv), else UTF-8; bytes that are not what the
+// declaration says are read best-effort (UTF-8, then Big5, then with replacement
+// characters) with a warning. A DOCTYPE without an internal subset is read past (no
+// DTD is processed); entity declarations (an internal subset) refuse the feed, and
+// entities other than XML's five are never expanded. kInvalid with the reason for a
+// document that is not one of those feeds. `source_url` identifies items with no id.
+Result<ParsedFeed> ParseFeed(const std::string& bytes, const std::string& source_url = "");
 
 // The keyword that makes `item` relevant for `feed`, or nullopt.
 std::optional<std::string> Match(const FeedItem& item, const FeedConfig& feed);
@@ -69,12 +90,19 @@ class FeedMemory {
  public:
   virtual ~FeedMemory() = default;
   virtual Validators Load(const std::string& url) = 0;
-  virtual void Save(const std::string& url, const Validators& v, const std::optional<std::string>& error) = 0;
+  // After a poll: the validators, the error if it failed, and how many items it took.
+  virtual void Save(const std::string& url, const Validators& v, const std::optional<std::string>& error,
+                    int items_taken = 0) = 0;
+  // Keeps the document items were taken from (or refused in), once; returns its
+  // "sha256:<hex>", which each of its inputs names in its source.
+  virtual std::string KeepDocument(const std::string& url, const std::string& body) = 0;
 };
 
 // One feed as a Source: fetched conditionally; a feed that is not RSS/Atom is handed
 // over as refused (and fetched again next round); each matching item becomes a news
-// Intake. Items that do not match are not inputs of this office and are not kept.
+// Intake whose raw input is the item's element, its source naming the feed and the
+// kept document; an item that cannot be read is handed over as refused, and the rest
+// flow. Items that do not match are not inputs of this office and are not kept.
 class FeedSource : public Source {
  public:
   FeedSource(FeedConfig feed, FeedMemory& memory) : feed_(std::move(feed)), memory_(memory) {}

@@ -73,6 +73,21 @@ BusinessCalendar LoadCalendar(Tx& tx) {
   return calendar;
 }
 
+std::vector<ClosureRow> ListClosures(Tx& tx, const std::string& office, std::chrono::sys_days from) {
+  const std::string d = IsoDate(from);
+  soci::rowset<soci::row> rows =
+      (Sql(tx).prepare << "SELECT office, to_char(day, 'YYYYMMDD'), reason, created_by, "
+                          "extract(epoch FROM created_at)::bigint FROM office_closures "
+                          "WHERE (:o1 = '' OR office = :o2) AND day >= CAST(:d AS date) ORDER BY day DESC, office",
+       soci::use(office, "o1"), soci::use(office, "o2"), soci::use(d, "d"));
+  std::vector<ClosureRow> out;
+  for (const auto& r : rows) {
+    out.push_back(ClosureRow{r.get<std::string>(0), ParseYmd(r.get<std::string>(1)), r.get<std::string>(2),
+                             r.get<std::string>(3), FromEpoch(r.get<long long>(4))});
+  }
+  return out;
+}
+
 bool InsertClosure(Tx& tx, const std::string& office, std::chrono::sys_days day, const std::string& reason,
                    const std::string& created_by) {
   soci::session& sql = Sql(tx);

@@ -17,6 +17,16 @@ int UpsertCalendarDays(Tx& tx, const BusinessCalendar& days, const std::string& 
 // The national days and every office closure.
 BusinessCalendar LoadCalendar(Tx& tx);
 
+// Every closure of `office` (every office when empty) from `from` on, latest first.
+struct ClosureRow {
+  std::string office;
+  std::chrono::sys_days day{};
+  std::string reason;
+  std::string created_by;
+  Timestamp created_at{};
+};
+std::vector<ClosureRow> ListClosures(Tx& tx, const std::string& office, std::chrono::sys_days from);
+
 // Records a closure. Returns false if the office was already closed that day.
 bool InsertClosure(Tx& tx, const std::string& office, std::chrono::sys_days day, const std::string& reason,
                    const std::string& created_by);

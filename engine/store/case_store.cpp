@@ -340,6 +340,7 @@ std::string PetitionerToJson(const Petitioner& p) {
   if (!p.phone.empty()) o["phone"] = p.phone;
   if (!p.email.empty()) o["email"] = p.email;
   if (!p.address.empty()) o["address"] = p.address;
+  if (p.language != Language::kZhHantTw) o["language"] = LanguageTag(p.language);
   return boost::json::serialize(o);
 }
 
@@ -356,6 +357,9 @@ Petitioner PetitionerFromJson(const std::string& json) {
   part("phone", p.phone);
   part("email", p.email);
   part("address", p.address);
+  std::string language;
+  part("language", language);
+  p.language = ParseLanguage(language).value_or(Language::kZhHantTw);
   return p;
 }
 

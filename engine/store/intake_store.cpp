@@ -1,4 +1,5 @@
 #include "engine/store/intake_store.hpp"
+#include "engine/digest.hpp"
 #include "engine/store/session.hpp"
 
 #include <soci/soci.h>
@@ -262,6 +263,13 @@ void MarkConfirmed(Tx& tx, const std::string& token_hash, Timestamp at) {
       soci::use(t, "t"), soci::use(token_hash, "h");
 }
 
+bool RejectedBefore(Tx& tx, const std::string& channel, const std::string& external_ref) {
+  long long n = 0;
+  Sql(tx) << "SELECT count(*) FROM intake_raw WHERE channel = :c AND external_ref = :r AND status = 'rejected'",
+      soci::use(channel, "c"), soci::use(external_ref, "r"), soci::into(n);
+  return n > 0;
+}
+
 FeedState LoadFeedState(Tx& tx, const std::string& url) {
   soci::session& sql = Sql(tx);
   FeedState s;
@@ -274,18 +282,49 @@ FeedState LoadFeedState(Tx& tx, const std::string& url) {
   return s;
 }
 
-void SaveFeedState(Tx& tx, const std::string& url, const FeedState& s,
-                   const std::optional<std::string>& error, Timestamp at) {
+void SaveFeedState(Tx& tx, const std::string& url, const FeedState& s, const std::optional<std::string>& error,
+                   Timestamp at, int items_taken) {
   soci::session& sql = Sql(tx);
   const std::string etag = s.etag.value_or(""), lm = s.last_modified.value_or(""), err = error.value_or("");
   soci::indicator e_ind = Ind(s.etag.has_value()), l_ind = Ind(s.last_modified.has_value()),
                   x_ind = Ind(error.has_value());
   const long long t = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
-  sql << "INSERT INTO news_feeds (url, etag, last_modified, polled_at, last_error) "
-         "VALUES (:u, :e, :l, to_timestamp(:t), :x) ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag, "
-         "last_modified = EXCLUDED.last_modified, polled_at = EXCLUDED.polled_at, last_error = EXCLUDED.last_error",
+  const int ok = error ? 0 : 1;
+  sql << "INSERT INTO news_feeds (url, etag, last_modified, polled_at, last_error, last_success_at, items_taken) "
+         "VALUES (:u, :e, :l, to_timestamp(:t), :x, CASE WHEN :ok1 = 1 THEN to_timestamp(:t2) END, :n1) "
+         "ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag, "
+         "last_modified = EXCLUDED.last_modified, polled_at = EXCLUDED.polled_at, last_error = EXCLUDED.last_error, "
+         "last_success_at = coalesce(EXCLUDED.last_success_at, news_feeds.last_success_at), "
+         "items_taken = news_feeds.items_taken + :n2",
       soci::use(url, "u"), soci::use(etag, e_ind, "e"), soci::use(lm, l_ind, "l"), soci::use(t, "t"),
-      soci::use(err, x_ind, "x");
+      soci::use(err, x_ind, "x"), soci::use(ok, "ok1"), soci::use(t, "t2"), soci::use(items_taken, "n1"),
+      soci::use(items_taken, "n2");
+}
+
+std::string KeepFeedDocument(Tx& tx, const std::string& url, const std::string& body, Timestamp at) {
+  const std::string sha = Sha256Hex(body), hex = HexBytes(body);
+  const long long t = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
+  Sql(tx) << "INSERT INTO feed_documents (sha256, url, fetched_at, body) VALUES (:s, :u, to_timestamp(:t), "
+             "decode(:b, 'hex')) ON CONFLICT (sha256) DO NOTHING",
+      soci::use(sha, "s"), soci::use(url, "u"), soci::use(t, "t"), soci::use(hex, "b");
+  return "sha256:" + sha;
+}
+
+std::vector<FeedStatus> ListFeedStatuses(Tx& tx) {
+  soci::rowset<soci::row> rows =
+      (Sql(tx).prepare << "SELECT url, extract(epoch FROM polled_at)::bigint, extract(epoch FROM last_success_at)::bigint, "
+                          "last_error, items_taken FROM news_feeds ORDER BY url");
+  std::vector<FeedStatus> out;
+  for (const auto& r : rows) {
+    FeedStatus f;
+    f.url = r.get<std::string>(0);
+    if (auto v = Opt<long long>(r, 1)) f.polled_at = Timestamp(std::chrono::seconds(*v));
+    if (auto v = Opt<long long>(r, 2)) f.last_success_at = Timestamp(std::chrono::seconds(*v));
+    f.last_error = Opt<std::string>(r, 3);
+    f.items_taken = r.get<long long>(4);
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace petitiond::store

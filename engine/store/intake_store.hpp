@@ -50,6 +50,9 @@ struct PetitionerCase {
 };
 
 // Every function runs in the caller's transaction.
+// Whether an input of `channel` with this reference was stored as rejected already.
+bool RejectedBefore(Tx& tx, const std::string& channel, const std::string& external_ref);
+
 std::int64_t InsertIntake(Tx& tx, const Intake& in, IntakeStatus status,
                           const std::optional<std::string>& reason, std::optional<std::int64_t> case_id);
 void SetIntakeOutcome(Tx& tx, std::int64_t id, IntakeStatus status,
@@ -105,7 +108,18 @@ struct FeedState {
   std::optional<std::string> last_modified;
 };
 FeedState LoadFeedState(Tx& tx, const std::string& url);
-void SaveFeedState(Tx& tx, const std::string& url, const FeedState& s,
-                   const std::optional<std::string>& error, Timestamp at);
+void SaveFeedState(Tx& tx, const std::string& url, const FeedState& s, const std::optional<std::string>& error,
+                   Timestamp at, int items_taken = 0);
+// Keeps a fetched feed document once; returns "sha256:<hex>".
+std::string KeepFeedDocument(Tx& tx, const std::string& url, const std::string& body, Timestamp at);
+// Every feed's last poll, for the admin's page.
+struct FeedStatus {
+  std::string url;
+  std::optional<Timestamp> polled_at;
+  std::optional<Timestamp> last_success_at;
+  std::optional<std::string> last_error;
+  long long items_taken = 0;
+};
+std::vector<FeedStatus> ListFeedStatuses(Tx& tx);
 
 }  // namespace petitiond::store

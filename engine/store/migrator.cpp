@@ -76,7 +76,7 @@ const std::map<std::string, Grant>& ServeGrants() {
       {"case_search", Grant::kRead},  // kept by owner-run triggers (migrations/0018)
       {"open311_clients", Grant::kWrite},        {"daily_runs", Grant::kWrite},
       {"reply_templates", Grant::kWriteDelete},  {"case_presence", Grant::kWriteDelete},
-      {"rate_events", Grant::kWriteDelete},
+      {"rate_events", Grant::kWriteDelete},      {"feed_documents", Grant::kWrite},
       {"timers", Grant::kWriteDelete},           {"sessions", Grant::kWriteDelete},
       {"idempotency_keys", Grant::kWriteDelete}, {"webhook_signatures", Grant::kWriteDelete},
   };

@@ -104,6 +104,20 @@ class ApiTest : public testing::Test {
     }
     if (response.content_type == "application/problem+json") {
       schema = api::schemas::kProblem;
+      // A 4xx answer must be one its route documents (the OpenAPI document lists them).
+      if (match.route && response.status >= 400 && response.status < 500) {
+        const auto documented = api::DocumentedErrors(*match.route);
+        EXPECT_TRUE(std::count(documented.begin(), documented.end(), response.status))
+            << request.method << " " << request.path << " answered " << response.status
+            << ", which its route does not document (Route::errors): " << response.body;
+      }
+    } else if (match.route && response.status >= 300 && response.status < 400 &&
+               std::count(match.route->other_statuses.begin(), match.route->other_statuses.end(), response.status)) {
+      // A documented redirect: it says where to.
+      EXPECT_TRUE(std::any_of(response.headers.begin(), response.headers.end(),
+                              [](const auto& h) { return h.first == "Location"; }))
+          << request.method << " " << request.path << " answered " << response.status << " without Location";
+      return;
     } else if (match.route && (response.status == match.route->status ||
                                std::count(match.route->other_statuses.begin(), match.route->other_statuses.end(),
                                           response.status))) {
@@ -178,6 +192,8 @@ class ApiTest : public testing::Test {
     o.config.hotline.secret = "platform-secret";
     o.config.mailbox.confirm_days = 7;
     o.config.mailbox.public_url = "http://petitiond.test";
+    o.config.news_feeds.push_back({"https://news.example.tw/rss", "main", {"戶政"}, {}, std::chrono::minutes(15), false});
+    o.config.news_feeds.push_back({"https://www.ptt.cc/atom/Taitung.xml", "lanyu", {"戶所"}, {}, std::chrono::hours(1), false});
     return o;
   }
 

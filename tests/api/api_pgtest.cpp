@@ -192,6 +192,36 @@ TEST_F(ApiTest, AnAdminClosesAnOfficeAndTheOutboxShowsNotices) {
   ExpectProblem(Call("GET", "/api/v1/outbox?status=lost", supervisor_), 400);
 }
 
+// 設定 → 新聞來源: every configured feed, polled or not yet, for admins only.
+TEST_F(ApiTest, AdminsSeeEachFeedsLastFetchErrorAndItemsTaken) {
+  ExpectProblem(Call("GET", "/api/v1/feeds", supervisor_), 403);
+  ExpectProblem(Call("GET", "/api/v1/feeds", director_), 403);
+  Response r = Call("GET", "/api/v1/feeds", admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto items = Body(r).at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_TRUE(items[0].at("polled_at").is_null()) << "not fetched yet";
+  EXPECT_EQ(items[0].at("items_taken").as_int64(), 0);
+
+  const Timestamp earlier = clock_.Now() - std::chrono::minutes(15);
+  t_.db().Run([&](store::Tx& tx) {
+    store::SaveFeedState(tx, "https://news.example.tw/rss", {"\"v1\"", std::nullopt}, std::nullopt, earlier, 3);
+    store::SaveFeedState(tx, "https://news.example.tw/rss", {"\"v1\"", std::nullopt}, "HTTP 503", clock_.Now(), 0);
+    store::SaveFeedState(tx, "https://www.ptt.cc/atom/Taitung.xml", {}, std::nullopt, clock_.Now(), 2);
+  });
+  items = Body(Call("GET", "/api/v1/feeds", admin_)).at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].at("url").as_string(), "https://news.example.tw/rss");
+  EXPECT_EQ(items[0].at("office").as_string(), "main");
+  EXPECT_EQ(items[0].at("interval_seconds").as_int64(), 900);
+  EXPECT_EQ(items[0].at("polled_at").as_string(), FormatTimestamp(clock_.Now()));
+  EXPECT_EQ(items[0].at("last_success_at").as_string(), FormatTimestamp(earlier)) << "the last fetch that worked";
+  EXPECT_EQ(items[0].at("last_error").as_string(), "HTTP 503");
+  EXPECT_EQ(items[0].at("items_taken").as_int64(), 3);
+  EXPECT_TRUE(items[1].at("last_error").is_null());
+  EXPECT_EQ(items[1].at("items_taken").as_int64(), 2);
+}
+
 TEST_F(ApiTest, MetricsArePrometheusText) {
   Response r = Call("GET", "/metrics");
   EXPECT_EQ(r.status, 200);

@@ -2,12 +2,11 @@
 // files sent with the reply, bulk actions, who else has a case open, the settings and
 // the supervisors' morning digest.
 #include "tests/api/api_fixture.hpp"
+#include "tests/common/mail_sink.hpp"
 
 #include <sodium.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 #include "engine/runtime/jobs/dispatcher.hpp"
 #include "engine/runtime/services/digest.hpp"
@@ -229,13 +228,7 @@ TEST_F(CaseworkTest, TheReplyMailCarriesTheChosenFiles) {
         soci::into(key);
   });
   ASSERT_FALSE(key.empty()) << "the reply was not sent";
-  std::string found;
-  for (const auto& f : std::filesystem::directory_iterator(maildir + "/new")) {
-    std::ifstream in(f.path());
-    std::stringstream s;
-    s << in.rdbuf();
-    if (s.str().find(key) != std::string::npos) found = s.str();
-  }
+  const std::string found = testing_support::MailContaining(maildir, key);
   ASSERT_FALSE(found.empty()) << "no mail " << key << " in the sink";
   std::string lower = found;
   for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));

@@ -2,6 +2,8 @@
 // so a route added without the right `who` fails here without anyone writing a test.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -204,6 +206,40 @@ TEST_F(RouteTableTest, DocsRolesTableMatchesTheRouteTable) {
 
 // RFC 9110: a general-purpose server supports HEAD for every GET. It answers as the GET
 // would, header for header (monitoring probes and `curl -I` rely on it).
+// Generated clients name their methods after operationIds: camelCase, URL-safe, unique;
+// every operation documents the 4xx problems it answers.
+TEST_F(RouteTableTest, TheOpenApiDocumentGivesClientsNamesAndErrors) {
+  const json::object doc = Body(Call("GET", "/api/v1/openapi.json"));
+  std::set<std::string> ids;
+  int operations = 0;
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, op] : item.as_object()) {
+      ++operations;
+      const std::string id(op.at("operationId").as_string());
+      EXPECT_TRUE(!id.empty() && std::islower(static_cast<unsigned char>(id[0])) &&
+                  std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
+          << method << " " << path << ": " << id;
+      EXPECT_TRUE(ids.insert(id).second) << "operationId " << id << " twice";
+      bool has_4xx = false;
+      for (const auto& [status, answer] : op.at("responses").as_object()) {
+        has_4xx = has_4xx || (status.size() == 3 && status[0] == '4');
+      }
+      EXPECT_TRUE(has_4xx) << method << " " << path << " documents no 4xx answer";
+    }
+  }
+  EXPECT_GE(operations, 60);
+  EXPECT_TRUE(ids.count("getCasesByIdEvents"));
+  EXPECT_TRUE(ids.count("postCasesByIdEvents"));
+}
+
+// Integers are written as integers (Boost.JSON alone writes every double as "0E0").
+TEST_F(RouteTableTest, NumbersAreWrittenAsClientsReadThem) {
+  const Response r = Call("GET", "/api/v1/stats?from=2026-11&to=2026-11", admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find("E0"), std::string::npos) << r.body.substr(0, 400);
+  EXPECT_EQ(r.body.find("E-"), std::string::npos) << r.body.substr(0, 400);
+}
+
 TEST_F(RouteTableTest, EveryGetRouteAnswersHeadAsItsGet) {
   const auto id = CreateCase();
   int checked = 0;

@@ -1,6 +1,7 @@
 // Drives Debian's chromium through the console and the public pages.
 // Usage: node console.mjs BASE_URL SCREENSHOT_DIR
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
@@ -8,7 +9,7 @@ const [base, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-TW', timezoneId: 'Asia/Taipei' });
-const page = await context.newPage();
+let page = await context.newPage();
 const errors = [];
 page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
 page.on('pageerror', (e) => errors.push(String(e)));
@@ -20,6 +21,36 @@ process.on('unhandledRejection', async (e) => {
   process.exit(1);
 });
 const step = (text) => console.log(`- ${text}`);
+// axe-core over the page as it is now, by the rules of WCAG 2.0/2.1 A and AA and 2.2 AA
+// (Taiwan's 網站無障礙規範 is built on 2.1, its next revision on 2.2). Every violation is
+// kept with the page it was on; the test fails at the end if there is any.
+const violations = [];
+const audited = [];
+async function audit(name) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  for (const v of result.violations) {
+    violations.push(`${name}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  }
+  audited.push(name);
+}
+// Tab through the page: every element that takes the focus shows that it has it (an
+// outline or a ring), WCAG 2.4.7.
+async function focusStaysVisible(name, presses = 40) {
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  for (let i = 0; i < presses; ++i) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const e = document.activeElement;
+      // A date field's own parts (its calendar button) hold the focus inside the field;
+      // the field no longer matches :focus then, and the style sheet rings the button.
+      if (!e || e === document.body || !e.matches(':focus')) return null;
+      const s = getComputedStyle(e);
+      const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1) || s.boxShadow !== 'none';
+      return { what: `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} ${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 20)}`, ring };
+    });
+    if (f && !f.ring) violations.push(`${name}: focus not visible on ${f.what}`);
+  }
+}
 const petitionerMail = `lin-${Date.now()}@example.tw`;
 // The mailbox form's sender: unique, so a mail sink kept from an earlier run cannot answer for this one.
 const mailboxSender = `chen-${Date.now()}@example.tw`;
@@ -61,6 +92,8 @@ async function signOut() {
 await page.goto(`${base}/`);
 await page.getByLabel('帳號').waitFor();
 await shot('login');
+await audit('sign-in');
+await focusStaysVisible('sign-in', 6);
 await page.getByLabel('帳號').fill('lin');
 await page.getByLabel('密碼').fill('not-the-password');
 await page.getByRole('button', { name: '登入' }).click();
@@ -88,12 +121,14 @@ await page.keyboard.type('門牌整編進度查詢');
 await page.keyboard.press('Tab');             // 內容
 await page.keyboard.type('請問中華路門牌整編何時完成？');
 await shot('intake');
+await audit('intake form (filled in)');
 await page.keyboard.press('Control+Enter');
 const publicNo = (await page.locator('#public-no').textContent()).trim();
 const code = (await page.locator('#access-code').textContent()).trim();
 assert.match(publicNo, /^\d{3}-\d{6}$/);
 assert.equal(code.length, 10);
 await shot('intake-done');
+await audit('intake: case logged');
 const caseHref = await page.getByRole('link', { name: '開啟案件' }).getAttribute('href');
 const caseId = caseHref.split('/').pop();
 step(`call logged by keyboard: ${publicNo}, code read back large`);
@@ -111,6 +146,8 @@ const row = page.locator(`#unassigned tr[data-id="${caseId}"]`);
 await row.waitFor();
 await row.getByLabel(`${publicNo} 承辦人`).selectOption('wang');
 await shot('office');
+await audit('supervisor: office list with rows');
+await focusStaysVisible('supervisor: office list');
 await row.getByRole('button', { name: '分案' }).click();
 await page.getByText(`${publicNo} 已分派給 wang`).waitFor();
 step('the supervisor assigned it to wang');
@@ -121,6 +158,7 @@ await signIn('wang');
 await page.goto(`${base}/#/queue`);
 await page.getByRole('link', { name: publicNo }).waitFor();
 await shot('queue');
+await audit('handler: queue with rows');
 await page.getByRole('link', { name: publicNo }).click();
 await page.locator('form[data-event="reply"]').waitFor();
 await page.locator('form[data-event="reply"] button').click();  // empty: refused next to the field
@@ -129,6 +167,8 @@ await page.getByLabel('答覆內容').fill('本案門牌整編預計於下月底
 await page.locator('form[data-event="reply"] button').click();
 await page.locator('#case-state').filter({ hasText: '已答覆' }).waitFor();
 await shot('case');
+await audit('handler: case page with its timeline');
+await focusStaysVisible('handler: case page', 60);
 step('the handler replied');
 await signOut();
 
@@ -153,6 +193,7 @@ assert.deepEqual(await hit.locator('mark').allTextContents().then(t => [...new S
   'the words are marked');
 assert.ok(!(await page.locator('main').textContent()).includes('null'), 'nothing but the results is shown');
 await shot('search');
+await audit('supervisor: search results');
 // The number however the caller reads it out, and 台 for 臺 in the address.
 for (const q of ['0912-345-678', '台東市中華路']) {
   await page.getByLabel(/搜尋案件/).fill(q);
@@ -176,22 +217,26 @@ await signOut();
 // The admin creates an account in the console; its generated password works once shown.
 await signIn('root');
 await page.goto(`${base}/#/admin`);
-await page.getByRole('img', { name: 'hotline-1999 v4 狀態圖' }).waitFor();  // the page is complete
+await page.getByRole('img', { name: 'hotline-1999 v5 狀態圖' }).waitFor();  // the page is complete
 await page.locator('#f-new-login').fill('kao');
 await page.locator('#f-new-roles').fill('handler');
 await page.locator('#f-new-office').fill('lanyu');
 await page.getByRole('button', { name: '新增' }).click();
 const shown = await page.getByText('kao 的初始密碼：').textContent();
 const kaoPassword = shown.split('：')[1].trim();
+// The feed of the config is listed with its last fetch (nothing answers there).
+await page.locator('#feeds td.url', { hasText: '/rss' }).waitFor();
 await shot('admin');
+await audit('admin: accounts, closures, feeds, workflows');
+await focusStaysVisible('admin', 60);
 // Moving running cases to a version that is not deployed: the form says why, nothing moves.
 await page.locator('#f-mig-workflow').selectOption('hotline-1999');
-await page.locator('#f-mig-from').fill('4');
-await page.locator('#f-mig-to').fill('5');
+await page.locator('#f-mig-from').fill('5');
+await page.locator('#f-mig-to').fill('6');
 await page.locator('#migration button[type="submit"]').click();
-await page.locator('#migration .error').filter({ hasText: 'v5 is not deployed' }).waitFor();
+await page.locator('#migration .error').filter({ hasText: 'v6 is not deployed' }).waitFor();
 // An Open311 client's key, made in the console and shown once, works for a post.
-await page.getByRole('img', { name: 'hotline-1999 v4 狀態圖' }).waitFor();
+await page.getByRole('img', { name: 'hotline-1999 v5 狀態圖' }).waitFor();
 await page.locator('#f-open311-name').fill('縣民服務 App');
 await page.getByRole('button', { name: '建立金鑰' }).click();
 const keyText = await page.getByText('縣民服務 App 的 API 金鑰（只顯示這一次）：').textContent();
@@ -218,6 +263,9 @@ await signOut();
 // 6. The petitioner on /track, with a wrong code first (a phone-sized screen).
 await page.setViewportSize({ width: 360, height: 740 });
 await page.goto(`${base}/track`);
+await page.getByLabel('案件編號').waitFor();
+await audit('/track (phone)');
+await focusStaysVisible('/track', 8);
 await page.getByLabel('案件編號').fill(publicNo);
 await page.getByLabel('查詢碼').fill('WRONGCODE9');
 await page.getByRole('button', { name: '查詢' }).click();
@@ -230,6 +278,7 @@ assert.ok(trackText.includes('已答覆') && trackText.includes('民國'), track
 assert.ok(!trackText.includes('null') && !trackText.includes('undefined'), trackText);
 for (const secret of ['林先生', '0912345678', 'wang', 'chen']) assert.ok(!trackText.includes(secret), `/track shows ${secret}`);
 await shot('track');
+await audit('/track: the case and its steps (phone)');
 step('/track shows the closed case and its steps, no names');
 
 // 7. The survey behind the reply notice's link: answered once, low scores allowed.
@@ -241,6 +290,8 @@ await page.locator('#result-4').check();
 await page.locator('#attitude-5').check();
 await page.getByLabel('其他意見（可不填）').fill('答覆清楚，但等了一週。');
 await shot('survey');
+await audit('/survey');
+await focusStaysVisible('/survey', 20);
 await page.getByRole('button', { name: '送出' }).click();
 await page.getByText('感謝您的填答！').waitFor();
 await page.goto(link);
@@ -252,7 +303,7 @@ step('the survey from the reply mail was answered once');
 await page.setViewportSize({ width: 1366, height: 768 });
 await signIn('chen');
 await page.keyboard.press('Alt+6');
-await page.locator('table.stats').waitFor();
+await page.locator('.table-wrap table.stats').waitFor();
 const month = await page.evaluate(() => {
   const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit' }).formatToParts(new Date());
   const o = {};
@@ -260,7 +311,7 @@ const month = await page.evaluate(() => {
   return `${Number(o.year) - 1911}年${Number(o.month)}月`;
 });
 await page.getByRole('heading', { name: `${month}　依辦理單位` }).waitFor();
-const statsRow = page.locator('table.stats tbody tr').first();
+const statsRow = page.locator('.table-wrap table.stats tbody tr').first();
 assert.equal(await statsRow.locator('th').textContent(), '本所');
 assert.ok(Number(await statsRow.locator('td').first().textContent()) >= 1, 'the case received this month is counted');
 const drawn = await page.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => {
@@ -269,12 +320,20 @@ const drawn = await page.evaluate(() => [...document.querySelectorAll('canvas')]
 }));
 assert.equal(drawn.length, 3, `three charts: ${drawn}`);
 assert.ok(drawn.every((d) => d !== 'none' && d.endsWith(':true')), `every chart drawn: ${drawn}`);
+// Each chart's figures as a table, opened from the keyboard.
+assert.equal(await page.locator('figure.chart details.chart-table').count(), 3, 'every chart has a table alternative');
+await page.locator('figure.chart summary').first().focus();
+await page.keyboard.press('Enter');
+assert.ok(await page.locator('figure.chart details.chart-table').first().evaluate((d) => d.open), 'the table opens by keyboard');
+await page.locator('figure.chart details.chart-table table tbody tr').first().waitFor();
 const csv = await page.evaluate(async () => {
   const r = await fetch(document.querySelector('a[href*="format=csv"]').getAttribute('href'));
   return [r.status, r.headers.get('content-type'), Array.from(new Uint8Array((await r.arrayBuffer()).slice(0, 3)))];
 });
 assert.deepEqual(csv, [200, 'text/csv; charset=utf-8', [0xef, 0xbb, 0xbf]], 'the CSV link downloads with its BOM');
 await shot('stats');
+await audit('supervisor: 統計 with charts');
+await focusStaysVisible('統計', 30);
 await page.getByRole('link', { name: `列印 ${month} 月報` }).click();
 await page.locator('.report-page').first().waitFor();
 assert.equal(await page.locator('.report-page').count(), 1, 'a supervisor prints their own office');
@@ -284,6 +343,7 @@ const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).lengt
 assert.equal(pages, 1, `the monthly report of one office fits one A4 page (${pages})`);
 await page.emulateMedia({ media: 'print' });
 await shot('report');
+await audit('supervisor: printable monthly report');
 await page.emulateMedia({ media: 'screen' });
 step(`the supervisor's 統計 page drew its charts and printed one A4 page (${drawn.join(', ')})`);
 await signOut();
@@ -291,6 +351,9 @@ await signOut();
 // 8. The mailbox form explains the confirmation step; the honeypot is invisible.
 await page.setViewportSize({ width: 1366, height: 768 });
 await page.goto(`${base}/mailbox`);
+await page.getByLabel('姓名').waitFor();
+await audit('/mailbox');
+await focusStaysVisible('/mailbox', 12);
 // The honeypot sits off-screen, out of the Tab order and hidden from screen readers.
 const trap = await page.locator('#website').boundingBox();
 assert.ok(!trap || trap.x + trap.width <= 0, `the honeypot is on screen: ${JSON.stringify(trap)}`);
@@ -311,11 +374,17 @@ await page.getByLabel('附件（選填）').setInputFiles({ name: '門牌照片.
 await page.getByRole('button', { name: '送出' }).click();
 await page.getByText('已送出，請至電子郵件確認').waitFor();
 await shot('mailbox');
+await audit('/mailbox: sent');
 step('the mailbox form was sent with a photo (a fake one refused) and explains the confirmation');
 
 // 9. The sender confirms; the supervisor finds the mail's case, previews the photo and
 // downloads it byte for byte.
-await page.goto(await linkFromMail(mailboxSender, /https?:\/\/\S+\/public\/mailbox\/confirm\?token=[0-9a-f]+/));
+await page.goto(await linkFromMail(mailboxSender, /https?:\/\/\S+\/mailbox\/confirm\?token=[0-9a-f]+&lang=zh-Hant-TW/));
+// The link opens a page (not JSON) that says the case is accepted.
+await page.locator('#confirmed-no').waitFor();
+assert.match(await page.locator('#confirmed-no').textContent(), /^\d{3}-\d{6}$/);
+await page.getByRole('heading', { name: '案件已受理' }).waitFor();
+await audit('/mailbox/confirm: accepted');
 await signIn('chen');
 await page.getByLabel(/搜尋案件/).fill('戶籍謄本申請');
 await page.getByLabel(/搜尋案件/).press('Enter');
@@ -330,6 +399,7 @@ const [download] = await Promise.all([page.waitForEvent('download'), file.getByR
 assert.equal(download.suggestedFilename(), '門牌照片.png');
 assert.ok(readFileSync(await download.path()).equals(photo), 'the download is the photo as sent');
 await shot('attachments');
+await audit('supervisor: case page with attachments');
 step('the mail\'s photo was previewed and downloaded by the supervisor');
 const mailCaseId = page.url().split('/').pop();
 
@@ -340,6 +410,7 @@ await page.locator('#f-tpl-body-new').fill('{{petitioner_name}}您好：有關�
 await page.getByRole('button', { name: '新增' }).click();
 await page.getByRole('link', { name: '謄本申請說明' }).waitFor();
 await shot('templates');
+await audit('supervisor: 常用答覆');
 await page.goto(`${base}/#/cases/${mailCaseId}`);
 await page.locator('#f-assign-assignee').fill('wang');
 await page.locator('form[data-event="assign"] button').click();
@@ -363,15 +434,19 @@ await page.locator('form[data-event="reply"] button[type="submit"]').click();
 await page.locator('#draft').filter({ hasText: '待主任核定' }).waitFor();
 assert.equal((await page.locator('#case-state').textContent()).trim(), '承辦中', 'a draft moves nothing');
 await shot('draft');
+await audit('handler: draft waiting for sign-off');
 step('the handler filled in the standard reply, edited it and sent it for the director\'s sign-off');
 await signOut();
 
 // 12. The director finds the draft, edits one word and approves: now it is sent, with the photo.
 await signIn('lee');
 await page.goto(`${base}/#/director`);
+await page.locator(`tr[data-id="${mailCaseId}"] a`).first().waitFor();
+await audit('director: mailbox and press cases');
 await page.locator(`tr[data-id="${mailCaseId}"] a`).first().click();
 const approve = page.locator('form[data-event="approve_draft"]');
 await approve.waitFor();
+await audit('director: draft to sign off');
 const drafted = await approve.locator('textarea').inputValue();
 assert.ok(drafted.endsWith('線上申請請使用內政部戶政司網站。'), drafted);
 await approve.locator('textarea').fill(drafted.replace('線上申請', '網路申請'));
@@ -410,6 +485,7 @@ await page.locator('#f-bulk-assignee').selectOption('liu');
 await page.locator('#bulk-assign').click();
 await page.locator('#bulk-result').filter({ hasText: '成功 2 件，失敗 0 件' }).waitFor();
 await shot('bulk');
+await audit('supervisor: bulk reassignment');
 const assignees = await page.evaluate(async (ids) => Promise.all(ids.map(async (id) => (await P.api('GET', `/api/v1/cases/${id}`)).data.assignee)), made);
 assert.deepEqual(assignees, ['liu', 'liu']);
 step('the supervisor reassigned two selected cases in one action');
@@ -432,7 +508,46 @@ await page.locator('#f-comment').fill('稍後回電');
 await page.locator('#comment-form button').click();
 await page.locator('#comment-form .error').filter({ hasText: '請先重新載入' }).waitFor();
 await shot('stale');
+await audit('supervisor: stale case page');
+await page.goto(`${base}/#/settings`);
+await page.getByRole('button', { name: '儲存' }).waitFor();
+await audit('supervisor: 設定');
 step('a stale case page warns before it saves, and shows who else has it open');
 
+// 15. An English speaker: the browser asks for English, the pages answer in it, the
+// notices follow, and the switch to Chinese is remembered.
+const english = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', timezoneId: 'Asia/Taipei' });
+const enPage = await english.newPage();
+enPage.on('pageerror', (e) => errors.push(String(e)));
+const onPage = async (name, fn) => { const saved = page; try { page = enPage; await fn(); } finally { page = saved; } };
+const englishSender = `ann-${Date.now()}@example.org`;
+await onPage('english', async () => {
+  await page.goto(`${base}/mailbox`);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await page.getByLabel('Name').fill('Ann Lee');
+  await page.getByLabel('E-mail').fill(englishSender);
+  await page.getByLabel('Subject').fill('Household transcript for a foreign spouse');
+  await page.getByLabel('Message').fill('How can my husband, a foreign national, get a copy of our household record?');
+  await audit('/mailbox (English)');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('heading', { name: 'Sent: please confirm by e-mail' }).waitFor();
+  await page.goto(await linkFromMail(englishSender, /https?:\/\/\S+\/mailbox\/confirm\?token=[0-9a-f]+&lang=en/));
+  await page.getByRole('heading', { name: 'Your petition is accepted' }).waitFor();
+  await audit('/mailbox/confirm (English)');
+  await page.getByRole('link', { name: 'Track your case' }).click();
+  await page.getByLabel('Case number').waitFor();
+  await audit('/track (English)');
+  await page.getByRole('link', { name: '中文' }).click();
+  await page.getByLabel('案件編號').waitFor();
+  await page.goto(`${base}/track`);  // the browser still asks for English: the choice is remembered
+  await page.getByLabel('案件編號').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hant-TW');
+});
+await mailWith(englishSender, "subject: [accepted] director's mailbox case");
+step('an English speaker used the English pages, was answered in English, and the switch to Chinese was remembered');
+await english.close();
+
+step(`axe-core checked ${audited.length} pages and views (WCAG 2.1 A/AA, 2.2 AA): ${violations.length} violations`);
+assert.deepEqual(violations, [], `accessibility:\n${violations.join('\n')}`);
 assert.deepEqual(errors, [], `browser errors: ${errors.join('\n')}`);
 await browser.close();

@@ -18,11 +18,14 @@
 namespace petitiond {
 namespace {
 
-std::string Fixture(const std::string& name) {
+std::string Fixture(const std::string& name, bool may_be_empty = false) {
   std::ifstream f(std::string(PETITIOND_SOURCE_DIR) + "/tests/connectors/data/" + name, std::ios::binary);
+  EXPECT_TRUE(f) << name;
   std::ostringstream s;
   s << f.rdbuf();
-  EXPECT_FALSE(s.str().empty()) << name;
+  if (!may_be_empty) {
+    EXPECT_FALSE(s.str().empty()) << name;
+  }
   return s.str();
 }
 
@@ -96,7 +99,48 @@ TEST(MailboxTest, ReadsBig5BodyAndRfc2047Subject) {
   EXPECT_EQ(in->petitioner.email, "lin@example.tw");
   EXPECT_NE(in->body.find("我的戶口名簿遺失"), std::string::npos) << in->body;
   EXPECT_EQ(in->external_ref, "<big5-001@example.tw>");
-  EXPECT_EQ(in->received_at, ParseTimestamp("2026-03-02T09:30:00+08:00"));
+  EXPECT_FALSE(in->received_at) << "the sender's Date: is not when the office received it";
+  ASSERT_TRUE(in->date_header);
+  EXPECT_NE(in->date_header->find("2026"), std::string::npos) << *in->date_header;
+  EXPECT_TRUE(in->warnings.empty()) << in->warnings.front();
+}
+
+// A letter in English is answered in English (its notices); Chinese stays Chinese.
+TEST(MailboxTest, ALetterInEnglishGetsEnglishNotices) {
+  EXPECT_EQ(connectors::mailbox::ParseMessage(Fixture("big5.eml"), "new/1")->petitioner.language, Language::kZhHantTw);
+  const std::string english =
+      "From: Ann Lee <ann@example.org>\r\nTo: director@hr.example.gov.tw\r\nSubject: Household transcript\r\n"
+      "Message-ID: <en-1@example.org>\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+      "Dear Director, how can a foreign spouse apply for a household transcript?\r\n";
+  auto in = connectors::mailbox::ParseMessage(english, "new/en");
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->petitioner.language, Language::kEn);
+}
+
+// A mail's receipt time is its delivery into the Maildir; an implausible or missing
+// Date: header is a warning on the intake row, never a rejection (issue #21).
+TEST(MailboxTest, TheDeliveryTimeCountsAndAnImplausibleDateIsOnlyAWarning) {
+  const Timestamp delivered = *ParseTimestamp("2026-12-01T09:15:00+08:00");
+  std::string old = Fixture("big5.eml");
+  const auto date_at = old.find("Date: ");
+  ASSERT_NE(date_at, std::string::npos);
+  old.replace(date_at, old.find('\n', date_at) - date_at, "Date: Thu, 01 Jan 1998 00:00:00 +0800\r");
+  auto in = connectors::mailbox::ParseMessage(old, "new/3", {}, delivered);
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->received_at, delivered);
+  EXPECT_EQ(in->date_header, "Thu, 01 Jan 1998 00:00:00 +0800");
+  ASSERT_EQ(in->warnings.size(), 1u);
+  EXPECT_NE(in->warnings[0].find("implausible"), std::string::npos) << in->warnings[0];
+  std::string undated = Fixture("big5.eml");
+  const auto d = undated.find("Date: ");
+  undated.erase(d, undated.find('\n', d) - d + 1);
+  auto none = connectors::mailbox::ParseMessage(undated, "new/4", {}, delivered);
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_EQ(none->received_at, delivered);
+  EXPECT_FALSE(none->date_header);
+  EXPECT_EQ(none->warnings, std::vector<std::string>{"the message has no Date header"});
+  EXPECT_EQ(connectors::mailbox::MaildirDeliveryTime("/var/spool/md/new/1764551700.M1P2.host"),
+            *ParseTimestamp("2025-12-01T09:15:00+08:00"));
 }
 
 TEST(MailboxTest, PrefersPlainTextAndKeepsAttachments) {
@@ -270,16 +314,19 @@ TEST(MailboxTest, AMessageLeavesNewOnlyOnceTaken) {
 TEST(NewsTest, ParsesRssAndAtom) {
   auto rss = connectors::news::ParseFeed(Fixture("rss.xml"));
   ASSERT_TRUE(rss.ok()) << rss.error().message;
-  ASSERT_EQ(rss->size(), 3u);
-  EXPECT_EQ((*rss)[0].id, "news-1001");
-  EXPECT_EQ((*rss)[0].summary, "蘭嶼戶政今日恢復服務。");
-  EXPECT_EQ((*rss)[0].published, ParseTimestamp("2026-03-02T08:00:00+08:00"));
-  EXPECT_EQ((*rss)[2].id, "https://news.example.tw/a/1003") << "no guid: the link identifies it";
+  const auto& items = rss->items;
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].id, "news-1001");
+  EXPECT_EQ(items[0].summary, "蘭嶼戶政今日恢復服務。");
+  EXPECT_EQ(items[0].published, ParseTimestamp("2026-03-02T08:00:00+08:00"));
+  EXPECT_EQ(items[2].id, "https://news.example.tw/a/1003") << "no guid: the link identifies it";
+  EXPECT_EQ(items[0].raw.rfind("<item>", 0), 0u) << items[0].raw;
+  EXPECT_NE(items[0].raw.find("<guid>news-1001</guid>"), std::string::npos) << "the element as it arrived";
   auto atom = connectors::news::ParseFeed(Fixture("atom.xml"));
   ASSERT_TRUE(atom.ok()) << atom.error().message;
-  ASSERT_EQ(atom->size(), 1u);
-  EXPECT_EQ((*atom)[0].link, "https://forum.example.tw/t/77");
-  EXPECT_EQ((*atom)[0].id, "urn:forum:77");
+  ASSERT_EQ(atom->items.size(), 1u);
+  EXPECT_EQ(atom->items[0].link, "https://forum.example.tw/t/77");
+  EXPECT_EQ(atom->items[0].id, "urn:forum:77");
 }
 
 TEST(NewsTest, ADescriptionWithBrokenMarkupIsRead) {
@@ -287,26 +334,97 @@ TEST(NewsTest, ADescriptionWithBrokenMarkupIsRead) {
       "<rss version=\"2.0\"><channel><item><guid>g-1</guid><title>戶政</title>"
       "<description>&lt;p&gt;蘭嶼戶政&lt;/p&gt;&lt;script&gt;&lt;/script</description></item></channel></rss>");
   ASSERT_TRUE(feed.ok()) << feed.error().message;
-  ASSERT_EQ(feed->size(), 1u);
-  EXPECT_EQ((*feed)[0].summary, "蘭嶼戶政");
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].summary, "蘭嶼戶政");
 }
 
-TEST(NewsTest, RefusesBrokenXmlAndDoctypes) {
+TEST(NewsTest, RefusesBrokenXmlAndEntityDeclarations) {
   auto broken = connectors::news::ParseFeed(Fixture("broken.xml"));
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.error().message.find("not well-formed"), std::string::npos);
   auto doctype = connectors::news::ParseFeed(Fixture("doctype.xml"));
   ASSERT_FALSE(doctype.ok());
-  EXPECT_NE(doctype.error().message.find("DOCTYPE"), std::string::npos);
+  EXPECT_NE(doctype.error().message.find("entities"), std::string::npos) << doctype.error().message;
   EXPECT_FALSE(connectors::news::ParseFeed("<html><body/></html>").ok());
 }
 
 TEST(NewsTest, MatchesKeywordsUnlessExcluded) {
   connectors::news::FeedConfig feed{"http://x", "main", {"戶政"}, {"體育"}, std::chrono::seconds(60)};
-  auto items = connectors::news::ParseFeed(Fixture("rss.xml")).value();
+  auto items = connectors::news::ParseFeed(Fixture("rss.xml")).value().items;
   EXPECT_EQ(connectors::news::Match(items[0], feed), "戶政");
   EXPECT_FALSE(connectors::news::Match(items[1], feed)) << "excluded";
   EXPECT_FALSE(connectors::news::Match(items[2], feed)) << "no keyword";
+}
+
+// The malformed-feed collection (data/feeds, made by make_feeds.py): every dialect,
+// charset and defect, each file's outcome in expected.tsv. Items are matched on 戶政.
+TEST(NewsTest, TheFeedCollectionIsReadAsExpected) {
+  std::ifstream table(std::string(PETITIOND_SOURCE_DIR) + "/tests/connectors/data/feeds/expected.tsv");
+  ASSERT_TRUE(table);
+  connectors::news::FeedConfig config{"https://news.example.tw/feed", "main", {"戶政"}, {}, std::chrono::seconds(60)};
+  int files = 0, feeds = 0, refused = 0, taken = 0, rejected = 0;
+  for (std::string line; std::getline(table, line);) {
+    std::stringstream row(line);
+    std::string name, outcome, want_taken, want_rejected, note;
+    std::getline(row, name, '\t');
+    std::getline(row, outcome, '\t');
+    std::getline(row, want_taken, '\t');
+    std::getline(row, want_rejected, '\t');
+    std::getline(row, note);
+    ++files;
+    const auto parsed = connectors::news::ParseFeed(Fixture("feeds/" + name, true), config.url);
+    if (outcome == "refused") {
+      EXPECT_FALSE(parsed.ok()) << name << " (" << note << ") was read";
+      ++refused;
+      continue;
+    }
+    ASSERT_TRUE(parsed.ok()) << name << " (" << note << "): " << parsed.error().message;
+    ++feeds;
+    int t = 0, r = 0;
+    for (const auto& item : parsed->items) {
+      EXPECT_FALSE(item.id.empty()) << name;
+      EXPECT_FALSE(item.raw.empty()) << name;
+      if (item.error) {
+        ++r;
+      } else if (connectors::news::Match(item, config)) {
+        ++t;
+        EXPECT_NE(item.title.find("戶政"), std::string::npos) << name << ": " << item.title;
+      }
+    }
+    EXPECT_EQ(t, std::stoi(want_taken)) << name << " (" << note << ")";
+    EXPECT_EQ(r, std::stoi(want_rejected)) << name << " (" << note << ")";
+    taken += t;
+    rejected += r;
+  }
+  EXPECT_EQ(files, 25);
+  std::cout << "feed collection: " << files << " files, " << feeds << " read (" << taken << " items taken, " << rejected
+            << " rejected), " << refused << " refused\n";
+}
+
+// The same item polled again, and an item with neither guid nor link, keep one id;
+// the raw item is the element as written, escaped markup included.
+TEST(NewsTest, ItemsWithoutIdsAreKnownByTheirContentAndKeptAsWritten) {
+  const std::string bytes = Fixture("feeds/rss20-no-guid-no-link.xml");
+  const auto a = connectors::news::ParseFeed(bytes, "https://a.example.tw/rss").value();
+  const auto b = connectors::news::ParseFeed(bytes, "https://a.example.tw/rss").value();
+  ASSERT_EQ(a.items.size(), 2u);
+  EXPECT_EQ(a.items[0].id.rfind("sha256:", 0), 0u);
+  EXPECT_EQ(a.items[0].id, b.items[0].id);
+  EXPECT_NE(a.items[0].id, a.items[1].id);
+  EXPECT_NE(connectors::news::ParseFeed(bytes, "https://other.example.tw/rss").value().items[0].id, a.items[0].id)
+      << "the same words in another feed are another item";
+  const auto markup = connectors::news::ParseFeed(Fixture("feeds/rss20-markup-in-title.xml")).value();
+  EXPECT_EQ(markup.items[0].title, "戶政 <公告> & 說明");
+  EXPECT_NE(markup.items[0].raw.find("<title>戶政 &lt;公告&gt; &amp; 說明</title>"), std::string::npos)
+      << markup.items[0].raw;
+  const auto rdf = connectors::news::ParseFeed(Fixture("feeds/rss10-rdf-dc.xml")).value();
+  EXPECT_EQ(rdf.items[0].title, "戶政便民措施");
+  EXPECT_EQ(rdf.items[0].author, "記者王");
+  EXPECT_EQ(rdf.items[0].published, ParseTimestamp("2026-03-03T08:00:00+08:00"));
+  const auto mislabelled = connectors::news::ParseFeed(Fixture("feeds/declared-utf8-is-big5.xml")).value();
+  ASSERT_EQ(mislabelled.warnings.size(), 1u);
+  EXPECT_NE(mislabelled.warnings[0].find("Big5"), std::string::npos);
+  EXPECT_EQ(mislabelled.items[0].title, "戶政錯誤宣告");
 }
 
 }  // namespace
@@ -322,8 +440,8 @@ TEST(NewsTest, AnUnreadableDateZoneLeavesTheItemUndated) {
       "<rss version=\"2.0\"><channel><item><guid>g-2</guid><title>戶政</title>"
       "<pubDate>Tue, 03 Mar 2026 08:00:00 +ab00</pubDate></item></channel></rss>");
   ASSERT_TRUE(feed.ok()) << feed.error().message;
-  ASSERT_EQ(feed->size(), 1u);
-  EXPECT_FALSE((*feed)[0].published);
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_FALSE(feed->items[0].published);
 }
 
 }  // namespace

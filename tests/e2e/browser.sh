@@ -28,6 +28,10 @@ port=$(free_port)
 cat >"$work/config.yaml" <<YAML
 smtp: { url: "$PETITIOND_TEST_SMTP_URL", from: "petitiond@hr.example.gov.tw" }
 mailbox: { public_url: "http://127.0.0.1:$port" }
+news:
+  feeds:
+    # Nothing listens there: the admin's 新聞來源 shows the failed fetch.
+    - { url: "http://127.0.0.1:$(free_port)/rss", office: main, keywords: [戶政], interval: 1 hour }
 YAML
 "$bin" serve --listen "127.0.0.1:$port" --workflows "$src/workflows" --config "$work/config.yaml" \
   >>"$work/serve.log" 2>&1 &

@@ -18,9 +18,10 @@ src=$2
 
 e2e_begin e2e_channels
 sql() { psql -X -q -t -A -d "$DATABASE_URL" -c "$1"; }
-# wait_for SQL EXPECTED: polls for up to 15 s until the query prints EXPECTED.
+# wait_for SQL EXPECTED: polls for up to 45 s until the query prints EXPECTED (a feed's
+# first fetch comes at a random moment in the 30 s after start).
 wait_for() {
-  for _ in $(seq 1 150); do
+  for _ in $(seq 1 450); do
     [ "$(sql "$1")" = "$2" ] && return 0
     sleep 0.1
   done
@@ -37,6 +38,12 @@ mkdir -p "$work/site"
 cp "$src/tests/connectors/data/rss.xml" "$work/site/rss.xml"
 cp "$src/tests/connectors/data/broken.xml" "$work/site/broken.xml"
 cp "$src/tests/connectors/data/atom.xml" "$work/site/atom.xml"
+# A feed with nothing for the office, watched 120 times over (/many/N/quiet).
+cat >"$work/site/quiet.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>quiet</title><link>https://quiet.example.tw/</link><description>d</description>
+<item><title>天氣晴</title><guid>q-1</guid><description>無關</description></item></channel></rss>
+XML
 /usr/bin/python3 "$(dirname "$0")/feed_server.py" "$work/site" "$work/feed.port" &
 extra_pids=$!
 for _ in $(seq 1 50); do [ -f "$work/feed.port" ] && break; sleep 0.1; done
@@ -58,7 +65,10 @@ news:
     - { url: "$feed/redirect/3/atom", office: lanyu, keywords: [戶政], interval: 1 hour, allow_private: true }
     - { url: "$feed/redirect/9/atom", office: lanyu, keywords: [戶政], interval: 1 hour, allow_private: true }
     - { url: "$feed/redirect/1/rss", office: beinan, keywords: [戶政], interval: 1 hour }
+$(for i in $(seq 1 120); do echo "    - { url: \"$feed/many/$i/quiet\", office: main, keywords: [戶政], interval: 1 hour }"; done)
+  workers: 4
 YAML
+started=$(date +%s)
 "$bin" serve --listen "127.0.0.1:$port" --workflows "$src/workflows" --config "$work/config.yaml" \
   >>"$work/serve.log" 2>&1 &
 server_pid=$!
@@ -116,6 +126,21 @@ PY
 wait_for "SELECT count(*) FROM intake_raw WHERE channel = 'news' AND status = 'merged'" 1
 [ "$(sql "SELECT count(*) FROM cases WHERE channel = 'news' AND office = 'main'")" = 1 ] || fail "the same story opened a second case"
 [ "$(sql "SELECT count(*) FROM case_events WHERE event = 'news_item_attached'")" = 1 ] || fail "not attached"
+
+# Every configured feed is fetched within 60 s of start, by a few workers, the first
+# fetches spread out rather than all at once.
+for _ in $(seq 1 600); do
+  [ "$(sql "SELECT count(*) FROM news_feeds WHERE url LIKE '%/many/%' AND last_success_at IS NOT NULL")" = 120 ] && break
+  sleep 0.1
+done
+all_in=$(( $(date +%s) - started ))
+[ "$(sql "SELECT count(*) FROM news_feeds WHERE url LIKE '%/many/%' AND last_success_at IS NOT NULL")" = 120 ] ||
+  fail "not every feed was fetched in time: $(sql "SELECT count(*) FROM news_feeds WHERE url LIKE '%/many/%'") of 120"
+[ "$all_in" -le 60 ] || fail "the 120 quiet feeds took $all_in s to be fetched"
+spread=$(sql "SELECT round(extract(epoch FROM max(polled_at) - min(polled_at))) FROM news_feeds WHERE url LIKE '%/many/%'")
+[ "$spread" -ge 10 ] || fail "the first fetches came all at once (within $spread s)"
+echo "125 feeds (4 workers): all fetched within $all_in s of start, the quiet ones spread over $spread s"
+[ "$(sql "SELECT count(*) FROM intake_raw WHERE source LIKE '%/many/%'")" = 0 ] || fail "a quiet feed's item was kept"
 
 # The 1999 platform webhook, signed.
 body='{"case_id":"TT-7","service_name":"陳情","subject":"門牌","description":"綠島鄉門牌錯誤","district":"綠島鄉","petitioner":{"name":"林","phone":"0911-000-111"}}'

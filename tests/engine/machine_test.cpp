@@ -675,3 +675,75 @@ TEST_F(MigrateTest, StatesMoveByNameOrByTheMapAndEveryBreakIsNamed) {
 
 }  // namespace
 }  // namespace petitiond
+
+namespace petitiond {
+namespace {
+
+// Clock-hour deadlines (issue #21): `by: "17:00"` and `within: 4 hours`.
+class ClockHoursTest : public testing::Test {
+ protected:
+  static constexpr const char* kYaml = R"(workflow: press
+version: 1
+clocks:
+  assign:   { within: 4 hours }
+  response: { by: "17:00" }
+states:
+  received: { initial: true, starts: [assign, response] }
+  done:     { final: true, outcome: answered }
+transitions:
+  - { on: reply, from: received, to: done, roles: [handler] }
+escalations:
+  - { clock: response, at: due, notify: [director], mark: overdue }
+)";
+  ClockHoursTest() : calendar_(BusinessCalendar::Shipped()) {
+    auto wf = LoadWorkflow(kYaml, "press.yaml");
+    EXPECT_TRUE(wf.ok()) << (wf.ok() ? "" : wf.error().details.front());
+    if (wf.ok()) wf_ = wf.value();
+  }
+  Timestamp Due(Timestamp received, const std::string& clock) const {
+    const CaseState c = Machine(calendar_).Start(wf_, actor_, "main", received, {}).next;
+    return c.FindClock(clock)->due_at;
+  }
+  static Timestamp At(const std::string& text) { return *ParseTimestamp(text); }
+  BusinessCalendar calendar_;
+  Workflow wf_;
+  Actor actor_{"lin", {"intake"}, "main"};
+};
+
+TEST_F(ClockHoursTest, ByFiveOClockIsTheSameDayOrTheNextWorkingDay) {
+  // Thursday 2026-11-26.
+  EXPECT_EQ(Due(At("2026-11-26T10:00:00+08:00"), "response"), At("2026-11-26T17:00:00+08:00"));
+  EXPECT_EQ(Due(At("2026-11-26T17:30:00+08:00"), "response"), At("2026-11-27T17:00:00+08:00"));
+  // Saturday 11/28 and Sunday: Monday 11/30.
+  EXPECT_EQ(Due(At("2026-11-28T09:00:00+08:00"), "response"), At("2026-11-30T17:00:00+08:00"));
+  // Four hours on the wall clock, whatever the day.
+  EXPECT_EQ(Due(At("2026-11-28T09:00:00+08:00"), "assign"), At("2026-11-28T13:00:00+08:00"));
+  EXPECT_EQ(Due(At("2026-11-26T15:00:00+08:00"), "assign"), At("2026-11-26T19:00:00+08:00"));
+}
+
+TEST_F(ClockHoursTest, AClosureOnTheDueDayMovesItToTheNextWorkingDayAtTheSameHour) {
+  const CaseState c = Machine(calendar_).Start(wf_, actor_, "lanyu", At("2026-11-26T10:00:00+08:00"), {}).next;
+  BusinessCalendar closed = calendar_;
+  closed.AddClosure("lanyu", D(2026, 11, 26), "颱風停班");
+  auto out = Machine(closed).ApplyClosure(wf_, c, D(2026, 11, 26), "颱風停班", actor_, At("2026-11-26T11:00:00+08:00"));
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->next.FindClock("response")->due_at, At("2026-11-27T17:00:00+08:00"));
+  EXPECT_EQ(out->next.FindClock("assign")->due_at, c.FindClock("assign")->due_at) << "hours are hours";
+}
+
+TEST_F(ClockHoursTest, TheLoaderWantsOneOfWithinAndByAndAnHour) {
+  std::string both = kYaml;
+  both.replace(both.find("{ by: \"17:00\" }"), 15, "{ by: \"17:00\", within: 1 workday }");
+  auto r = LoadWorkflow(both, "press.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().details.at(0).find("both within and by"), std::string::npos) << r.error().details.at(0);
+  std::string bad = kYaml;
+  bad.replace(bad.find("\"17:00\""), 7, "\"5pm\"");
+  auto b = LoadWorkflow(bad, "press.yaml");
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().details.at(0).rfind("press.yaml:5:", 0), 0u) << b.error().details.at(0);
+  EXPECT_NE(b.error().details.at(0).find("HH:MM"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace petitiond

@@ -26,7 +26,7 @@ TEST(WorkflowTest, LoadsTheShippedHotlineWorkflow) {
                          "hotline-1999.yaml");
   ASSERT_TRUE(wf.ok()) << Joined(wf.error());
   EXPECT_EQ(wf->name, "hotline-1999");
-  EXPECT_EQ(wf->version, 4);
+  EXPECT_EQ(wf->version, 5);
   EXPECT_EQ(wf->InitialState().name, "received");
   ASSERT_NE(wf->FindClock("response"), nullptr);
   EXPECT_EQ(wf->FindClock("response")->within, (Duration{Duration::Unit::kWorkdays, 6}));
@@ -216,6 +216,8 @@ TEST(WorkflowTest, AStoredVersionInheritsTheLatestVersionsVocabulary) {
   InheritVocabulary(old.value(), latest.value());
   EXPECT_EQ(old->FindState("closed")->outcome, CaseOutcome::kAnswered);
   EXPECT_EQ(old->FindState("waiting")->public_label, "待陳情人補正資料");
+  EXPECT_EQ(old->FindState("waiting")->public_label_en, "Waiting for information from you");
+  EXPECT_EQ(old->FindEvent("ask")->public_label_en, "Information requested from you (all at once)");
   EXPECT_EQ(old->FindEvent("reply")->counts_as, EventMeaning::kReply);
   EXPECT_EQ(old->FindClock("response")->label, "答覆期限");
 }
@@ -231,10 +233,52 @@ TEST(WorkflowTest, ShippedWorkflowsDeclareEveryMeaning) {
     for (const auto& s : wf->states) {
       EXPECT_FALSE(s.label.empty()) << name << " " << s.name;
       EXPECT_FALSE(s.public_label.empty()) << name << " " << s.name;
+      EXPECT_FALSE(s.public_label_en.empty()) << name << " " << s.name << ": /track in English";
       EXPECT_EQ(s.final, s.outcome.has_value()) << name << " " << s.name;
     }
-    for (const auto& e : wf->events) EXPECT_FALSE(e.label.empty()) << name << " " << e.name;
+    for (const auto& e : wf->events) {
+      EXPECT_FALSE(e.label.empty()) << name << " " << e.name;
+      EXPECT_EQ(e.public_label.empty(), e.public_label_en.empty()) << name << " " << e.name << ": a public step in English";
+    }
   }
+}
+
+// A template's English text sits beside its Chinese one; the built-in notices exist in
+// both languages, so a workflow that writes only Chinese still mails English speakers
+// in English.
+TEST(WorkflowTest, TemplatesAndPublicLabelsComeInEnglishToo) {
+  const std::string yaml =
+      "workflow: w\nversion: 1\n"
+      "states:\n"
+      "  new: { initial: true, public_label: 已收件, public_label_en: Received }\n"
+      "  done: { final: true, outcome: answered }\n"
+      "transitions:\n"
+      "  - { on: reply, from: new, to: done, roles: [handler], require: [reply], counts_as: reply,\n"
+      "      public_label: 已答覆, public_label_en: Replied }\n"
+      "templates:\n"
+      "  reply:\n"
+      "    subject: 答覆 {{public_no}}\n"
+      "    body: 您好\n"
+      "    en: { subject: 'Reply {{public_no}}', body: Dear petitioner }\n";
+  auto wf = LoadWorkflow(yaml, "w.yaml");
+  ASSERT_TRUE(wf.ok()) << Joined(wf.error());
+  EXPECT_EQ(wf->FindState("new")->public_label_en, "Received");
+  EXPECT_EQ(wf->FindEvent("reply")->public_label_en, "Replied");
+  EXPECT_EQ(wf->TemplateFor("reply").subject, "答覆 {{public_no}}");
+  EXPECT_EQ(wf->TemplateFor("reply", Language::kEn).subject, "Reply {{public_no}}");
+  EXPECT_EQ(wf->TemplateFor("transfer", Language::kEn).subject, "[Transferred] {{public_no}} has been sent to {{agency}}");
+  EXPECT_EQ(wf->TemplateFor("transfer").subject, "【移送通知】{{public_no}} 案件已移送 {{agency}}");
+  for (const char* name : {"extension", "ask", "transfer", "reply", "merge", "register_only", "accepted", "confirm_email"}) {
+    EXPECT_NE(DefaultTemplate(name, Language::kEn).subject, DefaultTemplate("generic", Language::kEn).subject) << name;
+  }
+
+  const std::string bad = "workflow: w\nversion: 1\nstates:\n  a: { initial: true }\n  b: { final: true, outcome: answered }\n"
+                          "transitions:\n  - { on: go, from: a, to: b, roles: [handler] }\n"
+                          "templates:\n  go: { subject: s, body: b, en: { subject: s, text: t } }\n";
+  auto refused = LoadWorkflow(bad, "bad.yaml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(Joined(refused.error()).find("bad.yaml:9:"), std::string::npos) << Joined(refused.error());
+  EXPECT_NE(Joined(refused.error()).find("text"), std::string::npos) << Joined(refused.error());
 }
 
 }  // namespace

@@ -12,9 +12,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     feed.url = "http://feed.test/rss";
     feed.office = "main";
     feed.keywords = {"戶政", "a"};
-    for (const auto& item : *items) {
+    for (const auto& item : items->items) {
+      if (item.error) continue;
       if (auto k = petitiond::connectors::news::Match(item, feed)) {
-        (void)petitiond::connectors::news::ToIntake(item, feed, *k, "<item/>");
+        (void)petitiond::connectors::news::ToIntake(item, feed, *k, item.raw);
       }
     }
   }

@@ -56,7 +56,7 @@ TEST_F(CaseServiceTest, CreatePinsTheLatestWorkflowVersionAndShowsTheAccessCodeO
   CreateCaseInput in{std::nullopt, "hotline", "beinan", "戶籍", "主旨", "內容", {}, std::nullopt, std::nullopt};
   auto created = service_.Create(intake_, in);
   EXPECT_EQ(created.view.record.workflow_name, "hotline-1999");
-  EXPECT_EQ(created.view.record.workflow_version, 4);
+  EXPECT_EQ(created.view.record.workflow_version, 5);
   EXPECT_EQ(created.view.record.state.state, "received");
   EXPECT_EQ(created.view.record.public_no.rfind("115-", 0), 0u) << created.view.record.public_no;
   EXPECT_EQ(created.access_code.size(), 10u);
@@ -182,7 +182,7 @@ TEST_F(CaseServiceTest, AChangedWorkflowNeedsANewVersion) {
   std::filesystem::create_directories(dir);
   {
     std::ofstream out(dir + "/hotline-1999.yaml");
-    out << "workflow: hotline-1999\nversion: 4\nstates:\n  a: { initial: true }\n  b: { final: true, outcome: answered }\n"
+    out << "workflow: hotline-1999\nversion: 5\nstates:\n  a: { initial: true }\n  b: { final: true, outcome: answered }\n"
            "transitions:\n  - { on: go, from: a, to: b, roles: [handler] }\n";
   }
   try {

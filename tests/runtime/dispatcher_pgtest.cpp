@@ -17,6 +17,7 @@
 
 #include "engine/store/database.hpp"
 #include "engine/store/outbox_store.hpp"
+#include "tests/common/mail_sink.hpp"
 #include "tests/common/pg_fixture.hpp"
 
 namespace petitiond {
@@ -146,13 +147,7 @@ TEST_F(DispatcherTest, SendsRealMailThroughTheSmtpSink) {
   EXPECT_EQ(dispatcher.RunOnce(), 1);
   EXPECT_EQ(ListAll().front().status, OutboxStatus::kSent);
   // Find the message the sink stored.
-  std::string found;
-  for (const auto& f : std::filesystem::directory_iterator(maildir + "/new")) {
-    std::ifstream in(f.path());
-    std::stringstream s;
-    s << in.rdbuf();
-    if (s.str().find(key) != std::string::npos) found = s.str();
-  }
+  const std::string found = testing_support::MailContaining(maildir, key);
   ASSERT_FALSE(found.empty()) << "no message with Message-ID " << key << " in " << maildir;
   // Header names and encoded-word markers are case-insensitive (RFC 5322, RFC 2047).
   std::string lower = found;

@@ -24,7 +24,14 @@ const P = (() => {
     for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c.nodeType ? c : document.createTextNode(String(c)));
     return e;
   }
-  function date(iso, long) { return el('time', { datetime: iso, title: gregorian(iso), text: long ? rocLong(iso) : roc(iso) }); }
+  // An English page (the public pages in English) writes Gregorian dates in words.
+  function english(iso) {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: TZ, day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
+  }
+  function date(iso, long) {
+    if (document.documentElement.lang === 'en') return el('time', { datetime: iso, title: `${english(iso)} ${time(iso)} (Taipei time)`, text: english(iso) });
+    return el('time', { datetime: iso, title: gregorian(iso), text: long ? rocLong(iso) : roc(iso) });
+  }
   function workdays(n) {
     if (n === null || n === undefined) return '';
     return n < 0 ? `逾期 ${-n} 個工作天` : `剩 ${n} 個工作天`;
@@ -63,7 +70,7 @@ const P = (() => {
       }
       rest.push(msg);
     }
-    if (fallback) fallback.textContent = [err.message, ...rest].join('；');
+    if (fallback) fallback.textContent = [err.message, ...rest].join(document.documentElement.lang === 'en' ? '; ' : '；');
     const first = form.querySelector('[aria-invalid="true"]');
     if (first) first.focus();
   }

@@ -294,6 +294,8 @@
       field('subject', '主旨', el('input', { required: true, maxlength: 200 })),
       field('body', '內容', el('textarea', { rows: 5, required: true }), 'Ctrl+Enter 登錄'),
       field('file', '附件（掃描信件、照片；圖片、PDF、Office 或 ODF 文件）', el('input', { type: 'file', multiple: true })),
+      field('language', '通知語言', el('select', {}, el('option', { value: 'zh-Hant-TW', text: '中文' }), el('option', { value: 'en', text: 'English（外籍人士）' })),
+        '受理及答覆通知以此語言寄送'),
       repeats,
       el('button', { type: 'submit', text: '登錄' }), error);
     form.body.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' && ev.ctrlKey) { ev.preventDefault(); form.requestSubmit(); } });
@@ -316,6 +318,7 @@
       ev.preventDefault();
       const petitioner = {};
       for (const k of ['name', 'phone', 'email', 'address']) if (form[k].value.trim()) petitioner[k] = form[k].value.trim();
+      if (form.language.value === 'en') petitioner.language = 'en';
       try {
         const { data } = await api('POST', '/api/v1/cases', {
           channel: 'hotline', category: category.value, confidential: form.confidential.value === 'yes',
@@ -544,6 +547,17 @@
         say(`${data.office} ${data.date} 停班：${data.cases_recomputed} 件案件期限已重算`);
       } catch (e) { showProblem(closure, e, cerror); }
     });
+    try {
+      const { data } = await api('GET', '/api/v1/calendar/closures');
+      closure.append(data.items.length
+        ? el('table', {}, el('caption', { text: '近一年登錄的停班日' }),
+          el('thead', {}, el('tr', {}, ['日期', '辦公處所', '原因', '登錄者'].map(h => el('th', { scope: 'col', text: h })))),
+          el('tbody', {}, data.items.map(c => el('tr', {}, el('td', { text: c.date }), el('td', { text: officeName(c.office) }),
+            el('td', { text: c.reason }), el('td', {}, `${c.created_by} `, date(c.created_at))))))
+        : el('p', { class: 'hint', text: '近一年沒有登錄停班日。' }));
+    } catch (e) { closure.append(el('p', { class: 'error', text: e.message })); }
+    let feeds = null;
+    try { feeds = await feedsSection(); } catch (e) { feeds = el('p', { class: 'error', text: e.message }); }
     let flows = null;
     try { flows = await workflowsSection(); } catch (e) { flows = el('p', { class: 'error', text: e.message }); }
     let open311 = null;
@@ -551,7 +565,22 @@
     if (mine !== navigation) return;
     main.replaceChildren(el('h2', { text: '系統管理' }), secret,
       el('table', {}, el('thead', {}, el('tr', {}, ['帳號', '角色', '辦公處所', '狀態', ''].map(h => el('th', { text: h })))), el('tbody', {}, rows)),
-      create, closure, open311, migrationSection(), flows);
+      create, closure, feeds, open311, migrationSection(), flows);
+  }
+
+  // The news feeds of the config (news.feeds): when each was last fetched, whether
+  // that worked, and how many items it has brought in.
+  async function feedsSection() {
+    const { data } = await api('GET', '/api/v1/feeds');
+    const every = sec => sec % 3600 === 0 ? `每 ${sec / 3600} 小時` : sec % 60 === 0 ? `每 ${sec / 60} 分鐘` : `每 ${sec} 秒`;
+    return el('section', { class: 'card', id: 'feeds', 'aria-labelledby': 'feeds-title' }, el('h3', { id: 'feeds-title', text: '新聞來源' }),
+      data.items.length
+        ? el('table', {}, el('thead', {}, el('tr', {}, ['來源', '辦公處所', '頻率', '最近讀取', '最近成功', '錯誤', '已收案'].map(h => el('th', { scope: 'col', text: h })))),
+          el('tbody', {}, data.items.map(f => el('tr', {},
+            el('td', { class: 'url', text: f.url }), el('td', { text: officeName(f.office) }), el('td', { text: every(f.interval_seconds) }),
+            el('td', {}, f.polled_at ? date(f.polled_at) : '尚未讀取'), el('td', {}, f.last_success_at ? date(f.last_success_at) : '—'),
+            el('td', { class: f.last_error ? 'error' : '', text: f.last_error || '正常' }), el('td', { text: String(f.items_taken) })))))
+        : el('p', { class: 'hint', text: '設定檔未設定新聞來源（news.feeds）。' }));
   }
 
   // Moving running cases to a corrected workflow version: preview (the dry run's

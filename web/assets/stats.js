@@ -61,6 +61,16 @@ const PStats = (() => {
     return chartLib;
   }
   const charts = [];
+  // Every chart has its figures as a table too (WCAG 1.1.1: a screen reader, or anyone
+  // who wants the numbers, opens it under the chart).
+  function alternative(box, config, unit) {
+    const cell = v => (v === null || v === undefined ? '—' : `${Math.round(v * 10) / 10}${unit}`);
+    box.append(el('details', { class: 'chart-table' }, el('summary', { text: '以表格檢視' }),
+      el('table', { class: 'stats' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: '' }), config.data.datasets.map(d => el('th', { scope: 'col', text: d.label })))),
+        el('tbody', {}, config.data.labels.map((l, i) => el('tr', {}, el('th', { scope: 'row', text: String(l) }),
+          config.data.datasets.map(d => el('td', { text: cell(d.data[i]) }))))))));
+  }
   function chart(canvas, config) {
     config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
     charts.push(new window.Chart(canvas, config));
@@ -83,7 +93,8 @@ const PStats = (() => {
     const head = [GROUP[rep.group_by], '收件', '結案', '移送', '併案', '存查', '期末未結', '目前逾期', '分案準時率',
       '答覆準時率', '平均處理工作天', '處理工作天 P90', '核准展延', '問卷回覆', '回覆率', '平均分數', '滿意比率',
       '滿意比率月增', '滿意比率年增'];
-    return el('div', { class: 'table-wrap' }, el('table', { class: 'stats' },
+    // Wider than the page: the wrapper scrolls, so it takes the focus (arrow keys scroll it).
+    return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `統計表（依${GROUP[rep.group_by]}，可左右捲動）` }, el('table', { class: 'stats' },
       el('thead', {}, el('tr', {}, head.map(h => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, rep.groups.map(g => row(rep.group_by, g)), row(rep.group_by, rep.total, true))));
   }
@@ -146,23 +157,25 @@ const PStats = (() => {
       el('section', { class: 'card charts' }, volume.box, ontime.box, satisfaction.box));
     const months = trend.channels.map(m => m.label);
     const channels = trend.channels.length ? Object.keys(trend.channels[0].cases) : [];
-    chart(volume.canvas, {
+    const charted = [[volume, '', {
       type: 'bar',
       data: { labels: months, datasets: channels.map((c, i) => ({ label: CHANNEL[c] || c, data: trend.channels.map(m => m.cases[c]), backgroundColor: COLORS[i % COLORS.length] })) },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: '件' } } } },
-    });
-    chart(ontime.canvas, {
+    }], [ontime, '%', {
       type: 'bar',
       data: { labels: offices.groups.map(g => label('office', g.group)), datasets: [{ label: '答覆準時率', data: offices.groups.map(g => (g.clocks.response ? g.clocks.response.on_time_rate : null)), backgroundColor: COLORS[0] }] },
       options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } },
-    });
-    chart(satisfaction.canvas, {
+    }], [satisfaction, '%', {
       type: 'line',
       data: { labels: trend.groups.map(g => g.label), datasets: [
         { label: '滿意比率', data: trend.groups.map(g => g.satisfaction.satisfied_share.all), borderColor: COLORS[2], backgroundColor: COLORS[2], spanGaps: true },
         { label: '問卷回覆率', data: trend.groups.map(g => g.satisfaction.response_rate), borderColor: COLORS[1], backgroundColor: COLORS[1], spanGaps: true }] },
       options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } },
-    });
+    }]];
+    for (const [fig, unit, config] of charted) {
+      chart(fig.canvas, config);
+      alternative(fig.box, config, unit);
+    }
   }
 
   // The director's monthly report: one A4 page per office (print stylesheet).

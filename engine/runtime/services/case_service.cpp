@@ -181,7 +181,9 @@ std::pair<store::CaseRecord, std::string> CaseService::CreateIn(store::Tx& tx, c
   row.origin = in.origin;
   if (intake) row.intake = *intake;
   row.wake_schedulers_before = WakeBefore();
-  std::map<std::string, std::string> data{{"channel", in.channel}, {"office", in.office}};
+  std::map<std::string, std::string> data = in.created_data;
+  data["channel"] = in.channel;
+  data["office"] = in.office;
   if (in.confidential) data["confidential"] = "true";
   const auto calendar = calendar_.Get();
   Outcome out = Machine(*calendar).Start(*wf, actor, in.office, received, data);
@@ -583,6 +585,14 @@ int CaseService::CloseOffice(const Actor& actor, const std::string& office, std:
   spdlog::info("{} closed {} on {} ({}): {} case(s) recomputed", actor.login, office, store::IsoDate(date), reason,
                moved);
   return moved;
+}
+
+std::vector<store::ClosureRow> CaseService::Closures(const Actor& actor, const std::string& office,
+                                                    std::chrono::sys_days from) {
+  if (!actor.HasRole("admin")) throw DomainError(ErrorKind::kForbidden, "closures are managed by admins");
+  std::vector<store::ClosureRow> rows;
+  db_.Run([&](store::Tx& tx) { rows = store::ListClosures(tx, office, from); });
+  return rows;
 }
 
 }  // namespace petitiond::runtime

@@ -11,6 +11,7 @@
 #include "engine/calendar.hpp"
 #include "engine/machine.hpp"
 #include "engine/store/attachment_store.hpp"
+#include "engine/store/calendar_store.hpp"
 #include "engine/store/case_store.hpp"
 #include "engine/time.hpp"
 #include "engine/runtime/security/auth.hpp"
@@ -36,6 +37,8 @@ struct CreateCaseInput {
   int priority = 0;  // from routing.yaml
   bool confidential = false;  // asked for, or a whistle-blowing category (routing.yaml)
   Origin origin = Origin::kStaff;
+  // More for the `created` event's data, e.g. a mail's Date: header (mail_date).
+  std::map<std::string, std::string> created_data = {};
 };
 
 // A revealed identity (CaseService::Reveal).
@@ -193,6 +196,9 @@ class CaseService {
   // Returns the number of cases whose deadlines moved.
   int CloseOffice(const Actor& actor, const std::string& office, std::chrono::sys_days date,
                   const std::string& reason);
+  // The closures recorded from `from` on (of `office`; every office when empty),
+  // latest first. kForbidden unless admin.
+  std::vector<store::ClosureRow> Closures(const Actor& actor, const std::string& office, std::chrono::sys_days from);
 
  private:
   int FireBatch(int limit);

@@ -41,7 +41,10 @@ Timestamp DigestService::RunDue() {
   std::map<std::string, std::vector<store::DigestRecipient>> by_office;
   for (auto& r : recipients) by_office[r.office].push_back(std::move(r));
   const auto calendar = calendar_.Get();
-  for (const auto& [office, people] : by_office) {
+  for (const auto& entry : by_office) {
+    // Named, not a structured binding: the lambda below captures them (clang < 16).
+    const std::string& office = entry.first;
+    const std::vector<store::DigestRecipient>& people = entry.second;
     if (!calendar->IsWorkday(today, office)) continue;  // weekends, holidays, a typhoon closure
     // Due within 2 workdays, today counted: by the end of the next working day.
     const Timestamp soon = TaipeiEndOfDay(calendar->NthWorkdayAfter(today, 1, office));

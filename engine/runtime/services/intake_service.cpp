@@ -146,8 +146,16 @@ IntakeResult IntakeService::Refuse(const Intake& in, Error why, std::optional<st
   r.status = IntakeStatus::kRejected;
   r.refused = std::move(why);
   r.reason = Received{{}, r.refused}.Reason();
-  db_.Run([&](store::Tx& tx) { r.intake_id = RecordOutcome(tx, in, intake_id, r, std::nullopt); });
-  spdlog::warn("intake {} from {} rejected: {}", in.channel, in.source, *r.reason);
+  bool again = false;
+  db_.Run([&](store::Tx& tx) {
+    // A polled source offers a bad input again each round (a feed item): kept once.
+    if (!intake_id && in.external_ref && store::RejectedBefore(tx, in.channel, *in.external_ref)) {
+      again = true;
+      return;
+    }
+    r.intake_id = RecordOutcome(tx, in, intake_id, r, std::nullopt);
+  });
+  if (!again) spdlog::warn("intake {} from {} rejected: {}", in.channel, in.source, *r.reason);
   return r;
 }
 
@@ -222,6 +230,7 @@ CreateCaseInput IntakeService::Route(const Intake& in) const {
   c.body = in.body.empty() ? "（無內容）" : in.body;
   c.petitioner = in.petitioner;
   c.received_at = in.received_at;
+  if (in.date_header) c.created_data["mail_date"] = *in.date_header;
   c.external_ref = in.external_ref;
   c.confidential = in.confidential || routing->ConfidentialCategory(c.category);
   c.origin = in.origin;
@@ -256,7 +265,7 @@ void IntakeService::SendAcceptance(store::Tx& tx, const Intake& in, const store:
   // The acceptance notice (DOMAIN.md): the case number and the access code that lets
   // the petitioner look the case up, rendered from the workflow's "accepted" template.
   const auto wf = cases_.WorkflowOf(rec);
-  const Template& t = wf->TemplateFor("accepted");
+  const Template& t = wf->TemplateFor("accepted", in.petitioner.language);
   const std::map<std::string, std::string> vars = {
       {"public_no", rec.public_no}, {"subject", rec.subject}, {"office", rec.office}};
   store::InsertOutbox(tx, {Mail(rec.id, in.petitioner.email, t, vars, {{"access_code", r.access_code}}, *sealer_,
@@ -378,9 +387,10 @@ IntakeResult IntakeService::Hold(const Intake& in, const ChannelPolicy::ConfirmF
   db_.Transact([&](store::Tx& tx) {
     r.intake_id = store::InsertIntake(tx, in, r.status, r.reason, std::nullopt);
     store::InsertConfirmation(tx, Sha256Hex(token), r.intake_id, f.expires);
-    const std::string link =
-        f.confirm_url + (f.confirm_url.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
-    const Template& t = DefaultTemplate("confirm_email");
+    // The page opens in the language the form was written in.
+    const std::string link = f.confirm_url + (f.confirm_url.find('?') == std::string::npos ? "?" : "&") +
+                             "token=" + token + "&lang=" + std::string(LanguageTag(in.petitioner.language));
+    const Template& t = DefaultTemplate("confirm_email", in.petitioner.language);
     const std::map<std::string, std::string> vars = {{"subject", in.subject},
                                                       {"expires_at", FormatTimestamp(f.expires)}};
     store::InsertOutbox(tx, {Mail(std::nullopt, in.petitioner.email, t, vars, {{"link", link}}, *sealer_,
@@ -412,6 +422,13 @@ std::vector<store::IntakeRow> IntakeService::List(const Actor& actor, store::Int
     }
   });
   return rows;
+}
+
+std::vector<store::FeedStatus> IntakeService::FeedStatuses(const Actor& actor) {
+  if (!actor.HasRole("admin")) throw DomainError(ErrorKind::kForbidden, "the feeds' status is for admins");
+  std::vector<store::FeedStatus> out;
+  db_.Run([&](store::Tx& tx) { out = store::ListFeedStatuses(tx); });
+  return out;
 }
 
 }  // namespace petitiond::runtime

@@ -96,6 +96,8 @@ class IntakeService {
         routing_(std::make_shared<const Routing>(std::move(routing))) {}
 
   CaseService& cases() { return cases_; }
+  // Every polled feed's last fetch, last error and items taken (admins only).
+  std::vector<store::FeedStatus> FeedStatuses(const Actor& actor);
   // Seals the secrets of the mails this service writes (access codes, confirmation
   // links); the dispatcher opens them with the same Sealer. REQUIRES: outlives the
   // service; set before use. Default: a key of this process only.

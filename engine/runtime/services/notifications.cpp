@@ -21,6 +21,7 @@ struct Recipient {
   std::string who;  // login or "petitioner"
   std::optional<std::string> email;
   std::optional<std::string> phone;
+  Language language = Language::kZhHantTw;  // staff read Chinese; a petitioner their own
 };
 
 const std::vector<store::Contact>& WithRole(store::Tx& tx, ContactCache& cache, const std::string& role,
@@ -61,7 +62,8 @@ std::vector<Recipient> Resolve(store::Tx& tx, ContactCache& cache, const std::st
       for (auto& p : store::MergedPetitioners(tx, c.id)) petitioners.push_back(std::move(p));
     }
     for (std::size_t i = 0; i < petitioners.size(); ++i) {
-      Recipient r{i == 0 ? "petitioner" : "petitioner" + std::to_string(i), std::nullopt, std::nullopt};
+      Recipient r{i == 0 ? "petitioner" : "petitioner" + std::to_string(i), std::nullopt, std::nullopt,
+                  petitioners[i].language};
       if (!petitioners[i].email.empty()) r.email = petitioners[i].email;
       if (!petitioners[i].phone.empty()) r.phone = petitioners[i].phone;
       out.push_back(std::move(r));
@@ -106,7 +108,9 @@ std::optional<SurveyOffer> OfferSurvey(store::Tx& tx, const Workflow& wf, const 
     }
     const std::string token = NewToken();
     store::UpsertSurvey(tx, after.id, Sha256Hex(token), now, now + std::chrono::days(30));
-    boost::json::object secret{{"survey_link", config.public_url + "/survey?no=" + after.public_no + "&token=" + token}};
+    std::string link = config.public_url + "/survey?no=" + after.public_no + "&token=" + token;
+    if (after.petitioner.language == Language::kEn) link += "&lang=en";  // the page in their language
+    boost::json::object secret{{"survey_link", std::move(link)}};
     return SurveyOffer{n, config.sealer->Seal(boost::json::serialize(secret))};
   }
   return std::nullopt;
@@ -128,6 +132,7 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
     const Template& tmpl = wf.TemplateFor(note.template_name);
     const std::string subject = RenderTemplate(tmpl.subject, vars);
     const std::string body = RenderTemplate(tmpl.body, vars);
+    const Template& tmpl_en = wf.TemplateFor(note.template_name, Language::kEn);
     const std::string survey_sealed = survey && survey->notification == n ? survey->sealed_link : "";
     // Files of the case the notice carries to the petitioner by e-mail (the reply's
     // documents), checked against the case when the event was taken.
@@ -143,17 +148,22 @@ std::vector<store::OutboxMessage> PlanNotifications(store::Tx& tx, const Workflo
 
     for (const auto& target : note.targets) {
       for (const auto& r : Resolve(tx, cache, target, after)) {
-        store::OutboxMessage m = AddressedNotice(after.id, subject, body, r.email, r.phone, target + " " + r.who, now);
+        // A petitioner who wrote in English reads English; staff read the office's Chinese.
+        const bool en = r.language == Language::kEn;
+        store::OutboxMessage m = AddressedNotice(after.id, en ? RenderTemplate(tmpl_en.subject, vars) : subject,
+                                                 en ? RenderTemplate(tmpl_en.body, vars) : body, r.email, r.phone,
+                                                 target + " " + r.who, now);
         if (target == "petitioner" && m.channel == OutboxChannel::kEmail && !files.empty()) {
           std::string names;
           for (const auto& f : files) {
             m.attachment_ids.push_back(f.id);
-            names += (names.empty() ? "" : "、") + f.filename;
+            names += (names.empty() ? "" : (en ? ", " : "、")) + f.filename;
           }
-          m.body += "\n附件：" + names + "\n";
+          m.body += (en ? "\nAttached: " : "\n附件：") + names + "\n";
         }
         if (target == "petitioner" && !survey_sealed.empty() && m.status != OutboxStatus::kUndeliverable) {
-          m.body += "\n歡迎填寫滿意度問卷（30 日內有效）：\n{{survey_link}}\n";
+          m.body += en ? "\nPlease tell us how we did (the survey is open for 30 days):\n{{survey_link}}\n"
+                       : "\n歡迎填寫滿意度問卷（30 日內有效）：\n{{survey_link}}\n";
           m.sealed = survey_sealed;
         }
         m.idempotency_key = prefix + target + ":" + r.who + ":" + std::string(Name(m.channel));

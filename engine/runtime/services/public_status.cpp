@@ -33,13 +33,17 @@ std::optional<std::string> PublicReason(const std::vector<std::string>& keys, co
 
 }  // namespace
 
-std::string PublicStateLabel(const Workflow& wf, const std::string& state) {
+std::string PublicStateLabel(const Workflow& wf, const std::string& state, Language language) {
   const StateDef* s = wf.FindState(state);
-  if (s && !s->public_label.empty()) return s->public_label;
+  const bool en = language == Language::kEn;
+  if (s && en && !s->public_label_en.empty()) return s->public_label_en;
+  if (s && !s->public_label.empty() && !en) return s->public_label;
+  if (en) return s && s->final ? "Closed" : "In progress";
   return s && s->final ? "已結案" : "處理中";
 }
 
-PublicCase PublicStatus::Lookup(const std::string& public_no, const std::string& code, const std::string& client) {
+PublicCase PublicStatus::Lookup(const std::string& public_no, const std::string& code, const std::string& client,
+                                Language language) {
   const std::string client_key = client.empty() ? "-" : client;
   for (auto* limit : {&failures_by_client_, &failures_by_case_}) {
     const std::string& key = limit == &failures_by_client_ ? client_key : public_no;
@@ -67,7 +71,7 @@ PublicCase PublicStatus::Lookup(const std::string& public_no, const std::string&
   out.public_no = rec->public_no;
   out.state = rec->state.state;
   const auto wf = cases_.WorkflowOf(*rec);
-  out.state_label = PublicStateLabel(*wf, rec->state.state);
+  out.state_label = PublicStateLabel(*wf, rec->state.state, language);
   out.finished = cases_.IsFinal(*rec);
   out.received_at = rec->received_at;
   for (const auto& k : rec->state.clocks) {
@@ -78,7 +82,9 @@ PublicCase PublicStatus::Lookup(const std::string& public_no, const std::string&
   for (const auto& e : events) {
     const EventDef* def = wf->FindEvent(e.event);
     if (!def || def->public_label.empty()) continue;
-    out.steps.push_back(PublicStep{e.at, def->public_label, PublicReason(def->public_data, e.data_json)});
+    const std::string& label =
+        language == Language::kEn && !def->public_label_en.empty() ? def->public_label_en : def->public_label;
+    out.steps.push_back(PublicStep{e.at, label, PublicReason(def->public_data, e.data_json)});
   }
   return out;
 }

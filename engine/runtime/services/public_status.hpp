@@ -45,7 +45,9 @@ class PublicStatus {
       : db_(db), cases_(cases), failures_by_client_(db, clock, "track_client", 10, std::chrono::minutes(15)),
         failures_by_case_(db, clock, "track_case", 20, std::chrono::hours(1)) {}
 
-  PublicCase Lookup(const std::string& public_no, const std::string& code, const std::string& client);
+  // Labels in `language` (public_label_en for English, else the Chinese one).
+  PublicCase Lookup(const std::string& public_no, const std::string& code, const std::string& client,
+                    Language language = Language::kZhHantTw);
 
  private:
   store::Database& db_;
@@ -56,6 +58,6 @@ class PublicStatus {
 
 // What the public is told of a case in `state`: the state's `public_label:`, else a
 // plain 已結案 (final) or 處理中.
-std::string PublicStateLabel(const Workflow& wf, const std::string& state);
+std::string PublicStateLabel(const Workflow& wf, const std::string& state, Language language = Language::kZhHantTw);
 
 }  // namespace petitiond::runtime

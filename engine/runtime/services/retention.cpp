@@ -58,7 +58,9 @@ RetentionReport RetentionService::Sweep(const std::string& actor, bool dry_run) 
         if (!applied || !applied->rule.after_closed || c.finished_at > now - *applied->rule.after_closed) continue;
         due.emplace_back(&c, applied->name);
       }
-      for (const auto& [c, rule] : due) {
+      for (const auto& entry : due) {
+        const store::FinishedCase* c = entry.first;  // named: the lambda captures them (clang < 16)
+        const std::string& rule = entry.second;
         bool done = dry_run;
         if (!dry_run) {
           db_.Transact([&](store::Tx& tx) { done = store::AnonymizeCase(tx, c->id, rule, actor, now); });
