@@ -44,9 +44,9 @@ std::string OneOf(const std::vector<std::string>& words) {
 const std::vector<EventDef>& BuiltinEvents() {
   // Names the engine (machine.hpp) and the runtime write into every trail.
   static const std::vector<EventDef> events = {
-      {"created", "受理", "已受理", std::nullopt, {}},
+      {"created", "受理", "已受理", std::nullopt, {}, "Received"},
       {"request_extension", "申請展延", "", std::nullopt, {}},
-      {"approve_extension", "核准展延", "處理期限展延", EventMeaning::kExtensionGranted, {"reason"}},
+      {"approve_extension", "核准展延", "處理期限展延", EventMeaning::kExtensionGranted, {"reason"}, "Deadline extended"},
       {"deny_extension", "駁回展延", "", std::nullopt, {}},
       {"escalated", "逾期提醒", "", std::nullopt, {}},
       {"deadline_recomputed", "期限重算", "", std::nullopt, {}},

@@ -115,6 +115,12 @@ TEST_F(LanguageTest, AnEnglishFormIsAnsweredInEnglishThroughout) {
   Response status = Call("GET", "/api/v1/public/cases/" + no + "?code=" + code + "&lang=en");
   ASSERT_EQ(status.status, 200) << status.body;
   EXPECT_EQ(Body(status).at("state_label").as_string(), "Received, awaiting assignment");
+  const auto english = Body(status);
+  ASSERT_FALSE(english.at("steps").as_array().empty());
+  for (const auto& step : english.at("steps").as_array()) {
+    const std::string label(step.at("label").as_string());
+    EXPECT_EQ(label.find_first_of("\xE4\xE5\xE6\xE7\xE8\xE9"), std::string::npos) << "a Chinese step on the English page: " << label;
+  }
   Response zh_status = Call("GET", "/api/v1/public/cases/" + no + "?code=" + code, "", "", {{"accept-language", "zh-TW"}});
   EXPECT_EQ(Body(zh_status).at("state_label").as_string(), "已受理，待分案");
 

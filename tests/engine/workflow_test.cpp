@@ -264,6 +264,11 @@ TEST(WorkflowTest, TemplatesAndPublicLabelsComeInEnglishToo) {
   ASSERT_TRUE(wf.ok()) << Joined(wf.error());
   EXPECT_EQ(wf->FindState("new")->public_label_en, "Received");
   EXPECT_EQ(wf->FindEvent("reply")->public_label_en, "Replied");
+  // The built-in public steps (receipt, an approved extension) are in English too.
+  for (const char* builtin : {"created", "approve_extension"}) {
+    EXPECT_FALSE(wf->FindEvent(builtin)->public_label.empty()) << builtin;
+    EXPECT_FALSE(wf->FindEvent(builtin)->public_label_en.empty()) << builtin;
+  }
   EXPECT_EQ(wf->TemplateFor("reply").subject, "答覆 {{public_no}}");
   EXPECT_EQ(wf->TemplateFor("reply", Language::kEn).subject, "Reply {{public_no}}");
   EXPECT_EQ(wf->TemplateFor("transfer", Language::kEn).subject, "[Transferred] {{public_no}} has been sent to {{agency}}");
