@@ -21,7 +21,7 @@ server_pid=""
 listener_pid=""
 installed=""
 cleanup() {
-  [ -n "$server_pid" ] && "${sudo[@]}" kill "$server_pid" 2>/dev/null || true
+  [ -n "$server_pid" ] && stop_server
   [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null || true
   [ -n "$installed" ] && "${sudo[@]}" dpkg --purge petitiond >/dev/null 2>&1 || true
   "$src/scripts/stop-postgres" "$work/pg" >/dev/null 2>&1 || true
@@ -104,6 +104,15 @@ as_unit() {  # the command with the unit's user, environment file and directory
 }
 as_unit "$(unit_value ExecStartPre)" >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; fail "ExecStartPre"; }
 grep -q "petitiond_serve may serve" "$work/migrate.log" || fail "migrate did not grant the serve role: $(cat "$work/migrate.log")"
+# The server runs under runuser, in a shell of its own: $! is that shell, not petitiond,
+# so it is stopped by its user and name (the package's user runs nothing else here).
+stop_server() {
+  "${sudo[@]}" pkill -TERM -u "$user" -x petitiond 2>/dev/null || true
+  for _ in $(seq 1 50); do "${sudo[@]}" pgrep -u "$user" -x petitiond >/dev/null || break; sleep 0.1; done
+  "${sudo[@]}" pkill -KILL -u "$user" -x petitiond 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
 as_unit "$(unit_value ExecStart)" >"$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do grep -q "READY=1" "$work/notify.txt" 2>/dev/null && break; sleep 0.1; done
@@ -114,7 +123,7 @@ grep -q "superuser or the owner" "$work/serve.log" && fail "serve runs as the ow
 echo "started as the unit does: migrate as the owner, serve as petitiond_serve; READY=1; /readyz 200"
 
 # 5. Purge.
-"${sudo[@]}" kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+stop_server
 "${sudo[@]}" dpkg --purge petitiond >/dev/null
 installed=""
 [ ! -e /usr/bin/petitiond ] && [ ! -e /etc/petitiond ] || fail "purge left files behind"
