@@ -14,7 +14,7 @@ namespace petitiond {
 
 // Converts Big5 (CP950) bytes to UTF-8. Returns kInvalid if the bytes are not Big5.
 Result<std::string> Big5ToUtf8(std::string_view bytes);
-// Every `{{name}}` in `text` replaced by fill(name); a placeholder fill answers nullopt
+// Every `{{name}}` in `text` replaced by fill(name); a `{{name}}` that fill answers nullopt
 // for stays as written (notice templates, the public pages' language markers).
 std::string ReplacePlaceholders(std::string_view text,
                                 const std::function<std::optional<std::string>(std::string_view)>& fill);

@@ -669,7 +669,7 @@ std::vector<CaseRecord> ListCases(Tx& tx, const CaseFilter& f) {
   }
   // A search: the index finds the cases with every pair of characters of the terms,
   // then each term must occur in the text itself (one strpos per term, cheap and
-  // constant-folded). Each use of a value is a placeholder of its own (SOCI binds a
+  // constant-folded). Each use of a value is a bind parameter of its own (SOCI binds a
   // name once), hence the numbered names.
   std::string terms, rank_column, window_rank;
   std::vector<std::string> term_values;
