@@ -5,6 +5,7 @@
 #include "api/json_io.hpp"
 #include "api/schemas.hpp"
 #include "connectors/mailbox/mailbox.hpp"
+#include "engine/text.hpp"
 #include "engine/runtime/services/case_service.hpp"
 #include "engine/runtime/services/intake_service.hpp"
 #include "engine/runtime/services/public_status.hpp"
@@ -46,7 +47,7 @@ Response ConfirmMailbox(const Services& s, Context& ctx) {
     Response r;
     r.status = 303;
     r.content_type = "text/plain; charset=utf-8";
-    r.headers.emplace_back("Location", "/mailbox/confirm?token=" + *token);
+    r.headers.emplace_back("Location", "/mailbox/confirm?token=" + PercentEncode(*token));
     return r;
   }
   // The form was read once already; it reads the same now.

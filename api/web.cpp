@@ -7,7 +7,6 @@
 // is one side or the other as the page is served, `{{lang-switch}}` the link to the
 // other language. The language is ?lang= (remembered in a cookie), else the remembered
 // choice, else Accept-Language (api/cookies.cpp).
-#include <cctype>
 #include <string_view>
 
 #include "api/api.hpp"
@@ -58,22 +57,6 @@ Response File(std::string_view name) {
   return r;
 }
 
-// Unreserved characters as they are, every other byte %XX: safe in a URL and in HTML.
-std::string PercentEncode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // `{{zh|en}}` → one side; `{{lang-switch}}` → the link to the other language, keeping
 // the page's other query parameters (the survey's token).

@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <cctype>
 #include <cerrno>
 
 namespace petitiond {
@@ -32,6 +33,22 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 Result<std::string> Big5ToUtf8(std::string_view bytes) { return ToUtf8(bytes, "CP950"); }
+
+std::string PercentEncode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
 
 std::string ReplacePlaceholders(std::string_view text,
                                 const std::function<std::optional<std::string>(std::string_view)>& fill) {

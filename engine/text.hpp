@@ -19,6 +19,10 @@ Result<std::string> Big5ToUtf8(std::string_view bytes);
 std::string ReplacePlaceholders(std::string_view text,
                                 const std::function<std::optional<std::string>(std::string_view)>& fill);
 
+// Unreserved characters (RFC 3986) as they are, every other byte %XX: safe in a URL,
+// an HTML attribute and an HTTP header.
+std::string PercentEncode(std::string_view s);
+
 // Converts bytes in `charset` (an iconv name: CP950, GB18030, UTF-16LE ...) to UTF-8;
 // kInvalid if the bytes are not in it or iconv does not know it.
 Result<std::string> ToUtf8(std::string_view bytes, const std::string& charset);

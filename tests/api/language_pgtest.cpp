@@ -90,6 +90,9 @@ TEST_F(LanguageTest, AnEnglishFormIsAnsweredInEnglishThroughout) {
   EXPECT_EQ(old.status, 303);
   EXPECT_EQ(HeaderOf(old, "Location"), "/mailbox/confirm?token=" + token);
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0);
+  // Whatever the link holds goes into the header encoded: no header of its own.
+  Response split = Call("GET", "/public/mailbox/confirm?token=x\r\nSet-Cookie: a=b", "", "", {{"accept", "text/html"}});
+  EXPECT_EQ(HeaderOf(split, "Location"), "/mailbox/confirm?token=x%0D%0ASet-Cookie%3A%20a%3Db");
 
   Response confirmed = Call("GET", "/public/mailbox/confirm?token=" + token, "", "", {{"accept", "application/json"}});
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
