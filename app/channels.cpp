@@ -79,7 +79,9 @@ void ChannelPollers::Work() {
     connectors::Source& source = *sources_[i];
     std::chrono::milliseconds wait = Jitter(source.interval(), 0.9, 1.1);
     try {
-      source.Poll([this](const connectors::Received& r) { return feeder_.Take(r); });
+      if (source.Poll([this](const connectors::Received& r) { return feeder_.Take(r); }) < 0) {
+        wait = std::min<std::chrono::milliseconds>(wait, std::chrono::minutes(1));  // did not answer: soon again
+      }
     } catch (const std::exception& e) {
       spdlog::error("{}: poll failed: {}", source.name(), e.what());
       wait = std::min<std::chrono::milliseconds>(wait, std::chrono::minutes(1));

@@ -32,7 +32,8 @@ class Source {
   virtual std::chrono::seconds interval() const = 0;
   // Hands each new input to `take`, which returns false when it could not commit it
   // (the database is down): that input and the rest are offered again next round.
-  // Returns how many inputs `take` accepted.
+  // Returns how many inputs `take` accepted, or -1 when the source could not be read at
+  // all (a feed that did not answer): the pollers try it again within a minute.
   virtual int Poll(const std::function<bool(const Received&)>& take) = 0;
 };
 

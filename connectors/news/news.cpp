@@ -439,7 +439,7 @@ int FeedSource::Poll(const std::function<bool(const Received&)>& take) {
   auto fetched = Fetch(feed_.url, known.etag, known.last_modified, feed_.allow_private);
   if (!fetched) {
     memory_.Save(feed_.url, known, fetched.error().message);
-    return 0;
+    return -1;
   }
   if (fetched.value().status == 304) {
     memory_.Save(feed_.url, known, std::nullopt);

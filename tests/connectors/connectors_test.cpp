@@ -401,6 +401,25 @@ TEST(NewsTest, TheFeedCollectionIsReadAsExpected) {
             << " rejected), " << refused << " refused\n";
 }
 
+// A feed that does not answer is a failed poll (tried again within a minute), with the
+// reason kept for the admin's page.
+TEST(NewsTest, AFeedThatDoesNotAnswerIsAFailedPoll) {
+  struct Memory : connectors::news::FeedMemory {
+    std::optional<std::string> error;
+    connectors::news::Validators Load(const std::string&) override { return {}; }
+    void Save(const std::string&, const connectors::news::Validators&, const std::optional<std::string>& e,
+              int) override {
+      error = e;
+    }
+    std::string KeepDocument(const std::string&, const std::string&) override { return "sha256:x"; }
+  } memory;
+  connectors::news::FeedConfig config{"http://127.0.0.1:1/rss", "main", {"戶政"}, {}, std::chrono::seconds(60), true};
+  connectors::news::FeedSource source(config, memory);
+  EXPECT_EQ(source.Poll([](const connectors::Received&) { return true; }), -1);
+  ASSERT_TRUE(memory.error);
+  EXPECT_FALSE(memory.error->empty());
+}
+
 // The same item polled again, and an item with neither guid nor link, keep one id;
 // the raw item is the element as written, escaped markup included.
 TEST(NewsTest, ItemsWithoutIdsAreKnownByTheirContentAndKeptAsWritten) {
