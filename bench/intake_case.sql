@@ -16,7 +16,7 @@ WITH n AS (SELECT nextval('case_public_seq') AS v),
 c AS (INSERT INTO cases (public_no, channel, workflow_name, workflow_version, state, office, category, subject, body,
                          petitioner, assignee, overdue, priority, external_ref, access_code_hash, received_at,
                          last_seq, next_due_at)
-      SELECT '115-' || lpad(n.v::text, 6, '0'), 'hotline', 'hotline-1999', 4, 'received', 'main', '戶籍',
+      SELECT '115-' || lpad(n.v::text, 6, '0'), 'hotline', 'hotline-1999', :hotline_version, 'received', 'main', '戶籍',
              '門牌整編查詢 ' || :n, '民眾來電詢問門牌整編進度，請承辦人回電說明。',
              jsonb_build_object('name', '王小明', 'phone', '09' || :n, 'address', '臺東縣臺東市中山路 1 號'),
              NULL, false, 0, NULL, 'hmac-sha256$0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
