@@ -83,7 +83,7 @@ Response Api::Handle(const Request& request) const {
     // case's version, used for If-Match).
     if (request.method == "GET" && r.status == 200 && r.content_type == "application/json" &&
         std::none_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "ETag"; })) {
-      const std::string tag = "\"" + Sha256Hex(r.body).substr(0, 32) + "\"";
+      const std::string tag = "\"" + ContentTagHex(r.body) + "\"";
       if (request.Header("if-none-match").value_or("") == tag) {
         Response not_modified;
         not_modified.status = 304;

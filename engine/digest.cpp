@@ -22,6 +22,12 @@ std::string Sha256Hex(std::string_view bytes) {
   return Hex(digest, sizeof digest);
 }
 
+std::string ContentTagHex(std::string_view bytes) {
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, Bytes(bytes), bytes.size(), nullptr, 0);
+  return Hex(digest, sizeof digest);
+}
+
 std::string WebhookSignature(std::string_view secret, std::string_view timestamp, std::string_view body) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state st;

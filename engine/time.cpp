@@ -23,12 +23,29 @@ std::string FormatTimestamp(Timestamp t) {
   const sys_days date = floor<days>(local);
   const std::chrono::year_month_day ymd(date);
   const std::chrono::hh_mm_ss hms(local - Timestamp(date.time_since_epoch()));
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld+08:00", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
-  return buf;
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld+08:00", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
+                  static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
+    return buf;
+  }
+  // Digit by digit: lists write several timestamps per case, and snprintf showed in
+  // their profile.
+  std::string out = "0000-00-00T00:00:00+08:00";
+  const auto two = [&out](std::size_t at, long v) {
+    out[at] = static_cast<char>('0' + v / 10);
+    out[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  two(0, year / 100);
+  two(2, year % 100);
+  two(5, static_cast<long>(static_cast<unsigned>(ymd.month())));
+  two(8, static_cast<long>(static_cast<unsigned>(ymd.day())));
+  two(11, static_cast<long>(hms.hours().count()));
+  two(14, static_cast<long>(hms.minutes().count()));
+  two(17, static_cast<long>(hms.seconds().count()));
+  return out;
 }
 
 namespace {

@@ -67,6 +67,11 @@ TEST(TimestampTest, FormatsInTaipeiAndParsesOffsets) {
   EXPECT_EQ(ParseTimestamp("2026-11-26T09:30:00.250+08:00"), t);
   EXPECT_FALSE(ParseTimestamp("2026-11-26T09:30:00"));  // no offset: ambiguous
   EXPECT_FALSE(ParseTimestamp("2026-02-30T09:30:00Z"));
+  // Every field's two digits, across the date line in Taipei and at the year's ends.
+  EXPECT_EQ(FormatTimestamp(*ParseTimestamp("1999-12-31T16:00:00Z")), "2000-01-01T00:00:00+08:00");
+  EXPECT_EQ(FormatTimestamp(*ParseTimestamp("2026-12-31T15:59:59Z")), "2026-12-31T23:59:59+08:00");
+  EXPECT_EQ(FormatTimestamp(*ParseTimestamp("2031-07-04T02:05:07+08:00")), "2031-07-04T02:05:07+08:00");
+  EXPECT_EQ(FormatTimestamp(Timestamp{}), "1970-01-01T08:00:00+08:00");
 }
 
 }  // namespace
