@@ -19,24 +19,40 @@ namespace {
 
 std::string ETag(const store::CaseRecord& c) { return "\"" + std::to_string(c.row_version) + "\""; }
 
-json::object ClockJson(const ClockState& k, const runtime::CaseView& v, std::size_t i) {
-  json::object clock{{"name", k.name},
-                     {"started_at", FormatTimestamp(k.started_at)},
-                     {"due_at", FormatTimestamp(k.due_at)},
-                     {"paused", k.Paused()},
-                     {"stopped", !k.Running()},
-                     {"overdue", k.Overdue(v.now)},
-                     {"extensions_used", k.extensions},
-                     {"calendar_incomplete", k.calendar_incomplete}};
+// The JSON of a case and its clocks is built into `sp`: a list page builds its whole
+// tree in one monotonic resource (thousands of small allocations and frees were a
+// quarter of a page's CPU).
+json::object ClockJson(const ClockState& k, const runtime::CaseView& v, std::size_t i, const json::storage_ptr& sp) {
+  json::object clock({{"name", k.name},
+                      {"started_at", FormatTimestamp(k.started_at)},
+                      {"due_at", FormatTimestamp(k.due_at)},
+                      {"paused", k.Paused()},
+                      {"stopped", !k.Running()},
+                      {"overdue", k.Overdue(v.now)},
+                      {"extensions_used", k.extensions},
+                      {"calendar_incomplete", k.calendar_incomplete}},
+                     sp);
   // Working days left (today included); negative once overdue; null once stopped.
-  clock["workdays_left"] =
-      k.Running() && i < v.workdays_left.size() ? json::value(v.workdays_left[i]) : json::value(nullptr);
-  clock["paused_since"] = k.paused_at ? json::value(FormatTimestamp(*k.paused_at)) : json::value(nullptr);
-  clock["stopped_at"] = k.stopped_at ? json::value(FormatTimestamp(*k.stopped_at)) : json::value(nullptr);
+  if (k.Running() && i < v.workdays_left.size()) {
+    clock["workdays_left"] = v.workdays_left[i];
+  } else {
+    clock["workdays_left"] = nullptr;
+  }
+  if (k.paused_at) {
+    clock["paused_since"] = FormatTimestamp(*k.paused_at);
+  } else {
+    clock["paused_since"] = nullptr;
+  }
+  if (k.stopped_at) {
+    clock["stopped_at"] = FormatTimestamp(*k.stopped_at);
+  } else {
+    clock["stopped_at"] = nullptr;
+  }
   if (k.pending_extension) {
-    clock["pending_extension"] = json::object{{"requested_by", k.pending_extension->requested_by},
-                                              {"requested_at", FormatTimestamp(k.pending_extension->requested_at)},
-                                              {"reason", k.pending_extension->reason}};
+    clock["pending_extension"] = json::object({{"requested_by", k.pending_extension->requested_by},
+                                               {"requested_at", FormatTimestamp(k.pending_extension->requested_at)},
+                                               {"reason", k.pending_extension->reason}},
+                                              sp);
   } else {
     clock["pending_extension"] = nullptr;
   }
@@ -44,50 +60,56 @@ json::object ClockJson(const ClockState& k, const runtime::CaseView& v, std::siz
 }
 
 // The case as staff see it. `summary` (queue pages): no body, the petitioner's name only.
-json::object CaseJson(const runtime::CaseView& v, bool summary = false) {
+json::object CaseJson(const runtime::CaseView& v, bool summary = false, const json::storage_ptr& sp = {}) {
   const store::CaseRecord& c = v.record;
-  json::object o;
+  json::object o(sp);
+  o.reserve(24);
   o["id"] = c.id;
   o["public_no"] = c.public_no;
   o["channel"] = c.channel;
-  o["workflow"] = json::object{{"name", c.workflow_name}, {"version", c.workflow_version}};
+  o["workflow"] = json::object({{"name", c.workflow_name}, {"version", c.workflow_version}}, sp);
   o["state"] = c.state.state;
   o["office"] = c.office;
-  o["category"] = OptJson(c.category);
+  o["category"] = OptJson(c.category, sp);
   o["subject"] = c.subject;
   o["confidential"] = c.confidential;
   if (summary) {
-    o["petitioner"] = PetitionerJson(Petitioner{c.petitioner.name, "", "", ""});
+    o["petitioner"] = PetitionerJson(Petitioner{c.petitioner.name, "", "", ""}, sp);
   } else {
     o["body"] = c.body;
-    o["petitioner"] = PetitionerJson(c.petitioner);
+    o["petitioner"] = PetitionerJson(c.petitioner, sp);
   }
-  o["assignee"] = OptJson(c.state.assignee);
+  o["assignee"] = OptJson(c.state.assignee, sp);
   o["overdue"] = c.state.overdue;
   o["priority"] = c.state.priority;
-  o["external_ref"] = OptJson(c.external_ref);
+  o["external_ref"] = OptJson(c.external_ref, sp);
   o["received_at"] = FormatTimestamp(c.received_at);
   o["created_at"] = FormatTimestamp(c.created_at);
   o["updated_at"] = FormatTimestamp(c.updated_at);
   o["version"] = c.row_version;
-  json::array clocks;
-  for (std::size_t i = 0; i < c.state.clocks.size(); ++i) clocks.push_back(ClockJson(c.state.clocks[i], v, i));
+  json::array clocks(sp);
+  for (std::size_t i = 0; i < c.state.clocks.size(); ++i) clocks.push_back(ClockJson(c.state.clocks[i], v, i, sp));
   o["clocks"] = std::move(clocks);
-  json::array allowed;
+  json::array allowed(sp);
   for (const auto& e : v.allowed_events) allowed.emplace_back(e);
   o["allowed_events"] = std::move(allowed);
-  json::object requires_data;
+  json::object requires_data(sp);
   for (const auto& [event, keys] : v.requires_data) {
-    json::array a;
+    json::array a(sp);
     for (const auto& k : keys) a.emplace_back(k);
     requires_data[event] = std::move(a);
   }
   o["requires"] = std::move(requires_data);
   if (const auto& d = c.state.draft) {
-    json::object data;
+    json::object data(sp);
     for (const auto& [k, val] : d->data) data[k] = val;
-    o["draft"] = json::object{{"event", d->event}, {"data", std::move(data)}, {"comment", d->comment},
-                              {"by", d->by},       {"at", FormatTimestamp(d->at)}, {"role", d->role}};
+    o["draft"] = json::object({{"event", d->event},
+                               {"data", std::move(data)},
+                               {"comment", d->comment},
+                               {"by", d->by},
+                               {"at", FormatTimestamp(d->at)},
+                               {"role", d->role}},
+                              sp);
   } else {
     o["draft"] = nullptr;
   }
@@ -345,9 +367,14 @@ Response ListCases(const Services& s, Context& ctx) {
   }
   f.limit = Limit(req);
   auto views = s.cases.List(ctx.caller(), f, ctx.route);
-  json::array items;
-  for (const auto& v : views) items.push_back(CaseJson(v, summary));
-  json::object body{{"items", std::move(items)}};
+  // The page's whole tree in one resource, released at once after it is written.
+  json::monotonic_resource page_memory(64 * 1024);
+  const json::storage_ptr sp(&page_memory);
+  json::array items(sp);
+  items.reserve(views.size());
+  for (const auto& v : views) items.push_back(CaseJson(v, summary, sp));
+  json::object body(sp);
+  body["items"] = std::move(items);
   // A full page may have more behind it; the cursor marks the last row shown.
   json::value next = nullptr;
   if (static_cast<int>(views.size()) == f.limit) {

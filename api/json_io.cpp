@@ -218,13 +218,13 @@ QueryParam LimitParam() {
 
 QueryParam CursorParam() { return {"cursor", R"({"type":"string"})", "the previous page's next"}; }
 
-json::value OptJson(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return json::value(*s);
+json::value OptJson(const std::optional<std::string>& s, json::storage_ptr sp) {
+  if (!s) return json::value(nullptr, std::move(sp));
+  return json::value(*s, std::move(sp));
 }
 
-json::object PetitionerJson(const Petitioner& p) {
-  json::object o;
+json::object PetitionerJson(const Petitioner& p, json::storage_ptr sp) {
+  json::object o(std::move(sp));
   if (!p.name.empty()) o["name"] = p.name;
   if (!p.phone.empty()) o["phone"] = p.phone;
   if (!p.email.empty()) o["email"] = p.email;

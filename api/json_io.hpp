@@ -66,14 +66,15 @@ Response IdPage(boost::json::array items, std::size_t shown, int limit, std::int
 QueryParam LimitParam();
 QueryParam CursorParam();
 
-boost::json::value OptJson(const std::optional<std::string>& s);
+// Values built into `sp` (a list page builds its whole tree in one monotonic resource).
+boost::json::value OptJson(const std::optional<std::string>& s, boost::json::storage_ptr sp = {});
 // An event body's `data`: flat strings (numbers and booleans as their JSON text); each
 // bad value is added to `errors`.
 std::map<std::string, std::string> EventData(const boost::json::object& o, std::vector<std::string>& errors);
 // A flat JSON object of strings stored as text; {} if it does not parse.
 boost::json::value StoredJson(const std::string& text);
 // A petitioner as the API shows it: the parts it has.
-boost::json::object PetitionerJson(const Petitioner& p);
+boost::json::object PetitionerJson(const Petitioner& p, boost::json::storage_ptr sp = {});
 
 // A pushed input (staff form, webhook, web form) through the intake's one door; one it
 // refuses is stored as rejected there and answers with its problem (the parser's
