@@ -97,7 +97,7 @@ await focusStaysVisible('sign-in', 6);
 await page.getByLabel('帳號').fill('lin');
 await page.getByLabel('密碼').fill('not-the-password');
 await page.getByRole('button', { name: '登入' }).click();
-await page.getByText('wrong login or password').waitFor();
+await page.getByRole('alert').getByText('帳號或密碼錯誤').waitFor();
 step('a wrong password is refused');
 
 // 1. The hotline call, by keyboard alone.

@@ -134,7 +134,13 @@
         P.setCsrf(data.csrf_token);
         await whoAmI();
         location.hash = home();
-      } catch (e) { showProblem(form, e, error); form.password.value = ''; form.password.focus(); }
+      } catch (e) {
+        // The console speaks Chinese; the server's sign-in problems are English.
+        showProblem(form, e, error);
+        if (e.status === 401) error.textContent = '帳號或密碼錯誤';
+        if (e.status === 429) error.textContent = `登入失敗次數過多，請於 ${e.headers.get('Retry-After') || '…'} 秒後再試`;
+        form.password.value = ''; form.password.focus();
+      }
     });
     main.replaceChildren(form);
     form.login.focus();
