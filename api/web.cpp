@@ -57,7 +57,6 @@ Response File(std::string_view name) {
   return r;
 }
 
-
 // `{{zh|en}}` → one side; `{{lang-switch}}` → the link to the other language, keeping
 // the page's other query parameters (the survey's token).
 std::string Localize(std::string_view html, Language language, const Request& request) {

@@ -9,7 +9,7 @@
     needBoth: 'Enter the case number and the access code',
     caseNo: no => `Case ${no}`, state: 'Status: ', received: 'Received: ', due: 'Legal deadline: ',
     duePaused: 'Legal deadline (paused while we wait for your information): ', steps: 'Steps', reason: r => `Note: ${r}`,
-    tooMany: wait => ` (try again in ${wait} seconds)`, notFound: 'No case with this number and access code',
+    tooManyTries: 'Too many wrong tries', tooMany: wait => ` (try again in ${wait} seconds)`, notFound: 'No case with this number and access code',
     sent: 'Sent: please confirm by e-mail', expires: 'Confirm before: ',
     scale: ['Very dissatisfied', 'Dissatisfied', 'Neutral', 'Satisfied', 'Very satisfied'],
     answered: 'The survey of this case has been answered. Thank you.', closed: 'The survey closed 30 days after the reply.',
@@ -22,7 +22,7 @@
     needBoth: '請輸入案件編號與查詢碼',
     caseNo: no => `案件 ${no}`, state: '目前狀態：', received: '受理日期：', due: '法定處理期限：',
     duePaused: '法定處理期限（補正期間暫停計算）：', steps: '處理歷程', reason: r => `說明：${r}`,
-    tooMany: wait => `（請於 ${wait} 秒後再試）`, notFound: '查無此案件或查詢碼錯誤',
+    tooManyTries: '查詢錯誤次數過多', tooMany: wait => `（請於 ${wait} 秒後再試）`, notFound: '查無此案件或查詢碼錯誤',
     sent: '已送出，請至電子郵件確認', expires: '確認期限：',
     scale: ['非常不滿意', '不滿意', '普通', '滿意', '非常滿意'],
     answered: '此案件的問卷已填答，謝謝您。', closed: '問卷已逾 30 日填答期限。',
@@ -57,7 +57,7 @@
         result.hidden = false;
         result.focus();
       } catch (e) {
-        error.textContent = e.status === 429 ? `${en ? 'Too many wrong tries' : e.message}${T.tooMany(e.headers.get('Retry-After') || '…')}`
+        error.textContent = e.status === 429 ? `${T.tooManyTries}${T.tooMany(e.headers.get('Retry-After') || '…')}`
           : (e.status === 404 ? T.notFound : e.message);
       }
     });

@@ -12,7 +12,7 @@
 namespace petitiond::runtime {
 namespace {
 
-constexpr int kBatch = 100;  // cases per transaction
+constexpr int kBatch = 100;  // finished cases read at a time; each is made anonymous in its own transaction
 constexpr std::chrono::hours kRunsAt{2};  // Taipei time of the daily run
 
 }  // namespace
